@@ -1,0 +1,129 @@
+/**
+ * Window returns counted on sessions. Convention: a window ending at the edition's as-of session
+ * starts from its anchor (1W: 7 calendar days back; 1M, 3M, 1Y: the same day of the month, clamped;
+ * YTD: December 31 of the previous year), and the base close is the last session on or before the
+ * anchor. So the week ending Friday 2022-11-18 is measured from the close of Friday 2022-11-11.
+ * Prices change in percent, yields in basis points, volatility indices in points.
+ */
+import type { Basket, Instrument, Window } from '../config/newsletter.js';
+import { windowAnchor } from '../market/calendar.js';
+import type { IsoDate, Point, Series } from '../market/types.js';
+
+export type Unit = 'pct' | 'bp' | 'pt';
+
+export interface WindowChange {
+  base: Point;
+  change: number;
+}
+
+export interface Metrics {
+  symbol: string;
+  name: string;
+  shortName: string;
+  kind: Instrument['kind'] | 'basket';
+  group: string;
+  unit: Unit;
+  source: string;
+  /** Absent for baskets, which have returns but no price. */
+  last?: Point;
+  windows: Partial<Record<Window, WindowChange | { base: null; change: number }>>;
+  high52?: Point;
+  low52?: Point;
+  /** Percent below the 52-week high (0 at a high), prices only. */
+  fromHigh52?: number;
+  newHigh52: boolean;
+  newLow52: boolean;
+  /** The extremes of the 52 weeks before the last close: the records a new high or low beat. */
+  high52Before?: Point;
+  low52Before?: Point;
+}
+
+export function unitOf(kind: Metrics['kind']): Unit {
+  return kind === 'rate' ? 'bp' : kind === 'volatility' ? 'pt' : 'pct';
+}
+
+/** The change from `base` to `last` in the instrument's unit. */
+export function changeBetween(unit: Unit, base: number, last: number): number {
+  if (unit === 'pct') return (last / base - 1) * 100;
+  if (unit === 'bp') return (last - base) * 100;
+  return last - base;
+}
+
+/** Index of the last point dated on or before `date`, or -1 (binary search: points are sorted). */
+export function lastIndexOnOrBefore(points: readonly Point[], date: IsoDate): number {
+  let lo = 0;
+  let hi = points.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.date <= date) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
+export function seriesMetrics(instrument: Instrument, series: Series, asOf: IsoDate, windows: readonly Window[]): Metrics {
+  const unit = unitOf(instrument.kind);
+  const lastIndex = lastIndexOnOrBefore(series.points, asOf);
+  if (lastIndex < 0) throw new Error(`${instrument.symbol} has no close on or before ${asOf}`);
+  const last = series.points[lastIndex]!;
+  const result: Metrics = {
+    symbol: instrument.symbol,
+    name: instrument.name,
+    shortName: instrument.shortName,
+    kind: instrument.kind,
+    group: instrument.group,
+    unit,
+    source: series.source,
+    last,
+    windows: {},
+    newHigh52: false,
+    newLow52: false,
+  };
+  for (const window of windows) {
+    const baseIndex = lastIndexOnOrBefore(series.points, windowAnchor(asOf, window));
+    if (baseIndex < 0) continue;
+    const base = series.points[baseIndex]!;
+    result.windows[window] = { base, change: changeBetween(unit, base.close, last.close) };
+  }
+  const yearStart = windowAnchor(asOf, '1Y');
+  const firstIndex = lastIndexOnOrBefore(series.points, yearStart) + 1;
+  const year = series.points.slice(firstIndex, lastIndex + 1);
+  if (year.length > 1) {
+    const highest = (points: Point[]) => points.reduce((a, b) => (b.close >= a.close ? b : a));
+    const lowest = (points: Point[]) => points.reduce((a, b) => (b.close <= a.close ? b : a));
+    const prior = year.slice(0, -1);
+    result.high52 = highest(year);
+    result.low52 = lowest(year);
+    result.high52Before = highest(prior);
+    result.low52Before = lowest(prior);
+    result.newHigh52 = last.close > result.high52Before.close;
+    result.newLow52 = last.close < result.low52Before.close;
+    if (unit === 'pct') result.fromHigh52 = (last.close / result.high52.close - 1) * 100;
+  }
+  return result;
+}
+
+/** An equal-weighted basket: each window's return is the mean of its members' returns. */
+export function basketMetrics(basket: Basket, members: readonly Metrics[], windows: readonly Window[]): Metrics {
+  const result: Metrics = {
+    symbol: basket.symbol,
+    name: basket.name,
+    shortName: basket.shortName,
+    kind: 'basket',
+    group: basket.group,
+    unit: 'pct',
+    source: members.map((m) => m.source).filter((s, i, all) => all.indexOf(s) === i).join(', '),
+    windows: {},
+    newHigh52: false,
+    newLow52: false,
+  };
+  for (const window of windows) {
+    const changes = members.map((m) => m.windows[window]?.change);
+    if (changes.length === 0 || changes.some((c) => c === undefined)) continue;
+    result.windows[window] = { base: null, change: (changes as number[]).reduce((s, c) => s + c, 0) / changes.length };
+  }
+  return result;
+}

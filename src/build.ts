@@ -1,0 +1,84 @@
+/** One edition, from market data to rendered parts: the road of the architecture, stage by stage. */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyze, type Analysis } from './analysis/index.js';
+import { compose, loadCommentaryTemplates, type Commentary } from './commentary/index.js';
+import type { Context } from './context.js';
+import { isoWeekId, lastCompletedSession, sessionOnOrBefore } from './market/calendar.js';
+import { loadSnapshot, MarketDataError } from './market/index.js';
+import { isoDateSchema, type IsoDate, type Snapshot } from './market/types.js';
+import { editionView, loadLayout, renderEdition, type RenderedEdition } from './render/index.js';
+
+export interface Edition extends RenderedEdition {
+  id: string;
+  asOf: IsoDate;
+  listId: string;
+  snapshot: Snapshot;
+  analysis: Analysis;
+  commentary: Commentary;
+}
+
+export interface BuildOptions {
+  asOf?: string;
+  data?: string;
+}
+
+/** The as-of session: the given date's last session, or the last completed one; never the future. */
+export function resolveAsOf(input: string | undefined, now: Date): IsoDate {
+  const latest = lastCompletedSession(now);
+  if (input === undefined) return latest;
+  const parsed = isoDateSchema.safeParse(input);
+  if (!parsed.success) throw new MarketDataError(`--as-of "${input}" ${parsed.error.issues[0]!.message}: use YYYY-MM-DD, e.g. --as-of ${latest}`);
+  const session = sessionOnOrBefore(parsed.data);
+  if (session > latest) throw new MarketDataError(`--as-of ${input} is after the last completed session (${latest}): use ${latest} or earlier`);
+  return session;
+}
+
+export async function buildEdition(ctx: Context, options: BuildOptions = {}): Promise<Edition> {
+  const now = ctx.clock();
+  const asOf = resolveAsOf(options.asOf, now);
+  const snapshot = loadSnapshot({ source: options.data ?? ctx.env.MARKET_DATA, asOf, config: ctx.config, now });
+  const id = isoWeekId(snapshot.asOf);
+  const analysis = analyze(snapshot, ctx.config);
+  const commentary = compose({ analysis, config: ctx.config, editionId: id, templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')) });
+  const view = editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL });
+  const rendered = await renderEdition(view, loadLayout(ctx.templatesDir, 'digest.mjml'));
+  const listId = `${ctx.config.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.${ctx.sender.email.split('@')[1]}`;
+  return { ...rendered, id, asOf: snapshot.asOf, listId, snapshot, analysis, commentary };
+}
+
+/** The edition's numbers and signals as JSON: what the email says, and why. */
+export function editionJson(edition: Edition): object {
+  return {
+    id: edition.id,
+    asOf: edition.asOf,
+    subject: edition.subject,
+    headline: edition.commentary.headline,
+    preheader: edition.preheader,
+    demo: edition.snapshot.demo,
+    source: edition.snapshot.source,
+    fetchedAt: edition.snapshot.fetchedAt,
+    metrics: Object.fromEntries(edition.analysis.metrics),
+    signals: edition.analysis.signals,
+    ranking: edition.commentary.ranking,
+    sections: edition.commentary.sections,
+  };
+}
+
+export interface EditionFiles {
+  html: string;
+  text: string;
+  json: string;
+}
+
+/** Writes <id>.html, .txt and .json; each file appears whole (write, then rename) or not at all. */
+export function writeEditionFiles(edition: Edition, dir: string): EditionFiles {
+  mkdirSync(dir, { recursive: true });
+  const files: EditionFiles = { html: resolve(dir, `${edition.id}.html`), text: resolve(dir, `${edition.id}.txt`), json: resolve(dir, `${edition.id}.json`) };
+  const contents: Record<keyof EditionFiles, string> = { html: edition.html, text: edition.text, json: `${JSON.stringify(editionJson(edition), null, 2)}\n` };
+  for (const key of Object.keys(files) as Array<keyof EditionFiles>) {
+    writeFileSync(`${files[key]}.tmp`, contents[key]);
+  }
+  for (const key of Object.keys(files) as Array<keyof EditionFiles>) renameSync(`${files[key]}.tmp`, files[key]);
+  return files;
+}

@@ -1,0 +1,164 @@
+/** `marketwrap <command>`: thin, for people (and --json for scripts); the stages do the work. */
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { weeklyDigest, type DigestResult } from '../jobs/weekly-digest.js';
+import { buildEdition, writeEditionFiles } from './build.js';
+import { TemplateError } from './commentary/index.js';
+import { ConfigError } from './config/env.js';
+import { newsletterJsonSchema } from './config/newsletter.js';
+import { createContext, PROJECT_ROOT, type Context } from './context.js';
+import { MarketDataError } from './market/index.js';
+import { InvalidAddressError, SubscriberError } from './subscribers/index.js';
+
+/** Errors that mean "your input is wrong": exit code 2 and one line saying what to fix. */
+const INPUT_ERRORS = [ConfigError, MarketDataError, InvalidAddressError, SubscriberError, TemplateError];
+
+const show = (path: string) => {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+};
+
+function withContext(action: (ctx: Context, ...args: any[]) => Promise<void> | void) {
+  return async (...args: any[]) => {
+    const ctx = createContext();
+    try {
+      await action(ctx, ...args);
+    } finally {
+      ctx.close();
+    }
+  };
+}
+
+function printDigest(result: DigestResult): void {
+  const lines = [
+    `Edition ${result.editionId} (week ending ${result.asOf})${result.demo ? ' — DEMO DATA' : ''}`,
+    `  Subject: ${result.subject}`,
+    `  HTML:    ${show(result.files.html)} (${(result.htmlBytes / 1024).toFixed(1)} KB)`,
+    `  Text:    ${show(result.files.text)}`,
+    `  JSON:    ${show(result.files.json)}`,
+  ];
+  const d = result.delivery;
+  if (d) {
+    lines.push(`Delivery via ${d.transport}: ${d.sent} sent, ${d.failed} failed, ${d.skipped} skipped`);
+    for (const r of d.results) lines.push(`  ${r.status.padEnd(7)} ${r.email}  ${r.status === 'sent' ? show(r.reply) : r.reply}`);
+  }
+  if (result.note) lines.push(`Note: ${result.note}`);
+  console.log(lines.join('\n'));
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function program(): Command {
+  const cli = new Command('marketwrap')
+    .description('Writes and sends a weekly market-commentary email.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const dataOption = () => new Option('--data <source>', 'market data: demo or demo:<scenario> (default: MARKET_DATA)');
+  const asOfOption = () => new Option('--as-of <date>', 'the week ending on this date (YYYY-MM-DD; default: the last completed session)');
+
+  cli
+    .command('digest')
+    .description('run the weekly job now: build the edition, save it, deliver it')
+    .addOption(asOfOption())
+    .addOption(dataOption())
+    .option('--to <email>', 'send to this address instead of the list (repeatable)', collect)
+    .option('--dry-run', 'build and save the edition, send nothing')
+    .option('--json', 'print the result as JSON')
+    .action(
+      withContext(async (ctx, opts) => {
+        const result = await weeklyDigest.run(ctx, { asOf: opts.asOf, data: opts.data, to: opts.to, dryRun: opts.dryRun });
+        if (opts.json) console.log(JSON.stringify(result, null, 2));
+        else printDigest(result);
+        if (result.delivery?.failed) process.exitCode = 1;
+      }),
+    );
+
+  cli
+    .command('build')
+    .description('build and save the edition (HTML, text, JSON) without delivering it')
+    .addOption(asOfOption())
+    .addOption(dataOption())
+    .action(
+      withContext(async (ctx, opts) => {
+        const edition = await buildEdition(ctx, { asOf: opts.asOf, data: opts.data });
+        const files = writeEditionFiles(edition, ctx.editionsDir);
+        console.log(`Edition ${edition.id}: ${edition.subject}\n  ${show(files.html)}\n  ${show(files.text)}\n  ${show(files.json)}`);
+      }),
+    );
+
+  const subscribers = cli.command('subscribers').description('manage the list');
+  subscribers
+    .command('add <email...>')
+    .description('add confirmed subscribers (they consented elsewhere)')
+    .action(
+      withContext((ctx, emails: string[]) => {
+        for (const email of emails) {
+          const row = ctx.subscribers.add(email, 'cli');
+          console.log(`${row.email}: ${row.status}`);
+        }
+      }),
+    );
+  subscribers
+    .command('remove <email>')
+    .description('unsubscribe an address (kept, so it is never mailed again)')
+    .action(
+      withContext((ctx, email: string) => {
+        const row = ctx.subscribers.remove(email);
+        console.log(`${row.email}: ${row.status}`);
+      }),
+    );
+  subscribers
+    .command('list')
+    .description('list subscribers')
+    .option('--json', 'print as JSON')
+    .action(
+      withContext((ctx, opts) => {
+        const rows = ctx.subscribers.list();
+        if (opts.json) return console.log(JSON.stringify(rows, null, 2));
+        if (rows.length === 0) return console.log('No subscribers yet: add one with `marketwrap subscribers add you@example.com`.');
+        for (const r of rows) console.log(`${r.email.padEnd(40)} ${r.status.padEnd(12)} ${r.consent_source.padEnd(6)} since ${r.status_changed_at}`);
+        console.log(`${rows.length} subscribers, ${rows.filter((r) => r.status === 'confirmed').length} confirmed`);
+      }),
+    );
+
+  const config = cli.command('config').description('the config file');
+  config
+    .command('show')
+    .description('print the effective config (file merged over the defaults) as JSON')
+    .action(withContext((ctx) => console.log(JSON.stringify(ctx.config, null, 2))));
+  config
+    .command('schema')
+    .description('print the JSON Schema of marketwrap.config.json')
+    .option('--write', 'write it to marketwrap.config.schema.json for editor completion')
+    .action((opts) => {
+      const schema = `${JSON.stringify(newsletterJsonSchema(), null, 2)}\n`;
+      if (!opts.write) return void process.stdout.write(schema);
+      const file = `${PROJECT_ROOT}/marketwrap.config.schema.json`;
+      writeFileSync(file, schema);
+      console.log(`wrote ${show(file)}`);
+    });
+
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (INPUT_ERRORS.some((kind) => error instanceof kind)) {
+      console.error(`marketwrap: ${(error as Error).message}`);
+      return 2;
+    }
+    console.error(`marketwrap: ${(error as Error).stack ?? error}`);
+    return 1;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
+if (invokedDirectly || process.env['MARKETWRAP_BIN'] === '1') {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,89 @@
+/**
+ * Loads the commentary templates: one file per signal kind, blocks marked by a comment line
+ * ({{!-- title --}}, {{!-- headline --}}, {{!-- paragraph --}}), several phrasings per block.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import type { SignalKind } from '../analysis/index.js';
+import { registerHelpers } from './helpers.js';
+
+export const SIGNAL_KINDS: readonly SignalKind[] = ['relative', 'move', 'level', 'record', 'leaders'];
+const BLOCKS = ['title', 'headline', 'paragraph'] as const;
+type Block = (typeof BLOCKS)[number];
+
+export interface KindTemplates {
+  file: string;
+  title: Handlebars.TemplateDelegate;
+  headline: Handlebars.TemplateDelegate[];
+  paragraph: Handlebars.TemplateDelegate[];
+}
+export type CommentaryTemplates = Map<SignalKind, KindTemplates>;
+
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+  constructor(readonly file: string, readonly line: number | undefined, message: string) {
+    super(`${file}${line ? `:${line}` : ''}: ${message}`);
+  }
+}
+
+/** A Handlebars instance with our helpers; strict, so a misspelt field is an error, not a blank. */
+export function createHandlebars(): typeof Handlebars {
+  const hb = Handlebars.create();
+  registerHelpers(hb);
+  return hb;
+}
+
+const MARKER = /^\{\{!--\s*(title|headline|paragraph)\s*--\}\}\s*$/;
+
+export function parseKindTemplate(hb: typeof Handlebars, file: string, source: string): KindTemplates {
+  const blocks: Record<Block, Array<{ text: string; line: number }>> = { title: [], headline: [], paragraph: [] };
+  let current: { block: Block; lines: string[]; line: number } | undefined;
+  const flush = () => {
+    if (current) blocks[current.block].push({ text: current.lines.join('\n').trim(), line: current.line });
+  };
+  source.split('\n').forEach((text, i) => {
+    const marker = MARKER.exec(text);
+    if (marker) {
+      flush();
+      current = { block: marker[1] as Block, lines: [], line: i + 2 };
+    } else if (current) current.lines.push(text);
+  });
+  flush();
+  const compile = ({ text, line }: { text: string; line: number }) => {
+    try {
+      hb.parse(text); // syntax errors now, with a line number, not at send time
+    } catch (error) {
+      const message = (error as Error).message;
+      const relative = /line (\d+)/.exec(message);
+      throw new TemplateError(file, line + (relative ? Number(relative[1]) - 1 : 0), message.split('\n')[0]!);
+    }
+    // Commentary is plain text; the layout escapes it for HTML once. Strict: a misspelt field throws.
+    return hb.compile(text, { noEscape: true, strict: true });
+  };
+  for (const block of BLOCKS) {
+    if (blocks[block].length === 0) throw new TemplateError(file, undefined, `needs at least one {{!-- ${block} --}} block`);
+    if (blocks[block].some((b) => b.text === '')) throw new TemplateError(file, blocks[block].find((b) => b.text === '')!.line, `an empty ${block} block`);
+  }
+  return {
+    file,
+    title: compile(blocks.title[0]!),
+    headline: blocks.headline.map(compile),
+    paragraph: blocks.paragraph.map(compile),
+  };
+}
+
+export function loadCommentaryTemplates(dir: string, hb = createHandlebars()): CommentaryTemplates {
+  const templates: CommentaryTemplates = new Map();
+  for (const kind of SIGNAL_KINDS) {
+    const file = join(dir, `${kind}.hbs`);
+    let source: string;
+    try {
+      source = readFileSync(file, 'utf8');
+    } catch {
+      throw new TemplateError(file, undefined, `missing: every signal kind (${SIGNAL_KINDS.join(', ')}) needs a template`);
+    }
+    templates.set(kind, parseKindTemplate(hb, file, source));
+  }
+  return templates;
+}

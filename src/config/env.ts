@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** Where market data comes from: bundled demo scenarios for now (live providers come later). */
+export const marketDataSchema = z
+  .string()
+  .regex(/^demo(:[a-z0-9-]+)?$/, 'must be "demo" or "demo:<scenario>"');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/** process.env, validated once at start-up; every variable is documented in .env.example. */
+export const envSchema = z.object({
+  DATA_DIR: z.string().min(1).default('./data'),
+  SMTP_URL: optionalString.pipe(
+    z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  ),
+  OUTBOX_DIR: z.string().min(1).default('./outbox'),
+  MAIL_FROM: optionalString,
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://localhost:3000'),
+  MARKET_DATA: marketDataSchema.default('demo'),
+  SECRET_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  CONFIG_FILE: z.string().min(1).default('marketwrap.config.json'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Formats a zod error as "NAME: problem" lines, so a user sees which variable or field to fix. */
+export function describeIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length ? issue.path.join('.') : '(root)';
+      return `${prefix}${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(`invalid environment: ${describeIssues(parsed.error)} (see .env.example)`);
+  }
+  return parsed.data;
+}

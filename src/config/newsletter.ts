@@ -1,0 +1,187 @@
+import { existsSync, readFileSync } from 'node:fs';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { defaultNewsletter } from './defaults.js';
+import { ConfigError, describeIssues } from './env.js';
+
+export const windowSchema = z.enum(['1W', '1M', '3M', 'YTD', '1Y']);
+export type Window = z.infer<typeof windowSchema>;
+
+export const instrumentKindSchema = z.enum(['index', 'etf', 'stock', 'rate', 'volatility']);
+export type InstrumentKind = z.infer<typeof instrumentKindSchema>;
+
+const symbolSchema = z.string().regex(/^[\^A-Za-z0-9.=-]{1,20}$/, 'must be a ticker such as ^GSPC or XLF');
+const groupSchema = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be lower-case letters, digits and dashes');
+const ruleIdSchema = z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be lower-case letters, digits and dashes');
+
+const themeSchema = z.string().min(1).max(40).optional().describe('What it stands for in headlines ("small caps")');
+
+export const instrumentSchema = z.strictObject({
+  symbol: symbolSchema,
+  name: z.string().min(1).max(80),
+  shortName: z.string().min(1).max(40).describe('The name used in tables and sentences ("Dow")'),
+  theme: themeSchema,
+  kind: instrumentKindSchema,
+  group: groupSchema,
+  required: z.boolean().default(false).describe('A required instrument that is missing or stale stops the send'),
+});
+
+export const basketSchema = z.strictObject({
+  symbol: symbolSchema,
+  name: z.string().min(1).max(80),
+  shortName: z.string().min(1).max(40),
+  theme: themeSchema,
+  group: groupSchema,
+  members: z.array(symbolSchema).min(2).describe('Equal-weighted: the basket return is the mean of member returns'),
+});
+
+const relativeRule = z.strictObject({
+  id: ruleIdSchema,
+  kind: z.literal('relative'),
+  a: symbolSchema,
+  b: symbolSchema,
+  window: windowSchema,
+  threshold: z.number().positive().describe('Gap between the two returns, in percentage points'),
+});
+const moveRule = z.strictObject({
+  id: ruleIdSchema,
+  kind: z.literal('move'),
+  instrument: symbolSchema,
+  window: windowSchema,
+  threshold: z.number().positive().describe('Percent for prices, basis points for rates, points for volatility'),
+});
+const levelRule = z.strictObject({
+  id: ruleIdSchema,
+  kind: z.literal('level'),
+  instrument: symbolSchema,
+  op: z.enum(['at-or-above', 'at-or-below']),
+  value: z.number(),
+});
+const recordRule = z.strictObject({
+  id: ruleIdSchema,
+  kind: z.literal('record'),
+  group: groupSchema,
+  extreme: z.enum(['high', 'low', 'both']).default('both'),
+});
+const leadersRule = z.strictObject({
+  id: ruleIdSchema,
+  kind: z.literal('leaders'),
+  group: groupSchema,
+  window: windowSchema,
+  count: z.number().int().min(1).max(5),
+});
+
+export const ruleSchema = z.discriminatedUnion('kind', [relativeRule, moveRule, levelRule, recordRule, leadersRule]);
+export type Rule = z.infer<typeof ruleSchema>;
+export type RuleKind = Rule['kind'];
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const newsletterSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    title: z.string().min(1).max(80).default(defaultNewsletter.title),
+    tagline: z.string().max(200).default(defaultNewsletter.tagline),
+    sender: z
+      .strictObject({ name: z.string().min(1).max(80), email: z.email() })
+      .default(defaultNewsletter.sender)
+      .describe('The From of every email; MAIL_FROM overrides it'),
+    postalAddress: z
+      .string()
+      .min(5)
+      .max(300)
+      .default(defaultNewsletter.postalAddress)
+      .describe('Shown in the footer: CAN-SPAM requires a physical postal address'),
+    locale: z.string().default(defaultNewsletter.locale),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as America/New_York')
+      .default(defaultNewsletter.timeZone),
+    schedule: z
+      .string()
+      .refine((expr) => cron.validate(expr), 'must be a cron expression such as "0 8 * * 6" (Saturday 08:00)')
+      .default(defaultNewsletter.schedule),
+    windows: z.array(windowSchema).min(1).default(() => [...defaultNewsletter.windows]),
+    tableGroups: z
+      .array(groupSchema)
+      .min(1)
+      .default(() => [...defaultNewsletter.tableGroups])
+      .describe('Groups shown in the "week in numbers" table'),
+    maxSections: z.number().int().min(1).max(12).default(defaultNewsletter.maxSections),
+    instruments: z.array(instrumentSchema).min(1).default(() => structuredClone(defaultNewsletter.instruments)),
+    baskets: z.array(basketSchema).default(() => structuredClone(defaultNewsletter.baskets)),
+    rules: z.array(ruleSchema).default(() => structuredClone(defaultNewsletter.rules)),
+  })
+  .superRefine((config, ctx) => {
+    const symbols = new Set<string>();
+    const groups = new Set<string>();
+    const all = [...config.instruments, ...config.baskets];
+    all.forEach((item, i) => {
+      if (symbols.has(item.symbol)) {
+        ctx.addIssue({ code: 'custom', path: ['instruments', i, 'symbol'], message: `duplicate symbol ${item.symbol}` });
+      }
+      symbols.add(item.symbol);
+      groups.add(item.group);
+    });
+    config.baskets.forEach((basket, i) =>
+      basket.members.forEach((member, j) => {
+        if (!config.instruments.some((inst) => inst.symbol === member)) {
+          ctx.addIssue({ code: 'custom', path: ['baskets', i, 'members', j], message: `unknown instrument ${member}` });
+        }
+      }),
+    );
+    const ruleIds = new Set<string>();
+    config.rules.forEach((rule, i) => {
+      if (ruleIds.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
+      ruleIds.add(rule.id);
+      const refs: Array<[string, string]> =
+        rule.kind === 'relative' ? [['a', rule.a], ['b', rule.b]]
+        : rule.kind === 'move' || rule.kind === 'level' ? [['instrument', rule.instrument]]
+        : [];
+      for (const [field, symbol] of refs) {
+        if (!symbols.has(symbol)) {
+          ctx.addIssue({ code: 'custom', path: ['rules', i, field], message: `unknown instrument ${symbol}: add it to instruments or baskets` });
+        }
+      }
+      if ((rule.kind === 'record' || rule.kind === 'leaders') && !groups.has(rule.group)) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'group'], message: `no instrument has group ${rule.group}` });
+      }
+      if ('window' in rule && !config.windows.includes(rule.window)) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'window'], message: `window ${rule.window} is not in windows` });
+      }
+    });
+  });
+
+export type Newsletter = z.infer<typeof newsletterSchema>;
+export type Instrument = z.infer<typeof instrumentSchema>;
+export type Basket = z.infer<typeof basketSchema>;
+
+/** The JSON Schema of the config file, for editor completion (`"$schema": "./marketwrap.config.schema.json"`). */
+export function newsletterJsonSchema(): object {
+  return z.toJSONSchema(newsletterSchema, { io: 'input', unrepresentable: 'any' });
+}
+
+export function parseNewsletter(raw: unknown, source = 'config'): Newsletter {
+  const parsed = newsletterSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`${source} is invalid: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/** Reads the config file if it exists; a missing file means the built-in defaults. */
+export function loadNewsletter(path: string): Newsletter {
+  if (!existsSync(path)) return parseNewsletter({}, 'built-in defaults');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}; fix the file or delete it to use the defaults`);
+  }
+  return parseNewsletter(raw, path);
+}

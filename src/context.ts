@@ -1,0 +1,73 @@
+/**
+ * The edges of the world, gathered once per process and passed down: environment, config, database,
+ * clock, logger and mail transport. Tests build one with a fixed clock and temporary folders.
+ */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import { loadEnv, type Env } from './config/env.js';
+import { loadNewsletter, type Newsletter } from './config/newsletter.js';
+import { resolveSecretKey } from './config/secret.js';
+import { createStore, dbFile, openDb, type Db, type Store } from './db/index.js';
+import { createTransport, type Sender, type Transport } from './delivery/index.js';
+import { createSubscriberService, parseEmail, type SubscriberService } from './subscribers/index.js';
+
+export const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+
+export interface Context {
+  env: Env;
+  config: Newsletter;
+  sender: Sender;
+  templatesDir: string;
+  editionsDir: string;
+  secretKey: string;
+  db: Db;
+  store: Store;
+  subscribers: SubscriberService;
+  clock: () => Date;
+  log: Logger;
+  transport(): Transport;
+  close(): void;
+}
+
+/** MAIL_FROM as "Name <address>" or a bare address; the config's sender fills what it leaves out. */
+export function parseSender(mailFrom: string | undefined, fallback: Sender): Sender {
+  if (!mailFrom) return fallback;
+  const match = /^\s*(.*?)\s*<([^>]+)>\s*$/.exec(mailFrom);
+  const name = match ? match[1]!.replace(/^"|"$/g, '') : '';
+  return { name: name || fallback.name, email: parseEmail(match ? match[2]! : mailFrom) };
+}
+
+export interface ContextOptions {
+  env?: NodeJS.ProcessEnv;
+  clock?: () => Date;
+  templatesDir?: string;
+}
+
+export function createContext(options: ContextOptions = {}): Context {
+  const env = loadEnv(options.env ?? process.env);
+  const config = loadNewsletter(env.CONFIG_FILE);
+  const sender = parseSender(env.MAIL_FROM, config.sender);
+  const db = openDb(dbFile(env.DATA_DIR));
+  const store = createStore(db);
+  const clock = options.clock ?? (() => new Date());
+  let transport: Transport | undefined;
+  return {
+    env,
+    config,
+    sender,
+    templatesDir: options.templatesDir ?? join(PROJECT_ROOT, 'templates'),
+    editionsDir: join(env.DATA_DIR, 'editions'),
+    secretKey: resolveSecretKey(env.DATA_DIR, env.SECRET_KEY),
+    db,
+    store,
+    subscribers: createSubscriberService(store, clock),
+    clock,
+    log: pino({ level: env.LOG_LEVEL }, pino.destination(2)),
+    transport: () => (transport ??= createTransport(env.SMTP_URL, env.OUTBOX_DIR)),
+    close() {
+      transport?.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/** Every SQL statement of the project, behind named functions: the store interface. */
+import type { Db } from './open.js';
+
+export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained';
+export type ConsentSource = 'form' | 'import' | 'cli';
+
+export interface SubscriberRow {
+  id: number;
+  email: string;
+  status: SubscriberStatus;
+  consent_source: ConsentSource;
+  created_at: string;
+  status_changed_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+}
+
+export interface DeliveryRow {
+  edition_id: string;
+  subscriber_id: number;
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
+  attempts: number;
+  last_reply: string | null;
+  message_id: string | null;
+  updated_at: string;
+}
+
+export function createStore(db: Db) {
+  const statements = {
+    findByEmail: db.prepare<[string], SubscriberRow>('SELECT * FROM subscribers WHERE email = ?'),
+    insertSubscriber: db.prepare(
+      `INSERT INTO subscribers (email, status, consent_source, created_at, status_changed_at, confirmed_at)
+       VALUES (@email, @status, @source, @now, @now, CASE WHEN @status = 'confirmed' THEN @now END)`,
+    ),
+    setStatus: db.prepare(
+      `UPDATE subscribers SET status = @status, status_changed_at = @now,
+         confirmed_at = CASE WHEN @status = 'confirmed' THEN @now ELSE confirmed_at END,
+         unsubscribed_at = CASE WHEN @status = 'unsubscribed' THEN @now ELSE unsubscribed_at END
+       WHERE id = @id`,
+    ),
+    list: db.prepare<[], SubscriberRow>('SELECT * FROM subscribers ORDER BY id'),
+    confirmed: db.prepare<[], SubscriberRow>("SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY id"),
+    upsertEdition: db.prepare(
+      `INSERT INTO editions (id, as_of, subject, demo, created_at) VALUES (@id, @asOf, @subject, @demo, @now)
+       ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, as_of = excluded.as_of, demo = excluded.demo`,
+    ),
+    queueDelivery: db.prepare(
+      `INSERT INTO deliveries (edition_id, subscriber_id, status, updated_at, message_id)
+       VALUES (@editionId, @subscriberId, 'queued', @now, @messageId) ON CONFLICT DO NOTHING`,
+    ),
+    delivery: db.prepare<[string, number], DeliveryRow>('SELECT * FROM deliveries WHERE edition_id = ? AND subscriber_id = ?'),
+    markDelivery: db.prepare(
+      `UPDATE deliveries SET status = @status, attempts = attempts + @attempt, last_reply = @reply, updated_at = @now
+       WHERE edition_id = @editionId AND subscriber_id = @subscriberId`,
+    ),
+  };
+
+  return {
+    findSubscriber: (email: string) => statements.findByEmail.get(email),
+    addSubscriber(email: string, status: SubscriberStatus, source: ConsentSource, now: Date): SubscriberRow {
+      statements.insertSubscriber.run({ email, status, source, now: now.toISOString() });
+      return statements.findByEmail.get(email)!;
+    },
+    setSubscriberStatus(id: number, status: SubscriberStatus, now: Date): void {
+      statements.setStatus.run({ id, status, now: now.toISOString() });
+    },
+    listSubscribers: () => statements.list.all(),
+    confirmedSubscribers: () => statements.confirmed.all(),
+    saveEdition(edition: { id: string; asOf: string; subject: string; demo: boolean }, now: Date): void {
+      statements.upsertEdition.run({ ...edition, demo: edition.demo ? 1 : 0, now: now.toISOString() });
+    },
+    /** Queues one row per subscriber in one transaction; rows that exist (an earlier run) are kept. */
+    queueDeliveries: db.transaction((editionId: string, rows: Array<{ subscriberId: number; messageId: string }>, now: Date) => {
+      for (const row of rows) statements.queueDelivery.run({ editionId, ...row, now: now.toISOString() });
+    }),
+    delivery: (editionId: string, subscriberId: number) => statements.delivery.get(editionId, subscriberId),
+    markDelivery(editionId: string, subscriberId: number, status: DeliveryRow['status'], reply: string | null, now: Date): void {
+      statements.markDelivery.run({ editionId, subscriberId, status, reply, attempt: status === 'sending' ? 1 : 0, now: now.toISOString() });
+    },
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { instrumentKindSchema } from '../config/newsletter.js';
+
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a real calendar date');
+export type IsoDate = z.infer<typeof isoDateSchema>;
+
+export const pointSchema = z.object({
+  date: isoDateSchema,
+  close: z.number().finite().positive(),
+});
+export type Point = z.infer<typeof pointSchema>;
+
+export const seriesSchema = z
+  .object({
+    symbol: z.string().min(1),
+    name: z.string().min(1),
+    kind: instrumentKindSchema,
+    source: z.string().min(1).describe('Which provider served it, e.g. "demo" or "yahoo:^RUT"'),
+    points: z.array(pointSchema).min(1),
+  })
+  .superRefine((series, ctx) => {
+    for (let i = 1; i < series.points.length; i++) {
+      if (series.points[i]!.date <= series.points[i - 1]!.date) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['points', i, 'date'],
+          message: `${series.symbol}: dates must increase strictly (${series.points[i - 1]!.date} then ${series.points[i]!.date})`,
+        });
+        return;
+      }
+    }
+  });
+export type Series = z.infer<typeof seriesSchema>;
+
+export const snapshotSchema = z.object({
+  asOf: isoDateSchema,
+  series: z.array(seriesSchema),
+  source: z.string(),
+  fetchedAt: z.string(),
+  demo: z.boolean(),
+  scenario: z.string().optional(),
+});
+export type Snapshot = z.infer<typeof snapshotSchema>;

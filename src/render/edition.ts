@@ -1,0 +1,29 @@
+import { compileMjml } from './mjml.js';
+import type { Layout } from './layout.js';
+import { renderText } from './text.js';
+import type { EditionView } from './view.js';
+import { RECIPIENT_TOKENS } from './personalize.js';
+
+/** Gmail clips a message body beyond 102 KB and hides the rest behind "View entire message". */
+export const GMAIL_CLIP_BYTES = 102_400;
+
+export interface RenderedEdition {
+  subject: string;
+  preheader: string;
+  /** With recipient tokens ({{unsubscribeUrl}}, {{email}}) still in place. */
+  html: string;
+  text: string;
+}
+
+export async function renderEdition(view: EditionView, layout: Layout): Promise<RenderedEdition> {
+  const mjml = layout.template(view);
+  const html = await compileMjml(mjml, layout.file);
+  for (const token of Object.values(RECIPIENT_TOKENS)) {
+    if (!html.includes(token)) throw new Error(`${layout.file}: the layout must contain ${token} (written \\${token} so it survives the first pass)`);
+  }
+  const size = Buffer.byteLength(html);
+  if (size > GMAIL_CLIP_BYTES) {
+    throw new Error(`the rendered digest is ${size} bytes, over Gmail's ${GMAIL_CLIP_BYTES}-byte clip: trim instruments from tableGroups or lower maxSections`);
+  }
+  return { subject: view.subject, preheader: view.preheader, html, text: renderText(view) };
+}

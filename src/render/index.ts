@@ -1,0 +1,6 @@
+export { renderEdition, GMAIL_CLIP_BYTES, type RenderedEdition } from './edition.js';
+export { loadLayout, type Layout } from './layout.js';
+export { compileMjml, MjmlError } from './mjml.js';
+export { personalizer, escapeHtml, RECIPIENT_TOKENS, type RecipientFields } from './personalize.js';
+export { renderText } from './text.js';
+export { editionView, volatilityRegime, DEMO_SUBJECT_TAG, type EditionView } from './view.js';

@@ -1,0 +1,95 @@
+/** The edition as the layout sees it: every number formatted once, nothing computed here. */
+import type { Analysis, Metrics } from '../analysis/index.js';
+import type { Commentary } from '../commentary/index.js';
+import { formatChange, formatLevel, WINDOW_LABELS } from '../commentary/index.js';
+import type { Newsletter } from '../config/newsletter.js';
+import type { Snapshot } from '../market/types.js';
+
+export type Tone = 'up' | 'down' | 'flat';
+
+export interface EditionView {
+  title: string;
+  editionId: string;
+  dateLabel: string;
+  subject: string;
+  headline: string;
+  preheader: string;
+  demo: boolean;
+  scenario: string;
+  webUrl: string;
+  sections: Commentary['sections'];
+  table: { columns: string[]; rows: Array<{ name: string; last: string; cells: Array<{ text: string; tone: Tone }> }>; note: string };
+  sectors: Array<{ name: string; text: string; tone: Tone; bar: number; color: string }>;
+  riskNote: string;
+  dataSource: string;
+  postalAddress: string;
+}
+
+export function tone(text: string): Tone {
+  return text.startsWith('+') ? 'up' : text.startsWith('-') ? 'down' : 'flat';
+}
+
+/** Volatility bands a strategist would use for the VIX. */
+export function volatilityRegime(level: number): 'calm' | 'normal' | 'elevated' | 'stressed' {
+  return level < 15 ? 'calm' : level < 20 ? 'normal' : level < 30 ? 'elevated' : 'stressed';
+}
+
+export const DEMO_SUBJECT_TAG = '[DEMO DATA]';
+
+export interface ViewInput {
+  analysis: Analysis;
+  commentary: Commentary;
+  snapshot: Snapshot;
+  config: Newsletter;
+  editionId: string;
+  publicUrl: string;
+}
+
+export function editionView({ analysis, commentary, snapshot, config, editionId, publicUrl }: ViewInput): EditionView {
+  const { locale } = config;
+  const all = [...analysis.metrics.values()];
+  const rows = all
+    .filter((m) => config.tableGroups.includes(m.group))
+    .map((m) => ({
+      name: m.shortName,
+      last: m.last ? formatLevel(m.last.close, m.unit, locale) : '—',
+      cells: config.windows.map((w) => {
+        const c = m.windows[w];
+        const text = c ? formatChange(c.change, m.unit, locale) : 'n/a';
+        return { text, tone: tone(text) };
+      }),
+    }));
+  const sectorMetrics = all.filter((m) => m.group === 'sectors' && m.windows['1W']).sort((a, b) => b.windows['1W']!.change - a.windows['1W']!.change);
+  const widest = Math.max(0.1, ...sectorMetrics.map((m) => Math.abs(m.windows['1W']!.change)));
+  const sectors = sectorMetrics.map((m) => {
+    const text = formatChange(m.windows['1W']!.change, 'pct', locale);
+    const t = tone(text);
+    return { name: m.shortName, text, tone: t, bar: Math.max(2, Math.round((Math.abs(m.windows['1W']!.change) / widest) * 100)), color: t === 'down' ? '#d64545' : '#3ebd93' };
+  });
+  const subject = snapshot.demo ? `${DEMO_SUBJECT_TAG} ${commentary.headline}` : commentary.headline;
+  return {
+    title: config.title,
+    editionId,
+    dateLabel: `Week ending ${new Intl.DateTimeFormat(locale, { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${analysis.asOf}T00:00:00Z`))}`,
+    subject,
+    headline: commentary.headline,
+    preheader: commentary.preheader,
+    demo: snapshot.demo,
+    scenario: snapshot.scenario ?? '',
+    webUrl: `${publicUrl.replace(/\/$/, '')}/editions/${editionId}`,
+    sections: commentary.sections,
+    table: { columns: config.windows.map((w) => WINDOW_LABELS[w]), rows, note: 'Prices in percent; the 10-year yield in basis points (bp); the VIX in index points (pts).' },
+    sectors,
+    riskNote: riskNote(analysis.metrics, locale),
+    dataSource: snapshot.demo ? `simulated demo data (${snapshot.source})` : snapshot.source,
+    postalAddress: config.postalAddress,
+  };
+}
+
+function riskNote(metrics: ReadonlyMap<string, Metrics>, locale: string): string {
+  const vix = [...metrics.values()].find((m) => m.kind === 'volatility' && m.last);
+  if (!vix?.last) return 'Markets move on news no model foresees.';
+  const regime = volatilityRegime(vix.last.close);
+  const meaning = { calm: 'markets expect small daily moves', normal: 'expected swings are about average', elevated: 'expect larger daily swings than usual', stressed: 'markets are pricing in large daily swings' }[regime];
+  return `The VIX closed at ${formatLevel(vix.last.close, 'pt', locale)}, a ${regime} reading: ${meaning}.`;
+}

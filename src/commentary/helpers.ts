@@ -57,7 +57,7 @@ export function formatSize(value: number, unit: Unit, locale = 'en-US'): string 
   const n = formatNumber(size, DIGITS[unit], locale);
   if (unit === 'pct') return `${n}%`;
   const noun = unit === 'bp' ? 'basis point' : 'point';
-  return `${n} ${noun}${size === 1 ? '' : 's'}`;
+  return `${n} ${noun}${n === '1' ? '' : 's'}`;
 }
 
 /** A price level: index points with thousands separators, yields in percent, VIX to 0.1. */
@@ -159,8 +159,7 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
     moved: (value: number, unit: Unit, window: Window, options: HelperOptions) => formatMove(value, unit, window, locale(options)),
     verb: (value: number, unit: Unit, window: Window) => directionVerb(value, unit, window),
     points: (value: number, options: HelperOptions) => {
-      const n = formatNumber(Math.abs(shown(value, 'pct')), 1, locale(options));
-      return `${n} point${n === '1.0' ? '' : 's'}`;
+      return `${formatNumber(Math.abs(shown(value, 'pct')), 1, locale(options))} points`;
     },
     period: (window: Window, options: HelperOptions) =>
       options.hash['capital'] ? capitalize(WINDOW_PHRASES[window]) : WINDOW_PHRASES[window],

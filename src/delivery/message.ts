@@ -43,12 +43,13 @@ export function messageFactory(edition: RenderedEdition & { id: string; listId: 
       text: text(fields),
       html: html(fields),
       messageId: messageIdFor(edition.id, recipient.email, domain),
-      list: {
-        id: { url: edition.listId, comment: from.name },
-        unsubscribe: [{ url: recipient.unsubscribeUrl, comment: 'Unsubscribe' }, `mailto:${from.email}?subject=unsubscribe`],
+      list: { id: { url: edition.listId, comment: from.name } },
+      headers: {
+        // One header with both URIs (RFC 2369): Gmail and Yahoo read only the first List-Unsubscribe.
+        'List-Unsubscribe': `<${recipient.unsubscribeUrl}>, <mailto:${from.email}?subject=unsubscribe>`,
+        // RFC 8058: mail clients may POST "List-Unsubscribe=One-Click" to the https URL above.
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       },
-      // RFC 8058: mail clients may POST "List-Unsubscribe=One-Click" to the https URL above.
-      headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     };
   };
 }

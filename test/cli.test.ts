@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/context.js';
+import { runCli } from './helpers/cli.js';
+
+function dirs() {
+  const dir = tempDir();
+  return { dir, env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'marketwrap.config.json') } };
+}
+
+describe('marketwrap CLI', () => {
+  it('digest builds, saves and delivers to the outbox, saying where everything went', () => {
+    const { env, dir } = dirs();
+    const run = runCli(['digest', '--data', 'demo:risk-off', '--as-of', '2026-11-20'], env);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/Edition 2026-W47 \(week ending 2026-11-20\) — DEMO DATA/);
+    expect(run.stdout).toMatch(/Delivery via outbox .*: 1 sent, 0 failed, 0 skipped/);
+    expect(readdirSync(join(dir, 'data/editions')).sort()).toEqual(['2026-W47.html', '2026-W47.json', '2026-W47.txt']);
+    expect(readdirSync(join(dir, 'outbox'))).toHaveLength(1);
+  });
+
+  it('subscribers add, list --json and remove', () => {
+    const { env } = dirs();
+    expect(runCli(['subscribers', 'add', 'Ann@Example.com', 'bob@example.com'], env).stdout).toBe('ann@example.com: confirmed\nbob@example.com: confirmed\n');
+    expect(runCli(['subscribers', 'remove', 'bob@example.com'], env).status).toBe(0);
+    const list = JSON.parse(runCli(['subscribers', 'list', '--json'], env).stdout);
+    expect(list.map((s: { email: string; status: string }) => `${s.email}:${s.status}`)).toEqual(['ann@example.com:confirmed', 'bob@example.com:unsubscribed']);
+  });
+
+  it('digest --to with --json and --dry-run', () => {
+    const { env, dir } = dirs();
+    const dry = JSON.parse(runCli(['digest', '--dry-run', '--json', '--as-of', '2026-11-20'], env).stdout);
+    expect(dry).toMatchObject({ editionId: '2026-W47', note: 'dry run: nothing was sent' });
+    expect(existsSync(join(dir, 'outbox'))).toBe(false);
+    const sent = JSON.parse(runCli(['digest', '--to', 'a@example.com', '--to', 'b@example.com', '--json', '--as-of', '2026-11-20'], env).stdout);
+    expect(sent.delivery).toMatchObject({ sent: 2 });
+  });
+
+  const badInputs: Array<[string, string[], RegExp, ((dir: string) => void)?]> = [
+    ['an unknown scenario', ['digest', '--data', 'demo:moon'], /unknown demo scenario "moon": choose one of small-cap-rally, risk-off, quiet-week, mega-cap-melt-up/],
+    ['a malformed date', ['digest', '--as-of', '2026-13-01'], /--as-of "2026-13-01" is not a real calendar date: use YYYY-MM-DD/],
+    ['a future date', ['digest', '--as-of', '2999-01-04'], /is after the last completed session/],
+    ['an invalid address', ['digest', '--to', 'not-an-address'], /"not-an-address" is not a valid email address: give an address like name@example.com/],
+    ['an invalid subscriber', ['subscribers', 'add', 'x@'], /"x@" is not a valid email address/],
+    ['a config file that is not JSON', ['digest'], /marketwrap\.config\.json is not valid JSON: .*fix the file or delete it/, (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), '{ "title": ')],
+    ['a config file with a bad field', ['digest'], /marketwrap\.config\.json is invalid: rules\.0\.threshold: Too small/, (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), JSON.stringify({ rules: [{ id: 'x', kind: 'move', instrument: '^GSPC', window: '1W', threshold: -1 }] }))],
+    ['an unknown instrument in a rule', ['digest'], /rules\.0\.instrument: unknown instrument \^FOO/, (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), JSON.stringify({ rules: [{ id: 'x', kind: 'move', instrument: '^FOO', window: '1W', threshold: 1 }] }))],
+  ];
+
+  it.each(badInputs)('%s: one line naming the fix, exit code 2, nothing written', (_name, args, message, setup) => {
+    const { env, dir } = dirs();
+    setup?.(dir);
+    const run = runCli(args, env);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout).toBe('');
+    expect(existsSync(join(dir, 'outbox'))).toBe(false);
+    expect(existsSync(join(dir, 'data/editions'))).toBe(false);
+  });
+
+  it('a bad environment variable names it', () => {
+    const { env } = dirs();
+    const run = runCli(['digest'], { ...env, SMTP_URL: 'mail.example.com' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
+  });
+});

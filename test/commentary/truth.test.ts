@@ -1,0 +1,93 @@
+/**
+ * Commentary never contradicts its numbers: every "verb + number" pair is checked against the signal
+ * it describes, and every comparison names the real leader, across scenarios and phrasings.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze, type Signal } from '../../src/analysis/index.js';
+import { compose, DOWN_VERBS, formatSize, loadCommentaryTemplates, nameTable, shown, UP_VERBS } from '../../src/commentary/index.js';
+import { parseNewsletter } from '../../src/config/newsletter.js';
+import { PROJECT_ROOT } from '../../src/context.js';
+import { loadSnapshot, scenarioNames } from '../../src/market/index.js';
+
+const config = parseNewsletter({});
+const templates = loadCommentaryTemplates(join(PROJECT_ROOT, 'templates/commentary'));
+const names = nameTable(config);
+const label = (symbol: string) => names[symbol]!.shortName;
+const editionIds = Array.from({ length: 12 }, (_, i) => `2026-W${String(i + 30).padStart(2, '0')}`);
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Every (value, unit) a signal states, keyed by the sign a verb must agree with. */
+function statedChanges(signal: Signal): Array<{ value: number; unit: 'pct' | 'bp' | 'pt' }> {
+  switch (signal.kind) {
+    case 'relative': return [{ value: signal.leader.change, unit: 'pct' }, { value: signal.laggard.change, unit: 'pct' }];
+    case 'move': return [{ value: signal.change, unit: signal.unit }];
+    case 'level': return signal.weekChange === undefined ? [] : [{ value: signal.weekChange, unit: signal.unit }];
+    default: return [];
+  }
+}
+
+describe.each(scenarioNames)('commentary for %s', (scenario) => {
+  const snapshot = loadSnapshot({ source: `demo:${scenario}`, asOf: '2026-11-20', config, now: new Date('2026-11-21T14:00:00Z') });
+  const analysis = analyze(snapshot, { ...config });
+
+  it.each(editionIds)('edition %s: no sentence contradicts its number', (editionId) => {
+    const commentary = compose({ analysis, config: { ...config, maxSections: 20 }, editionId, templates });
+    const bySignal = new Map(analysis.signals.map((s) => [s.id, s]));
+    expect(commentary.sections.length).toBe(analysis.signals.length);
+    for (const section of commentary.sections) {
+      const signal = bySignal.get(section.signalId)!;
+      const text = section.paragraphs.join(' ');
+      const allowed = statedChanges(signal);
+      const verbs = [...UP_VERBS, ...DOWN_VERBS].map(escape).join('|');
+      for (const match of text.matchAll(new RegExp(`\\b(${verbs}) ([0-9.,]+(?:%| basis points?| points?))`, 'g'))) {
+        const up = UP_VERBS.includes(match[1]!);
+        const ok = allowed.some((c) => (up ? shown(c.value, c.unit) > 0 : shown(c.value, c.unit) < 0) && formatSize(c.value, c.unit) === match[2]);
+        expect(ok, `"${match[0]}" in: ${text}`).toBe(true);
+      }
+      if (signal.kind === 'relative') {
+        // The leader is named before the laggard in every sentence that compares them.
+        const leader = label(signal.leader.symbol);
+        const laggard = label(signal.laggard.symbol);
+        for (const sentence of text.split(/(?<=\.)\s/)) {
+          if (sentence.includes(leader) && sentence.includes(laggard)) expect(sentence.indexOf(leader), sentence).toBeLessThan(sentence.indexOf(laggard));
+        }
+        expect(signal.leader.change).toBeGreaterThan(signal.laggard.change);
+      }
+      if (signal.kind === 'leaders') {
+        for (const m of [...signal.leaders, ...signal.laggards]) expect(text).toContain(`${label(m.symbol)} (${m.change > 0 && shown(m.change, 'pct') !== 0 ? '+' : ''}`);
+      }
+    }
+    // The headline is the top section's story.
+    const top = commentary.sections[0]!;
+    const topSignal = bySignal.get(top.signalId)!;
+    if (topSignal.kind === 'relative') {
+      // Named or by theme ("small caps"), the leader comes first.
+      const at = (symbol: string) => {
+        const h = commentary.headline.toLowerCase();
+        const spots = [label(symbol), names[symbol]!.theme ?? ''].map((n) => (n ? h.indexOf(n.toLowerCase()) : -1)).filter((i) => i >= 0);
+        return Math.min(...spots);
+      };
+      expect(at(topSignal.leader.symbol)).toBeLessThan(at(topSignal.laggard.symbol));
+    }
+  });
+
+  it('picks the same phrasing for the same edition, and varies across editions', () => {
+    const a = compose({ analysis, config, editionId: '2026-W47', templates });
+    expect(compose({ analysis, config, editionId: '2026-W47', templates })).toEqual(a);
+    const headlines = new Set(editionIds.map((id) => compose({ analysis, config, editionId: id, templates }).headline));
+    expect(headlines.size).toBeGreaterThan(1);
+  });
+});
+
+describe('headline for the small-cap rally', () => {
+  it('says small caps beat large caps by the computed gap', () => {
+    const snapshot = loadSnapshot({ source: 'demo:small-cap-rally', asOf: '2026-11-20', config, now: new Date() });
+    const analysis = analyze(snapshot, config);
+    const rut = analysis.metrics.get('^RUT')!.windows['1W']!.change;
+    const spx = analysis.metrics.get('^GSPC')!.windows['1W']!.change;
+    const commentary = compose({ analysis, config, editionId: '2026-W47', templates });
+    expect(commentary.headline).toContain(`${(rut - spx).toFixed(1)} points`);
+    expect(commentary.headline).toMatch(/Russell 2000|Small caps/);
+  });
+});

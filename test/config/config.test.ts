@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadEnv } from '../../src/config/env.js';
+import { newsletterJsonSchema, parseNewsletter } from '../../src/config/newsletter.js';
+import { resolveSecretKey } from '../../src/config/secret.js';
+import { parseSender, PROJECT_ROOT } from '../../src/context.js';
+import { tempDir } from '../helpers/context.js';
+
+describe('configuration', () => {
+  it('has working defaults for everything', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ DATA_DIR: './data', OUTBOX_DIR: './outbox', PUBLIC_URL: 'http://localhost:3000', MARKET_DATA: 'demo' });
+    expect(env.SMTP_URL).toBeUndefined();
+    const config = parseNewsletter({});
+    expect(config.instruments.map((i) => i.symbol)).toEqual(expect.arrayContaining(['^GSPC', '^RUT', '^IXIC', '^DJI', '^VIX', '^TNX', 'XLF', 'PSCF', 'NVDA']));
+    expect(config.instruments.filter((i) => i.group === 'sectors')).toHaveLength(11);
+    expect(config.rules.find((r) => r.kind === 'relative' && r.a === '^RUT' && r.b === '^GSPC')).toBeDefined();
+  });
+
+  it('names the field of every error', () => {
+    expect(() => parseNewsletter({ timeZone: 'Mars/Olympus' })).toThrow(/timeZone: must be an IANA time zone/);
+    expect(() => parseNewsletter({ schedule: 'every saturday' })).toThrow(/schedule: must be a cron expression/);
+    expect(() => parseNewsletter({ titel: 'x' })).toThrow(/Unrecognized key: "titel"/);
+    expect(() => parseNewsletter({ rules: [{ id: 'a', kind: 'leaders', group: 'nope', window: '1W', count: 2 }] })).toThrow(/rules\.0\.group: no instrument has group nope/);
+    expect(() => parseNewsletter({ windows: ['1W'], rules: [{ id: 'a', kind: 'move', instrument: '^GSPC', window: '1M', threshold: 1 }] })).toThrow(/rules\.0\.window: window 1M is not in windows/);
+  });
+
+  it('ships a JSON Schema that matches the zod schema (run `npm run schema` after changing it)', () => {
+    const committed = JSON.parse(readFileSync(join(PROJECT_ROOT, 'marketwrap.config.schema.json'), 'utf8'));
+    expect(committed).toEqual(JSON.parse(JSON.stringify(newsletterJsonSchema())));
+  });
+
+  it('the example config file is valid', () => {
+    const example = JSON.parse(readFileSync(join(PROJECT_ROOT, 'marketwrap.config.example.json'), 'utf8'));
+    expect(parseNewsletter(example).rules).toHaveLength(6);
+  });
+
+  it('generates the secret key once, keeps it private, and prefers SECRET_KEY', () => {
+    const dir = tempDir();
+    const key = resolveSecretKey(dir, undefined);
+    expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(resolveSecretKey(dir, undefined)).toBe(key);
+    expect(readFileSync(join(dir, 'secret.key'), 'utf8').trim()).toBe(key);
+    expect(resolveSecretKey(dir, 'x'.repeat(40))).toBe('x'.repeat(40));
+    expect(() => loadEnv({ SECRET_KEY: 'short' })).toThrow(/SECRET_KEY: must be at least 32 characters/);
+  });
+
+  it('reads MAIL_FROM with or without a display name', () => {
+    const fallback = { name: 'Wrap', email: 'digest@example.com' };
+    expect(parseSender('"Ann Lee" <Ann@Example.com>', fallback)).toEqual({ name: 'Ann Lee', email: 'ann@example.com' });
+    expect(parseSender('news@example.org', fallback)).toEqual({ name: 'Wrap', email: 'news@example.org' });
+    expect(parseSender(undefined, fallback)).toBe(fallback);
+  });
+});

@@ -1,0 +1,39 @@
+/**
+ * The README's first command on a fresh clone: only committed files, no config, no network, no
+ * subscribers. Dependencies are linked from this checkout (installing them is what .ci/run proves).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../src/context.js';
+import { tempDir } from './helpers/context.js';
+
+const isGitCheckout = existsSync(join(PROJECT_ROOT, '.git'));
+
+describe('fresh clone', () => {
+  it('the README shows the two commands', () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain('npm install && npm run digest');
+    expect(readme).toContain('npm test');
+  });
+
+  it.skipIf(!isGitCheckout)('npm run digest writes a complete edition and an .eml to the outbox', () => {
+    const clone = join(tempDir(), 'marketwrap');
+    execFileSync('git', ['clone', '--quiet', '--no-hardlinks', PROJECT_ROOT, clone]);
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
+    const run = spawnSync('npm', ['run', '--silent', 'digest'], {
+      cwd: clone,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Edition \d{4}-W\d{2} .*DEMO DATA/);
+    const editions = readdirSync(join(clone, 'data/editions'));
+    expect(editions.filter((f) => /\.(html|txt|json)$/.test(f))).toHaveLength(3);
+    const eml = readdirSync(join(clone, 'outbox'));
+    expect(eml).toHaveLength(1);
+    expect(readFileSync(join(clone, 'outbox', eml[0]!), 'utf8')).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+  });
+});

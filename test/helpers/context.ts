@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { createContext, type Context } from '../../src/context.js';
+
+/** Saturday 2026-11-21 09:00 New York: the week ending Friday 2026-11-20 is complete. */
+export const FIXED_NOW = new Date('2026-11-21T14:00:00Z');
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+export function tempDir(prefix = 'marketwrap-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A context on a fresh temporary DATA_DIR and OUTBOX_DIR, a fixed clock and no config file. */
+export function testContext(env: Record<string, string> = {}, now = FIXED_NOW): Context {
+  const dir = tempDir();
+  const ctx = createContext({
+    env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'none.json'), LOG_LEVEL: 'silent', ...env },
+    clock: () => now,
+  });
+  cleanups.push(() => ctx.close());
+  return ctx;
+}
+
+export const SHARED_DATA = join(import.meta.dirname, '../../../shared/market-data');

@@ -22,7 +22,7 @@ describe('window returns', () => {
   it('measures week, month and YTD from the last session on or before each anchor', () => {
     const m = seriesMetrics(spx, { ...spx, source: 'typed', points: realCloses }, '2022-11-18', ['1W', '1M', 'YTD']);
     // Independently: 3965.34 / 3992.93 - 1 = -0.691%; / 3719.98 = +6.596%; / 4766.18 = -16.803%.
-    expect(m.windows['1W']!.base.date).toBe('2022-11-11');
+    expect(m.windows['1W']!.base!.date).toBe('2022-11-11');
     expect(m.windows['1W']!.change).toBeCloseTo(-0.6910, 3);
     expect(m.windows['1M']!.change).toBeCloseTo(6.5957, 3);
     expect(m.windows.YTD!.change).toBeCloseTo(-16.8027, 3);

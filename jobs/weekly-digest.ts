@@ -7,9 +7,15 @@ import type { Context } from '../src/context.js';
 import { deliver, messageFactory, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
 import { parseEmail, signToken } from '../src/subscribers/index.js';
 
+export class SendRefused extends Error {
+  override name = 'SendRefused';
+}
+
 export interface DigestOptions {
   asOf?: string;
   data?: string;
+  /** Over real SMTP, an edition built from demo data is refused unless this is set. */
+  allowDemoData?: boolean;
   /** Ad-hoc recipients instead of the list (a test send). */
   to?: string[];
   dryRun?: boolean;
@@ -24,6 +30,8 @@ export interface DigestResult {
   htmlBytes: number;
   /** Why nobody was mailed, when nobody was. */
   note?: string;
+  /** What happened while fetching market data (providers skipped, fallbacks). */
+  dataNotes: string[];
   delivery?: DeliverySummary;
 }
 
@@ -39,13 +47,21 @@ export const weeklyDigest = {
   async run(ctx: Context, options: DigestOptions = {}): Promise<DigestResult> {
     // Validate every input before anything is written.
     const adHoc = options.to?.map(parseEmail);
-    const edition = await buildEdition(ctx, options);
+    const overSmtp = Boolean(ctx.env.SMTP_URL);
+    const edition = await buildEdition(ctx, { ...options, allowDemoFallback: !overSmtp || options.allowDemoData === true });
     const files = writeEditionFiles(edition, ctx.editionsDir);
     ctx.store.saveEdition({ id: edition.id, asOf: edition.asOf, subject: edition.subject, demo: edition.snapshot.demo }, ctx.clock());
     const result: DigestResult = {
-      editionId: edition.id, asOf: edition.asOf, subject: edition.subject, demo: edition.snapshot.demo, files, htmlBytes: Buffer.byteLength(edition.html),
+      editionId: edition.id, asOf: edition.asOf, subject: edition.subject, demo: edition.snapshot.demo, files, htmlBytes: Buffer.byteLength(edition.html), dataNotes: edition.snapshot.notes,
     };
     if (options.dryRun) return { ...result, note: 'dry run: nothing was sent' };
+    const issues = edition.snapshot.issues;
+    if (issues.length > 0) {
+      throw new SendRefused(`not sending ${edition.id}: ${issues.map((i) => i.message).join('; ')} (the edition was saved to ${files.html} with these warnings)`);
+    }
+    if (overSmtp && edition.snapshot.demo && !options.allowDemoData) {
+      throw new SendRefused(`not sending ${edition.id} over SMTP: it was built from demo data (${edition.snapshot.source}); use live data, or pass --allow-demo-data to send it anyway`);
+    }
 
     const transport = ctx.transport();
     let recipients: Recipient[];

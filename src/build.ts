@@ -5,7 +5,7 @@ import { analyze, type Analysis } from './analysis/index.js';
 import { compose, loadCommentaryTemplates, type Commentary } from './commentary/index.js';
 import type { Context } from './context.js';
 import { isoWeekId, lastCompletedSession, sessionOnOrBefore } from './market/calendar.js';
-import { loadSnapshot, MarketDataError } from './market/index.js';
+import { loadMarketData, MarketDataError } from './market/index.js';
 import { isoDateSchema, type IsoDate, type Snapshot } from './market/types.js';
 import { editionView, loadLayout, renderEdition, type RenderedEdition } from './render/index.js';
 
@@ -21,6 +21,10 @@ export interface Edition extends RenderedEdition {
 export interface BuildOptions {
   asOf?: string;
   data?: string;
+  /** With MARKET_DATA=auto: may an unreachable network fall back to demo data? */
+  allowDemoFallback?: boolean;
+  /** Use cached closes only, no network (preview). */
+  offline?: boolean;
 }
 
 /** The as-of session: the given date's last session, or the last completed one; never the future. */
@@ -37,7 +41,11 @@ export function resolveAsOf(input: string | undefined, now: Date): IsoDate {
 export async function buildEdition(ctx: Context, options: BuildOptions = {}): Promise<Edition> {
   const now = ctx.clock();
   const asOf = resolveAsOf(options.asOf, now);
-  const snapshot = loadSnapshot({ source: options.data ?? ctx.env.MARKET_DATA, asOf, config: ctx.config, now });
+  const snapshot = await loadMarketData({
+    source: options.data ?? ctx.env.MARKET_DATA, asOf, config: ctx.config, now, store: ctx.store, providers: ctx.env,
+    allowDemoFallback: options.allowDemoFallback ?? true, offline: options.offline,
+  });
+  for (const note of snapshot.notes) ctx.log.info({ note }, 'market data');
   const id = isoWeekId(snapshot.asOf);
   const analysis = analyze(snapshot, ctx.config);
   const commentary = compose({ analysis, config: ctx.config, editionId: id, templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')) });
@@ -57,6 +65,9 @@ export function editionJson(edition: Edition): object {
     preheader: edition.preheader,
     demo: edition.snapshot.demo,
     source: edition.snapshot.source,
+    sources: edition.snapshot.sources,
+    issues: edition.snapshot.issues,
+    notes: edition.snapshot.notes,
     fetchedAt: edition.snapshot.fetchedAt,
     metrics: Object.fromEntries(edition.analysis.metrics),
     signals: edition.analysis.signals,

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { weeklyDigest, type DigestResult } from '../jobs/weekly-digest.js';
+import { SendRefused, weeklyDigest, type DigestResult } from '../jobs/weekly-digest.js';
 import { buildEdition, writeEditionFiles } from './build.js';
 import { TemplateError } from './commentary/index.js';
 import { ConfigError } from './config/env.js';
@@ -38,6 +38,9 @@ function printDigest(result: DigestResult): void {
     `  Text:    ${show(result.files.text)}`,
     `  JSON:    ${show(result.files.json)}`,
   ];
+  const NOTES_SHOWN = 5;
+  for (const note of result.dataNotes.slice(0, NOTES_SHOWN)) lines.push(`  Data: ${note}`);
+  if (result.dataNotes.length > NOTES_SHOWN) lines.push(`  Data: ... ${result.dataNotes.length - NOTES_SHOWN} more notes in ${show(result.files.json)}`);
   const d = result.delivery;
   if (d) {
     lines.push(`Delivery via ${d.transport}: ${d.sent} sent, ${d.failed} failed, ${d.skipped} skipped`);
@@ -55,7 +58,7 @@ export function program(): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  const dataOption = () => new Option('--data <source>', 'market data: demo or demo:<scenario> (default: MARKET_DATA)');
+  const dataOption = () => new Option('--data <source>', 'market data: auto, live, demo or demo:<scenario> (default: MARKET_DATA)');
   const asOfOption = () => new Option('--as-of <date>', 'the week ending on this date (YYYY-MM-DD; default: the last completed session)');
 
   cli
@@ -65,10 +68,11 @@ export function program(): Command {
     .addOption(dataOption())
     .option('--to <email>', 'send to this address instead of the list (repeatable)', collect)
     .option('--dry-run', 'build and save the edition, send nothing')
+    .option('--allow-demo-data', 'allow an edition built from demo data to go out over real SMTP')
     .option('--json', 'print the result as JSON')
     .action(
       withContext(async (ctx, opts) => {
-        const result = await weeklyDigest.run(ctx, { asOf: opts.asOf, data: opts.data, to: opts.to, dryRun: opts.dryRun });
+        const result = await weeklyDigest.run(ctx, { asOf: opts.asOf, data: opts.data, to: opts.to, dryRun: opts.dryRun, allowDemoData: opts.allowDemoData });
         if (opts.json) console.log(JSON.stringify(result, null, 2));
         else printDigest(result);
         if (result.delivery?.failed) process.exitCode = 1;
@@ -85,6 +89,7 @@ export function program(): Command {
         const edition = await buildEdition(ctx, { asOf: opts.asOf, data: opts.data });
         const files = writeEditionFiles(edition, ctx.editionsDir);
         console.log(`Edition ${edition.id}: ${edition.subject}\n  ${show(files.html)}\n  ${show(files.text)}\n  ${show(files.json)}`);
+        for (const issue of edition.snapshot.issues) console.log(`  WARNING: ${issue.message}`);
       }),
     );
 
@@ -149,6 +154,10 @@ export async function main(argv: string[]): Promise<number> {
     return Number(process.exitCode ?? 0);
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof SendRefused) {
+      console.error(`marketwrap: ${error.message}`);
+      return 3;
+    }
     if (INPUT_ERRORS.some((kind) => error instanceof kind)) {
       console.error(`marketwrap: ${(error as Error).message}`);
       return 2;

@@ -15,11 +15,18 @@ const megaCap = (symbol: string, name: string) =>
 
 export const defaultInstruments: Instrument[] = [
   index('^GSPC', 'S&P 500', 'S&P 500', 'large caps'),
-  index('^RUT', 'Russell 2000', 'Russell 2000', 'small caps'),
+  {
+    ...index('^RUT', 'Russell 2000', 'Russell 2000', 'small caps'),
+    sources: [{ provider: 'yahoo', symbol: '^RUT', proxy: false }, { provider: 'yahoo', symbol: 'IWM', proxy: true }],
+  },
   index('^IXIC', 'Nasdaq Composite', 'Nasdaq', 'tech stocks'),
   index('^DJI', 'Dow Jones Industrial Average', 'Dow', 'blue chips'),
   { symbol: '^VIX', name: 'Cboe Volatility Index', shortName: 'VIX', kind: 'volatility', group: 'benchmarks', required: true },
   { symbol: '^TNX', name: '10-year Treasury yield', shortName: '10-year yield', kind: 'rate', group: 'benchmarks', required: true },
+  {
+    symbol: 'DGS2', name: '2-year Treasury yield', shortName: '2-year yield', kind: 'rate', group: 'rates', required: false,
+    sources: [{ provider: 'fred', symbol: 'DGS2', proxy: false }],
+  },
   sector('XLB', 'Materials'),
   sector('XLC', 'Communication Services'),
   sector('XLE', 'Energy'),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-/** Where market data comes from: bundled demo scenarios for now (live providers come later). */
+/** Where market data comes from: live providers, live with a demo fallback, or a demo scenario. */
 export const marketDataSchema = z
   .string()
-  .regex(/^demo(:[a-z0-9-]+)?$/, 'must be "demo" or "demo:<scenario>"');
+  .regex(/^(auto|live|demo(:[a-z0-9-]+)?)$/, 'must be "auto", "live", "demo" or "demo:<scenario>"');
 
 const optionalString = z
   .string()
@@ -19,7 +19,14 @@ export const envSchema = z.object({
   OUTBOX_DIR: z.string().min(1).default('./outbox'),
   MAIL_FROM: optionalString,
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://localhost:3000'),
-  MARKET_DATA: marketDataSchema.default('demo'),
+  MARKET_DATA: marketDataSchema.default('auto'),
+  YAHOO_BASE_URL: z.url().default('https://query1.finance.yahoo.com'),
+  FRED_BASE_URL: z.url().default('https://api.stlouisfed.org/fred'),
+  ALPHAVANTAGE_BASE_URL: z.url().default('https://www.alphavantage.co'),
+  FRED_API_KEY: optionalString,
+  ALPHAVANTAGE_API_KEY: optionalString,
+  /** Per-request timeout for market data providers. */
+  MARKET_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   SECRET_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   CONFIG_FILE: z.string().min(1).default('marketwrap.config.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),

@@ -16,6 +16,14 @@ const ruleIdSchema = z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be lower-case l
 
 const themeSchema = z.string().min(1).max(40).optional().describe('What it stands for in headlines ("small caps")');
 
+export const providerNameSchema = z.enum(['yahoo', 'fred', 'alphavantage']);
+
+export const sourceSchema = z.strictObject({
+  provider: providerNameSchema,
+  symbol: z.string().min(1).max(30).describe('The symbol at that provider (^RUT at Yahoo, DGS10 at FRED)'),
+  proxy: z.boolean().default(false).describe('A stand-in (IWM for the Russell 2000): labelled as such in the edition'),
+});
+
 export const instrumentSchema = z.strictObject({
   symbol: symbolSchema,
   name: z.string().min(1).max(80),
@@ -24,6 +32,11 @@ export const instrumentSchema = z.strictObject({
   kind: instrumentKindSchema,
   group: groupSchema,
   required: z.boolean().default(false).describe('A required instrument that is missing or stale stops the send'),
+  sources: z
+    .array(sourceSchema)
+    .min(1)
+    .optional()
+    .describe('Where live data comes from, tried in order; default: Yahoo, then FRED for rates and the VIX, Alpha Vantage for ETFs and stocks'),
 });
 
 export const basketSchema = z.strictObject({
@@ -115,6 +128,11 @@ export const newsletterSchema = z
       .default(() => [...defaultNewsletter.tableGroups])
       .describe('Groups shown in the "week in numbers" table'),
     maxSections: z.number().int().min(1).max(12).default(defaultNewsletter.maxSections),
+    guards: z
+      .strictObject({
+        maxDailyMovePct: z.number().positive().default(25).describe('A broad index moving more than this in one session stops the send'),
+      })
+      .default({ maxDailyMovePct: 25 }),
     instruments: z.array(instrumentSchema).min(1).default(() => structuredClone(defaultNewsletter.instruments)),
     baskets: z.array(basketSchema).default(() => structuredClone(defaultNewsletter.baskets)),
     rules: z.array(ruleSchema).default(() => structuredClone(defaultNewsletter.rules)),

@@ -49,6 +49,17 @@ export function createStore(db: Db) {
        VALUES (@editionId, @subscriberId, 'queued', @now, @messageId) ON CONFLICT DO NOTHING`,
     ),
     delivery: db.prepare<[string, number], DeliveryRow>('SELECT * FROM deliveries WHERE edition_id = ? AND subscriber_id = ?'),
+    upsertClose: db.prepare(
+      `INSERT INTO closes (source, date, close, fetched_at) VALUES (@source, @date, @close, @now)
+       ON CONFLICT (source, date) DO UPDATE SET close = excluded.close, fetched_at = excluded.fetched_at`,
+    ),
+    closes: db.prepare<[string, string, string], { date: string; close: number }>(
+      'SELECT date, close FROM closes WHERE source = ? AND date BETWEEN ? AND ? ORDER BY date',
+    ),
+    lastCloseDate: db.prepare<[string], { date: string | null }>('SELECT MAX(date) AS date FROM closes WHERE source = ?'),
+    cachedSources: db.prepare<[], { source: string; first: string; last: string; count: number }>(
+      'SELECT source, MIN(date) AS first, MAX(date) AS last, COUNT(*) AS count FROM closes GROUP BY source ORDER BY source',
+    ),
     markDelivery: db.prepare(
       `UPDATE deliveries SET status = @status, attempts = attempts + @attempt, last_reply = @reply, updated_at = @now
        WHERE edition_id = @editionId AND subscriber_id = @subscriberId`,
@@ -56,6 +67,13 @@ export function createStore(db: Db) {
   };
 
   return {
+    /** Replaces revised closes: providers correct the last few sessions after the fact. */
+    saveCloses: db.transaction((source: string, points: ReadonlyArray<{ date: string; close: number }>, now: Date) => {
+      for (const p of points) statements.upsertClose.run({ source, ...p, now: now.toISOString() });
+    }),
+    closes: (source: string, from: string, to: string) => statements.closes.all(source, from, to),
+    lastCloseDate: (source: string) => statements.lastCloseDate.get(source)?.date ?? undefined,
+    cachedSources: () => statements.cachedSources.all(),
     findSubscriber: (email: string) => statements.findByEmail.get(email),
     addSubscriber(email: string, status: SubscriberStatus, source: ConsentSource, now: Date): SubscriberRow {
       statements.insertSubscriber.run({ email, status, source, now: now.toISOString() });

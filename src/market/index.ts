@@ -1,42 +1,85 @@
 import type { Newsletter } from '../config/newsletter.js';
+import type { Store } from '../db/index.js';
 import { sessionOnOrBefore } from './calendar.js';
-import { DEFAULT_SCENARIO, demoSeries, isScenarioName, scenarioNames } from './providers/demo.js';
+import { fetchLive, type ProviderSettings, createProviders } from './live.js';
+import { DEFAULT_SCENARIO, demoSeries, isScenarioName, scenarioNames, type ScenarioName } from './providers/demo.js';
 import { snapshotSchema, type IsoDate, type Snapshot } from './types.js';
 
 export { scenarioNames, scenarios } from './providers/demo.js';
+export { ProviderError } from './http.js';
+export { createProviders, fetchLive, sourcesFor, sourceKey, historyStart, type ProviderSettings } from './live.js';
+export type { DataIssue } from './guards.js';
 export type { IsoDate, Point, Series, Snapshot } from './types.js';
 
 export class MarketDataError extends Error {
   override name = 'MarketDataError';
 }
 
-/** Parses a MARKET_DATA / --data value into a data source. */
-export function parseDataSource(spec: string): { kind: 'demo'; scenario: (typeof scenarioNames)[number] } {
+export type DataSource = { kind: 'demo'; scenario: ScenarioName } | { kind: 'live' } | { kind: 'auto' };
+
+/** Parses a MARKET_DATA / --data value: auto, live, demo or demo:<scenario>. */
+export function parseDataSource(spec: string): DataSource {
+  if (spec === 'auto' || spec === 'live') return { kind: spec };
   const [kind, scenario = DEFAULT_SCENARIO] = spec.split(':');
-  if (kind !== 'demo') throw new MarketDataError(`unknown data source "${spec}": use demo or demo:<scenario> (${scenarioNames.join(', ')})`);
+  if (kind !== 'demo') throw new MarketDataError(`unknown data source "${spec}": use auto, live, demo or demo:<scenario> (${scenarioNames.join(', ')})`);
   if (!isScenarioName(scenario)) {
     throw new MarketDataError(`unknown demo scenario "${scenario}": choose one of ${scenarioNames.join(', ')}`);
   }
-  return { kind, scenario };
+  return { kind: 'demo', scenario };
 }
 
-export interface SnapshotRequest {
-  source: string;
-  asOf: IsoDate;
-  config: Pick<Newsletter, 'instruments'>;
-  now: Date;
-}
-
-/** Market data for one edition, validated against the Snapshot schema before anything uses it. */
-export function loadSnapshot({ source, asOf, config, now }: SnapshotRequest): Snapshot {
-  const { scenario } = parseDataSource(source);
+export function demoSnapshot(scenario: ScenarioName, asOf: IsoDate, config: Pick<Newsletter, 'instruments'>, now: Date, notes: string[] = []): Snapshot {
   const session = sessionOnOrBefore(asOf);
+  const series = demoSeries({ scenario, asOf: session, instruments: config.instruments });
   return snapshotSchema.parse({
     asOf: session,
-    series: demoSeries({ scenario, asOf: session, instruments: config.instruments }),
+    series,
     source: `demo:${scenario}`,
     fetchedAt: now.toISOString(),
     demo: true,
     scenario,
+    sources: Object.fromEntries(series.map((s) => [s.symbol, s.source])),
+    notes,
+  });
+}
+
+export interface MarketRequest {
+  source: string;
+  asOf: IsoDate;
+  config: Pick<Newsletter, 'instruments' | 'guards'>;
+  now: Date;
+  store: Store;
+  providers: ProviderSettings;
+  /** auto only: may an unreachable network fall back to demo data? (only when mailing to the outbox) */
+  allowDemoFallback: boolean;
+  offline?: boolean;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Market data for one edition, validated against the Snapshot schema before anything uses it. */
+export async function loadMarketData(request: MarketRequest): Promise<Snapshot> {
+  const source = parseDataSource(request.source);
+  const { asOf, config, now } = request;
+  if (source.kind === 'demo') return demoSnapshot(source.scenario, asOf, config, now);
+  const live = await fetchLive({
+    // The as-of session is never after the last completed one (resolveAsOf): its close must be there.
+    config, asOf, expected: sessionOnOrBefore(asOf),
+    store: request.store, providers: createProviders(request.providers, request.sleep), now, offline: request.offline,
+  });
+  if (!live.reachable && live.series.length === 0 && source.kind === 'auto') {
+    if (request.allowDemoFallback) {
+      return demoSnapshot(DEFAULT_SCENARIO, asOf, config, now, [`no market data provider could be reached (${live.firstFailure ?? 'no provider configured'}): this edition uses demo data`]);
+    }
+    throw new MarketDataError(`no market data provider could be reached (${live.firstFailure ?? 'no provider configured'}); check the network, or send demo data with --allow-demo-data`);
+  }
+  return snapshotSchema.parse({
+    asOf: sessionOnOrBefore(asOf),
+    series: live.series,
+    source: 'live',
+    fetchedAt: now.toISOString(),
+    demo: false,
+    sources: live.sources,
+    issues: live.issues,
+    notes: live.notes,
   });
 }

@@ -42,5 +42,11 @@ export const snapshotSchema = z.object({
   fetchedAt: z.string(),
   demo: z.boolean(),
   scenario: z.string().optional(),
+  /** Which source served each instrument ("yahoo:^RUT", "yahoo:IWM (proxy)"). */
+  sources: z.record(z.string(), z.string()).default({}),
+  /** Guard findings: any of them stops a send; build and preview show them. */
+  issues: z.array(z.object({ symbol: z.string(), kind: z.enum(['missing', 'stale', 'sanity']), message: z.string() })).default([]),
+  /** What happened on the way (providers skipped, fallbacks taken), for people. */
+  notes: z.array(z.string()).default([]),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

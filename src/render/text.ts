@@ -10,6 +10,8 @@ export function renderText(view: EditionView): string {
   const lines: string[] = [];
   const rule = '-'.repeat(64);
   lines.push(view.title.toUpperCase(), `${view.dateLabel} · Edition ${view.editionId}`, `View in browser: ${view.webUrl}`, '');
+  for (const warning of view.warnings) lines.push(`!!! DATA WARNING: ${warning}`);
+  if (view.warnings.length) lines.push('');
   if (view.demo) lines.push(`*** DEMO DATA: simulated prices (scenario "${view.scenario}"), not real market data. Do not act on it. ***`, '');
   lines.push(view.headline, '', view.preheader, '', rule, 'THE WEEK IN NUMBERS', rule);
   const nameWidth = Math.max(...view.table.rows.map((r) => r.name.length), 4) + 2;

@@ -22,6 +22,8 @@ export interface EditionView {
   sectors: Array<{ name: string; text: string; tone: Tone; bar: number; color: string }>;
   riskNote: string;
   dataSource: string;
+  /** Guard findings: shown in a red banner; an edition with any is never sent. */
+  warnings: string[];
   postalAddress: string;
 }
 
@@ -81,9 +83,24 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     table: { columns: config.windows.map((w) => WINDOW_LABELS[w]), rows, note: 'Prices in percent; the 10-year yield in basis points (bp); the VIX in index points (pts).' },
     sectors,
     riskNote: riskNote(analysis.metrics, locale),
-    dataSource: snapshot.demo ? `simulated demo data (${snapshot.source})` : snapshot.source,
+    dataSource: snapshot.demo ? `simulated demo data (${snapshot.source})` : describeSources(snapshot.sources),
+    warnings: snapshot.issues.map((i) => i.message),
     postalAddress: config.postalAddress,
   };
+}
+
+/** "yahoo: ^GSPC, ^RUT, ...; fred: DGS2; proxies: IWM for ^RUT". */
+function describeSources(sources: Record<string, string>): string {
+  const byProvider = new Map<string, string[]>();
+  const proxies: string[] = [];
+  for (const [symbol, label] of Object.entries(sources)) {
+    const [provider] = label.split(':');
+    byProvider.set(provider!, [...(byProvider.get(provider!) ?? []), symbol]);
+    if (label.endsWith('(proxy)')) proxies.push(`${label.slice(label.indexOf(':') + 1, -' (proxy)'.length)} for ${symbol}`);
+  }
+  const names: Record<string, string> = { yahoo: 'Yahoo Finance', fred: 'FRED', alphavantage: 'Alpha Vantage' };
+  const parts = [...byProvider].map(([provider, symbols]) => `${names[provider] ?? provider} (${symbols.length} series)`);
+  return `${parts.join(', ')}${proxies.length ? `; proxies: ${proxies.join(', ')}` : ''}`;
 }
 
 function riskNote(metrics: ReadonlyMap<string, Metrics>, locale: string): string {

@@ -8,7 +8,8 @@ import { analyze, type Signal } from '../../src/analysis/index.js';
 import { compose, DOWN_VERBS, formatSize, loadCommentaryTemplates, nameTable, shown, UP_VERBS } from '../../src/commentary/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
-import { loadSnapshot, scenarioNames } from '../../src/market/index.js';
+import type { ScenarioName } from '../../src/market/providers/demo.js';
+import { demoSnapshot, scenarioNames } from '../../src/market/index.js';
 
 const config = parseNewsletter({});
 const templates = loadCommentaryTemplates(join(PROJECT_ROOT, 'templates/commentary'));
@@ -28,7 +29,7 @@ function statedChanges(signal: Signal): Array<{ value: number; unit: 'pct' | 'bp
 }
 
 describe.each(scenarioNames)('commentary for %s', (scenario) => {
-  const snapshot = loadSnapshot({ source: `demo:${scenario}`, asOf: '2026-11-20', config, now: new Date('2026-11-21T14:00:00Z') });
+  const snapshot = demoSnapshot(scenario as ScenarioName, '2026-11-20', config, new Date('2026-11-21T14:00:00Z'));
   const analysis = analyze(snapshot, { ...config });
 
   it.each(editionIds)('edition %s: no sentence contradicts its number', (editionId) => {
@@ -82,7 +83,7 @@ describe.each(scenarioNames)('commentary for %s', (scenario) => {
 
 describe('headline for the small-cap rally', () => {
   it('says small caps beat large caps by the computed gap', () => {
-    const snapshot = loadSnapshot({ source: 'demo:small-cap-rally', asOf: '2026-11-20', config, now: new Date() });
+    const snapshot = demoSnapshot('small-cap-rally', '2026-11-20', config, new Date());
     const analysis = analyze(snapshot, config);
     const rut = analysis.metrics.get('^RUT')!.windows['1W']!.change;
     const spx = analysis.metrics.get('^GSPC')!.windows['1W']!.change;

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { addDays, sessionsBetween } from '../../src/market/calendar.js';
-import { loadSnapshot, MarketDataError, parseDataSource, scenarioNames, type Snapshot } from '../../src/market/index.js';
+import type { ScenarioName } from '../../src/market/providers/demo.js';
+import { demoSnapshot, MarketDataError, parseDataSource, scenarioNames, type Snapshot } from '../../src/market/index.js';
 import { seriesSchema } from '../../src/market/types.js';
 
 const config = parseNewsletter({});
 const asOf = '2026-11-20';
-const snapshot = (scenario: string): Snapshot => loadSnapshot({ source: `demo:${scenario}`, asOf, config, now: new Date('2026-11-21T14:00:00Z') });
+const snapshot = (scenario: string): Snapshot => demoSnapshot(scenario as ScenarioName, asOf, config, new Date('2026-11-21T14:00:00Z'));
 /** The week's return computed here from the closes, independently of src/analysis. */
 const weekReturn = (s: Snapshot, symbol: string) => {
   const points = s.series.find((x) => x.symbol === symbol)!.points;

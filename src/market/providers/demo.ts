@@ -91,6 +91,7 @@ const PROFILE: Record<string, { level: number; beta: number; noise: number }> = 
   NVDA: { level: 185, beta: 1.6, noise: 0.022 }, AMZN: { level: 225, beta: 1.2, noise: 0.015 },
   GOOGL: { level: 290, beta: 1.1, noise: 0.014 }, META: { level: 600, beta: 1.3, noise: 0.018 },
   TSLA: { level: 400, beta: 1.8, noise: 0.03 },
+  DGS2: { level: 3.55, beta: 0, noise: 0 },
 };
 const FALLBACK_PROFILE = { level: 100, beta: 1, noise: 0.01 };
 const TEN_YEAR_LEVEL = 4.12;
@@ -156,7 +157,8 @@ export function demoSeries({ scenario: name, asOf, instruments }: DemoRequest): 
       return { ...base, points: volatilityPath(rand, dates.length, finalDays, scenario.vix).map((close, i) => ({ date: dates[i]!, close })) };
     }
     if (instrument.kind === 'rate') {
-      return { ...base, points: ratePath(rand, dates.length, finalDays, scenario.tenYearBp).map((close, i) => ({ date: dates[i]!, close })) };
+      const level = PROFILE[instrument.symbol]?.level ?? TEN_YEAR_LEVEL;
+      return { ...base, points: ratePath(rand, dates.length, finalDays, scenario.tenYearBp, level).map((close, i) => ({ date: dates[i]!, close })) };
     }
     const profile = PROFILE[instrument.symbol] ?? FALLBACK_PROFILE;
     const weekTarget = scenario.week[instrument.symbol] ?? 0;
@@ -191,12 +193,12 @@ function volatilityPath(rand: () => number, length: number, finalDays: number, v
 }
 
 /** Yields walk in basis points; the final week moves by exactly the scenario's change. */
-function ratePath(rand: () => number, length: number, finalDays: number, weekBp: number): number[] {
+function ratePath(rand: () => number, length: number, finalDays: number, weekBp: number, endLevel: number): number[] {
   const steps = Array.from({ length: length - 1 - finalDays }, () => normal(rand) * 0.04);
   const finalSteps = zeroSumNoise(rand, finalDays, 0.03).map((x) => weekBp / 100 / finalDays + x);
   const all = [...steps, ...finalSteps];
   const path = new Array<number>(length);
-  path[length - 1] = TEN_YEAR_LEVEL;
+  path[length - 1] = endLevel;
   for (let i = length - 1; i > 0; i--) path[i - 1] = path[i]! - all[i - 1]!;
   return path.map((v) => round(v, 3));
 }

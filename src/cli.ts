@@ -3,12 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { SendRefused, weeklyDigest, type DigestResult } from '../jobs/weekly-digest.js';
-import { buildEdition, writeEditionFiles } from './build.js';
+import { buildEdition, resolveAsOf, writeEditionFiles } from './build.js';
 import { TemplateError } from './commentary/index.js';
 import { ConfigError } from './config/env.js';
 import { newsletterJsonSchema } from './config/newsletter.js';
 import { createContext, PROJECT_ROOT, type Context } from './context.js';
-import { MarketDataError } from './market/index.js';
+import { loadMarketData, MarketDataError, sourceKey, sourcesFor } from './market/index.js';
 import { InvalidAddressError, SubscriberError } from './subscribers/index.js';
 
 /** Errors that mean "your input is wrong": exit code 2 and one line saying what to fix. */
@@ -125,6 +125,53 @@ export function program(): Command {
         if (rows.length === 0) return console.log('No subscribers yet: add one with `marketwrap subscribers add you@example.com`.');
         for (const r of rows) console.log(`${r.email.padEnd(40)} ${r.status.padEnd(12)} ${r.consent_source.padEnd(6)} since ${r.status_changed_at}`);
         console.log(`${rows.length} subscribers, ${rows.filter((r) => r.status === 'confirmed').length} confirmed`);
+      }),
+    );
+
+  const data = cli.command('data').description('the market data cache');
+  data
+    .command('fetch')
+    .description('fetch live closes for every instrument into the cache (only what is missing, plus recent sessions)')
+    .addOption(asOfOption())
+    .option('--json', 'print the result as JSON')
+    .action(
+      withContext(async (ctx, opts) => {
+        const asOf = resolveAsOf(opts.asOf, ctx.clock());
+        const snapshot = await loadMarketData({ source: 'live', asOf, config: ctx.config, now: ctx.clock(), store: ctx.store, providers: ctx.env, allowDemoFallback: false });
+        if (opts.json) return console.log(JSON.stringify({ asOf, sources: snapshot.sources, issues: snapshot.issues, notes: snapshot.notes }, null, 2));
+        for (const series of snapshot.series) console.log(`${series.symbol.padEnd(8)} ${String(series.points.length).padStart(4)} closes to ${series.points.at(-1)!.date}  ${series.source}`);
+        for (const note of snapshot.notes) console.log(`note: ${note}`);
+        for (const issue of snapshot.issues) console.log(`WARNING: ${issue.message}`);
+        if (snapshot.issues.length) process.exitCode = 3;
+      }),
+    );
+  data
+    .command('show <symbol>')
+    .description('cached closes of an instrument (as configured, e.g. ^GSPC) or a source (e.g. yahoo:IWM)')
+    .option('--json', 'print as JSON')
+    .option('--from <date>', 'first date', '0000-00-00')
+    .action(
+      withContext((ctx, symbol: string, opts) => {
+        const instrument = ctx.config.instruments.find((i) => i.symbol === symbol);
+        const keys = symbol.includes(':') ? [symbol] : instrument ? sourcesFor(instrument).map(sourceKey) : [];
+        const key = keys.find((k) => ctx.store.lastCloseDate(k)) ;
+        if (!key) throw new MarketDataError(`no cached closes for ${symbol}: run \`marketwrap data fetch\` first (instruments: ${ctx.config.instruments.map((i) => i.symbol).join(', ')})`);
+        const rows = ctx.store.closes(key, opts.from, '9999-12-31');
+        if (opts.json) return console.log(JSON.stringify({ symbol, source: key, closes: rows }, null, 2));
+        console.log(`${symbol} from ${key}: ${rows.length} closes`);
+        for (const r of rows) console.log(`${r.date}  ${r.close}`);
+      }),
+    );
+  data
+    .command('export')
+    .description('every cached close as CSV (source,date,close) on stdout')
+    .action(
+      withContext((ctx) => {
+        const lines = ['source,date,close'];
+        for (const { source } of ctx.store.cachedSources()) {
+          for (const r of ctx.store.closes(source, '0000-00-00', '9999-12-31')) lines.push(`${source},${r.date},${r.close}`);
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
       }),
     );
 

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/context.js';
-import { tempDir } from './helpers/context.js';
+import { OFFLINE_ENV, tempDir } from './helpers/context.js';
 
 const isGitCheckout = existsSync(join(PROJECT_ROOT, '.git'));
 
@@ -24,12 +24,15 @@ describe('fresh clone', () => {
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
     const run = spawnSync('npm', ['run', '--silent', 'digest'], {
       cwd: clone,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' },
+      // No configuration at all; the providers point at a closed loopback port, as a machine without
+      // network sees them, so the default MARKET_DATA=auto falls back to demo data.
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...OFFLINE_ENV },
       encoding: 'utf8',
       timeout: 120_000,
     });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Edition \d{4}-W\d{2} .*DEMO DATA/);
+    expect(run.stdout).toMatch(/no market data provider could be reached .*: this edition uses demo data/);
     const editions = readdirSync(join(clone, 'data/editions'));
     expect(editions.filter((f) => /\.(html|txt|json)$/.test(f))).toHaveLength(3);
     const eml = readdirSync(join(clone, 'outbox'));

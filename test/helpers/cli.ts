@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/context.js';
+import { OFFLINE_ENV } from './context.js';
 
 export interface CliRun {
   status: number | null;
@@ -12,7 +13,7 @@ export interface CliRun {
 export function runCli(args: string[], env: Record<string, string>, cwd = PROJECT_ROOT): CliRun {
   const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/marketwrap.js'), ...args], {
     cwd,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'silent', ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'silent', ...OFFLINE_ENV, MARKET_DATA: 'demo', ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });

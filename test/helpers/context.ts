@@ -7,6 +7,13 @@ import { createContext, type Context } from '../../src/context.js';
 /** Saturday 2026-11-21 09:00 New York: the week ending Friday 2026-11-20 is complete. */
 export const FIXED_NOW = new Date('2026-11-21T14:00:00Z');
 
+/** Tests never reach the internet: every provider points at a closed port on loopback. */
+export const OFFLINE_ENV = {
+  YAHOO_BASE_URL: 'http://127.0.0.1:9',
+  FRED_BASE_URL: 'http://127.0.0.1:9/fred',
+  ALPHAVANTAGE_BASE_URL: 'http://127.0.0.1:9',
+};
+
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
@@ -22,7 +29,7 @@ export function tempDir(prefix = 'marketwrap-'): string {
 export function testContext(env: Record<string, string> = {}, now = FIXED_NOW): Context {
   const dir = tempDir();
   const ctx = createContext({
-    env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'none.json'), LOG_LEVEL: 'silent', ...env },
+    env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'none.json'), LOG_LEVEL: 'silent', ...OFFLINE_ENV, MARKET_DATA: 'demo', ...env },
     clock: () => now,
   });
   cleanups.push(() => ctx.close());

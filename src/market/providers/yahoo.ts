@@ -28,8 +28,16 @@ export const yahooChartSchema = z.object({
 /** Yahoo answers rate limits with plain text; browsers get data, default clients get refused. */
 const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date of an instant in a time zone (en-CA formats as YYYY-MM-DD). */
 export function sessionDate(epochSeconds: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(epochSeconds * 1000));
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(new Date(epochSeconds * 1000));
 }
 
 export function yahooProvider(options: Omit<HttpOptions, 'provider'>): ProviderFetch {

@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SendRefused, weeklyDigest } from '../../jobs/weekly-digest.js';
+import { buildEdition } from '../../src/build.js';
+import { formatChange } from '../../src/commentary/index.js';
+import { parseNewsletter } from '../../src/config/newsletter.js';
+import { demoSeries } from '../../src/market/providers/demo.js';
+import { MarketDataError } from '../../src/market/index.js';
+import { testContext } from '../helpers/context.js';
+import { startProviderServer, type Close, type ProviderServer } from '../helpers/provider-server.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+
+let server: ProviderServer;
+let sink: SmtpSink | undefined;
+beforeEach(async () => {
+  server = await startProviderServer();
+});
+afterEach(async () => {
+  await server.close();
+  await sink?.close();
+  sink = undefined;
+});
+
+const config = parseNewsletter({});
+/** Every default instrument, served in each provider's format: Yahoo by ticker, FRED by series id. */
+function serveAll(scenario: 'risk-off' | 'small-cap-rally' = 'risk-off'): Map<string, Close[]> {
+  const series = demoSeries({ scenario, asOf: '2026-11-20', instruments: config.instruments });
+  for (const s of series) server.data.set(s.symbol, s.points);
+  return new Map(series.map((s) => [s.symbol, s.points]));
+}
+const liveEnv = () => ({ YAHOO_BASE_URL: server.url, FRED_BASE_URL: `${server.url}/fred`, FRED_API_KEY: 'test-key', MARKET_DATA: 'live', MARKET_TIMEOUT_MS: '2000' });
+
+describe('live data end to end', () => {
+  it('digest --data live produces an edition whose numbers equal independently computed ones', async () => {
+    const served = serveAll();
+    const ctx = testContext(liveEnv());
+    const result = await weeklyDigest.run(ctx, { data: 'live' });
+    expect(result.demo).toBe(false);
+    expect(result.subject.startsWith('[DEMO')).toBe(false);
+    const json = JSON.parse(readFileSync(result.files.json, 'utf8'));
+    const html = readFileSync(result.files.html, 'utf8');
+    expect(json.sources['^GSPC']).toBe('yahoo:^GSPC');
+    expect(json.sources.DGS2).toBe('fred:DGS2');
+    expect(json.issues).toEqual([]);
+    for (const [symbol, closes] of served) {
+      const last = closes.at(-1)!.close!;
+      const base = closes.find((c) => c.date === '2026-11-13')!.close!;
+      const kind = config.instruments.find((i) => i.symbol === symbol)!.kind;
+      const expected = kind === 'rate' ? (last - base) * 100 : kind === 'volatility' ? last - base : (last / base - 1) * 100;
+      expect(json.metrics[symbol].windows['1W'].change, symbol).toBeCloseTo(expected, 9);
+      if (['^GSPC', '^RUT', '^IXIC', '^DJI', '^VIX', '^TNX'].includes(symbol)) {
+        expect(html, symbol).toContain(`>${formatChange(expected, kind === 'rate' ? 'bp' : kind === 'volatility' ? 'pt' : 'pct')}<`);
+      }
+    }
+    expect(result.delivery?.sent).toBe(1);
+  });
+
+  it('falls back along the chain to a labelled proxy, and says so in the edition', async () => {
+    const served = serveAll('small-cap-rally');
+    server.data.delete('^RUT');
+    server.data.set('IWM', served.get('^RUT')!.map((c) => ({ date: c.date, close: c.close! / 10 })));
+    const ctx = testContext(liveEnv());
+    const edition = await buildEdition(ctx, { data: 'live' });
+    expect(edition.snapshot.sources['^RUT']).toBe('yahoo:IWM (proxy)');
+    expect(edition.snapshot.notes).toContain('yahoo ^RUT: unknown symbol (HTTP 404): check the ticker in the config');
+    expect(edition.html).toContain('proxies: IWM for ^RUT');
+    expect(edition.analysis.metrics.get('^RUT')!.windows['1W']!.change).toBeCloseTo(6.3, 2);
+  });
+
+  it('caches closes and then fetches only the recent sessions', async () => {
+    const served = serveAll();
+    const ctx = testContext(liveEnv());
+    const first = await buildEdition(ctx, { data: 'live' });
+    // The server forgets everything but the last ten days: the cache must supply the rest.
+    for (const [symbol, closes] of served) server.data.set(symbol, closes.filter((c) => c.date >= '2026-11-10'));
+    const second = await buildEdition(ctx, { data: 'live' });
+    expect(Object.fromEntries(second.analysis.metrics)).toEqual(Object.fromEntries(first.analysis.metrics));
+    expect(ctx.store.closes('yahoo:^GSPC', '2026-01-01', '2026-11-20').length).toBeGreaterThan(200);
+  });
+
+  it('a stale required instrument stops the send with a clear message; build still renders with a warning', async () => {
+    const served = serveAll();
+    server.data.set('^GSPC', served.get('^GSPC')!.filter((c) => c.date <= '2026-11-19'));
+    sink = await startSmtpSink();
+    const ctx = testContext({ ...liveEnv(), SMTP_URL: sink.url });
+    ctx.subscribers.add('ann@example.com');
+    const refused = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SendRefused);
+    expect((refused as Error).message).toMatch(/S&P 500 \(\^GSPC\) last closed 2026-11-19, but the last completed session is 2026-11-20: the provider is behind/);
+    expect(sink.received).toHaveLength(0);
+    const edition = await buildEdition(ctx, { data: 'live' });
+    expect(edition.html).toContain('Data warning: this edition will not be sent');
+    expect(edition.text).toContain('!!! DATA WARNING: S&amp;P 500'.replace('&amp;', '&'));
+  });
+
+  const sanityCases: Array<[string, (closes: Close[]) => Close[], RegExp]> = [
+    ['a daily move beyond the bound', (c) => c.map((p) => (p.date === '2026-11-18' ? { ...p, close: p.close! * 1.3 } : p)), /Dow Jones Industrial Average \(\^DJI\) moved \d+\.\d% on 2026-11-18, beyond the 25% bound for a broad index/],
+    ['a non-positive price', (c) => c.map((p) => (p.date === '2026-10-07' ? { ...p, close: 0 } : p)), /\(\^DJI\) has a non-positive close \(0\) on 2026-10-07/],
+    ['a gap of missing sessions', (c) => c.filter((p) => p.date !== '2026-09-15' && p.date !== '2026-09-16'), /\(\^DJI\) is missing 2 sessions inside the windows \(first 2026-09-15\)/],
+  ];
+  it.each(sanityCases)('%s stops the send and names instrument and date', async (_name, corrupt, message) => {
+    const served = serveAll();
+    server.data.set('^DJI', corrupt(served.get('^DJI')!));
+    const ctx = testContext(liveEnv());
+    ctx.subscribers.add('ann@example.com');
+    const error = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SendRefused);
+    expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('MARKET_DATA=auto', () => {
+  const unreachable = { YAHOO_BASE_URL: 'http://127.0.0.1:9', MARKET_DATA: 'auto', MARKET_TIMEOUT_MS: '500' };
+
+  it('falls back to demo data when mailing to the outbox, marked as demo', async () => {
+    const ctx = testContext(unreachable);
+    const result = await weeklyDigest.run(ctx, {});
+    expect(result.demo).toBe(true);
+    expect(result.subject).toMatch(/^\[DEMO DATA\]/);
+    expect(result.dataNotes[0]).toMatch(/no market data provider could be reached \(yahoo .*ECONNREFUSED.*\): this edition uses demo data/);
+  });
+
+  it('over real SMTP refuses demo data unless --allow-demo-data', async () => {
+    sink = await startSmtpSink();
+    const ctx = testContext({ ...unreachable, SMTP_URL: sink.url });
+    ctx.subscribers.add('ann@example.com');
+    await expect(weeklyDigest.run(ctx, {})).rejects.toThrow(MarketDataError);
+    await expect(weeklyDigest.run(ctx, { data: 'demo' })).rejects.toThrow(/built from demo data .*pass --allow-demo-data/);
+    expect(sink.received).toHaveLength(0);
+    const sent = await weeklyDigest.run(ctx, { allowDemoData: true });
+    expect(sent.delivery?.sent).toBe(1);
+    expect(sink.received[0]!.parsed.subject).toMatch(/^\[DEMO DATA\]/);
+  });
+
+  it('uses live data when the providers answer', async () => {
+    serveAll();
+    const ctx = testContext({ ...liveEnv(), MARKET_DATA: 'auto' });
+    expect((await buildEdition(ctx)).snapshot.demo).toBe(false);
+  });
+});

@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/context.js';
 describe('configuration', () => {
   it('has working defaults for everything', () => {
     const env = loadEnv({});
-    expect(env).toMatchObject({ DATA_DIR: './data', OUTBOX_DIR: './outbox', PUBLIC_URL: 'http://localhost:3000', MARKET_DATA: 'demo' });
+    expect(env).toMatchObject({ DATA_DIR: './data', OUTBOX_DIR: './outbox', PUBLIC_URL: 'http://localhost:3000', MARKET_DATA: 'auto' });
     expect(env.SMTP_URL).toBeUndefined();
     const config = parseNewsletter({});
     expect(config.instruments.map((i) => i.symbol)).toEqual(expect.arrayContaining(['^GSPC', '^RUT', '^IXIC', '^DJI', '^VIX', '^TNX', 'XLF', 'PSCF', 'NVDA']));

@@ -8,6 +8,8 @@ import { FIXED_NOW, testContext } from '../helpers/context.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
 let sink: SmtpSink | undefined;
+/** These tests send demo editions over real SMTP, which needs saying so. */
+const demoOverSmtp = { allowDemoData: true };
 afterEach(async () => {
   await sink?.close();
   sink = undefined;
@@ -48,20 +50,20 @@ describe('delivery', () => {
     ctx.subscribers.add('bob@example.com');
     ctx.subscribers.add('gone@example.com');
     ctx.subscribers.remove('gone@example.com');
-    const first = await weeklyDigest.run(ctx, {});
+    const first = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(first.delivery).toMatchObject({ sent: 2, failed: 0, skipped: 0 });
     expect(sink.received.map((r) => r.envelopeTo).flat().sort()).toEqual(['ann@example.com', 'bob@example.com']);
     const urls = sink.received.map((r) => expectDigest(r.parsed, r.envelopeTo[0]!, ctx.secretKey));
     expect(new Set(urls).size).toBe(2);
     // The same edition again: the ledger says sent, nobody is mailed twice.
-    const second = await weeklyDigest.run(ctx, {});
+    const second = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(second.delivery).toMatchObject({ sent: 0, skipped: 2 });
     expect(sink.received).toHaveLength(2);
   });
 
   it('writes .eml files to the outbox that parse the same way, one sample copy when the list is empty', async () => {
     const ctx = testContext();
-    const result = await weeklyDigest.run(ctx, {});
+    const result = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(result.note).toMatch(/sample copy went to digest@example.com/);
     const files = readdirSync(ctx.env.OUTBOX_DIR);
     expect(files).toHaveLength(1);
@@ -76,10 +78,10 @@ describe('delivery', () => {
     sink = await startSmtpSink();
     const ctx = testContext({ SMTP_URL: sink.url });
     ctx.subscribers.add('ann@example.com');
-    const result = await weeklyDigest.run(ctx, { to: ['Test@Example.com'] });
+    const result = await weeklyDigest.run(ctx, { ...demoOverSmtp, to: ['Test@Example.com'] });
     expect(result.delivery).toMatchObject({ sent: 1 });
     expect(sink.received[0]!.envelopeTo).toEqual(['test@example.com']);
-    expect((await weeklyDigest.run(ctx, {})).delivery).toMatchObject({ sent: 1, skipped: 0 });
+    expect((await weeklyDigest.run(ctx, demoOverSmtp)).delivery).toMatchObject({ sent: 1, skipped: 0 });
   });
 
   it('records a failure when the SMTP server rejects a recipient, and sends the rest', async () => {
@@ -92,7 +94,7 @@ describe('delivery', () => {
     const ctx = testContext({ SMTP_URL: sink.url });
     ctx.subscribers.add('bounce@example.com');
     ctx.subscribers.add('ok@example.com');
-    const result = await weeklyDigest.run(ctx, {});
+    const result = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(result.delivery).toMatchObject({ sent: 1, failed: 1 });
     expect(result.delivery!.results.find((r) => r.status === 'failed')!.reply).toMatch(/550/);
     expect(ctx.store.delivery('2026-W47', ctx.store.findSubscriber('bounce@example.com')!.id)).toMatchObject({ status: 'failed', attempts: 1 });
@@ -101,7 +103,7 @@ describe('delivery', () => {
   it('reports a dead SMTP server as failed deliveries, not a crash, and loses nothing', async () => {
     const ctx = testContext({ SMTP_URL: 'smtp://127.0.0.1:9' });
     ctx.subscribers.add('ann@example.com');
-    const result = await weeklyDigest.run(ctx, {});
+    const result = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(result.delivery).toMatchObject({ sent: 0, failed: 1 });
     expect(result.delivery!.results[0]!.reply).toMatch(/ECONNREFUSED|connect/);
     expect(readdirSync(ctx.editionsDir).sort()).toEqual(['2026-W47.html', '2026-W47.json', '2026-W47.txt']);

@@ -5,6 +5,7 @@
 import { buildEdition, writeEditionFiles, type EditionFiles } from '../src/build.js';
 import type { Context } from '../src/context.js';
 import { deliver, messageFactory, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
+import { isoWeekId, lastCompletedSession } from '../src/market/calendar.js';
 import { parseEmail, signToken } from '../src/subscribers/index.js';
 
 export class SendRefused extends Error {
@@ -44,13 +45,18 @@ export const weeklyDigest = {
   name: 'weekly-digest',
   schedule: (ctx: Context) => ({ cron: ctx.config.schedule, timeZone: ctx.config.timeZone }),
 
+  /** The edition of the week that `due` closes went out already (a missed-run catch-up must not repeat it). */
+  ranSince(ctx: Context, due: Date): boolean {
+    return ctx.store.edition(isoWeekId(lastCompletedSession(due)))?.sent_at != null;
+  },
+
   async run(ctx: Context, options: DigestOptions = {}): Promise<DigestResult> {
     // Validate every input before anything is written.
     const adHoc = options.to?.map(parseEmail);
     const overSmtp = Boolean(ctx.env.SMTP_URL);
     const edition = await buildEdition(ctx, { ...options, allowDemoFallback: !overSmtp || options.allowDemoData === true });
     const files = writeEditionFiles(edition, ctx.editionsDir);
-    ctx.store.saveEdition({ id: edition.id, asOf: edition.asOf, subject: edition.subject, demo: edition.snapshot.demo }, ctx.clock());
+    ctx.store.saveEdition({ id: edition.id, asOf: edition.asOf, subject: edition.subject, headline: edition.commentary.headline, demo: edition.snapshot.demo }, ctx.clock());
     const result: DigestResult = {
       editionId: edition.id, asOf: edition.asOf, subject: edition.subject, demo: edition.snapshot.demo, files, htmlBytes: Buffer.byteLength(edition.html), dataNotes: edition.snapshot.notes,
     };
@@ -77,7 +83,11 @@ export const weeklyDigest = {
       }
     }
     const build = messageFactory(edition, ctx.sender);
-    result.delivery = await deliver({ editionId: edition.id, recipients, build, transport, store: adHoc?.length ? undefined : ctx.store, clock: ctx.clock });
+    const toList = !adHoc?.length;
+    result.delivery = await deliver({ editionId: edition.id, recipients, build, transport, store: toList ? ctx.store : undefined, clock: ctx.clock });
+    // The web archive shows editions that went to the list.
+    const listed = recipients.some((r) => r.subscriberId !== undefined);
+    if (toList && listed && result.delivery.sent + result.delivery.skipped > 0) ctx.store.markEditionSent(edition.id, ctx.clock());
     return result;
   },
 };

@@ -1,5 +1,5 @@
 /** `marketwrap <command>`: thin, for people (and --json for scripts); the stages do the work. */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { SendRefused, weeklyDigest, type DigestResult } from '../jobs/weekly-digest.js';
@@ -9,7 +9,9 @@ import { ConfigError } from './config/env.js';
 import { newsletterJsonSchema } from './config/newsletter.js';
 import { createContext, PROJECT_ROOT, type Context } from './context.js';
 import { loadMarketData, MarketDataError, sourceKey, sourcesFor } from './market/index.js';
+import { scheduleJobs } from './schedule.js';
 import { InvalidAddressError, SubscriberError } from './subscribers/index.js';
+import { buildServer } from './web/server.js';
 
 /** Errors that mean "your input is wrong": exit code 2 and one line saying what to fix. */
 const INPUT_ERRORS = [ConfigError, MarketDataError, InvalidAddressError, SubscriberError, TemplateError];
@@ -115,6 +117,39 @@ export function program(): Command {
       }),
     );
   subscribers
+    .command('import <csv>')
+    .description('import confirmed subscribers from a CSV file (an "email" column, or one address a line)')
+    .option('--json', 'print the report as JSON')
+    .action(
+      withContext((ctx, file: string, opts) => {
+        const report = ctx.subscribers.import(readFileSync(file, 'utf8'));
+        if (opts.json) return console.log(JSON.stringify(report, null, 2));
+        console.log(`${report.accepted} accepted, ${report.rejected.length} rejected, ${report.duplicates} duplicates`);
+        for (const r of report.rejected) console.log(`  line ${r.line}: ${JSON.stringify(r.value)} ${r.reason}`);
+      }),
+    );
+  subscribers
+    .command('export')
+    .description('the list as CSV (or --json) on stdout')
+    .option('--json', 'print as JSON')
+    .action(
+      withContext((ctx, opts) => {
+        const rows = ctx.subscribers.list();
+        if (opts.json) return console.log(JSON.stringify(rows, null, 2));
+        const columns = ['email', 'status', 'consent_source', 'created_at', 'status_changed_at', 'confirmed_at', 'unsubscribed_at'] as const;
+        process.stdout.write(`${[columns.join(','), ...rows.map((r) => columns.map((c) => r[c] ?? '').join(','))].join('\n')}\n`);
+      }),
+    );
+  subscribers
+    .command('erase <email>')
+    .description('erase a person\'s data (GDPR); a hash is kept so the address is never mailed again')
+    .action(
+      withContext((ctx, email: string) => {
+        ctx.subscribers.erase(email);
+        console.log(`${email.trim().toLowerCase()}: erased`);
+      }),
+    );
+  subscribers
     .command('list')
     .description('list subscribers')
     .option('--json', 'print as JSON')
@@ -174,6 +209,27 @@ export function program(): Command {
         process.stdout.write(`${lines.join('\n')}\n`);
       }),
     );
+
+  cli
+    .command('serve')
+    .description('run the public site (PORT) and the weekly schedule')
+    .option('--grace <hours>', 'run a scheduled send missed within this many hours at start-up', '36')
+    .action(async (opts) => {
+      const ctx = createContext();
+      const scheduler = scheduleJobs(ctx, [weeklyDigest], Number(opts.grace) * 3600_000);
+      const app = buildServer(ctx, { nextRun: () => scheduler.nextRun() });
+      const address = await app.listen({ port: ctx.env.PORT, host: ctx.env.HOST });
+      console.log(`marketwrap: ${ctx.config.title} at ${address} (public URL ${ctx.env.PUBLIC_URL})`);
+      console.log(`marketwrap: next weekly send ${scheduler.nextRun()?.toISOString() ?? 'not scheduled'} (${ctx.config.schedule}, ${ctx.config.timeZone})`);
+      const shutdown = async () => {
+        await scheduler.stop();
+        await app.close();
+        ctx.close();
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      await scheduler.ready;
+    });
 
   const config = cli.command('config').description('the config file');
   config

@@ -52,16 +52,17 @@ export function createContext(options: ContextOptions = {}): Context {
   const store = createStore(db);
   const clock = options.clock ?? (() => new Date());
   let transport: Transport | undefined;
+  const secretKey = resolveSecretKey(env.DATA_DIR, env.SECRET_KEY);
   return {
     env,
     config,
     sender,
     templatesDir: options.templatesDir ?? join(PROJECT_ROOT, 'templates'),
     editionsDir: join(env.DATA_DIR, 'editions'),
-    secretKey: resolveSecretKey(env.DATA_DIR, env.SECRET_KEY),
+    secretKey,
     db,
     store,
-    subscribers: createSubscriberService(store, clock),
+    subscribers: createSubscriberService(store, clock, secretKey),
     clock,
     log: pino({ level: env.LOG_LEVEL }, pino.destination(2)),
     transport: () => (transport ??= createTransport(env.SMTP_URL, env.OUTBOX_DIR)),

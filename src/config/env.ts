@@ -29,6 +29,10 @@ export const envSchema = z.object({
   MARKET_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   SECRET_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   CONFIG_FILE: z.string().min(1).default('marketwrap.config.json'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Bearer token for POST /admin/send; unset, the admin routes do not exist. */
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters (try: openssl rand -hex 24)').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 

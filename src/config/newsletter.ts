@@ -128,6 +128,7 @@ export const newsletterSchema = z
       .default(() => [...defaultNewsletter.tableGroups])
       .describe('Groups shown in the "week in numbers" table'),
     maxSections: z.number().int().min(1).max(12).default(defaultNewsletter.maxSections),
+    welcomeEmail: z.boolean().default(false).describe('Send a welcome email when a subscriber confirms'),
     guards: z
       .strictObject({
         maxDailyMovePct: z.number().positive().default(25).describe('A broad index moving more than this in one session stops the send'),

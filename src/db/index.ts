@@ -1,2 +1,2 @@
 export { openDb, dbFile, migrate, type Db } from './open.js';
-export { createStore, type Store, type SubscriberRow, type DeliveryRow, type SubscriberStatus, type ConsentSource } from './store.js';
+export { createStore, type Store, type SubscriberRow, type EditionRow, type DeliveryRow, type SubscriberStatus, type ConsentSource } from './store.js';

@@ -15,6 +15,15 @@ export interface SubscriberRow {
   unsubscribed_at: string | null;
 }
 
+export interface EditionRow {
+  id: string;
+  as_of: string;
+  subject: string;
+  headline: string | null;
+  demo: number;
+  sent_at: string | null;
+}
+
 export interface DeliveryRow {
   edition_id: string;
   subscriber_id: number;
@@ -39,10 +48,18 @@ export function createStore(db: Db) {
        WHERE id = @id`,
     ),
     list: db.prepare<[], SubscriberRow>('SELECT * FROM subscribers ORDER BY id'),
+    byId: db.prepare<[number], SubscriberRow>('SELECT * FROM subscribers WHERE id = ?'),
+    deleteSubscriber: db.prepare('DELETE FROM subscribers WHERE id = ?'),
+    deleteDeliveries: db.prepare('DELETE FROM deliveries WHERE subscriber_id = ?'),
+    suppress: db.prepare('INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, ?, ?)'),
+    suppressed: db.prepare<[string], { email_hash: string }>('SELECT email_hash FROM suppressions WHERE email_hash = ?'),
+    markEditionSent: db.prepare('UPDATE editions SET sent_at = COALESCE(sent_at, ?) WHERE id = ?'),
+    sentEditions: db.prepare<[], EditionRow>('SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE sent_at IS NOT NULL ORDER BY as_of DESC'),
+    edition: db.prepare<[string], EditionRow>('SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE id = ?'),
     confirmed: db.prepare<[], SubscriberRow>("SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY id"),
     upsertEdition: db.prepare(
-      `INSERT INTO editions (id, as_of, subject, demo, created_at) VALUES (@id, @asOf, @subject, @demo, @now)
-       ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, as_of = excluded.as_of, demo = excluded.demo`,
+      `INSERT INTO editions (id, as_of, subject, headline, demo, created_at) VALUES (@id, @asOf, @subject, @headline, @demo, @now)
+       ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, headline = excluded.headline, as_of = excluded.as_of, demo = excluded.demo`,
     ),
     queueDelivery: db.prepare(
       `INSERT INTO deliveries (edition_id, subscriber_id, status, updated_at, message_id)
@@ -84,7 +101,18 @@ export function createStore(db: Db) {
     },
     listSubscribers: () => statements.list.all(),
     confirmedSubscribers: () => statements.confirmed.all(),
-    saveEdition(edition: { id: string; asOf: string; subject: string; demo: boolean }, now: Date): void {
+    subscriberById: (id: number) => statements.byId.get(id),
+    /** Erasure: the person's data goes, a hash stays so the address is never mailed again. */
+    eraseSubscriber: db.transaction((id: number, emailHash: string, now: Date) => {
+      statements.suppress.run(emailHash, 'erased', now.toISOString());
+      statements.deleteDeliveries.run(id);
+      statements.deleteSubscriber.run(id);
+    }),
+    isSuppressed: (emailHash: string) => statements.suppressed.get(emailHash) !== undefined,
+    markEditionSent: (id: string, now: Date) => void statements.markEditionSent.run(now.toISOString(), id),
+    sentEditions: () => statements.sentEditions.all(),
+    edition: (id: string) => statements.edition.get(id),
+    saveEdition(edition: { id: string; asOf: string; subject: string; headline: string; demo: boolean }, now: Date): void {
       statements.upsertEdition.run({ ...edition, demo: edition.demo ? 1 : 0, now: now.toISOString() });
     },
     /** Queues one row per subscriber in one transaction; rows that exist (an earlier run) are kept. */

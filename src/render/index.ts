@@ -4,3 +4,4 @@ export { compileMjml, MjmlError } from './mjml.js';
 export { personalizer, escapeHtml, RECIPIENT_TOKENS, type RecipientFields } from './personalize.js';
 export { renderText } from './text.js';
 export { editionView, volatilityRegime, DEMO_SUBJECT_TAG, type EditionView } from './view.js';
+export { renderTransactional, type TransactionalEmail, type TransactionalName } from './transactional.js';

@@ -1,15 +1,36 @@
+import { createHash } from 'node:crypto';
 import type { ConsentSource, Store, SubscriberRow } from '../db/index.js';
 import { parseEmail } from './address.js';
+import { signToken, verifyToken, type TokenCheck } from './tokens.js';
 
 export class SubscriberError extends Error {
   override name = 'SubscriberError';
 }
 
-export function createSubscriberService(store: Store, clock: () => Date) {
+/** How long a confirmation link works. */
+export const CONFIRM_TTL_DAYS = 7;
+
+export const emailHash = (email: string) => createHash('sha256').update(email.toLowerCase()).digest('hex');
+
+export type SubscribeOutcome =
+  /** A confirmation email must go out with this token. */
+  | { action: 'confirm'; subscriber: SubscriberRow; token: string }
+  /** Nothing to send (already confirmed, or suppressed): the visitor is told the same thing anyway. */
+  | { action: 'none' };
+
+export interface ImportReport {
+  accepted: number;
+  duplicates: number;
+  rejected: Array<{ line: number; value: string; reason: string }>;
+}
+
+export function createSubscriberService(store: Store, clock: () => Date, secretKey: string) {
+  const suppressed = (email: string) => store.isSuppressed(emailHash(email));
   return {
     /** The publisher adds someone who consented elsewhere: confirmed at once, source recorded. */
     add(input: string, source: ConsentSource = 'cli'): SubscriberRow {
       const email = parseEmail(input);
+      if (suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again`);
       const existing = store.findSubscriber(email);
       if (existing?.status === 'confirmed') return existing;
       if (existing) {
@@ -18,6 +39,44 @@ export function createSubscriberService(store: Store, clock: () => Date) {
       }
       return store.addSubscriber(email, 'confirmed', source, clock());
     },
+
+    /** Double opt-in, step one: a new, pending or departed address gets a fresh confirmation link. */
+    subscribe(input: string): SubscribeOutcome {
+      const email = parseEmail(input);
+      if (suppressed(email)) return { action: 'none' };
+      let subscriber = store.findSubscriber(email);
+      if (subscriber?.status === 'confirmed') return { action: 'none' };
+      if (!subscriber) subscriber = store.addSubscriber(email, 'pending', 'form', clock());
+      else if (subscriber.status !== 'pending') {
+        // Re-subscribing after leaving (or a bounce) goes through confirmation again.
+        store.setSubscriberStatus(subscriber.id, 'pending', clock());
+        subscriber = store.findSubscriber(email)!;
+      }
+      const expires = Math.floor(clock().getTime() / 1000) + CONFIRM_TTL_DAYS * 86_400;
+      return { action: 'confirm', subscriber, token: signToken(secretKey, 'confirm', subscriber.id, expires) };
+    },
+
+    /** Step two: a valid token confirms; anything else changes nothing. */
+    confirm(token: string): TokenCheck & { subscriber?: SubscriberRow; newlyConfirmed?: boolean } {
+      const check = verifyToken(secretKey, 'confirm', token, clock());
+      if (!check.ok) return check;
+      const subscriber = store.subscriberById(check.subscriberId);
+      if (!subscriber) return { ok: false, reason: 'forged' };
+      if (subscriber.status === 'confirmed') return { ...check, subscriber, newlyConfirmed: false };
+      if (subscriber.status !== 'pending') return { ok: false, reason: 'expired' };
+      store.setSubscriberStatus(subscriber.id, 'confirmed', clock());
+      return { ...check, subscriber: store.subscriberById(subscriber.id)!, newlyConfirmed: true };
+    },
+
+    /** One click from an email: idempotent, so a second click (or a scanner's) is harmless. */
+    unsubscribeByToken(token: string): TokenCheck {
+      const check = verifyToken(secretKey, 'unsubscribe', token, clock());
+      if (!check.ok) return check;
+      const subscriber = store.subscriberById(check.subscriberId);
+      if (subscriber && subscriber.status !== 'unsubscribed') store.setSubscriberStatus(subscriber.id, 'unsubscribed', clock());
+      return check;
+    },
+
     remove(input: string): SubscriberRow {
       const email = parseEmail(input);
       const existing = store.findSubscriber(email);
@@ -25,6 +84,49 @@ export function createSubscriberService(store: Store, clock: () => Date) {
       store.setSubscriberStatus(existing.id, 'unsubscribed', clock());
       return store.findSubscriber(email)!;
     },
+
+    /** GDPR erasure: personal data removed, a hash kept so the address is never mailed again. */
+    erase(input: string): void {
+      const email = parseEmail(input);
+      const existing = store.findSubscriber(email);
+      if (existing) store.eraseSubscriber(existing.id, emailHash(email), clock());
+      else store.eraseSubscriber(-1, emailHash(email), clock());
+    },
+
+    /** CSV with an `email` column (or one address a line); consent recorded as `import`. */
+    import(csv: string): ImportReport {
+      const report: ImportReport = { accepted: 0, duplicates: 0, rejected: [] };
+      const lines = csv.split(/\r?\n/);
+      const header = lines[0]?.split(',').map((h) => h.trim().toLowerCase().replace(/^"|"$/g, '')) ?? [];
+      const column = header.indexOf('email');
+      const start = column >= 0 ? 1 : 0;
+      const seen = new Set<string>();
+      for (let i = start; i < lines.length; i++) {
+        const raw = lines[i]!.trim();
+        if (raw === '') continue;
+        const value = (column >= 0 ? raw.split(',')[column] ?? '' : raw).trim().replace(/^"|"$/g, '');
+        let email: string;
+        try {
+          email = parseEmail(value);
+        } catch (error) {
+          report.rejected.push({ line: i + 1, value: value.slice(0, 80), reason: (error as Error).message.replace(/^".*?" /, '') });
+          continue;
+        }
+        if (suppressed(email)) {
+          report.rejected.push({ line: i + 1, value: email, reason: 'was erased at its owner\'s request' });
+          continue;
+        }
+        if (seen.has(email) || store.findSubscriber(email)) {
+          report.duplicates++;
+          continue;
+        }
+        seen.add(email);
+        store.addSubscriber(email, 'confirmed', 'import', clock());
+        report.accepted++;
+      }
+      return report;
+    },
+
     list: () => store.listSubscribers(),
     recipients: () => store.confirmedSubscribers(),
   };

@@ -1,0 +1,67 @@
+/** The site's defences: security headers, a per-IP rate limit, and signed form tokens with an origin check. */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/** A sliding window per key (the client IP): at most `limit` hits per `windowMs`. */
+export function rateLimiter(limit: number, windowMs: number, now: () => number = Date.now) {
+  const hits = new Map<string, number[]>();
+  return (key: string): boolean => {
+    const t = now();
+    const recent = (hits.get(key) ?? []).filter((at) => t - at < windowMs);
+    const allowed = recent.length < limit;
+    if (allowed) recent.push(t);
+    hits.set(key, recent);
+    if (hits.size > 10_000) for (const [k, v] of hits) if (v.every((at) => t - at >= windowMs)) hits.delete(k);
+    return allowed;
+  };
+}
+
+/**
+ * Form tokens: an HMAC of the issue time, so a form can only be posted from a page we served within
+ * the last two hours (a cross-site page cannot read one).
+ */
+const FORM_TTL_MS = 2 * 3600_000;
+
+function formMac(secret: string, issued: number): string {
+  return createHmac('sha256', secret).update(`form\n${issued}`).digest('base64url');
+}
+
+export function issueFormToken(secret: string, now: number): string {
+  return `${now}.${formMac(secret, now)}`;
+}
+
+export function checkFormToken(secret: string, token: unknown, now: number): boolean {
+  if (typeof token !== 'string') return false;
+  const match = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) return false;
+  const issued = Number(match[1]);
+  const given = Buffer.from(match[2]!, 'base64url');
+  const expected = Buffer.from(formMac(secret, issued), 'base64url');
+  return given.length === expected.length && timingSafeEqual(given, expected) && now - issued >= 0 && now - issued < FORM_TTL_MS;
+}
+
+/** A browser says where a form post comes from; a cross-site one is refused. */
+export function isCrossSite(headers: Record<string, string | string[] | undefined>, host: string | undefined): boolean {
+  if (headers['sec-fetch-site'] === 'cross-site') return true;
+  const origin = headers['origin'];
+  if (typeof origin !== 'string' || origin === 'null') return origin === 'null';
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const x = createHmac('sha256', 'compare').update(a).digest();
+  const y = createHmac('sha256', 'compare').update(b).digest();
+  return timingSafeEqual(x, y);
+}

@@ -5,7 +5,8 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on our own forms.
+  'referrer-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',
   'cross-origin-opener-policy': 'same-origin',
 };
@@ -50,7 +51,10 @@ export function checkFormToken(secret: string, token: unknown, now: number): boo
 
 /** A browser says where a form post comes from; a cross-site one is refused. */
 export function isCrossSite(headers: Record<string, string | string[] | undefined>, host: string | undefined): boolean {
-  if (headers['sec-fetch-site'] === 'cross-site') return true;
+  const site = headers['sec-fetch-site'];
+  // Fetch metadata, where the browser sends it, is the most precise answer.
+  if (site === 'cross-site' || site === 'same-site') return true;
+  if (site === 'same-origin' || site === 'none') return false;
   const origin = headers['origin'];
   if (typeof origin !== 'string' || origin === 'null') return origin === 'null';
   try {

@@ -11,6 +11,7 @@ describe('rendered digest', () => {
     const edition = await buildEdition(ctx, { data: `demo:${scenario}` });
     expect(edition.id).toBe('2026-W47');
     expect(Buffer.byteLength(edition.html)).toBeLessThan(GMAIL_CLIP_BYTES);
+    expect(edition.html).not.toMatch(/fonts\.googleapis|<link[^>]+stylesheet/);
     expect(edition.subject.startsWith('[DEMO DATA] ')).toBe(true);
     for (const part of ['The week in numbers', 'Sectors this week', 'Risk note', 'not investment advice', ctx.config.postalAddress.replace(/&/g, '&amp;'), 'Unsubscribe', 'Demo data:']) {
       expect(edition.html, part).toContain(part);

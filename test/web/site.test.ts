@@ -1,0 +1,202 @@
+/** The public site over fastify's injector: every route, and hostile input against each. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/web/server.js';
+import { issueFormToken } from '../../src/web/security.js';
+import { signToken } from '../../src/subscribers/index.js';
+import { weeklyDigest } from '../../jobs/weekly-digest.js';
+import { FIXED_NOW, testContext } from '../helpers/context.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import type { Context } from '../../src/context.js';
+
+let sink: SmtpSink | undefined;
+afterEach(async () => {
+  await sink?.close();
+  sink = undefined;
+});
+
+async function site(env: Record<string, string> = {}, options: Parameters<typeof buildServer>[1] = { subscribeLimit: { limit: 100, windowMs: 60_000 } }) {
+  sink = await startSmtpSink();
+  const ctx = testContext({ SMTP_URL: sink.url, ...env });
+  const app = buildServer(ctx, options);
+  return { ctx, app, sink };
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const token = (ctx: Context) => issueFormToken(ctx.secretKey, FIXED_NOW.getTime());
+const post = (app: ReturnType<typeof buildServer>, url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url, payload: form(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost:3000', ...headers } });
+
+describe('public site', () => {
+  it('home page: a labelled form, security headers, works without JavaScript', async () => {
+    const { app } = await site();
+    const res = await app.inject('/');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<label for="email">Your email address</label>');
+    expect(res.body).toMatch(/<form method="post" action="\/subscribe">/);
+    expect(res.body).not.toContain('<script');
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('subscribe sends a signed confirmation link; confirming it confirms; the answer never reveals membership', async () => {
+    const { app, ctx, sink } = await site();
+    const first = await post(app, '/subscribe', { email: ' New@Example.com ', form_token: token(ctx) });
+    expect(first.statusCode).toBe(200);
+    expect(ctx.store.findSubscriber('new@example.com')).toMatchObject({ status: 'pending', consent_source: 'form' });
+    expect(sink.received).toHaveLength(1);
+    const mail = sink.received[0]!.parsed;
+    expect(mail.subject).toBe('Confirm your subscription to The Weekly Wrap');
+    const link = /http:\/\/localhost:3000\/confirm\?token=[\w.-]+/.exec(mail.text ?? '')![0];
+    expect(mail.html).toContain(`href="${link.replace("=", "&#x3D;")}"`);
+    const confirmed = await app.inject(link.replace('http://localhost:3000', ''));
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.body).toContain('You are subscribed');
+    expect(ctx.store.findSubscriber('new@example.com')!.status).toBe('confirmed');
+    // Known address: the same answer, and no email.
+    const again = await post(app, '/subscribe', { email: 'new@example.com', form_token: token(ctx) });
+    expect(again.body.replace(/form_token[^>]*/g, '')).toBe(first.body.replace(/form_token[^>]*/g, ''));
+    expect(sink.received).toHaveLength(1);
+  });
+
+  it('a GET never unsubscribes; the RFC 8058 POST does, at once, and answers 200 again and again', async () => {
+    const { app, ctx } = await site();
+    const sub = ctx.subscribers.add('ann@example.com');
+    const unsub = signToken(ctx.secretKey, 'unsubscribe', sub.id);
+    const page = await app.inject(`/unsubscribe?token=${unsub}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<button type="submit">Unsubscribe</button>');
+    expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('confirmed');
+    for (let i = 0; i < 2; i++) {
+      const res = await app.inject({ method: 'POST', url: `/unsubscribe?token=${unsub}`, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(res.statusCode).toBe(200);
+      expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('unsubscribed');
+    }
+  });
+
+  it('re-subscribing after leaving goes through confirmation again', async () => {
+    const { app, ctx, sink } = await site();
+    ctx.subscribers.add('ann@example.com');
+    ctx.subscribers.remove('ann@example.com');
+    await post(app, '/subscribe', { email: 'ann@example.com', form_token: token(ctx) });
+    expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('pending');
+    expect(sink.received).toHaveLength(1);
+  });
+
+  it('forged, expired and wrong-purpose tokens change nothing', async () => {
+    const { app, ctx } = await site();
+    const pending = ctx.subscribers.subscribe('p@example.com');
+    if (pending.action !== 'confirm') throw new Error('expected a confirmation');
+    const id = pending.subscriber.id;
+    const expired = signToken(ctx.secretKey, 'confirm', id, Math.floor(FIXED_NOW.getTime() / 1000) - 1);
+    const forged = signToken('another-secret-key-that-is-long-enough', 'confirm', id);
+    const wrongPurpose = signToken(ctx.secretKey, 'unsubscribe', id);
+    for (const [bad, text] of [[expired, 'has expired'], [forged, 'not valid'], [wrongPurpose, 'not valid'], ['garbage', 'not valid']] as const) {
+      const res = await app.inject(`/confirm?token=${encodeURIComponent(bad)}`);
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain(text);
+    }
+    expect(ctx.store.findSubscriber('p@example.com')!.status).toBe('pending');
+    const confirmToken = signToken(ctx.secretKey, 'confirm', id);
+    const res = await app.inject({ method: 'POST', url: `/unsubscribe?token=${confirmToken}`, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.statusCode).toBe(400);
+    expect(ctx.store.findSubscriber('p@example.com')!.status).toBe('pending');
+  });
+
+  it('rejects invalid, oversized and header-injecting addresses, and ignores the honeypot', async () => {
+    const { app, ctx, sink } = await site();
+    for (const email of ['not-an-address', `${'a'.repeat(250)}@example.com`, 'a@example.com\r\nBcc: victim@example.com', 'x@example.com%0d%0aBcc:y@example.com', '<script>alert(1)</script>@example.com']) {
+      const res = await post(app, '/subscribe', { email, form_token: token(ctx) });
+      expect(res.statusCode, email).toBe(400);
+      expect(res.body).not.toContain('<script>alert');
+    }
+    const bot = await post(app, '/subscribe', { email: 'bot@example.com', website: 'http://spam.example', form_token: token(ctx) });
+    expect(bot.statusCode).toBe(200);
+    expect(ctx.store.findSubscriber('bot@example.com')).toBeUndefined();
+    expect(sink.received).toHaveLength(0);
+    expect(ctx.subscribers.list()).toHaveLength(0);
+  });
+
+  it('escapes HTML everywhere it shows input', async () => {
+    const { app, ctx } = await site();
+    const res = await app.inject(`/unsubscribe?token=${encodeURIComponent('"><script>alert(1)</script>')}`);
+    expect(res.body).not.toContain('<script>alert');
+    ctx.store.saveEdition({ id: '2026-W47', asOf: '2026-11-20', subject: 's', headline: '<img src=x onerror=alert(1)>', demo: false }, FIXED_NOW);
+    ctx.store.markEditionSent('2026-W47', FIXED_NOW);
+    const archive = await app.inject('/archive');
+    expect(archive.body).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
+    expect(archive.body).not.toContain('<img src=x');
+  });
+
+  it('refuses cross-site form posts and posts without a form token', async () => {
+    const { app, ctx } = await site();
+    const cross = await post(app, '/subscribe', { email: 'a@example.com', form_token: token(ctx) }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+    expect(cross.statusCode).toBe(403);
+    const noToken = await post(app, '/subscribe', { email: 'a@example.com' });
+    expect(noToken.statusCode).toBe(400);
+    expect(ctx.subscribers.list()).toHaveLength(0);
+  });
+
+  it('rate limits a burst of subscribe requests per IP', async () => {
+    const { app, ctx } = await site({}, { subscribeLimit: { limit: 3, windowMs: 60_000 } });
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) codes.push((await post(app, '/subscribe', { email: `u${i}@example.com`, form_token: token(ctx) })).statusCode);
+    expect(codes).toEqual([200, 200, 200, 429, 429, 429]);
+    expect(ctx.subscribers.list()).toHaveLength(3);
+  });
+
+  it('serves the web version of sent editions and the archive', async () => {
+    const { app, ctx } = await site();
+    ctx.subscribers.add('ann@example.com');
+    await weeklyDigest.run(ctx, { allowDemoData: true });
+    const archive = await app.inject('/archive');
+    expect(archive.body).toMatch(/<a href="\/editions\/2026-W47">2026-11-20: /);
+    const web = await app.inject('/editions/2026-W47');
+    expect(web.statusCode).toBe(200);
+    expect(web.body).toContain('The week in numbers');
+    expect(web.body).not.toContain('{{');
+    expect((await app.inject('/editions/2026-W01')).statusCode).toBe(404);
+    expect((await app.inject('/editions/..%2Fsecret')).statusCode).toBe(404);
+    expect((await app.inject('/')).body).toContain('Latest edition: <a href="/editions/2026-W47">');
+  });
+
+  it('healthz reports the database and the next run', async () => {
+    const { app } = await site({}, { nextRun: () => new Date('2026-11-28T13:00:00Z') });
+    const res = await app.inject('/healthz');
+    expect(res.json()).toEqual({ status: 'ok', database: 'ok', nextRun: '2026-11-28T13:00:00.000Z' });
+  });
+});
+
+describe('admin send', () => {
+  const ADMIN_TOKEN = 'a'.repeat(32);
+
+  it('does not exist without ADMIN_TOKEN', async () => {
+    const { app } = await site();
+    expect((await app.inject({ method: 'POST', url: '/admin/send' })).statusCode).toBe(404);
+  });
+
+  it('refuses a missing or wrong token and sends nothing; with the token it runs the job', async () => {
+    const { app, ctx, sink } = await site({ ADMIN_TOKEN, MARKET_DATA: 'demo' });
+    ctx.subscribers.add('ann@example.com');
+    expect((await app.inject({ method: 'POST', url: '/admin/send' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/admin/send', headers: { authorization: `Bearer ${'b'.repeat(32)}` } })).statusCode).toBe(401);
+    expect(sink.received).toHaveLength(0);
+    // Demo data over SMTP is refused, and says so.
+    const refused = await app.inject({ method: 'POST', url: '/admin/send', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatch(/--allow-demo-data/);
+    expect(sink.received).toHaveLength(0);
+  });
+
+  it('returns the summary as JSON when it sends', async () => {
+    const { app, ctx, sink } = await site({ ADMIN_TOKEN });
+    ctx.subscribers.add('ann@example.com');
+    // Outbox delivery of demo data is allowed: drop SMTP for this one.
+    const outboxCtx = testContext({ ADMIN_TOKEN });
+    outboxCtx.subscribers.add('ann@example.com');
+    const res = await buildServer(outboxCtx).inject({ method: 'POST', url: '/admin/send', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ editionId: '2026-W47', delivery: { sent: 1, failed: 0 } });
+    expect(sink.received).toHaveLength(0);
+    expect(app).toBeDefined();
+  });
+});

@@ -1,10 +1,13 @@
 /**
- * The weekly job: build this week's edition and deliver it. `marketwrap digest` runs it now; `serve`
- * will schedule it on the config's cron.
+ * The weekly job: build this week's edition and deliver it to the list, once. `marketwrap digest`
+ * runs it now; `serve` runs it on the config's cron and resumes an interrupted send at start-up.
  */
-import { buildEdition, writeEditionFiles, type EditionFiles } from '../src/build.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildEdition, resolveAsOf, writeEditionFiles, type Edition, type EditionFiles } from '../src/build.js';
 import type { Context } from '../src/context.js';
-import { deliver, messageFactory, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
+import { createLedger } from '../src/db/index.js';
+import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
 import { isoWeekId, lastCompletedSession } from '../src/market/calendar.js';
 import { parseEmail, signToken } from '../src/subscribers/index.js';
 
@@ -20,6 +23,16 @@ export interface DigestOptions {
   /** Ad-hoc recipients instead of the list (a test send). */
   to?: string[];
   dryRun?: boolean;
+  /** Continue an interrupted send of this week's edition (the saved edition, not a rebuilt one). */
+  resume?: boolean;
+  /** Retry this week's temporary failures. */
+  retryFailed?: boolean;
+  /** Send a new edition of a week whose edition already went out. */
+  newEdition?: boolean;
+  /** With --resume/--retry-failed: which edition (default: the week of --as-of, or the latest). */
+  editionId?: string;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface DigestResult {
@@ -33,12 +46,24 @@ export interface DigestResult {
   note?: string;
   /** What happened while fetching market data (providers skipped, fallbacks). */
   dataNotes: string[];
-  delivery?: DeliverySummary;
+  delivery?: DeliverySummary & { sentTo?: Array<{ email: string; reply: string }> };
 }
 
 export function unsubscribeUrl(ctx: Context, subscriberId: number | undefined): string {
   const base = ctx.env.PUBLIC_URL.replace(/\/$/, '');
   return subscriberId === undefined ? `${base}/unsubscribe` : `${base}/unsubscribe?token=${signToken(ctx.secretKey, 'unsubscribe', subscriberId)}`;
+}
+
+function editionFiles(ctx: Context, id: string): EditionFiles {
+  return { html: join(ctx.editionsDir, `${id}.html`), text: join(ctx.editionsDir, `${id}.txt`), json: join(ctx.editionsDir, `${id}.json`) };
+}
+
+/** The edition as it was first sent: a resumed send must carry the same words and numbers. */
+function savedEdition(ctx: Context, id: string): Pick<Edition, 'id' | 'subject' | 'preheader' | 'html' | 'text' | 'listId'> & { asOf: string; demo: boolean } {
+  const files = editionFiles(ctx, id);
+  if (!existsSync(files.json)) throw new SendRefused(`edition ${id} has no saved files in ${ctx.editionsDir}: it cannot be resumed`);
+  const json = JSON.parse(readFileSync(files.json, 'utf8'));
+  return { id, subject: json.subject, preheader: json.preheader, asOf: json.asOf, demo: json.demo, listId: json.listId, html: readFileSync(files.html, 'utf8'), text: readFileSync(files.text, 'utf8') };
 }
 
 export const weeklyDigest = {
@@ -47,47 +72,101 @@ export const weeklyDigest = {
 
   /** The edition of the week that `due` closes went out already (a missed-run catch-up must not repeat it). */
   ranSince(ctx: Context, due: Date): boolean {
-    return ctx.store.edition(isoWeekId(lastCompletedSession(due)))?.sent_at != null;
+    return createLedger(ctx.db).editionState(isoWeekId(lastCompletedSession(due)))?.send_started_at != null;
+  },
+
+  /** Editions whose send started and never finished (the process died): `serve` resumes them. */
+  interrupted(ctx: Context): string[] {
+    return (ctx.db.prepare('SELECT id FROM editions WHERE send_started_at IS NOT NULL AND send_completed_at IS NULL ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id);
   },
 
   async run(ctx: Context, options: DigestOptions = {}): Promise<DigestResult> {
     // Validate every input before anything is written.
     const adHoc = options.to?.map(parseEmail);
+    const ledger = createLedger(ctx.db);
     const overSmtp = Boolean(ctx.env.SMTP_URL);
-    const edition = await buildEdition(ctx, { ...options, allowDemoFallback: !overSmtp || options.allowDemoData === true });
-    const files = writeEditionFiles(edition, ctx.editionsDir);
-    ctx.store.saveEdition({ id: edition.id, asOf: edition.asOf, subject: edition.subject, headline: edition.commentary.headline, demo: edition.snapshot.demo }, ctx.clock());
-    const result: DigestResult = {
-      editionId: edition.id, asOf: edition.asOf, subject: edition.subject, demo: edition.snapshot.demo, files, htmlBytes: Buffer.byteLength(edition.html), dataNotes: edition.snapshot.notes,
-    };
-    if (options.dryRun) return { ...result, note: 'dry run: nothing was sent' };
-    const issues = edition.snapshot.issues;
-    if (issues.length > 0) {
-      throw new SendRefused(`not sending ${edition.id}: ${issues.map((i) => i.message).join('; ')} (the edition was saved to ${files.html} with these warnings)`);
+    const continuing = options.resume || options.retryFailed;
+
+    if (continuing) return continueEdition(ctx, options);
+
+    const built = await buildEdition(ctx, { ...options, allowDemoFallback: !overSmtp || options.allowDemoData === true });
+    let id = built.id;
+    if (options.newEdition) {
+      const taken = new Set(ledger.editionIds(built.id));
+      let n = 2;
+      while (taken.has(id)) id = `${built.id}-${n++}`;
     }
-    if (overSmtp && edition.snapshot.demo && !options.allowDemoData) {
-      throw new SendRefused(`not sending ${edition.id} over SMTP: it was built from demo data (${edition.snapshot.source}); use live data, or pass --allow-demo-data to send it anyway`);
+    const state = ledger.editionState(id);
+    const started = state?.send_started_at != null;
+    if (started && !adHoc?.length && !options.dryRun) {
+      const c = ledger.counts(id);
+      throw new SendRefused(
+        `edition ${id} ${state?.send_completed_at ? 'was already sent' : 'is being sent or was interrupted'} (${c.sent} sent, ${c.queued} queued, ${c.failedTemporary + c.failedPermanent + c.failedAmbiguous} failed): ` +
+          'use --resume to continue it, --retry-failed to retry temporary failures, or --new-edition to send a new edition of this week',
+      );
+    }
+    // A started edition keeps its saved files (they are what subscribers got, and the archive).
+    const edition = started ? savedEdition(ctx, id) : { ...built, id, demo: built.snapshot.demo };
+    const files = started ? editionFiles(ctx, id) : writeEditionFiles({ ...built, id }, ctx.editionsDir);
+    const result: DigestResult = {
+      editionId: id, asOf: edition.asOf, subject: edition.subject, demo: edition.demo, files, htmlBytes: Buffer.byteLength(edition.html), dataNotes: built.snapshot.notes,
+    };
+    if (!started) ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
+    if (options.dryRun) return { ...result, note: 'dry run: nothing was sent' };
+    if (!started) {
+      const issues = built.snapshot.issues;
+      if (issues.length > 0) throw new SendRefused(`not sending ${id}: ${issues.map((i) => i.message).join('; ')} (the edition was saved to ${files.html} with these warnings)`);
+    }
+    if (overSmtp && edition.demo && !options.allowDemoData) {
+      throw new SendRefused(`not sending ${id} over SMTP: it was built from demo data; use live data, or pass --allow-demo-data to send it anyway`);
     }
 
     const transport = ctx.transport();
-    let recipients: Recipient[];
+    const build = messageFactory(edition, ctx.sender, ctx.clock());
     if (adHoc?.length) {
-      recipients = adHoc.map((email) => ({ email, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(email)?.id) }));
-    } else {
-      recipients = ctx.subscribers.recipients().map((s) => ({ email: s.email, subscriberId: s.id, unsubscribeUrl: unsubscribeUrl(ctx, s.id) }));
-      if (recipients.length === 0) {
+      const recipients: Recipient[] = adHoc.map((email) => ({ email, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(email)?.id) }));
+      return { ...result, delivery: await sendAdHoc(recipients, build, transport) };
+    }
+    if (!started) {
+      if (ctx.subscribers.recipients().length === 0) {
         if (transport.kind !== 'outbox') return { ...result, note: 'no confirmed subscribers: nothing was sent (add one with `marketwrap subscribers add`)' };
         // A newcomer with an empty list still sees the email: one sample copy to the sender, in the outbox.
-        recipients = [{ email: ctx.sender.email, unsubscribeUrl: unsubscribeUrl(ctx, undefined) }];
-        result.note = `no confirmed subscribers yet: a sample copy went to ${ctx.sender.email}`;
+        const sample = await sendAdHoc([{ email: ctx.sender.email, unsubscribeUrl: unsubscribeUrl(ctx, undefined) }], build, transport);
+        return { ...result, delivery: sample, note: `no confirmed subscribers yet: a sample copy went to ${ctx.sender.email}` };
       }
+      if (!ledger.beginEdition(id, processOwner(), ctx.clock())) {
+        throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
+      }
+      ledger.queueAll(id, ctx.clock());
     }
-    const build = messageFactory(edition, ctx.sender);
-    const toList = !adHoc?.length;
-    result.delivery = await deliver({ editionId: edition.id, recipients, build, transport, store: toList ? ctx.store : undefined, clock: ctx.clock });
-    // The web archive shows editions that went to the list.
-    const listed = recipients.some((r) => r.subscriberId !== undefined);
-    if (toList && listed && result.delivery.sent + result.delivery.skipped > 0) ctx.store.markEditionSent(edition.id, ctx.clock());
-    return result;
+    return { ...result, delivery: await sendList(ctx, id, build, options) };
   },
 };
+
+function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFactory>, options: DigestOptions): Promise<DeliverySummary> {
+  const { delivery } = ctx.config;
+  return sendToList({
+    ledger: createLedger(ctx.db), editionId: id, owner: processOwner(), build, unsubscribeUrl: (sid) => unsubscribeUrl(ctx, sid), transport: ctx.transport(),
+    rate: tokenBucket(delivery.ratePerSecond, delivery.ratePerHour),
+    policy: { ...delivery, inFlight: delivery.connections * 2 },
+    clock: ctx.clock, signal: options.signal, onProgress: options.onProgress,
+  });
+}
+
+/** --resume and --retry-failed: the saved edition, to the rows the ledger still owes. */
+async function continueEdition(ctx: Context, options: DigestOptions): Promise<DigestResult> {
+  const ledger = createLedger(ctx.db);
+  const id = options.editionId ?? isoWeekId(resolveAsOf(options.asOf, ctx.clock()));
+  const state = ledger.editionState(id);
+  if (!state?.send_started_at) throw new SendRefused(`edition ${id} was never sent: run without --resume or --retry-failed`);
+  const edition = savedEdition(ctx, id);
+  if (ctx.env.SMTP_URL && edition.demo && !options.allowDemoData) {
+    throw new SendRefused(`not sending ${id} over SMTP: it was built from demo data; pass --allow-demo-data to send it anyway`);
+  }
+  if (options.retryFailed) ledger.requeueTemporary(id, ctx.clock());
+  const build = messageFactory(edition, ctx.sender, ctx.clock());
+  return {
+    editionId: id, asOf: edition.asOf, subject: edition.subject, demo: edition.demo, files: editionFiles(ctx, id), htmlBytes: Buffer.byteLength(edition.html), dataNotes: [],
+    delivery: await sendList(ctx, id, build, options),
+  };
+}

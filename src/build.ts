@@ -63,6 +63,7 @@ export function editionJson(edition: Edition): object {
     subject: edition.subject,
     headline: edition.commentary.headline,
     preheader: edition.preheader,
+    listId: edition.listId,
     demo: edition.snapshot.demo,
     source: edition.snapshot.source,
     sources: edition.snapshot.sources,

@@ -45,11 +45,35 @@ function printDigest(result: DigestResult): void {
   if (result.dataNotes.length > NOTES_SHOWN) lines.push(`  Data: ... ${result.dataNotes.length - NOTES_SHOWN} more notes in ${show(result.files.json)}`);
   const d = result.delivery;
   if (d) {
-    lines.push(`Delivery via ${d.transport}: ${d.sent} sent, ${d.failed} failed, ${d.skipped} skipped`);
-    for (const r of d.results) lines.push(`  ${r.status.padEnd(7)} ${r.email}  ${r.status === 'sent' ? show(r.reply) : r.reply}`);
+    const f = d.failures;
+    lines.push(
+      `Delivery via ${d.transport}: ${d.sent} sent, ${d.failed} failed (${f.temporary} temporary, ${f.permanent} permanent, ${f.ambiguous} ambiguous), ${d.skipped} skipped` +
+        `${d.queued ? `, ${d.queued} still queued` : ''} in ${(d.durationMs / 1000).toFixed(1)} s${d.ratePerSecond ? ` (${d.ratePerSecond}/s)` : ''}`,
+    );
+    for (const r of d.sentTo ?? []) lines.push(`  sent    ${r.email}  ${show(r.reply)}`);
+    for (const r of d.failedRecipients.slice(0, 20)) lines.push(`  failed  ${r.email}  ${r.failure}: ${r.reply}`);
+    if (d.failedRecipients.length > 20) lines.push(`  ... and ${d.failedRecipients.length - 20} more failures`);
+    if (d.inFlightAtStart.length) lines.push(`  In flight when the previous send stopped (maybe delivered, ${'handled by delivery.ambiguous'}): ${d.inFlightAtStart.join(', ')}`);
+    if (d.interrupted) lines.push(`  Interrupted: ${d.queued} left queued; continue with \`marketwrap digest --resume\``);
   }
   if (result.note) lines.push(`Note: ${result.note}`);
   console.log(lines.join('\n'));
+}
+
+/** A one-line progress bar with rate and ETA, on stderr, only on a terminal. */
+function progressBar() {
+  const started = Date.now();
+  return {
+    update(done: number, total: number) {
+      const width = 30;
+      const filled = total ? Math.round((done / total) * width) : 0;
+      const seconds = (Date.now() - started) / 1000;
+      const rate = seconds > 0 ? done / seconds : 0;
+      const eta = rate > 0 ? Math.ceil((total - done) / rate) : 0;
+      process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}  ${rate.toFixed(0)}/s  ETA ${eta}s `);
+    },
+    done: () => process.stderr.write('\n'),
+  };
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -71,13 +95,32 @@ export function program(): Command {
     .option('--to <email>', 'send to this address instead of the list (repeatable)', collect)
     .option('--dry-run', 'build and save the edition, send nothing')
     .option('--allow-demo-data', 'allow an edition built from demo data to go out over real SMTP')
+    .option('--resume', "continue this week's interrupted send")
+    .option('--retry-failed', "retry this week's temporary failures")
+    .option('--new-edition', 'send a new edition of a week whose edition already went out')
     .option('--json', 'print the result as JSON')
     .action(
       withContext(async (ctx, opts) => {
-        const result = await weeklyDigest.run(ctx, { asOf: opts.asOf, data: opts.data, to: opts.to, dryRun: opts.dryRun, allowDemoData: opts.allowDemoData });
-        if (opts.json) console.log(JSON.stringify(result, null, 2));
-        else printDigest(result);
-        if (result.delivery?.failed) process.exitCode = 1;
+        // SIGINT/SIGTERM: stop taking new rows, let in-flight messages finish, leave the rest queued.
+        const stop = new AbortController();
+        const onSignal = () => stop.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        const bar = !opts.json && process.stderr.isTTY ? progressBar() : undefined;
+        try {
+          const result = await weeklyDigest.run(ctx, {
+            asOf: opts.asOf, data: opts.data, to: opts.to, dryRun: opts.dryRun, allowDemoData: opts.allowDemoData,
+            resume: opts.resume, retryFailed: opts.retryFailed, newEdition: opts.newEdition, signal: stop.signal, onProgress: bar?.update,
+          });
+          bar?.done();
+          if (opts.json) console.log(JSON.stringify(result, null, 2));
+          else printDigest(result);
+          if (result.delivery?.failed) process.exitCode = 1;
+          if (result.delivery?.interrupted) process.exitCode = 130;
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
       }),
     );
 

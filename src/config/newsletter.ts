@@ -128,6 +128,21 @@ export const newsletterSchema = z
       .default(() => [...defaultNewsletter.tableGroups])
       .describe('Groups shown in the "week in numbers" table'),
     maxSections: z.number().int().min(1).max(12).default(defaultNewsletter.maxSections),
+    delivery: z
+      .strictObject({
+        connections: z.number().int().min(1).max(100).default(10).describe('Pooled SMTP connections'),
+        messagesPerConnection: z.number().int().min(1).default(100).describe('Messages sent over one connection before it is renewed'),
+        ratePerSecond: z.number().min(0).default(0).describe('Messages per second at most (0: no limit)'),
+        ratePerHour: z.number().min(0).default(0).describe('Messages per hour at most (0: no limit)'),
+        maxAttempts: z.number().int().min(1).max(10).default(3).describe('Attempts for a temporary (4xx) failure before it is failed'),
+        retryDelaySeconds: z.number().min(0).default(60).describe('First retry delay after a 4xx; doubles each attempt'),
+        hardBounceLimit: z.number().int().min(1).default(2).describe('Permanent (5xx) failures after which a subscriber becomes "bounced"'),
+        ambiguous: z
+          .enum(['skip', 'resend'])
+          .default('skip')
+          .describe('A message in flight when a connection or the process died may have arrived: skip (report it) or resend'),
+      })
+      .default({ connections: 10, messagesPerConnection: 100, ratePerSecond: 0, ratePerHour: 0, maxAttempts: 3, retryDelaySeconds: 60, hardBounceLimit: 2, ambiguous: 'skip' }),
     welcomeEmail: z.boolean().default(false).describe('Send a welcome email when a subscriber confirms'),
     guards: z
       .strictObject({

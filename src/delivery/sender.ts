@@ -1,60 +1,216 @@
 /**
- * Sends an edition to its recipients through a transport, recording each subscriber's delivery in the
- * ledger: a row already sent is skipped, so running the same edition twice never mails anyone twice.
+ * Sends an edition through the ledger: rows are claimed (committed) just before their message goes
+ * to the pool, a bounded number at a time, and outcomes are written back in batched transactions.
+ * Whatever stops the process, a row is queued (send it), done, or was in flight (report it).
  */
-import type { Store } from '../db/index.js';
-import type { MessageFactory, Recipient } from './message.js';
+import { hostname } from 'node:os';
+import type { ClaimedRow, Ledger, Outcome } from '../db/index.js';
+import type { MessageFactory, PreparedMessage, Recipient } from './mime.js';
+import type { RateLimit } from './rate.js';
 import type { Transport } from './transports.js';
 
-export interface DeliveryResult {
+export interface SendPolicy {
+  maxAttempts: number;
+  retryDelaySeconds: number;
+  hardBounceLimit: number;
+  ambiguous: 'skip' | 'resend';
+  /** Messages handed to the pool and not yet answered, at most: what a crash can leave ambiguous. */
+  inFlight: number;
+}
+
+export interface FailedRecipient {
   email: string;
-  status: 'sent' | 'failed' | 'skipped';
+  failure: string;
   reply: string;
 }
 
 export interface DeliverySummary {
   transport: string;
+  total: number;
   sent: number;
-  failed: number;
   skipped: number;
-  results: DeliveryResult[];
+  failed: number;
+  failures: { temporary: number; permanent: number; ambiguous: number };
+  /** Rows still queued (stopped by a signal, or waiting for a retry that did not come). */
+  queued: number;
+  /** Messages that were in flight when an earlier sender died: maybe delivered, handled by policy. */
+  inFlightAtStart: string[];
+  failedRecipients: FailedRecipient[];
+  durationMs: number;
+  ratePerSecond: number;
+  interrupted: boolean;
 }
 
-export interface DeliverInput {
-  editionId: string;
-  recipients: readonly Recipient[];
-  build: MessageFactory;
-  transport: Transport;
-  /** The ledger; absent for test sends to ad-hoc addresses. */
-  store?: Store;
-  clock: () => Date;
+/** SMTP outcome classes: 4xx temporary, 5xx permanent; a connection lost mid-transaction is ambiguous. */
+export function classify(error: unknown): { failure: 'temporary' | 'permanent' | 'ambiguous'; reply: string } {
+  const e = error as { responseCode?: number; response?: string; code?: string; message?: string };
+  const reply = (e.response ?? e.message ?? String(error)).slice(0, 500);
+  if (typeof e.responseCode === 'number') return { failure: e.responseCode >= 500 ? 'permanent' : 'temporary', reply };
+  // Never connected (refused, DNS, TLS): nothing was sent, so trying again is safe.
+  if (e.code === 'ESOCKET' || e.code === 'EDNS' || e.code === 'ETLS' || e.code === 'EAUTH' || e.code === 'ECONNREFUSED') return { failure: 'temporary', reply };
+  // Lost or timed out after the conversation began: the message may have been accepted.
+  return { failure: 'ambiguous', reply };
 }
 
-export async function deliver({ editionId, recipients, build, transport, store, clock }: DeliverInput): Promise<DeliverySummary> {
-  const summary: DeliverySummary = { transport: transport.describe, sent: 0, failed: 0, skipped: 0, results: [] };
-  if (store) {
-    const listed = recipients.filter((r) => r.subscriberId !== undefined);
-    store.queueDeliveries(editionId, listed.map((r) => ({ subscriberId: r.subscriberId!, messageId: String(build(r).messageId) })), clock());
+export const processOwner = () => `${hostname()}:${process.pid}`;
+
+/** Is the process that claimed a row still alive? Only answerable on this host; elsewhere, a lease. */
+function ownerAlive(owner: string | null): boolean {
+  if (!owner) return false;
+  const [host, pid] = owner.split(':');
+  if (host !== hostname()) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return Number(pid) === process.pid ? false : true;
+  } catch {
+    return false;
   }
-  for (const recipient of recipients) {
-    const row = store && recipient.subscriberId !== undefined ? store.delivery(editionId, recipient.subscriberId) : undefined;
-    if (row && row.status !== 'queued') {
-      summary.skipped++;
-      summary.results.push({ email: recipient.email, status: 'skipped', reply: `already ${row.status}` });
+}
+
+export interface ListSendInput {
+  ledger: Ledger;
+  editionId: string;
+  owner: string;
+  build: MessageFactory;
+  unsubscribeUrl: (subscriberId: number) => string;
+  transport: Transport;
+  rate: RateLimit;
+  policy: SendPolicy;
+  clock: () => Date;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const FLUSH_EVERY = 50;
+
+export async function sendToList(input: ListSendInput): Promise<DeliverySummary> {
+  const { ledger, editionId, owner, transport, policy, clock } = input;
+  const sleep = input.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = Date.now();
+
+  // Rows left 'sending' by a dead process were in flight at the crash: report them, apply the policy.
+  const orphans = ledger.inFlight(editionId).filter((row) => !ownerAlive(row.claimed_by));
+  const orphanOutcomes: Outcome[] = orphans.map((row) =>
+    policy.ambiguous === 'resend'
+      ? { subscriberId: row.subscriber_id, status: 'retry', reply: 'in flight when the previous sender stopped; resent by policy', nextAttemptAt: clock().toISOString() }
+      : { subscriberId: row.subscriber_id, status: 'failed', failure: 'ambiguous', reply: 'in flight when the previous sender stopped: may have been delivered, not resent', bounce: false },
+  );
+  ledger.record(editionId, orphanOutcomes, clock(), policy.hardBounceLimit);
+  const total = ledger.counts(editionId).total;
+
+  let pending: Outcome[] = [];
+  let lastFlush = Date.now();
+  const flush = () => {
+    if (pending.length === 0) return;
+    ledger.record(editionId, pending, clock(), policy.hardBounceLimit);
+    pending = [];
+    lastFlush = Date.now();
+  };
+  const progress = () => {
+    if (!input.onProgress) return;
+    const c = ledger.counts(editionId);
+    input.onProgress(c.sent + c.skipped + c.failedTemporary + c.failedPermanent + c.failedAmbiguous, total);
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const send = async (row: ClaimedRow) => {
+    if (row.subscriber_status !== 'confirmed') {
+      pending.push({ subscriberId: row.subscriber_id, status: 'skipped', reply: `subscriber is ${row.subscriber_status}` });
+      return;
+    }
+    let message: PreparedMessage | undefined;
+    try {
+      message = input.build({ email: row.email, subscriberId: row.subscriber_id, unsubscribeUrl: input.unsubscribeUrl(row.subscriber_id) });
+      await input.rate.take();
+      const { reply } = await transport.send(message);
+      pending.push({ subscriberId: row.subscriber_id, status: 'sent', reply, messageId: message.messageId });
+    } catch (error) {
+      const { failure, reply } = classify(error);
+      if (failure === 'temporary' && row.attempts < policy.maxAttempts) {
+        const delay = policy.retryDelaySeconds * 1000 * 2 ** (row.attempts - 1);
+        pending.push({ subscriberId: row.subscriber_id, status: 'retry', reply, nextAttemptAt: new Date(clock().getTime() + delay).toISOString() });
+      } else if (failure === 'ambiguous' && policy.ambiguous === 'resend' && row.attempts < policy.maxAttempts) {
+        pending.push({ subscriberId: row.subscriber_id, status: 'retry', reply, nextAttemptAt: clock().toISOString() });
+      } else {
+        pending.push({ subscriberId: row.subscriber_id, status: 'failed', failure, reply, bounce: failure === 'permanent' });
+      }
+    }
+  };
+
+  for (;;) {
+    if (input.signal?.aborted) break;
+    const room = policy.inFlight - inFlight.size;
+    const rows = room > 0 ? ledger.claim(editionId, owner, room, clock()) : [];
+    for (const row of rows) {
+      const task: Promise<void> = send(row).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+    if (pending.length >= FLUSH_EVERY || (pending.length > 0 && Date.now() - lastFlush > 100)) {
+      flush();
+      progress();
+    }
+    if (inFlight.size > 0) {
+      await Promise.race(inFlight);
       continue;
     }
-    if (row) store!.markDelivery(editionId, recipient.subscriberId!, 'sending', null, clock());
+    if (rows.length > 0) continue;
+    flush();
+    const next = ledger.nextRetry(editionId);
+    if (next === undefined) break;
+    // Only retries are left: wait for the earliest (or a stop signal).
+    await Promise.race([sleep(Math.max(0, Date.parse(next) - clock().getTime())), abortPromise(input.signal)]);
+  }
+  // Stopping: in-flight messages finish and are recorded; the rest stay queued for --resume.
+  await Promise.all(inFlight);
+  flush();
+  progress();
+
+  const c = ledger.counts(editionId);
+  if (c.queued === 0 && c.sending === 0) ledger.completeEdition(editionId, clock());
+  const durationMs = Date.now() - started;
+  const failures = ledger.failures(editionId).map((f) => ({ email: f.email, failure: f.failure, reply: f.last_reply ?? '' }));
+  return {
+    transport: transport.describe,
+    total: c.total,
+    sent: c.sent,
+    skipped: c.skipped,
+    failed: c.failedTemporary + c.failedPermanent + c.failedAmbiguous,
+    failures: { temporary: c.failedTemporary, permanent: c.failedPermanent, ambiguous: c.failedAmbiguous },
+    queued: c.queued,
+    inFlightAtStart: orphans.map((o) => o.email),
+    failedRecipients: failures,
+    durationMs,
+    ratePerSecond: durationMs > 0 ? Math.round((c.sent * 1000) / durationMs) : 0,
+    interrupted: Boolean(input.signal?.aborted),
+  };
+}
+
+function abortPromise(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return new Promise(() => undefined);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** A test send to addresses off the list: no ledger, one attempt each, every result reported. */
+export async function sendAdHoc(recipients: readonly Recipient[], build: MessageFactory, transport: Transport): Promise<DeliverySummary> {
+  const started = Date.now();
+  const summary: DeliverySummary = {
+    transport: transport.describe, total: recipients.length, sent: 0, skipped: 0, failed: 0, failures: { temporary: 0, permanent: 0, ambiguous: 0 },
+    queued: 0, inFlightAtStart: [], failedRecipients: [], durationMs: 0, ratePerSecond: 0, interrupted: false,
+  };
+  const sentTo: Array<{ email: string; reply: string }> = [];
+  for (const recipient of recipients) {
     try {
-      const { reply } = await transport.send(build(recipient));
-      if (row) store!.markDelivery(editionId, recipient.subscriberId!, 'sent', reply, clock());
+      sentTo.push({ email: recipient.email, reply: (await transport.send(build(recipient))).reply });
       summary.sent++;
-      summary.results.push({ email: recipient.email, status: 'sent', reply });
     } catch (error) {
-      const reply = (error as Error).message;
-      if (row) store!.markDelivery(editionId, recipient.subscriberId!, 'failed', reply, clock());
+      const { failure, reply } = classify(error);
       summary.failed++;
-      summary.results.push({ email: recipient.email, status: 'failed', reply });
+      summary.failures[failure]++;
+      summary.failedRecipients.push({ email: recipient.email, failure, reply });
     }
   }
-  return summary;
+  summary.durationMs = Date.now() - started;
+  return Object.assign(summary, { sentTo });
 }

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { unsubscribeUrl, weeklyDigest } from '../../jobs/weekly-digest.js';
 import type { Context } from '../context.js';
+import { composeMessage } from '../delivery/index.js';
 import { renderTransactional } from '../render/index.js';
 import { CONFIRM_TTL_DAYS, emailSchema } from '../subscribers/index.js';
 import { createPages } from './pages.js';
@@ -72,7 +73,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
         confirmUrl: `${publicUrl}/confirm?token=${outcome.token}`, days: String(CONFIRM_TTL_DAYS),
       });
       try {
-        await ctx.transport().send({ from: { name: ctx.sender.name, address: ctx.sender.email }, to: email.data, subject: mail.subject, html: mail.html, text: mail.text });
+        await ctx.transport().send(await composeMessage({ from: ctx.sender, to: email.data, ...mail }));
       } catch (error) {
         ctx.log.error({ err: (error as Error).message }, 'confirmation email failed');
         return message(reply, 503, 'Please try again later', 'We could not send the confirmation email just now. Nothing was lost: submit the form again in a few minutes.');
@@ -94,7 +95,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
         title: ctx.config.title, tagline: ctx.config.tagline, email, postalAddress: ctx.config.postalAddress,
         archiveUrl: `${publicUrl}/archive`, unsubscribeUrl: unsubscribeUrl(ctx, result.subscriber!.id),
       });
-      await ctx.transport().send({ from: { name: ctx.sender.name, address: ctx.sender.email }, to: email, subject: mail.subject, html: mail.html, text: mail.text })
+      await ctx.transport().send(await composeMessage({ from: ctx.sender, to: email, ...mail }))
         .catch((error: Error) => ctx.log.error({ err: error.message }, 'welcome email failed'));
     }
     return message(reply, 200, 'You are subscribed', `Thank you. ${ctx.config.title} will arrive every week.`, { href: '/archive', text: 'Read past editions' });

@@ -1,10 +1,10 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { verifyToken } from '../../src/subscribers/index.js';
-import { FIXED_NOW, testContext } from '../helpers/context.js';
+import { FIXED_NOW, tempDir, testContext } from '../helpers/context.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
 let sink: SmtpSink | undefined;
@@ -42,6 +42,13 @@ function expectDigest(mail: ParsedMail, to: string, secret: string) {
   return https;
 }
 
+/** A config file with fast retries, so tests of temporary failures do not wait a minute. */
+function retryConfig(maxAttempts: number): string {
+  const file = join(tempDir(), 'marketwrap.config.json');
+  writeFileSync(file, JSON.stringify({ delivery: { maxAttempts, retryDelaySeconds: 0.05, connections: 2 } }));
+  return file;
+}
+
 describe('delivery', () => {
   it('sends to each confirmed subscriber over real SMTP, once per edition', async () => {
     sink = await startSmtpSink();
@@ -55,9 +62,10 @@ describe('delivery', () => {
     expect(sink.received.map((r) => r.envelopeTo).flat().sort()).toEqual(['ann@example.com', 'bob@example.com']);
     const urls = sink.received.map((r) => expectDigest(r.parsed, r.envelopeTo[0]!, ctx.secretKey));
     expect(new Set(urls).size).toBe(2);
-    // The same edition again: the ledger says sent, nobody is mailed twice.
-    const second = await weeklyDigest.run(ctx, demoOverSmtp);
-    expect(second.delivery).toMatchObject({ sent: 0, skipped: 2 });
+    // The same edition again: refused, with what to do; --resume finds nothing owed. Nobody is mailed twice.
+    await expect(weeklyDigest.run(ctx, demoOverSmtp)).rejects.toThrow(/edition 2026-W47 was already sent \(2 sent, 0 queued, 0 failed\): use --resume/);
+    const resumed = await weeklyDigest.run(ctx, { ...demoOverSmtp, resume: true });
+    expect(resumed.delivery).toMatchObject({ sent: 2, queued: 0 });
     expect(sink.received).toHaveLength(2);
   });
 
@@ -81,7 +89,7 @@ describe('delivery', () => {
     const result = await weeklyDigest.run(ctx, { ...demoOverSmtp, to: ['Test@Example.com'] });
     expect(result.delivery).toMatchObject({ sent: 1 });
     expect(sink.received[0]!.envelopeTo).toEqual(['test@example.com']);
-    expect((await weeklyDigest.run(ctx, demoOverSmtp)).delivery).toMatchObject({ sent: 1, skipped: 0 });
+    expect((await weeklyDigest.run(ctx, demoOverSmtp)).delivery).toMatchObject({ sent: 1, skipped: 0, failed: 0 });
   });
 
   it('records a failure when the SMTP server rejects a recipient, and sends the rest', async () => {
@@ -95,17 +103,17 @@ describe('delivery', () => {
     ctx.subscribers.add('bounce@example.com');
     ctx.subscribers.add('ok@example.com');
     const result = await weeklyDigest.run(ctx, demoOverSmtp);
-    expect(result.delivery).toMatchObject({ sent: 1, failed: 1 });
-    expect(result.delivery!.results.find((r) => r.status === 'failed')!.reply).toMatch(/550/);
+    expect(result.delivery).toMatchObject({ sent: 1, failed: 1, failures: { permanent: 1 } });
+    expect(result.delivery!.failedRecipients).toEqual([{ email: 'bounce@example.com', failure: 'permanent', reply: expect.stringMatching(/^550/) }]);
     expect(ctx.store.delivery('2026-W47', ctx.store.findSubscriber('bounce@example.com')!.id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
   it('reports a dead SMTP server as failed deliveries, not a crash, and loses nothing', async () => {
-    const ctx = testContext({ SMTP_URL: 'smtp://127.0.0.1:9' });
+    const ctx = testContext({ SMTP_URL: 'smtp://127.0.0.1:9', CONFIG_FILE: retryConfig(1) });
     ctx.subscribers.add('ann@example.com');
     const result = await weeklyDigest.run(ctx, demoOverSmtp);
-    expect(result.delivery).toMatchObject({ sent: 0, failed: 1 });
-    expect(result.delivery!.results[0]!.reply).toMatch(/ECONNREFUSED|connect/);
+    expect(result.delivery).toMatchObject({ sent: 0, failed: 1, failures: { temporary: 1 } });
+    expect(result.delivery!.failedRecipients[0]!.reply).toMatch(/ECONNREFUSED|connect/);
     expect(readdirSync(ctx.editionsDir).sort()).toEqual(['2026-W47.html', '2026-W47.json', '2026-W47.txt']);
   });
 });

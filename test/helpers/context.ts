@@ -25,12 +25,18 @@ export function tempDir(prefix = 'marketwrap-'): string {
   return dir;
 }
 
-/** A context on a fresh temporary DATA_DIR and OUTBOX_DIR, a fixed clock and no config file. */
+/** A clock that starts at `start` and ticks in real time: fixed dates, working timeouts and retries. */
+export function tickingClock(start: Date): () => Date {
+  const origin = Date.now();
+  return () => new Date(start.getTime() + (Date.now() - origin));
+}
+
+/** A context on a fresh temporary DATA_DIR and OUTBOX_DIR, a clock from FIXED_NOW and no config file. */
 export function testContext(env: Record<string, string> = {}, now = FIXED_NOW): Context {
   const dir = tempDir();
   const ctx = createContext({
     env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'none.json'), LOG_LEVEL: 'silent', ...OFFLINE_ENV, MARKET_DATA: 'demo', ...env },
-    clock: () => now,
+    clock: tickingClock(now),
   });
   cleanups.push(() => ctx.close());
   return ctx;

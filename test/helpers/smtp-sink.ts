@@ -22,6 +22,8 @@ export async function startSmtpSink(options: Partial<SMTPServerOptions> = {}): P
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    // Pooled clients keep connections open; do not wait 30 s for them when a test ends.
+    closeTimeout: 100,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

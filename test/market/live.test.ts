@@ -125,7 +125,7 @@ describe('MARKET_DATA=auto', () => {
     const ctx = testContext({ ...unreachable, SMTP_URL: sink.url });
     ctx.subscribers.add('ann@example.com');
     await expect(weeklyDigest.run(ctx, {})).rejects.toThrow(MarketDataError);
-    await expect(weeklyDigest.run(ctx, { data: 'demo' })).rejects.toThrow(/built from demo data .*pass --allow-demo-data/);
+    await expect(weeklyDigest.run(ctx, { data: 'demo' })).rejects.toThrow(/built from demo data; use live data, or pass --allow-demo-data/);
     expect(sink.received).toHaveLength(0);
     const sent = await weeklyDigest.run(ctx, { allowDemoData: true });
     expect(sent.delivery?.sent).toBe(1);

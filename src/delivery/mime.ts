@@ -1,0 +1,130 @@
+/**
+ * The whole MIME message, built once per edition. Static parts are quoted-printable encoded once and
+ * split at the recipient tokens; per recipient only the tokens' values are encoded and joined in, and
+ * the recipient's headers (To, Message-ID, List-Unsubscribe) written. No template engine, no MIME
+ * library on the hot path: a few string joins.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
+import * as qp from 'nodemailer/lib/qp';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { RenderedEdition } from '../render/index.js';
+
+export interface Sender {
+  name: string;
+  email: string;
+}
+
+export interface Recipient {
+  email: string;
+  /** Absent for ad-hoc test sends (--to), which are not on the list and have no ledger row. */
+  subscriberId?: number;
+  unsubscribeUrl: string;
+}
+
+export interface PreparedMessage {
+  messageId: string;
+  envelope: { from: string; to: string };
+  raw: string;
+}
+
+export type MessageFactory = (recipient: Recipient) => PreparedMessage;
+
+export function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1);
+}
+
+/** Deterministic per (edition, recipient): a resend is recognisably the same message. */
+export function messageIdFor(editionId: string, email: string, domain: string): string {
+  const hash = createHash('sha256').update(`${editionId}\n${email}`).digest('base64url').slice(0, 22);
+  return `<${editionId}.${hash}@${domain}>`;
+}
+
+const TOKEN = /\{\{(unsubscribeUrl|email)\}\}/g;
+type Slot = 'unsubscribeUrl' | 'email';
+const CRLF = '\r\n';
+
+/** QP-encodes a part once, cut at its tokens: pieces between them, each ending in a soft line break. */
+function encodePart(text: string): { pieces: string[]; slots: Slot[] } {
+  const normalized = text.replace(/\r?\n/g, CRLF);
+  const pieces: string[] = [];
+  const slots: Slot[] = [];
+  let last = 0;
+  for (const match of normalized.matchAll(TOKEN)) {
+    pieces.push(qp.wrap(qp.encode(normalized.slice(last, match.index)), 76));
+    slots.push(match[1] as Slot);
+    last = match.index + match[0].length;
+  }
+  pieces.push(qp.wrap(qp.encode(normalized.slice(last)), 76));
+  return { pieces, slots };
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
+/** Fills a part: each value starts and ends on a soft line break, so QP lines stay under 76. */
+function filler(part: { pieces: string[]; slots: Slot[] }, html: boolean) {
+  return (values: Record<Slot, string>): string => {
+    let out = part.pieces[0]!;
+    for (let i = 0; i < part.slots.length; i++) {
+      const value = html ? escapeHtml(values[part.slots[i]!]) : values[part.slots[i]!];
+      out += `=${CRLF}${qp.wrap(qp.encode(value), 76)}=${CRLF}${part.pieces[i + 1]!}`;
+    }
+    return out;
+  };
+}
+
+/** A display name: quoted when plain ASCII, RFC 2047-encoded otherwise. */
+const displayName = (name: string) => (/^[\x20-\x7e]*$/.test(name) ? `"${name.replace(/["\\]/g, '')}"` : mimeFuncs.encodeWords(name, 'Q', 52));
+
+const header = (name: string, value: string) => mimeFuncs.foldLines(`${name}: ${value}`, 76) + CRLF;
+
+export function messageFactory(edition: RenderedEdition & { id: string; listId: string }, from: Sender, date = new Date()): MessageFactory {
+  const boundary = `--mw-${randomBytes(12).toString('hex')}`;
+  const domain = domainOf(from.email);
+  const fromHeader = `${displayName(from.name)} <${from.email}>`;
+  const shared =
+    header('From', fromHeader) +
+    header('Subject', mimeFuncs.encodeWords(edition.subject, 'Q', 52)) +
+    header('Date', date.toUTCString().replace(/GMT$/, '+0000')) +
+    header('List-Id', `${displayName(from.name)} <${edition.listId}>`) +
+    // RFC 8058: mail clients may POST "List-Unsubscribe=One-Click" to the https URL.
+    header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click') +
+    header('MIME-Version', '1.0') +
+    header('Content-Type', `multipart/alternative; boundary="${boundary}"`) +
+    CRLF;
+  const partHead = (type: string) => `--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: quoted-printable${CRLF}${CRLF}`;
+  const text = filler(encodePart(edition.text), false);
+  const html = filler(encodePart(edition.html), true);
+  const textHead = partHead('text/plain');
+  const htmlHead = `${CRLF}${partHead('text/html')}`;
+  const tail = `${CRLF}--${boundary}--${CRLF}`;
+
+  return (recipient) => {
+    const messageId = messageIdFor(edition.id, recipient.email, domain);
+    const values = { email: recipient.email, unsubscribeUrl: recipient.unsubscribeUrl };
+    const raw =
+      header('To', recipient.email) +
+      header('Message-ID', messageId) +
+      // One header with both URIs (RFC 2369): Gmail and Yahoo read only the first List-Unsubscribe.
+      header('List-Unsubscribe', `<${recipient.unsubscribeUrl}>, <mailto:${from.email}?subject=unsubscribe>`) +
+      shared + textHead + text(values) + htmlHead + html(values) + tail;
+    return { messageId, envelope: { from: from.email, to: recipient.email }, raw };
+  };
+}
+
+/** A one-off message (confirmation, welcome) composed by nodemailer, in the same prepared form. */
+export async function composeMessage(options: { from: Sender; to: string; subject: string; html: string; text: string; messageId?: string }): Promise<PreparedMessage> {
+  const messageId = options.messageId ?? `<${randomBytes(16).toString('hex')}@${domainOf(options.from.email)}>`;
+  const raw = await new MailComposer({
+    from: { name: options.from.name, address: options.from.email },
+    to: options.to,
+    subject: options.subject,
+    html: options.html,
+    text: options.text,
+    messageId,
+  })
+    .compile()
+    .build();
+  return { messageId, envelope: { from: options.from.email, to: options.to }, raw: raw.toString('utf8') };
+}

@@ -271,6 +271,15 @@ export function program(): Command {
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
+      // An edition whose send died with the process is finished first (the ledger knows what is owed).
+      for (const editionId of weeklyDigest.interrupted(ctx)) {
+        try {
+          const result = await weeklyDigest.run(ctx, { resume: true, editionId, allowDemoData: ctx.env.SMTP_URL === undefined });
+          console.log(`marketwrap: resumed ${editionId}: ${result.delivery?.sent} sent in total, ${result.delivery?.inFlightAtStart.length} in flight at the interruption`);
+        } catch (error) {
+          console.error(`marketwrap: could not resume ${editionId}: ${(error as Error).message}`);
+        }
+      }
       await scheduler.ready;
     });
 

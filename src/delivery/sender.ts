@@ -140,8 +140,9 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
 
   for (;;) {
     if (input.signal?.aborted) break;
+    // Refill in batches (half the window at a time): one claim transaction per several messages.
     const room = policy.inFlight - inFlight.size;
-    const rows = room > 0 ? ledger.claim(editionId, owner, room, clock()) : [];
+    const rows = room >= Math.max(1, policy.inFlight / 2) || inFlight.size === 0 ? ledger.claim(editionId, owner, room, clock()) : [];
     for (const row of rows) {
       const task: Promise<void> = send(row).finally(() => inFlight.delete(task));
       inFlight.add(task);

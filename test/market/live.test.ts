@@ -6,7 +6,9 @@ import { formatChange } from '../../src/commentary/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { demoSeries } from '../../src/market/providers/demo.js';
 import { MarketDataError } from '../../src/market/index.js';
-import { testContext } from '../helpers/context.js';
+import { join } from 'node:path';
+import { tempDir, testContext } from '../helpers/context.js';
+import { runCliAsync } from '../helpers/cli.js';
 import { startProviderServer, type Close, type ProviderServer } from '../helpers/provider-server.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -106,6 +108,26 @@ describe('live data end to end', () => {
     const error = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SendRefused);
     expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe('data commands', () => {
+  it('data fetch fills the cache; data show and data export read it back', async () => {
+    const served = serveAll();
+    const dir = tempDir();
+    const env = { ...liveEnv(), DATA_DIR: join(dir, 'data'), CONFIG_FILE: join(dir, 'none.json') };
+    // The last completed session by the real clock may be newer than the served data: ask for the served week.
+    const fetched = await runCliAsync(['data', 'fetch', '--as-of', '2026-11-20', '--json'], env);
+    expect(fetched.status, fetched.stderr).toBe(0);
+    expect(JSON.parse(fetched.stdout)).toMatchObject({ asOf: '2026-11-20', issues: [], sources: { '^GSPC': 'yahoo:^GSPC', DGS2: 'fred:DGS2' } });
+    const shown = JSON.parse((await runCliAsync(['data', 'show', '^GSPC', '--json', '--from', '2026-11-16'], env)).stdout);
+    expect(shown.closes).toEqual(served.get('^GSPC')!.filter((c) => c.date >= '2026-11-16'));
+    const csv = (await runCliAsync(['data', 'export'], env)).stdout.split('\n');
+    expect(csv[0]).toBe('source,date,close');
+    expect(csv).toContain(`yahoo:^GSPC,2026-11-20,${served.get('^GSPC')!.at(-1)!.close}`);
+    const missing = await runCliAsync(['data', 'show', '^NOPE'], env);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/no cached closes for \^NOPE: run `marketwrap data fetch` first/);
   });
 });
 

@@ -283,6 +283,26 @@ export function program(): Command {
       await scheduler.ready;
     });
 
+  cli
+    .command('preview')
+    .description('the preview studio: every email and template, live, offline (http://localhost:4000)')
+    .option('--port <port>', 'port to listen on', '4000')
+    .option('--templates <dir>', 'templates folder to watch and render (default: the project\'s)')
+    .action(async (opts) => {
+      const ctx = createContext(opts.templates ? { templatesDir: opts.templates } : {});
+      const { buildPreviewServer } = await import('./preview/server.js');
+      const studio = buildPreviewServer(ctx);
+      const address = await studio.app.listen({ port: Number(opts.port), host: ctx.env.HOST });
+      console.log(`marketwrap: preview studio at ${address} (templates ${ctx.templatesDir}; edits reload the page)`);
+      const stop = async () => {
+        studio.close();
+        await studio.app.close();
+        ctx.close();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
   const config = cli.command('config').description('the config file');
   config
     .command('show')

@@ -1,3 +1,4 @@
+import { TemplateError } from '../commentary/index.js';
 import { compileMjml } from './mjml.js';
 import type { Layout } from './layout.js';
 import { renderText } from './text.js';
@@ -16,7 +17,15 @@ export interface RenderedEdition {
 }
 
 export async function renderEdition(view: EditionView, layout: Layout): Promise<RenderedEdition> {
-  const mjml = layout.template(view);
+  let mjml: string;
+  try {
+    mjml = layout.template(view);
+  } catch (error) {
+    // Handlebars runtime errors end in " - line:column".
+    const message = (error as Error).message;
+    const at = / - (\d+):\d+$/.exec(message);
+    throw new TemplateError(layout.file, at ? Number(at[1]) : undefined, message);
+  }
   const html = await compileMjml(mjml, layout.file);
   for (const token of Object.values(RECIPIENT_TOKENS)) {
     if (!html.includes(token)) throw new Error(`${layout.file}: the layout must contain ${token} (written \\${token} so it survives the first pass)`);

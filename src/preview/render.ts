@@ -1,0 +1,109 @@
+/**
+ * Renders one studio item exactly as subscribers get it (same build, same templates), with the
+ * recipient parts filled by sample values, plus checks and the "why". Errors come back as data
+ * (file, line, message) so a bad edit shows an overlay instead of killing the server.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../analysis/index.js';
+import { buildEdition } from '../build.js';
+import { compose, createHandlebars, loadCommentaryTemplates, nameTable, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
+import { ConfigError } from '../config/env.js';
+import { loadNewsletter } from '../config/newsletter.js';
+import type { Context } from '../context.js';
+import { personalizer, renderTransactional } from '../render/index.js';
+import { checkEmail, sizeBadge, type Check } from './checks.js';
+import { explainRules, type RuleExplanation } from './why.js';
+
+export interface StudioItem {
+  id: string;
+  label: string;
+}
+
+export function studioItems(): StudioItem[] {
+  return [
+    { id: 'digest', label: 'Weekly digest' },
+    { id: 'confirm', label: 'Confirmation email' },
+    { id: 'welcome', label: 'Welcome email' },
+    ...SIGNAL_KINDS.map((kind) => ({ id: `commentary:${kind}`, label: `Commentary: ${kind}` })),
+  ];
+}
+
+export interface RenderRequest {
+  item: string;
+  /** demo:<scenario>, or "cache" for cached live data (no network). */
+  data: string;
+  asOf?: string;
+}
+
+export type RenderResult =
+  | { ok: true; subject: string; html: string; text: string; bytes: number; badge: 'green' | 'amber' | 'red'; checks: Check[]; why?: { rules: RuleExplanation[]; headline: string; warnings: string[] } }
+  | { ok: false; error: { file?: string; line?: number; message: string } };
+
+const SAMPLE = { email: 'reader@example.com' };
+
+/** Errors as the overlay shows them: which file, which line, what. */
+export function describeError(error: unknown, configFile: string): { file?: string; line?: number; message: string } {
+  if (error instanceof TemplateError) return { file: error.file, line: error.line, message: error.message };
+  const message = (error as Error).message ?? String(error);
+  if (error instanceof ConfigError) {
+    // JSON.parse says where: turn the character position into a line.
+    const position = /position (\d+)/.exec(message);
+    const line = position && existsSync(configFile) ? readFileSync(configFile, 'utf8').slice(0, Number(position[1])).split('\n').length : undefined;
+    return { file: configFile, line, message };
+  }
+  const located = /^(\/[^:]+\.(?:mjml|hbs)):?\s*(?:invalid MJML: )?line (\d+)/.exec(message) ?? /^(\/[^:]+\.(?:mjml|hbs))/.exec(message);
+  if (located) return { file: located[1], line: located[2] ? Number(located[2]) : undefined, message };
+  return { message };
+}
+
+export async function renderItem(base: Context, request: RenderRequest): Promise<RenderResult> {
+  try {
+    // The config file is read on every render: an edit shows at once.
+    const ctx: Context = { ...base, config: loadNewsletter(base.env.CONFIG_FILE) };
+    const publicUrl = ctx.env.PUBLIC_URL.replace(/\/$/, '');
+    const unsubscribeUrl = `${publicUrl}/unsubscribe?token=preview`;
+    const data = request.data === 'cache' ? 'live' : request.data;
+    if (request.item === 'confirm' || request.item === 'welcome') {
+      const mail = await renderTransactional(ctx.templatesDir, request.item, {
+        title: ctx.config.title, tagline: ctx.config.tagline, email: SAMPLE.email, postalAddress: ctx.config.postalAddress,
+        confirmUrl: `${publicUrl}/confirm?token=preview`, days: '7', archiveUrl: `${publicUrl}/archive`, unsubscribeUrl,
+      });
+      const bytes = Buffer.byteLength(mail.html);
+      return { ok: true, subject: mail.subject, html: mail.html, text: mail.text, bytes, badge: sizeBadge(bytes), checks: checkEmail(mail.html, publicUrl) };
+    }
+    const edition = await buildEdition(ctx, { asOf: request.asOf, data, offline: true, allowDemoFallback: false });
+    if (request.item.startsWith('commentary:')) {
+      const kind = request.item.slice('commentary:'.length);
+      const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'), createHandlebars());
+      const signals = edition.analysis.signals.filter((s) => s.kind === kind);
+      const t = templates.get(kind as (typeof SIGNAL_KINDS)[number]);
+      if (!t) throw new Error(`no commentary kind ${kind}`);
+      const root = { names: nameTable(ctx.config), locale: ctx.config.locale };
+      const blocks = signals.flatMap((signal) => [
+        `<h2>${escape(signal.id)}: ${escape(t.title({ ...signal, ...root }))}</h2>`,
+        ...t.headline.map((h, i) => `<p><strong>Headline ${i + 1}:</strong> ${escape(h({ ...signal, ...root }))}</p>`),
+        ...t.paragraph.map((p, i) => `<p><strong>Paragraph ${i + 1}:</strong> ${escape(p({ ...signal, ...root }))}</p>`),
+      ]);
+      const html = `<!doctype html><html lang="en"><body style="font-family:sans-serif;max-width:640px;margin:auto">${blocks.join('\n') || `<p>No ${escape(kind)} signal fired with this data: pick another scenario.</p>`}</body></html>`;
+      const text = html.replace(/<[^>]+>/g, '\n').replace(/\n+/g, '\n').trim();
+      return { ok: true, subject: `Commentary: ${kind}`, html, text, bytes: Buffer.byteLength(html), badge: sizeBadge(Buffer.byteLength(html)), checks: [] };
+    }
+    const fields = { email: SAMPLE.email, unsubscribeUrl };
+    const html = personalizer(edition.html, 'html')(fields);
+    const text = personalizer(edition.text, 'text')(fields);
+    const commentary = compose({ analysis: analyze(edition.snapshot, ctx.config), config: ctx.config, editionId: edition.id, templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')) });
+    const bytes = Buffer.byteLength(html);
+    return {
+      ok: true, subject: edition.subject, html, text, bytes, badge: sizeBadge(bytes),
+      // The raw layout output is checked (it still holds the recipient tokens, which are allowed).
+      checks: checkEmail(edition.html, publicUrl),
+      why: { rules: explainRules(ctx.config.rules, edition.analysis, commentary.ranking), headline: commentary.headline, warnings: edition.snapshot.issues.map((i) => i.message) },
+    };
+  } catch (error) {
+    return { ok: false, error: describeError(error, base.env.CONFIG_FILE) };
+  }
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ESCAPES[c]!);

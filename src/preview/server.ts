@@ -1,0 +1,81 @@
+/**
+ * The preview studio (`marketwrap preview`): every email and commentary template, rendered as
+ * subscribers get it, for any demo scenario or cached data, with checks, the "why", a test send, and
+ * live reload over server-sent events when a template or the config file changes.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Context } from '../context.js';
+import { composeMessage } from '../delivery/index.js';
+import { scenarioNames } from '../market/index.js';
+import { emailSchema } from '../subscribers/index.js';
+import { renderItem, studioItems } from './render.js';
+
+const PAGE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'studio.html'), 'utf8');
+
+const renderQuery = z.object({
+  item: z.string().max(60).default('digest'),
+  data: z.string().regex(/^(cache|demo:[a-z0-9-]+)$/).default('demo:small-cap-rally'),
+  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().or(z.literal('').transform(() => undefined)),
+});
+
+export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(): void } {
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  const clients = new Set<(event: string) => void>();
+  const watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const changed = () => {
+    // Editors write files in bursts: one reload per burst.
+    clearTimeout(timer);
+    timer = setTimeout(() => clients.forEach((send) => send('change')), 100);
+  };
+  watchers.push(watch(resolve(ctx.templatesDir), { recursive: true }, changed));
+  const configDir = dirname(resolve(ctx.env.CONFIG_FILE));
+  watchers.push(watch(configDir, (_event, file) => file && resolve(configDir, String(file)) === resolve(ctx.env.CONFIG_FILE) && changed()));
+
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+
+  app.get('/api/options', async () => ({
+    items: studioItems(),
+    data: [...scenarioNames.map((s) => ({ id: `demo:${s}`, label: `Demo: ${s}` })), { id: 'cache', label: 'Cached live data' }],
+    cache: ctx.store.cachedSources(),
+  }));
+
+  app.get('/api/render', async (req, reply) => {
+    const query = renderQuery.safeParse(req.query);
+    if (!query.success) return reply.code(400).send({ ok: false, error: { message: query.error.issues[0]!.message } });
+    return renderItem(ctx, query.data);
+  });
+
+  app.post('/api/send-test', async (req, reply) => {
+    const body = z.object({ to: emailSchema, item: z.string().max(60), data: z.string().max(60), asOf: z.string().max(10).optional() }).safeParse(req.body);
+    if (!body.success) return reply.code(400).send({ ok: false, error: body.error.issues[0]!.message });
+    const query = renderQuery.parse({ item: body.data.item, data: body.data.data, asOf: body.data.asOf });
+    const rendered = await renderItem(ctx, query);
+    if (!rendered.ok) return reply.code(409).send({ ok: false, error: rendered.error.message });
+    const message = await composeMessage({ from: ctx.sender, to: body.data.to, subject: `[TEST] ${rendered.subject}`, html: rendered.html, text: rendered.text });
+    const { reply: where } = await ctx.transport().send(message);
+    return { ok: true, transport: ctx.transport().describe, reply: where };
+  });
+
+  app.get('/events', (req, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    reply.raw.write('retry: 500\n\n');
+    const send = (event: string) => reply.raw.write(`event: ${event}\ndata: ${Date.now()}\n\n`);
+    clients.add(send);
+    req.raw.on('close', () => clients.delete(send));
+  });
+
+  return {
+    app,
+    close() {
+      clearTimeout(timer);
+      for (const w of watchers) w.close();
+    },
+  };
+}

@@ -1,4 +1,4 @@
 export { compose, nameTable, type Commentary, type Section } from './compose.js';
 export { rankSignals } from './rank.js';
-export { loadCommentaryTemplates, createHandlebars, TemplateError, SIGNAL_KINDS, type CommentaryTemplates } from './templates.js';
+export { loadCommentaryTemplates, createHandlebars, handlebarsErrorLine, TemplateError, SIGNAL_KINDS, type CommentaryTemplates } from './templates.js';
 export * from './helpers.js';

@@ -20,6 +20,14 @@ export interface KindTemplates {
 }
 export type CommentaryTemplates = Map<SignalKind, KindTemplates>;
 
+/** The line a Handlebars error points at: parse errors carry lineNumber; runtime ones end in " - line:col". */
+export function handlebarsErrorLine(error: unknown): number | undefined {
+  const e = error as { lineNumber?: number; message?: string };
+  if (typeof e.lineNumber === 'number') return e.lineNumber;
+  const at = / - (\d+):\d+$/.exec(e.message ?? '') ?? /line (\d+)/.exec(e.message ?? '');
+  return at ? Number(at[1]) : undefined;
+}
+
 export class TemplateError extends Error {
   override name = 'TemplateError';
   constructor(readonly file: string, readonly line: number | undefined, message: string) {
@@ -54,9 +62,7 @@ export function parseKindTemplate(hb: typeof Handlebars, file: string, source: s
     try {
       hb.parse(text); // syntax errors now, with a line number, not at send time
     } catch (error) {
-      const message = (error as Error).message;
-      const relative = /line (\d+)/.exec(message);
-      throw new TemplateError(file, line + (relative ? Number(relative[1]) - 1 : 0), message.split('\n')[0]!);
+      throw new TemplateError(file, line + (handlebarsErrorLine(error) ?? 1) - 1, (error as Error).message.split('\n')[0]!);
     }
     // Commentary is plain text; the layout escapes it for HTML once. Strict: a misspelt field throws.
     return hb.compile(text, { noEscape: true, strict: true });

@@ -48,7 +48,7 @@ export function checkEmail(html: string, publicUrl: string): Check[] {
     const name = src.length > 60 ? `${src.slice(0, 57)}...` : src;
     if (/^data:/i.test(src)) checks.push({ id: 'data-uri', level: 'error', message: `image ${name}: data: URIs are blocked by Gmail; host the image or attach it by CID` });
     if (/\.svg(\?|$)/i.test(src)) checks.push({ id: 'svg', level: 'error', message: `image ${name}: SVG images do not show in Gmail or Outlook` });
-    if (!('alt' in img)) checks.push({ id: 'alt', level: 'error', message: `image ${name} has no alt text` });
+    if (!img['alt']?.trim()) checks.push({ id: 'alt', level: 'error', message: `image ${name} has no alt text` });
     if (!img['width'] || !img['height']) checks.push({ id: 'dimensions', level: 'error', message: `image ${name} needs width and height attributes (Outlook resizes it otherwise)` });
   }
   const local = publicUrl.replace(/\/$/, '');

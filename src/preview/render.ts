@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../analysis/index.js';
 import { buildEdition } from '../build.js';
-import { compose, createHandlebars, loadCommentaryTemplates, nameTable, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
+import { compose, createHandlebars, formatChange, formatLevel, loadCommentaryTemplates, nameTable, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
 import { ConfigError } from '../config/env.js';
 import { loadNewsletter } from '../config/newsletter.js';
 import type { Context } from '../context.js';
@@ -37,7 +37,10 @@ export interface RenderRequest {
 }
 
 export type RenderResult =
-  | { ok: true; subject: string; html: string; text: string; bytes: number; badge: 'green' | 'amber' | 'red'; checks: Check[]; why?: { rules: RuleExplanation[]; headline: string; warnings: string[] } }
+  | {
+      ok: true; subject: string; html: string; text: string; bytes: number; badge: 'green' | 'amber' | 'red'; checks: Check[];
+      why?: { rules: RuleExplanation[]; headline: string; warnings: string[]; numbers: Array<{ symbol: string; name: string; last: string; changes: Record<string, string>; source: string }> };
+    }
   | { ok: false; error: { file?: string; line?: number; message: string } };
 
 const SAMPLE = { email: 'reader@example.com' };
@@ -47,9 +50,12 @@ export function describeError(error: unknown, configFile: string): { file?: stri
   if (error instanceof TemplateError) return { file: error.file, line: error.line, message: error.message };
   const message = (error as Error).message ?? String(error);
   if (error instanceof ConfigError) {
-    // JSON.parse says where: turn the character position into a line.
+    // JSON.parse says where (newer V8: "line N column M"; older: "position N"); zod errors name the field.
+    const stated = /\(line (\d+) column \d+\)/.exec(message);
     const position = /position (\d+)/.exec(message);
-    const line = position && existsSync(configFile) ? readFileSync(configFile, 'utf8').slice(0, Number(position[1])).split('\n').length : undefined;
+    const line = stated
+      ? Number(stated[1])
+      : position && existsSync(configFile) ? readFileSync(configFile, 'utf8').slice(0, Number(position[1])).split('\n').length : undefined;
     return { file: configFile, line, message };
   }
   const located = /^(\/[^:]+\.(?:mjml|hbs)):?\s*(?:invalid MJML: )?line (\d+)/.exec(message) ?? /^(\/[^:]+\.(?:mjml|hbs))/.exec(message);
@@ -98,7 +104,15 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
       ok: true, subject: edition.subject, html, text, bytes, badge: sizeBadge(bytes),
       // The raw layout output is checked (it still holds the recipient tokens, which are allowed).
       checks: checkEmail(edition.html, publicUrl),
-      why: { rules: explainRules(ctx.config.rules, edition.analysis, commentary.ranking), headline: commentary.headline, warnings: edition.snapshot.issues.map((i) => i.message) },
+      why: {
+        rules: explainRules(ctx.config.rules, edition.analysis, commentary.ranking),
+        headline: commentary.headline,
+        warnings: edition.snapshot.issues.map((i) => i.message),
+        numbers: [...edition.analysis.metrics.values()].map((m) => ({
+          symbol: m.symbol, name: m.shortName, source: m.source, last: m.last ? formatLevel(m.last.close, m.unit) : '—',
+          changes: Object.fromEntries(Object.entries(m.windows).map(([w, c]) => [w, formatChange(c.change, m.unit)])),
+        })),
+      },
     };
   } catch (error) {
     return { ok: false, error: describeError(error, base.env.CONFIG_FILE) };

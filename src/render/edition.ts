@@ -1,4 +1,4 @@
-import { TemplateError } from '../commentary/index.js';
+import { handlebarsErrorLine, TemplateError } from '../commentary/index.js';
 import { compileMjml } from './mjml.js';
 import type { Layout } from './layout.js';
 import { renderText } from './text.js';
@@ -21,10 +21,7 @@ export async function renderEdition(view: EditionView, layout: Layout): Promise<
   try {
     mjml = layout.template(view);
   } catch (error) {
-    // Handlebars runtime errors end in " - line:column".
-    const message = (error as Error).message;
-    const at = / - (\d+):\d+$/.exec(message);
-    throw new TemplateError(layout.file, at ? Number(at[1]) : undefined, message);
+    throw new TemplateError(layout.file, handlebarsErrorLine(error), (error as Error).message);
   }
   const html = await compileMjml(mjml, layout.file);
   for (const token of Object.values(RECIPIENT_TOKENS)) {

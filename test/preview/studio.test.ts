@@ -1,0 +1,129 @@
+/** The preview studio: checks that fire on templates written to break them, and the studio in chromium. */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext, PROJECT_ROOT, type Context } from '../../src/context.js';
+import { checkEmail, sizeBadge } from '../../src/preview/checks.js';
+import { renderItem } from '../../src/preview/render.js';
+import { buildPreviewServer } from '../../src/preview/server.js';
+import { launchBrowser, skipBrowser } from '../helpers/browser.js';
+import { OFFLINE_ENV, tempDir, tickingClock, FIXED_NOW } from '../helpers/context.js';
+
+/** A context whose templates are a private copy, so tests can edit and break them. */
+function studioContext(): { ctx: Context; templates: string; configFile: string } {
+  const dir = tempDir();
+  const templates = join(dir, 'templates');
+  cpSync(join(PROJECT_ROOT, 'templates'), templates, { recursive: true });
+  const configFile = join(dir, 'marketwrap.config.json');
+  writeFileSync(configFile, '{}');
+  const ctx = createContext({
+    env: { ...OFFLINE_ENV, DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: configFile, MARKET_DATA: 'demo', LOG_LEVEL: 'silent', PUBLIC_URL: 'https://wrap.example' },
+    templatesDir: templates,
+    clock: tickingClock(FIXED_NOW),
+  });
+  return { ctx, templates, configFile };
+}
+
+const edit = (file: string, from: string, to: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+
+describe('studio checks', () => {
+  it('the real digest passes every error-level check', async () => {
+    const { ctx } = studioContext();
+    const result = await renderItem(ctx, { item: 'digest', data: 'demo:small-cap-rally' });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.checks.filter((c) => c.level === 'error')).toEqual([]);
+    expect(result.checks.map((c) => c.id)).toEqual(expect.arrayContaining(['size', 'client:gmail.desktop-webmail', 'client:outlook.windows', 'client:apple-mail.macos']));
+    expect(result.why!.rules.find((r) => r.id === 'small-caps-vs-large-week')).toMatchObject({ fired: true, rank: 1 });
+    expect(result.why!.rules.find((r) => r.id === 'vix-stressed')).toMatchObject({ fired: false, condition: '^VIX at-or-above 30' });
+    expect(result.why!.numbers.find((n) => n.symbol === '^RUT')!.changes['1W']).toBe('+6.3%');
+    ctx.close();
+  });
+
+  it('each check fires on a template written to break it', async () => {
+    const { ctx, templates } = studioContext();
+    edit(join(templates, 'partials/footer.mjml'), '<mj-column>', `<mj-column>
+      <mj-image src="data:image/png;base64,AAAA" />
+      <mj-image src="https://wrap.example/chart.svg" alt="chart" width="300px" />
+      <mj-text><a href="http://insecure.example/x">insecure</a> \\{{name}}<svg width="1" height="1"></svg></mj-text>`);
+    const result = await renderItem(ctx, { item: 'digest', data: 'demo:small-cap-rally' });
+    if (!result.ok) throw new Error(result.error.message);
+    const ids = result.checks.filter((c) => c.level === 'error').map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining(['data-uri', 'svg', 'alt', 'link', 'placeholder']));
+    expect(result.checks.find((c) => c.id === 'placeholder')!.message).toContain('{{name}}');
+    expect(result.checks.find((c) => c.id === 'link')!.message).toContain('http://insecure.example/x');
+    ctx.close();
+  });
+
+  it('flags images without dimensions, and sizes by Gmail\'s clip', () => {
+    expect(checkEmail('<img src="https://a.example/x.png" alt="x">', 'https://a.example').map((c) => c.id)).toContain('dimensions');
+    expect([sizeBadge(51_199), sizeBadge(51_200), sizeBadge(102_400)]).toEqual(['green', 'amber', 'red']);
+    expect(checkEmail(`<p>${'x'.repeat(103_000)}</p>`, 'https://a.example')[0]).toMatchObject({ id: 'size', level: 'error' });
+  });
+
+  it('strict MJML errors and template errors come back with file and line', async () => {
+    const { ctx, templates, configFile } = studioContext();
+    edit(join(templates, 'partials/header.mjml'), '<mj-column>', '<mj-column>\n<mj-text colour="red">x</mj-text>');
+    const mjml = await renderItem(ctx, { item: 'digest', data: 'demo:quiet-week' });
+    expect(mjml).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Attribute colour is illegal/) } });
+    edit(join(templates, 'partials/header.mjml'), '<mj-text colour="red">x</mj-text>', '');
+    writeFileSync(join(templates, 'commentary/move.hbs'), readFileSync(join(templates, 'commentary/move.hbs'), 'utf8').replace('{{The symbol}} {{moved', '{{#if symbol}}{{The symbol}} {{moved'));
+    const hbs = await renderItem(ctx, { item: 'digest', data: 'demo:risk-off' });
+    expect(hbs).toMatchObject({ ok: false, error: { file: join(templates, 'commentary/move.hbs'), line: expect.any(Number) } });
+    writeFileSync(configFile, '{\n  "title": "x",\n  "b" 3\n}');
+    const config = await renderItem(ctx, { item: 'confirm', data: 'demo:risk-off' });
+    expect(config).toMatchObject({ ok: false, error: { file: configFile, line: 3 } });
+    ctx.close();
+  });
+});
+
+describe.skipIf(skipBrowser)('studio in chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => browser?.close());
+
+  it('switch scenario and width, read the text tab, edit, break and fix a template live', async () => {
+    const { ctx, templates } = studioContext();
+    const studio = buildPreviewServer(ctx);
+    const address = await studio.app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(address);
+      const frame = page.frameLocator('#frame');
+      await expect.poll(() => frame.locator('h1').textContent(), { timeout: 15_000 }).toMatch(/Small caps|Russell 2000/);
+
+      await page.selectOption('#data', 'demo:risk-off');
+      await expect.poll(() => page.textContent('#subject'), { timeout: 15_000 }).toMatch(/^\[DEMO DATA\]/);
+      await expect.poll(() => frame.locator('body').textContent()).toContain('risk-off');
+      await page.getByRole('button', { name: 'Mobile 375' }).click();
+      expect(await page.getAttribute('#frame', 'width')).toBe('375');
+      await page.getByRole('tab', { name: 'Plain text' }).click();
+      expect(await page.textContent('#textview')).toContain('THE WEEK IN NUMBERS');
+      await page.getByRole('tab', { name: 'HTML', exact: true }).click();
+
+      edit(join(templates, 'partials/numbers-table.mjml'), 'The week in numbers', 'Numbers of the week');
+      await expect.poll(() => frame.locator('body').textContent(), { timeout: 5000 }).toContain('Numbers of the week');
+
+      edit(join(templates, 'partials/numbers-table.mjml'), '{{#each table.rows}}', '{{#each table.rows}}{{#if}}');
+      await expect.poll(() => page.getAttribute('#overlay', 'data-open'), { timeout: 5000 }).toBe('true');
+      const overlay = await page.textContent('#overlay');
+      expect(overlay).toContain(join(templates, 'partials/numbers-table.mjml'));
+      expect(overlay).toMatch(/numbers-table\.mjml:\d+/);
+
+      edit(join(templates, 'partials/numbers-table.mjml'), '{{#each table.rows}}{{#if}}', '{{#each table.rows}}');
+      await expect.poll(() => page.getAttribute('#overlay', 'data-open'), { timeout: 5000 }).toBe('false');
+      expect(await frame.locator('body').textContent()).toContain('Numbers of the week');
+
+      await page.fill('#to', 'tester@example.com');
+      await page.getByRole('button', { name: 'Send test' }).click();
+      await expect.poll(() => page.textContent('#sent'), { timeout: 10_000 }).toMatch(/^Sent via outbox .*\.eml$/);
+      await page.close();
+    } finally {
+      studio.close();
+      await studio.app.close();
+      ctx.close();
+    }
+  });
+});

@@ -6,7 +6,7 @@
  * Prices change in percent, yields in basis points, volatility indices in points.
  */
 import type { Basket, Instrument, Window } from '../config/newsletter.js';
-import { windowAnchor } from '../market/calendar.js';
+import { addDays, windowAnchor } from '../market/calendar.js';
 import type { IsoDate, Point, Series } from '../market/types.js';
 
 export type Unit = 'pct' | 'bp' | 'pt';
@@ -36,6 +36,42 @@ export interface Metrics {
   /** The extremes of the 52 weeks before the last close: the records a new high or low beat. */
   high52Before?: Point;
   low52Before?: Point;
+  /** Week-by-week changes, this week first, each measured like 1W (base: last session 7 days back). */
+  weekly: WeeklyChange[];
+  /** The instrument's usual weekly move: RMS of the past year's weekly changes (this week excluded). */
+  usualWeekly?: number;
+  /** The week's largest one-session move (percent for prices), with its date. */
+  biggestDay?: { date: IsoDate; change: number };
+  /** Percent below the highest close in the data, now and at the start of the week (prices only). */
+  drawdown?: { now: number; weekAgo: number; peak: Point };
+}
+
+export interface WeeklyChange {
+  /** The week's last session. */
+  date: IsoDate;
+  change: number;
+}
+
+const WEEKS_OF_HISTORY = 52;
+
+/** Root mean square: the size of a usual move, whichever its direction. */
+export function rms(values: readonly number[]): number | undefined {
+  if (values.length < 8) return undefined;
+  return Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length);
+}
+
+export function weeklyChanges(points: readonly Point[], unit: Unit, asOf: IsoDate, weeks = WEEKS_OF_HISTORY): WeeklyChange[] {
+  const out: WeeklyChange[] = [];
+  let end = asOf;
+  for (let k = 0; k <= weeks; k++) {
+    const endIndex = lastIndexOnOrBefore(points, end);
+    const startAnchor = addDays(end, -7);
+    const baseIndex = lastIndexOnOrBefore(points, startAnchor);
+    if (endIndex < 0 || baseIndex < 0 || baseIndex >= endIndex) break;
+    out.push({ date: points[endIndex]!.date, change: changeBetween(unit, points[baseIndex]!.close, points[endIndex]!.close) });
+    end = startAnchor;
+  }
+  return out;
 }
 
 export function unitOf(kind: Metrics['kind']): Unit {
@@ -81,7 +117,26 @@ export function seriesMetrics(instrument: Instrument, series: Series, asOf: IsoD
     windows: {},
     newHigh52: false,
     newLow52: false,
+    weekly: weeklyChanges(series.points.slice(0, lastIndex + 1), unit, asOf),
   };
+  result.usualWeekly = rms(result.weekly.slice(1).map((w) => w.change));
+  const weekBase = lastIndexOnOrBefore(series.points, windowAnchor(asOf, '1W'));
+  if (weekBase >= 0) {
+    for (let i = weekBase + 1; i <= lastIndex; i++) {
+      const change = changeBetween(unit, series.points[i - 1]!.close, series.points[i]!.close);
+      if (!result.biggestDay || Math.abs(change) > Math.abs(result.biggestDay.change)) result.biggestDay = { date: series.points[i]!.date, change };
+    }
+  }
+  if (unit === 'pct') {
+    const upTo = (index: number) => series.points.slice(0, index + 1).reduce((a, b) => (b.close >= a.close ? b : a));
+    const peak = upTo(lastIndex);
+    const peakWeekAgo = weekBase >= 0 ? upTo(weekBase) : undefined;
+    result.drawdown = {
+      now: (last.close / peak.close - 1) * 100,
+      weekAgo: peakWeekAgo ? (series.points[weekBase]!.close / peakWeekAgo.close - 1) * 100 : 0,
+      peak,
+    };
+  }
   for (const window of windows) {
     const baseIndex = lastIndexOnOrBefore(series.points, windowAnchor(asOf, window));
     if (baseIndex < 0) continue;
@@ -119,7 +174,12 @@ export function basketMetrics(basket: Basket, members: readonly Metrics[], windo
     windows: {},
     newHigh52: false,
     newLow52: false,
+    weekly: (members[0]?.weekly ?? []).flatMap((week, k) => {
+      const changes = members.map((m) => m.weekly[k]?.change);
+      return changes.every((c) => c !== undefined) ? [{ date: week.date, change: (changes as number[]).reduce((a, b) => a + b, 0) / changes.length }] : [];
+    }),
   };
+  result.usualWeekly = rms(result.weekly.slice(1).map((w) => w.change));
   for (const window of windows) {
     const changes = members.map((m) => m.windows[window]?.change);
     if (changes.length === 0 || changes.some((c) => c === undefined)) continue;

@@ -3,7 +3,7 @@
  * number a sentence will state is computed here; commentary only formats them.
  */
 import type { Rule, Window } from '../config/newsletter.js';
-import type { Metrics, Unit } from './returns.js';
+import { rms, type Metrics, type Unit } from './returns.js';
 
 export interface Mover {
   symbol: string;
@@ -18,11 +18,21 @@ interface SignalBase {
 
 export type Signal = SignalBase &
   (
-    | { kind: 'relative'; window: Window; leader: Mover; laggard: Mover; gap: number; threshold: number }
+    | {
+        kind: 'relative'; window: Window; leader: Mover; laggard: Mover; gap: number; threshold: number;
+        /** Weekly only: weeks in a row the leader has led (1 = just this week). */
+        streak?: number;
+        /** Weekly only: the last week with a gap at least this wide, or undefined if none in a year. */
+        largestSince?: string;
+        /** Weekly only: did a year of weeks pass without a gap this wide? */
+        largestInAYear?: boolean;
+      }
     | { kind: 'move'; window: Window; symbol: string; unit: Unit; change: number; threshold: number; level: number }
     | { kind: 'level'; symbol: string; unit: Unit; level: number; op: 'at-or-above' | 'at-or-below'; value: number; weekChange?: number }
     | { kind: 'record'; symbol: string; extreme: 'high' | 'low'; level: number; previous: number; previousDate: string }
     | { kind: 'leaders'; window: Window; group: string; leaders: Mover[]; laggards: Mover[]; spread: number }
+    | { kind: 'drawdown'; symbol: string; threshold: number; fromPeak: number; peak: number; peakDate: string; name: 'correction' | 'bear market' | 'drawdown' }
+    | { kind: 'biggest-day'; symbol: string; date: string; change: number; threshold: number }
   );
 
 export type SignalKind = Signal['kind'];
@@ -30,6 +40,26 @@ export type SignalKind = Signal['kind'];
 /** Weight of leaders below anything a threshold fired: they fill a section, they rarely lead. */
 const LEADERS_WEIGHT = 0.2;
 const RECORD_MAGNITUDE = 1.3;
+
+/** Weeks in a window, for scaling a usual weekly move to it (moves grow with the square root of time). */
+const WEEKS: Partial<Record<Window, number>> = { '1W': 1, '1M': 4.33, '3M': 13 };
+
+/** How unusual a move is: against the instrument's own usual move when known, else against the threshold. */
+function surprise(value: number, usualWeekly: number | undefined, window: Window, threshold: number): number {
+  const weeks = WEEKS[window];
+  if (usualWeekly && weeks) return Math.abs(value) / (usualWeekly * Math.sqrt(weeks));
+  return Math.abs(value) / threshold;
+}
+
+/** Weekly gaps between two instruments, this week first, aligned by week. */
+function weeklyGaps(a: Metrics, b: Metrics): Array<{ date: string; gap: number }> {
+  const n = Math.min(a.weekly.length, b.weekly.length);
+  return Array.from({ length: n }, (_, k) => ({ date: a.weekly[k]!.date, gap: a.weekly[k]!.change - b.weekly[k]!.change }));
+}
+
+function drawdownName(threshold: number): 'correction' | 'bear market' | 'drawdown' {
+  return threshold === 10 ? 'correction' : threshold === 20 ? 'bear market' : 'drawdown';
+}
 
 export function evaluateRules(rules: readonly Rule[], metrics: ReadonlyMap<string, Metrics>): Signal[] {
   const change = (symbol: string, window: Window) => metrics.get(symbol)?.windows[window]?.change;
@@ -43,7 +73,17 @@ export function evaluateRules(rules: readonly Rule[], metrics: ReadonlyMap<strin
         const gap = Math.abs(a - b);
         if (gap < rule.threshold) break;
         const [leader, laggard] = a >= b ? [{ symbol: rule.a, change: a }, { symbol: rule.b, change: b }] : [{ symbol: rule.b, change: b }, { symbol: rule.a, change: a }];
-        signals.push({ id: rule.id, kind: 'relative', window: rule.window, leader, laggard, gap, threshold: rule.threshold, magnitude: gap / rule.threshold });
+        const gaps = weeklyGaps(metrics.get(leader.symbol)!, metrics.get(laggard.symbol)!);
+        const usual = rms(gaps.slice(1).map((g) => g.gap));
+        // Keys always present (templates are strict), values only for weekly comparisons.
+        const context: { streak?: number; largestSince?: string; largestInAYear?: boolean } = { streak: undefined, largestSince: undefined, largestInAYear: false };
+        if (rule.window === '1W' && gaps.length > 1) {
+          let streak = 0;
+          while (streak < gaps.length && gaps[streak]!.gap > 0) streak++;
+          const wider = gaps.slice(1).find((g) => Math.abs(g.gap) >= gap);
+          Object.assign(context, { streak, largestSince: wider?.date, largestInAYear: !wider && gaps.length > 50 });
+        }
+        signals.push({ id: rule.id, kind: 'relative', window: rule.window, leader, laggard, gap, threshold: rule.threshold, ...context, magnitude: surprise(gap, usual, rule.window, rule.threshold) });
         break;
       }
       case 'move': {
@@ -52,7 +92,7 @@ export function evaluateRules(rules: readonly Rule[], metrics: ReadonlyMap<strin
         if (!m || c === undefined || Math.abs(c) < rule.threshold) break;
         signals.push({
           id: rule.id, kind: 'move', window: rule.window, symbol: rule.instrument, unit: m.unit, change: c,
-          threshold: rule.threshold, level: m.last?.close ?? Number.NaN, magnitude: Math.abs(c) / rule.threshold,
+          threshold: rule.threshold, level: m.last?.close ?? Number.NaN, magnitude: surprise(c, m.usualWeekly, rule.window, rule.threshold),
         });
         break;
       }
@@ -96,6 +136,30 @@ export function evaluateRules(rules: readonly Rule[], metrics: ReadonlyMap<strin
         const laggards = members.slice(-count).reverse();
         const spread = leaders[0]!.change - laggards[0]!.change;
         signals.push({ id: rule.id, kind: 'leaders', window: rule.window, group: rule.group, leaders, laggards, spread, magnitude: LEADERS_WEIGHT * (1 + spread / 10) });
+        break;
+      }
+      case 'drawdown': {
+        for (const m of metrics.values()) {
+          if (m.group !== rule.group || !m.drawdown) continue;
+          // The deepest threshold crossed this week (from above it a week ago to below it now).
+          const crossed = [...rule.thresholds].sort((x, y) => y - x).find((t) => m.drawdown!.now <= -t && m.drawdown!.weekAgo > -t);
+          if (crossed === undefined) continue;
+          signals.push({
+            id: `${rule.id}:${m.symbol}`, kind: 'drawdown', symbol: m.symbol, threshold: crossed, fromPeak: m.drawdown.now, peak: m.drawdown.peak.close,
+            peakDate: m.drawdown.peak.date, name: drawdownName(crossed), magnitude: 1.5 + crossed / 10,
+          });
+        }
+        break;
+      }
+      case 'biggest-day': {
+        const days = [...metrics.values()].filter((m) => m.group === rule.group && m.unit === 'pct' && m.biggestDay);
+        const biggest = days.sort((x, y) => Math.abs(y.biggestDay!.change) - Math.abs(x.biggestDay!.change))[0];
+        if (!biggest || Math.abs(biggest.biggestDay!.change) < rule.threshold) break;
+        const usualDay = biggest.usualWeekly ? biggest.usualWeekly / Math.sqrt(5) : undefined;
+        signals.push({
+          id: rule.id, kind: 'biggest-day', symbol: biggest.symbol, date: biggest.biggestDay!.date, change: biggest.biggestDay!.change, threshold: rule.threshold,
+          magnitude: 0.5 * (usualDay ? Math.abs(biggest.biggestDay!.change) / usualDay / 2 : Math.abs(biggest.biggestDay!.change) / rule.threshold),
+        });
         break;
       }
     }

@@ -95,6 +95,8 @@ export function formatMove(value: number, unit: Unit, window: Window = '1W', loc
   return verb === 'was flat' ? verb : `${verb} ${formatSize(value, unit, locale)}`;
 }
 
+const ORDINALS: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', 5: 'fifth', 6: 'sixth', 7: 'seventh', 8: 'eighth', 9: 'ninth', 10: 'tenth' };
+
 export const WINDOW_PHRASES: Record<Window, string> = {
   '1W': 'this week',
   '1M': 'over the past month',
@@ -166,6 +168,7 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
     movers: (list: Array<{ symbol: string; change: number }>, options: HelperOptions) => moverList(list, rootOf(options)),
     date: (iso: string, options: HelperOptions) =>
       new Intl.DateTimeFormat(locale(options), { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)),
+    ordinal: (n: number) => ORDINALS[n] ?? `${n}th`,
     eq: (a: unknown, b: unknown) => a === b,
     defined: (value: unknown) => value !== undefined && value !== null,
     first: <T>(list: T[]) => list[0],

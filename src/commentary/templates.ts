@@ -8,7 +8,7 @@ import Handlebars from 'handlebars';
 import type { SignalKind } from '../analysis/index.js';
 import { registerHelpers } from './helpers.js';
 
-export const SIGNAL_KINDS: readonly SignalKind[] = ['relative', 'move', 'level', 'record', 'leaders'];
+export const SIGNAL_KINDS: readonly SignalKind[] = ['relative', 'move', 'level', 'record', 'leaders', 'drawdown', 'biggest-day'];
 const BLOCKS = ['title', 'headline', 'paragraph'] as const;
 type Block = (typeof BLOCKS)[number];
 
@@ -47,6 +47,8 @@ const MARKER = /^\{\{!--\s*(title|headline|paragraph)\s*--\}\}\s*$/;
 export function parseKindTemplate(hb: typeof Handlebars, file: string, source: string): KindTemplates {
   const blocks: Record<Block, Array<{ text: string; line: number }>> = { title: [], headline: [], paragraph: [] };
   let current: { block: Block; lines: string[]; line: number } | undefined;
+  // What stands before the first marker (inline partials, comments) is shared by every block.
+  const preamble: string[] = [];
   const flush = () => {
     if (current) blocks[current.block].push({ text: current.lines.join('\n').trim(), line: current.line });
   };
@@ -56,16 +58,23 @@ export function parseKindTemplate(hb: typeof Handlebars, file: string, source: s
       flush();
       current = { block: marker[1] as Block, lines: [], line: i + 2 };
     } else if (current) current.lines.push(text);
+    else preamble.push(text);
   });
+  const shared = preamble.join('\n');
   flush();
   const compile = ({ text, line }: { text: string; line: number }) => {
+    try {
+      hb.parse(shared);
+    } catch (error) {
+      throw new TemplateError(file, handlebarsErrorLine(error), (error as Error).message.split('\n')[0]!);
+    }
     try {
       hb.parse(text); // syntax errors now, with a line number, not at send time
     } catch (error) {
       throw new TemplateError(file, line + (handlebarsErrorLine(error) ?? 1) - 1, (error as Error).message.split('\n')[0]!);
     }
     // Commentary is plain text; the layout escapes it for HTML once. Strict: a misspelt field throws.
-    return hb.compile(text, { noEscape: true, strict: true });
+    return hb.compile(`${shared}${text}`, { noEscape: true, strict: true });
   };
   for (const block of BLOCKS) {
     if (blocks[block].length === 0) throw new TemplateError(file, undefined, `needs at least one {{!-- ${block} --}} block`);

@@ -75,6 +75,8 @@ export const defaultRules: Rule[] = [
   { id: 'vix-stressed', kind: 'level', instrument: '^VIX', op: 'at-or-above', value: 30 },
   { id: 'vix-calm', kind: 'level', instrument: '^VIX', op: 'at-or-below', value: 13 },
   { id: 'index-records', kind: 'record', group: 'benchmarks', extreme: 'both' },
+  { id: 'index-drawdowns', kind: 'drawdown', group: 'benchmarks', thresholds: [10, 20] },
+  { id: 'biggest-day', kind: 'biggest-day', group: 'benchmarks', threshold: 2 },
   { id: 'sector-leaders-week', kind: 'leaders', group: 'sectors', window: '1W', count: 3 },
   { id: 'small-cap-sector-leaders-week', kind: 'leaders', group: 'small-cap-sectors', window: '1W', count: 1 },
 ];

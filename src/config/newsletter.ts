@@ -84,7 +84,20 @@ const leadersRule = z.strictObject({
   count: z.number().int().min(1).max(5),
 });
 
-export const ruleSchema = z.discriminatedUnion('kind', [relativeRule, moveRule, levelRule, recordRule, leadersRule]);
+const drawdownRule = z.strictObject({
+  id: ruleIdSchema,
+  kind: z.literal('drawdown'),
+  group: groupSchema,
+  thresholds: z.array(z.number().positive().max(90)).min(1).default([10, 20]).describe('Percent below the peak: 10 is a correction, 20 a bear market'),
+});
+const biggestDayRule = z.strictObject({
+  id: ruleIdSchema,
+  kind: z.literal('biggest-day'),
+  group: groupSchema,
+  threshold: z.number().positive().describe('Percent: the week\'s largest one-session move must reach it'),
+});
+
+export const ruleSchema = z.discriminatedUnion('kind', [relativeRule, moveRule, levelRule, recordRule, leadersRule, drawdownRule, biggestDayRule]);
 export type Rule = z.infer<typeof ruleSchema>;
 export type RuleKind = Rule['kind'];
 
@@ -184,7 +197,7 @@ export const newsletterSchema = z
           ctx.addIssue({ code: 'custom', path: ['rules', i, field], message: `unknown instrument ${symbol}: add it to instruments or baskets` });
         }
       }
-      if ((rule.kind === 'record' || rule.kind === 'leaders') && !groups.has(rule.group)) {
+      if ('group' in rule && !groups.has(rule.group)) {
         ctx.addIssue({ code: 'custom', path: ['rules', i, 'group'], message: `no instrument has group ${rule.group}` });
       }
       if ('window' in rule && !config.windows.includes(rule.window)) {

@@ -34,6 +34,10 @@ export function explainRules(rules: readonly Rule[], analysis: Analysis, ranking
         return { ...base, condition: `a new 52-week ${rule.extreme === 'both' ? 'high or low' : rule.extreme} in ${rule.group}`, observed: fired.map((f) => f.id.split(':').slice(1).join(' ')).join(', ') || 'none' };
       case 'leaders':
         return { ...base, condition: `top and bottom ${rule.count} of ${rule.group} over ${rule.window}`, observed: fired.length ? 'ranked' : 'too few instruments' };
+      case 'drawdown':
+        return { ...base, condition: `${rule.group} crossing ${rule.thresholds.join('% or ')}% below its peak this week`, observed: fired.map((f) => f.id.split(':')[1]).join(', ') || 'none crossed' };
+      case 'biggest-day':
+        return { ...base, condition: `the week's largest one-session move in ${rule.group} >= ${rule.threshold}%`, observed: fired.length ? 'reached' : 'below' };
     }
   });
 }

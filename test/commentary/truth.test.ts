@@ -24,6 +24,7 @@ function statedChanges(signal: Signal): Array<{ value: number; unit: 'pct' | 'bp
     case 'relative': return [{ value: signal.leader.change, unit: 'pct' }, { value: signal.laggard.change, unit: 'pct' }];
     case 'move': return [{ value: signal.change, unit: signal.unit }];
     case 'level': return signal.weekChange === undefined ? [] : [{ value: signal.weekChange, unit: signal.unit }];
+    case 'biggest-day': return [{ value: signal.change, unit: 'pct' }];
     default: return [];
   }
 }

@@ -4,10 +4,10 @@ import { join, resolve } from 'node:path';
 import { analyze, type Analysis } from './analysis/index.js';
 import { compose, loadCommentaryTemplates, type Commentary } from './commentary/index.js';
 import type { Context } from './context.js';
-import { isoWeekId, lastCompletedSession, sessionOnOrBefore } from './market/calendar.js';
+import { isoWeekId, lastCompletedSession, sessionOnOrBefore, windowAnchor } from './market/calendar.js';
 import { loadMarketData, MarketDataError } from './market/index.js';
 import { isoDateSchema, type IsoDate, type Snapshot } from './market/types.js';
-import { editionView, loadLayout, renderEdition, type RenderedEdition } from './render/index.js';
+import { editionView, loadLayout, relativeLineChart, renderEdition, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
 
 export interface Edition extends RenderedEdition {
   id: string;
@@ -49,10 +49,22 @@ export async function buildEdition(ctx: Context, options: BuildOptions = {}): Pr
   const id = isoWeekId(snapshot.asOf);
   const analysis = analyze(snapshot, ctx.config);
   const commentary = compose({ analysis, config: ctx.config, editionId: id, templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')) });
-  const view = editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL });
-  const rendered = await renderEdition(view, loadLayout(ctx.templatesDir, 'digest.mjml'));
+  const charts = editionCharts(analysis, snapshot, ctx.config.locale);
+  const view = editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts });
+  const rendered = await renderEdition(view, loadLayout(ctx.templatesDir, 'digest.mjml'), charts);
   const listId = `${ctx.config.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.${ctx.sender.email.split('@')[1]}`;
   return { ...rendered, id, asOf: snapshot.asOf, listId, snapshot, analysis, commentary };
+}
+
+/** The week's returns as bars (benchmarks and sectors), and the Russell 2000 against the S&P 500 over three months. */
+export function editionCharts(analysis: Analysis, snapshot: Snapshot, locale: string): Chart[] {
+  const bars = [...analysis.metrics.values()].filter((m) => (m.group === 'benchmarks' || m.group === 'sectors') && m.unit === 'pct' && m.kind !== 'basket');
+  const charts: Chart[] = bars.length ? [weekBarsChart(bars, locale)] : [];
+  const rut = snapshot.series.find((s) => s.symbol === '^RUT');
+  const spx = snapshot.series.find((s) => s.symbol === '^GSPC');
+  const line = rut && spx ? relativeLineChart({ name: 'Russell 2000', points: rut.points }, { name: 'S&P 500', points: spx.points }, windowAnchor(snapshot.asOf, '3M'), locale) : undefined;
+  if (line) charts.push(line);
+  return charts;
 }
 
 /** The edition's numbers and signals as JSON: what the email says, and why. */
@@ -74,6 +86,7 @@ export function editionJson(edition: Edition): object {
     signals: edition.analysis.signals,
     ranking: edition.commentary.ranking,
     sections: edition.commentary.sections,
+    charts: edition.charts.map(({ name, width, height, alt }) => ({ name, width, height, alt, file: `${edition.id}-${name}.png` })),
   };
 }
 
@@ -91,6 +104,7 @@ export function writeEditionFiles(edition: Edition, dir: string): EditionFiles {
   for (const key of Object.keys(files) as Array<keyof EditionFiles>) {
     writeFileSync(`${files[key]}.tmp`, contents[key]);
   }
+  for (const chart of edition.charts) writeFileSync(resolve(dir, `${edition.id}-${chart.name}.png`), chart.png);
   for (const key of Object.keys(files) as Array<keyof EditionFiles>) renameSync(`${files[key]}.tmp`, files[key]);
   return files;
 }

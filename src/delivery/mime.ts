@@ -93,12 +93,24 @@ export function messageFactory(edition: RenderedEdition & { id: string; listId: 
     header('MIME-Version', '1.0') +
     header('Content-Type', `multipart/alternative; boundary="${boundary}"`) +
     CRLF;
-  const partHead = (type: string) => `--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: quoted-printable${CRLF}${CRLF}`;
+  const partHead = (b: string, type: string) => `--${b}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: quoted-printable${CRLF}${CRLF}`;
   const text = filler(encodePart(edition.text), false);
   const html = filler(encodePart(edition.html), true);
-  const textHead = partHead('text/plain');
-  const htmlHead = `${CRLF}${partHead('text/html')}`;
-  const tail = `${CRLF}--${boundary}--${CRLF}`;
+  const textHead = partHead(boundary, 'text/plain');
+  // With charts: multipart/alternative [text, multipart/related [html, PNGs by Content-ID]].
+  const related = `--mw-rel-${randomBytes(12).toString('hex')}`;
+  const charts = edition.charts ?? [];
+  const htmlHead = charts.length
+    ? `${CRLF}--${boundary}${CRLF}Content-Type: multipart/related; type="text/html"; boundary="${related}"${CRLF}${CRLF}${partHead(related, 'text/html')}`
+    : `${CRLF}${partHead(boundary, 'text/html')}`;
+  const images = charts
+    .map((c) =>
+      `${CRLF}--${related}${CRLF}Content-Type: image/png; name="${c.name}.png"${CRLF}Content-Transfer-Encoding: base64${CRLF}` +
+      `Content-ID: <${c.name}@marketwrap>${CRLF}Content-Disposition: inline; filename="${c.name}.png"${CRLF}${CRLF}` +
+      (c.png.toString('base64').match(/.{1,76}/g) ?? []).join(CRLF),
+    )
+    .join('');
+  const tail = charts.length ? `${images}${CRLF}--${related}--${CRLF}--${boundary}--${CRLF}` : `${CRLF}--${boundary}--${CRLF}`;
 
   return (recipient) => {
     const messageId = messageIdFor(edition.id, recipient.email, domain);

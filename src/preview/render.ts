@@ -96,7 +96,9 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
       return { ok: true, subject: `Commentary: ${kind}`, html, text, bytes: Buffer.byteLength(html), badge: sizeBadge(Buffer.byteLength(html)), checks: [] };
     }
     const fields = { email: SAMPLE.email, unsubscribeUrl };
-    const html = personalizer(edition.html, 'html')(fields);
+    // The iframe cannot resolve cid: links: show the same PNGs inline (the checks still see the email's HTML).
+    const pngs = new Map(edition.charts.map((c) => [c.name, c.png.toString('base64')]));
+    const html = personalizer(edition.html, 'html')(fields).replace(/cid:([a-z0-9-]+)@marketwrap/g, (cid, name: string) => (pngs.has(name) ? `data:image/png;base64,${pngs.get(name)}` : cid));
     const text = personalizer(edition.text, 'text')(fields);
     const commentary = compose({ analysis: analyze(edition.snapshot, ctx.config), config: ctx.config, editionId: edition.id, templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')) });
     const bytes = Buffer.byteLength(html);

@@ -8,15 +8,28 @@ import { RECIPIENT_TOKENS } from './personalize.js';
 /** Gmail clips a message body beyond 102 KB and hides the rest behind "View entire message". */
 export const GMAIL_CLIP_BYTES = 102_400;
 
+export interface ChartImage {
+  name: string;
+  png: Buffer;
+  width: number;
+  height: number;
+  alt: string;
+}
+
+/** How the HTML refers to a chart: a Content-ID, so the picture travels inside the message. */
+export const chartCid = (name: string) => `${name}@marketwrap`;
+
 export interface RenderedEdition {
   subject: string;
   preheader: string;
+  /** PNGs embedded by CID (cid:<name>@marketwrap), also saved beside the edition for the web version. */
+  charts: ChartImage[];
   /** With recipient tokens ({{unsubscribeUrl}}, {{email}}) still in place. */
   html: string;
   text: string;
 }
 
-export async function renderEdition(view: EditionView, layout: Layout): Promise<RenderedEdition> {
+export async function renderEdition(view: EditionView, layout: Layout, charts: ChartImage[] = []): Promise<RenderedEdition> {
   let mjml: string;
   try {
     mjml = layout.template(view);
@@ -31,5 +44,5 @@ export async function renderEdition(view: EditionView, layout: Layout): Promise<
   if (size > GMAIL_CLIP_BYTES) {
     throw new Error(`the rendered digest is ${size} bytes, over Gmail's ${GMAIL_CLIP_BYTES}-byte clip: trim instruments from tableGroups or lower maxSections`);
   }
-  return { subject: view.subject, preheader: view.preheader, html, text: renderText(view) };
+  return { subject: view.subject, preheader: view.preheader, html, text: renderText(view), charts };
 }

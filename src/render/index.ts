@@ -1,4 +1,5 @@
-export { renderEdition, GMAIL_CLIP_BYTES, type RenderedEdition } from './edition.js';
+export { renderEdition, chartCid, GMAIL_CLIP_BYTES, type RenderedEdition, type ChartImage } from './edition.js';
+export { weekBarsChart, relativeLineChart, type Chart } from './charts.js';
 export { loadLayout, type Layout } from './layout.js';
 export { compileMjml, MjmlError } from './mjml.js';
 export { personalizer, escapeHtml, RECIPIENT_TOKENS, type RecipientFields } from './personalize.js';

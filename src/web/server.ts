@@ -27,7 +27,7 @@ const subscribeBody = z.object({
   form_token: z.string().max(200).optional(),
 });
 const tokenQuery = z.object({ token: z.string().max(200).default('') });
-const editionParams = z.object({ id: z.string().regex(/^\d{4}-W\d{2}$/) });
+const editionParams = z.object({ id: z.string().regex(/^\d{4}-W\d{2}(-\d+)?$/) });
 
 /** What a visitor is told after subscribing, whatever happened: no list enumeration. */
 const SUBSCRIBE_ANSWER = 'If that address can receive email, a confirmation link is on its way. Click it to start receiving the newsletter.';
@@ -123,9 +123,21 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     const edition = params.success ? ctx.store.edition(params.data.id) : undefined;
     const file = edition ? join(ctx.editionsDir, `${edition.id}.html`) : '';
     if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such edition.', { href: '/archive', text: 'All editions' });
-    // The web version: the email as sent, with the per-recipient parts made general.
-    const body = readFileSync(file, 'utf8').replaceAll('{{email}}', 'your address').replaceAll('{{unsubscribeUrl}}', `${publicUrl}/unsubscribe`);
+    // The web version: the email as sent, with the per-recipient parts made general and the charts
+    // (CID images in the email) served as the same PNG files.
+    const body = readFileSync(file, 'utf8')
+      .replaceAll('{{email}}', 'your address')
+      .replaceAll('{{unsubscribeUrl}}', `${publicUrl}/unsubscribe`)
+      .replace(/cid:([a-z0-9-]+)@marketwrap/g, `/editions/${edition.id}/$1.png`);
     return html(reply, 200, body);
+  });
+
+  app.get('/editions/:id/:chart', async (req, reply) => {
+    const params = z.object({ id: z.string().regex(/^\d{4}-W\d{2}(-\d+)?$/), chart: z.string().regex(/^[a-z0-9-]+\.png$/) }).safeParse(req.params);
+    const edition = params.success ? ctx.store.edition(params.data.id) : undefined;
+    const file = params.success ? join(ctx.editionsDir, `${params.data.id}-${params.data.chart}`) : '';
+    if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such chart.');
+    return reply.type('image/png').header('cache-control', 'public, max-age=31536000, immutable').send(readFileSync(file));
   });
 
   app.get('/healthz', async (_req, reply) => {

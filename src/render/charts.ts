@@ -1,0 +1,93 @@
+/**
+ * Charts as PNG: SVG built in code, rasterised by resvg with DejaVu Sans from the project's own
+ * dependencies (no system font), so they look the same on every machine. Email clients get PNGs by
+ * CID; SVG and data: URIs never reach an inbox.
+ */
+import { createRequire } from 'node:module';
+import { Resvg } from '@resvg/resvg-js';
+import type { Metrics } from '../analysis/index.js';
+import { formatChange } from '../commentary/index.js';
+import type { Point } from '../market/types.js';
+
+const require = createRequire(import.meta.url);
+const FONT_FILES = [require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'), require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')];
+
+export interface Chart {
+  name: string;
+  png: Buffer;
+  width: number;
+  height: number;
+  /** States the numbers, for readers who do not see the picture. */
+  alt: string;
+}
+
+export const CHART_COLORS = { up: '#2f9e6e', down: '#d64545', ink: '#1f2933', muted: '#52606d', grid: '#d9e2ec', line: '#102a43' };
+
+const escapeXml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+function rasterise(svg: string, width: number): Buffer {
+  // Drawn at 2x for sharp text on high-density screens; the email states the 1x size.
+  return new Resvg(svg, { fitTo: { mode: 'width', value: width * 2 }, font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' }).render().asPng();
+}
+
+/** Horizontal bars of the week's returns, best first, from a zero line: right and green up, left and red down. */
+export function weekBarsChart(rows: ReadonlyArray<Pick<Metrics, 'shortName' | 'windows'>>, locale = 'en-US'): Chart {
+  const data = rows.filter((r) => r.windows['1W']).map((r) => ({ name: r.shortName, change: r.windows['1W']!.change })).sort((a, b) => b.change - a.change);
+  const width = 600;
+  const rowHeight = 22;
+  const top = 10;
+  const height = top * 2 + data.length * rowHeight;
+  const labelWidth = 190;
+  const valueWidth = 60;
+  const plotLeft = labelWidth;
+  const plotWidth = width - labelWidth - valueWidth;
+  const widest = Math.max(0.1, ...data.map((d) => Math.abs(d.change)));
+  const hasNegative = data.some((d) => d.change < 0);
+  const hasPositive = data.some((d) => d.change > 0);
+  const zero = plotLeft + (hasNegative && hasPositive ? plotWidth / 2 : hasNegative ? plotWidth : 0);
+  const scale = (hasNegative && hasPositive ? plotWidth / 2 : plotWidth) / widest;
+  const bars = data.map((d, i) => {
+    const y = top + i * rowHeight;
+    const length = Math.max(1, Math.abs(d.change) * scale);
+    const x = d.change >= 0 ? zero : zero - length;
+    const color = d.change >= 0 ? CHART_COLORS.up : CHART_COLORS.down;
+    return `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" font-size="13" fill="${CHART_COLORS.ink}">${escapeXml(d.name)}</text>` +
+      `<rect x="${x.toFixed(1)}" y="${y + 4}" width="${length.toFixed(1)}" height="${rowHeight - 8}" fill="${color}"/>` +
+      `<text x="${width - 4}" y="${y + 15}" text-anchor="end" font-size="13" fill="${color}">${escapeXml(formatChange(d.change, 'pct', locale))}</text>`;
+  });
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
+    `<rect width="100%" height="100%" fill="#ffffff"/><line x1="${zero}" y1="${top - 4}" x2="${zero}" y2="${height - top + 4}" stroke="${CHART_COLORS.muted}" stroke-width="1"/>${bars.join('')}</svg>`;
+  const alt = `Bar chart of this week's returns: ${data.map((d) => `${d.name} ${formatChange(d.change, 'pct', locale)}`).join(', ')}.`;
+  return { name: 'week-returns', png: rasterise(svg, width), width, height, alt };
+}
+
+/** A line of A relative to B, both rebased to 100 at the first common date. */
+export function relativeLineChart(a: { name: string; points: readonly Point[] }, b: { name: string; points: readonly Point[] }, from: string, locale = 'en-US'): Chart | undefined {
+  const bByDate = new Map(b.points.map((p) => [p.date, p.close]));
+  const joint = a.points.filter((p) => p.date >= from && bByDate.has(p.date)).map((p) => ({ date: p.date, ratio: p.close / bByDate.get(p.date)! }));
+  if (joint.length < 2) return undefined;
+  const base = joint[0]!.ratio;
+  const line = joint.map((p) => ({ date: p.date, value: (p.ratio / base) * 100 }));
+  const width = 600;
+  const height = 240;
+  const pad = { left: 48, right: 16, top: 16, bottom: 28 };
+  const values = line.map((p) => p.value);
+  const lo = Math.min(100, ...values);
+  const hi = Math.max(100, ...values);
+  const span = Math.max(1, hi - lo);
+  const x = (i: number) => pad.left + (i / (line.length - 1)) * (width - pad.left - pad.right);
+  const y = (v: number) => pad.top + (1 - (v - lo) / span) * (height - pad.top - pad.bottom);
+  const path = line.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join('');
+  const last = line.at(-1)!;
+  const fmt = (d: string) => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`));
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
+    `<rect width="100%" height="100%" fill="#ffffff"/>` +
+    `<line x1="${pad.left}" y1="${y(100)}" x2="${width - pad.right}" y2="${y(100)}" stroke="${CHART_COLORS.grid}" stroke-width="1"/>` +
+    `<text x="${pad.left - 6}" y="${y(100) + 4}" text-anchor="end" font-size="12" fill="${CHART_COLORS.muted}">100</text>` +
+    `<text x="${pad.left}" y="${height - 8}" font-size="12" fill="${CHART_COLORS.muted}">${fmt(line[0]!.date)}</text>` +
+    `<text x="${width - pad.right}" y="${height - 8}" text-anchor="end" font-size="12" fill="${CHART_COLORS.muted}">${fmt(last.date)}</text>` +
+    `<path d="${path}" fill="none" stroke="${last.value >= 100 ? CHART_COLORS.up : CHART_COLORS.down}" stroke-width="2.5"/>` +
+    `<text x="${width - pad.right}" y="${pad.top + 12}" text-anchor="end" font-size="13" font-weight="bold" fill="${CHART_COLORS.ink}">${last.value.toFixed(1)}</text></svg>`;
+  const alt = `Line chart of the ${a.name} relative to the ${b.name} from ${fmt(line[0]!.date)} to ${fmt(last.date)}, rebased to 100: now ${last.value.toFixed(1)} (${formatChange(last.value - 100, 'pct', locale)} for the ${a.name} against the ${b.name}).`;
+  return { name: 'small-vs-large', png: rasterise(svg, width), width, height, alt };
+}

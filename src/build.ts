@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { analyze, type Analysis } from './analysis/index.js';
 import { compose, loadCommentaryTemplates, type Commentary } from './commentary/index.js';
 import type { Context } from './context.js';
-import { isoWeekId, lastCompletedSession, sessionOnOrBefore, windowAnchor } from './market/calendar.js';
+import { addDays, isoWeekId, lastCompletedSession, sessionOnOrBefore, windowAnchor } from './market/calendar.js';
 import { loadMarketData, MarketDataError } from './market/index.js';
 import { isoDateSchema, type IsoDate, type Snapshot } from './market/types.js';
 import { editionView, loadLayout, relativeLineChart, renderEdition, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
@@ -48,7 +48,10 @@ export async function buildEdition(ctx: Context, options: BuildOptions = {}): Pr
   for (const note of snapshot.notes) ctx.log.info({ note }, 'market data');
   const id = isoWeekId(snapshot.asOf);
   const analysis = analyze(snapshot, ctx.config);
-  const commentary = compose({ analysis, config: ctx.config, editionId: id, templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')) });
+  const commentary = compose({
+    analysis, config: ctx.config, editionId: id,
+    templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')),
+  });
   const charts = editionCharts(analysis, snapshot, ctx.config.locale);
   const view = editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts });
   const rendered = await renderEdition(view, loadLayout(ctx.templatesDir, 'digest.mjml'), charts);

@@ -3,7 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { SendRefused, weeklyDigest, type DigestResult } from '../jobs/weekly-digest.js';
+import { backtest } from './backtest.js';
 import { buildEdition, resolveAsOf, writeEditionFiles } from './build.js';
+import { isoDateSchema } from './market/types.js';
 import { TemplateError } from './commentary/index.js';
 import { ConfigError } from './config/env.js';
 import { newsletterJsonSchema } from './config/newsletter.js';
@@ -282,6 +284,27 @@ export function program(): Command {
       }
       await scheduler.ready;
     });
+
+  cli
+    .command('backtest')
+    .description('render every weekly edition in a range into an archive folder, with a report')
+    .requiredOption('--from <date>', 'first week (YYYY-MM-DD)')
+    .requiredOption('--to <date>', 'last week (YYYY-MM-DD)')
+    .option('--data <source>', 'demo:<scenario> or cache (cached live closes)', 'demo:small-cap-rally')
+    .option('--out <dir>', 'archive folder', 'backtest')
+    .option('--json', 'print the report as JSON')
+    .action(
+      withContext(async (ctx, opts) => {
+        for (const [flag, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
+          if (!isoDateSchema.safeParse(value).success) throw new MarketDataError(`${flag} "${value}" is not a date: use YYYY-MM-DD`);
+        }
+        const report = await backtest(ctx, { from: opts.from, to: opts.to, data: opts.data, out: opts.out });
+        if (opts.json) return console.log(JSON.stringify(report, null, 2));
+        for (const w of report.weeks) console.log(`${w.id}  ${String(w.signals.length).padStart(2)} signals  ${w.headline}${w.contradictions.length ? `  CONTRADICTS: ${w.contradictions.join('; ')}` : ''}${w.repeated.length ? `  REPEATS: ${w.repeated.join('; ')}` : ''}`);
+        console.log(`${report.weeks.length} editions, ${report.contradictions} contradictions, ${report.repeated} repeated phrasings: ${show(report.index)}`);
+        if (report.contradictions) process.exitCode = 1;
+      }),
+    );
 
   cli
     .command('preview')

@@ -19,11 +19,18 @@ export interface Commentary {
   ranking: Array<{ id: string; kind: Signal['kind']; magnitude: number; used: boolean }>;
 }
 
-/** FNV-1a: a stable phrasing choice from the edition id, so a preview is the same text as the send. */
-function pick<T>(choices: readonly T[], key: string): T {
-  let h = 2_166_136_261;
+/**
+ * The phrasing: a function of the week and the signal (its rule id). A preview is the same text as the
+ * send, and one signal's phrasing moves on each week, so consecutive weeks never repeat it.
+ */
+export function weekNumber(asOf: string): number {
+  return Math.floor((Date.parse(`${asOf}T00:00:00Z`) / 86_400_000 + 3) / 7);
+}
+
+function pick<T>(choices: readonly T[], week: number, key: string): T {
+  let h = 2_166_136_261; // FNV-1a, so different signals start at different phrasings
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16_777_619);
-  return choices[(h >>> 0) % choices.length]!;
+  return choices[(week + (h >>> 0)) % choices.length]!;
 }
 
 const KIND_ARTICLE: ReadonlySet<string> = new Set(['index', 'volatility', 'rate', 'basket']);
@@ -47,10 +54,11 @@ export interface ComposeInput {
 export function compose({ analysis, config, editionId, templates }: ComposeInput): Commentary {
   const ranked = rankSignals(analysis.signals);
   const chosen = ranked.slice(0, config.maxSections);
-  const root: HelperRoot = { names: nameTable(config), locale: config.locale };
+  const root: HelperRoot = { names: nameTable(config), locale: config.locale, week: weekNumber(analysis.asOf) };
+  const { week } = root;
   const fill = (signal: Signal, part: 'title' | 'headline' | 'paragraph') => {
     const kind: KindTemplates = templates.get(signal.kind)!;
-    const template = part === 'title' ? kind.title : pick(kind[part], `${editionId}:${signal.id}:${part}`);
+    const template = part === 'title' ? kind.title : pick(kind[part], week, `${signal.id}:${part}`);
     try {
       return template({ ...signal, ...root }).replace(/\s+/g, ' ').trim();
     } catch (error) {

@@ -19,6 +19,8 @@ export interface NameInfo {
 export interface HelperRoot {
   names: Record<string, NameInfo>;
   locale: string;
+  /** A running week number: templates may alternate phrasings with (odd @root.week). */
+  week: number;
 }
 
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -170,6 +172,7 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
       new Intl.DateTimeFormat(locale(options), { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)),
     ordinal: (n: number) => ORDINALS[n] ?? `${n}th`,
     eq: (a: unknown, b: unknown) => a === b,
+    odd: (n: number) => n % 2 === 1,
     defined: (value: unknown) => value !== undefined && value !== null,
     first: <T>(list: T[]) => list[0],
     gt: (a: number, b: number) => a > b,

@@ -1,4 +1,5 @@
-export { compose, nameTable, type Commentary, type Section } from './compose.js';
+export { compose, nameTable, weekNumber, type Commentary, type Section } from './compose.js';
 export { rankSignals } from './rank.js';
 export { loadCommentaryTemplates, createHandlebars, handlebarsErrorLine, TemplateError, SIGNAL_KINDS, type CommentaryTemplates } from './templates.js';
 export * from './helpers.js';
+export { findContradictions } from './truth.js';

@@ -5,9 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../analysis/index.js';
 import { buildEdition } from '../build.js';
-import { compose, createHandlebars, formatChange, formatLevel, loadCommentaryTemplates, nameTable, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
+import { createHandlebars, formatChange, formatLevel, weekNumber, loadCommentaryTemplates, nameTable, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
 import { ConfigError } from '../config/env.js';
 import { loadNewsletter } from '../config/newsletter.js';
 import type { Context } from '../context.js';
@@ -85,7 +84,7 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
       const signals = edition.analysis.signals.filter((s) => s.kind === kind);
       const t = templates.get(kind as (typeof SIGNAL_KINDS)[number]);
       if (!t) throw new Error(`no commentary kind ${kind}`);
-      const root = { names: nameTable(ctx.config), locale: ctx.config.locale };
+      const root = { names: nameTable(ctx.config), locale: ctx.config.locale, week: weekNumber(edition.asOf) };
       const blocks = signals.flatMap((signal) => [
         `<h2>${escape(signal.id)}: ${escape(t.title({ ...signal, ...root }))}</h2>`,
         ...t.headline.map((h, i) => `<p><strong>Headline ${i + 1}:</strong> ${escape(h({ ...signal, ...root }))}</p>`),
@@ -100,7 +99,7 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
     const pngs = new Map(edition.charts.map((c) => [c.name, c.png.toString('base64')]));
     const html = personalizer(edition.html, 'html')(fields).replace(/cid:([a-z0-9-]+)@marketwrap/g, (cid, name: string) => (pngs.has(name) ? `data:image/png;base64,${pngs.get(name)}` : cid));
     const text = personalizer(edition.text, 'text')(fields);
-    const commentary = compose({ analysis: analyze(edition.snapshot, ctx.config), config: ctx.config, editionId: edition.id, templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')) });
+    const { commentary } = edition;
     const bytes = Buffer.byteLength(html);
     return {
       ok: true, subject: edition.subject, html, text, bytes, badge: sizeBadge(bytes),

@@ -92,7 +92,7 @@ describe.skipIf(skipBrowser)('studio in chromium', () => {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(address);
       const frame = page.frameLocator('#frame');
-      await expect.poll(() => frame.locator('h1').textContent(), { timeout: 15_000 }).toMatch(/Small caps|Russell 2000/);
+      await expect.poll(() => frame.locator('h1').textContent(), { timeout: 15_000 }).toMatch(/small caps|Russell 2000/i);
 
       await page.selectOption('#data', 'demo:risk-off');
       await expect.poll(() => page.textContent('#subject'), { timeout: 15_000 }).toMatch(/^\[DEMO DATA\]/);

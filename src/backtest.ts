@@ -1,0 +1,106 @@
+/**
+ * `marketwrap backtest`: every weekly edition in a date range, rendered from demo or cached data into
+ * an archive folder with an index page, and a report of what each week said and why: signals fired,
+ * the headline, any sentence that contradicts its numbers, any phrasing repeated from the week before.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyze } from './analysis/index.js';
+import { editionCharts } from './build.js';
+import { compose, findContradictions, loadCommentaryTemplates, nameTable } from './commentary/index.js';
+import type { Context } from './context.js';
+import { addDays, isoWeekId, sessionsBetween } from './market/calendar.js';
+import { demoSnapshot, loadMarketData, MarketDataError, parseDataSource } from './market/index.js';
+import type { Snapshot } from './market/types.js';
+import { editionView, escapeHtml, loadLayout, personalizer, renderEdition } from './render/index.js';
+
+export interface BacktestWeek {
+  id: string;
+  asOf: string;
+  headline: string;
+  signals: string[];
+  contradictions: string[];
+  /** Sentences (numbers aside) that also appeared in the previous week's edition. */
+  repeated: string[];
+  file: string;
+}
+
+export interface BacktestReport {
+  from: string;
+  to: string;
+  data: string;
+  weeks: BacktestWeek[];
+  contradictions: number;
+  repeated: number;
+  index: string;
+}
+
+/** The last session of each ISO week in the range: the weekly editions' as-of dates. */
+export function weekEnds(from: string, to: string): string[] {
+  const byWeek = new Map<string, string>();
+  for (const session of sessionsBetween(from, to)) byWeek.set(isoWeekId(session), session);
+  return [...byWeek.values()];
+}
+
+const skeleton = (sentence: string) => sentence.replace(/[+-]?\d[\d,.]*/g, '#');
+
+export async function backtest(ctx: Context, options: { from: string; to: string; data: string; out: string }): Promise<BacktestReport> {
+  if (!(options.from < options.to)) throw new MarketDataError(`--from ${options.from} must be before --to ${options.to}`);
+  const source = options.data === 'cache' ? undefined : parseDataSource(options.data);
+  if (source && source.kind !== 'demo') throw new MarketDataError('backtest reads demo data (demo:<scenario>) or cached closes (cache), never the network');
+  const ends = weekEnds(options.from, options.to);
+  if (ends.length === 0) throw new MarketDataError(`no sessions between ${options.from} and ${options.to}`);
+  // Demo data: one history to the end of the range, cut at each week (the scenario shapes the last week).
+  const full = source?.kind === 'demo' ? demoSnapshot(source.scenario, ends.at(-1)!, ctx.config, ctx.clock()) : undefined;
+  const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'));
+  const layout = loadLayout(ctx.templatesDir, 'digest.mjml');
+  const names = nameTable(ctx.config);
+  const out = resolve(options.out);
+  mkdirSync(out, { recursive: true });
+  const weeks: BacktestWeek[] = [];
+  let previous: Set<string> = new Set();
+  for (const asOf of ends) {
+    const snapshot: Snapshot = full
+      ? { ...full, asOf, series: full.series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })) }
+      : await loadMarketData({ source: 'live', asOf, config: ctx.config, now: ctx.clock(), store: ctx.store, providers: ctx.env, allowDemoFallback: false, offline: true });
+    const id = isoWeekId(asOf);
+    const analysis = analyze(snapshot, ctx.config);
+    const commentary = compose({ analysis, config: ctx.config, editionId: id, templates });
+    const charts = editionCharts(analysis, snapshot, ctx.config.locale);
+    const rendered = await renderEdition(editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts }), layout, charts);
+    for (const chart of charts) writeFileSync(join(out, `${id}-${chart.name}.png`), chart.png);
+    const html = personalizer(rendered.html, 'html')({ email: 'reader@example.com', unsubscribeUrl: '#' }).replace(/cid:([a-z0-9-]+)@marketwrap/g, `${id}-$1.png`);
+    writeFileSync(join(out, `${id}.html`), html);
+    const sentences = [commentary.headline, ...commentary.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.split(/(?<=\.)\s/)))].map(skeleton);
+    weeks.push({
+      id, asOf, headline: commentary.headline, signals: analysis.signals.map((s) => s.id),
+      contradictions: findContradictions(commentary, analysis.signals, names),
+      repeated: [...new Set(sentences.filter((s) => previous.has(s)))],
+      file: `${id}.html`,
+    });
+    previous = new Set(sentences);
+  }
+  const report: BacktestReport = {
+    from: options.from, to: options.to, data: options.data, weeks,
+    contradictions: weeks.reduce((n, w) => n + w.contradictions.length, 0),
+    repeated: weeks.reduce((n, w) => n + w.repeated.length, 0),
+    index: join(out, 'index.html'),
+  };
+  writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(report.index, indexPage(report));
+  return report;
+}
+
+function indexPage(report: BacktestReport): string {
+  const rows = report.weeks
+    .map((w) => `<tr><td><a href="${escapeHtml(w.file)}">${escapeHtml(w.id)}</a></td><td>${escapeHtml(w.asOf)}</td><td>${escapeHtml(w.headline)}</td><td>${w.signals.length}</td><td>${escapeHtml(w.signals.join(', '))}</td><td>${w.contradictions.length + w.repeated.length ? escapeHtml([...w.contradictions, ...w.repeated.map((r) => `repeated: ${r}`)].join(' | ')) : 'none'}</td></tr>`)
+    .join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Backtest ${escapeHtml(report.from)} to ${escapeHtml(report.to)}</title>
+<style>body{font:14px/1.5 sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}</style></head>
+<body><h1>Backtest ${escapeHtml(report.from)} to ${escapeHtml(report.to)} (${escapeHtml(report.data)})</h1>
+<p>${report.weeks.length} weekly editions; ${report.contradictions} contradictions; ${report.repeated} phrasings repeated from the week before.</p>
+<table><thead><tr><th>Edition</th><th>As of</th><th>Headline</th><th>Signals</th><th>Fired</th><th>Problems</th></tr></thead><tbody>
+${rows}
+</tbody></table></body></html>
+`;
+}

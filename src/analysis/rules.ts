@@ -33,6 +33,14 @@ export type Signal = SignalBase &
     | { kind: 'leaders'; window: Window; group: string; leaders: Mover[]; laggards: Mover[]; spread: number }
     | { kind: 'drawdown'; symbol: string; threshold: number; fromPeak: number; peak: number; peakDate: string; name: 'correction' | 'bear market' | 'drawdown' }
     | { kind: 'biggest-day'; symbol: string; date: string; change: number; threshold: number }
+    | {
+        kind: 'curve'; window: Window; long: Mover; short: Mover; threshold: number;
+        /** long minus short, in basis points, now and its change over the window. */
+        spread: number; spreadChange: number;
+        /** Did the spread change sign (invert, or turn positive again) over the window? */
+        crossedZero: boolean;
+        companion?: Mover | undefined;
+      }
   );
 
 export type SignalKind = Signal['kind'];
@@ -136,6 +144,25 @@ export function evaluateRules(rules: readonly Rule[], metrics: ReadonlyMap<strin
         const laggards = members.slice(-count).reverse();
         const spread = leaders[0]!.change - laggards[0]!.change;
         signals.push({ id: rule.id, kind: 'leaders', window: rule.window, group: rule.group, leaders, laggards, spread, magnitude: LEADERS_WEIGHT * (1 + spread / 10) });
+        break;
+      }
+      case 'curve': {
+        const long = metrics.get(rule.long);
+        const short = metrics.get(rule.short);
+        const lc = change(rule.long, rule.window);
+        const sc = change(rule.short, rule.window);
+        if (!long?.last || !short?.last || lc === undefined || sc === undefined) break;
+        const spread = (long.last.close - short.last.close) * 100;
+        const spreadChange = lc - sc;
+        const crossedZero = Math.sign(spread) !== Math.sign(spread - spreadChange) && spread !== 0;
+        if (Math.abs(spreadChange) < rule.threshold && !crossedZero) break;
+        const companionChange = rule.companion ? change(rule.companion, rule.window) : undefined;
+        signals.push({
+          id: rule.id, kind: 'curve', window: rule.window, long: { symbol: rule.long, change: lc }, short: { symbol: rule.short, change: sc },
+          threshold: rule.threshold, spread, spreadChange, crossedZero,
+          companion: rule.companion && companionChange !== undefined ? { symbol: rule.companion, change: companionChange } : undefined,
+          magnitude: Math.abs(spreadChange) / rule.threshold + (crossedZero ? 1 : 0),
+        });
         break;
       }
       case 'drawdown': {

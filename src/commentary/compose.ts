@@ -37,7 +37,7 @@ const KIND_ARTICLE: ReadonlySet<string> = new Set(['index', 'volatility', 'rate'
 
 export function nameTable(config: Pick<Newsletter, 'instruments' | 'baskets'>): Record<string, NameInfo> {
   const names: Record<string, NameInfo> = {};
-  for (const item of config.instruments) names[item.symbol] = { shortName: item.shortName, article: KIND_ARTICLE.has(item.kind), theme: item.theme };
+  for (const item of config.instruments) names[item.symbol] = { shortName: item.shortName, article: item.article ?? KIND_ARTICLE.has(item.kind), theme: item.theme };
   for (const item of config.baskets) names[item.symbol] = { shortName: item.shortName, article: true, theme: item.theme };
   return names;
 }

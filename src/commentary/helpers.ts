@@ -173,6 +173,8 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
     ordinal: (n: number) => ORDINALS[n] ?? `${n}th`,
     eq: (a: unknown, b: unknown) => a === b,
     odd: (n: number) => n % 2 === 1,
+    /** The yield curve's own verbs: a wider long-minus-short spread steepens it. */
+    curveVerb: (spreadChange: number) => (shown(spreadChange, 'bp') > 0 ? 'steepened' : shown(spreadChange, 'bp') < 0 ? 'flattened' : 'held steady'),
     defined: (value: unknown) => value !== undefined && value !== null,
     first: <T>(list: T[]) => list[0],
     gt: (a: number, b: number) => a > b,

@@ -8,7 +8,7 @@ import Handlebars from 'handlebars';
 import type { SignalKind } from '../analysis/index.js';
 import { registerHelpers } from './helpers.js';
 
-export const SIGNAL_KINDS: readonly SignalKind[] = ['relative', 'move', 'level', 'record', 'leaders', 'drawdown', 'biggest-day'];
+export const SIGNAL_KINDS: readonly SignalKind[] = ['relative', 'move', 'level', 'record', 'leaders', 'drawdown', 'biggest-day', 'curve'];
 const BLOCKS = ['title', 'headline', 'paragraph'] as const;
 type Block = (typeof BLOCKS)[number];
 

@@ -17,6 +17,7 @@ function statedChanges(signal: Signal): Array<{ value: number; unit: 'pct' | 'bp
     case 'move': return [{ value: signal.change, unit: signal.unit }];
     case 'level': return signal.weekChange === undefined ? [] : [{ value: signal.weekChange, unit: signal.unit }];
     case 'biggest-day': return [{ value: signal.change, unit: 'pct' }];
+    case 'curve': return [{ value: signal.long.change, unit: 'bp' }, { value: signal.short.change, unit: 'bp' }, ...(signal.companion ? [{ value: signal.companion.change, unit: 'pct' as const }] : [])];
     default: return [];
   }
 }

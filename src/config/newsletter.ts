@@ -29,6 +29,7 @@ export const instrumentSchema = z.strictObject({
   name: z.string().min(1).max(80),
   shortName: z.string().min(1).max(40).describe('The name used in tables and sentences ("Dow")'),
   theme: themeSchema,
+  article: z.boolean().optional().describe('Read with "the" in sentences (default: indices, rates, volatility and baskets)'),
   kind: instrumentKindSchema,
   group: groupSchema,
   required: z.boolean().default(false).describe('A required instrument that is missing or stale stops the send'),
@@ -97,7 +98,17 @@ const biggestDayRule = z.strictObject({
   threshold: z.number().positive().describe('Percent: the week\'s largest one-session move must reach it'),
 });
 
-export const ruleSchema = z.discriminatedUnion('kind', [relativeRule, moveRule, levelRule, recordRule, leadersRule, drawdownRule, biggestDayRule]);
+const curveRule = z.strictObject({
+  id: ruleIdSchema,
+  kind: z.literal('curve'),
+  long: symbolSchema.describe('The long-maturity yield, e.g. ^TNX'),
+  short: symbolSchema.describe('The short-maturity yield, e.g. DGS2'),
+  window: windowSchema,
+  threshold: z.number().positive().describe('Change of the spread in basis points'),
+  companion: symbolSchema.optional().describe('An instrument whose move is reported beside the curve, e.g. ^RUT'),
+});
+
+export const ruleSchema = z.discriminatedUnion('kind', [relativeRule, moveRule, levelRule, recordRule, leadersRule, drawdownRule, biggestDayRule, curveRule]);
 export type Rule = z.infer<typeof ruleSchema>;
 export type RuleKind = Rule['kind'];
 
@@ -191,6 +202,7 @@ export const newsletterSchema = z
       const refs: Array<[string, string]> =
         rule.kind === 'relative' ? [['a', rule.a], ['b', rule.b]]
         : rule.kind === 'move' || rule.kind === 'level' ? [['instrument', rule.instrument]]
+        : rule.kind === 'curve' ? [['long', rule.long], ['short', rule.short], ...(rule.companion ? [['companion', rule.companion] as [string, string]] : [])]
         : [];
       for (const [field, symbol] of refs) {
         if (!symbols.has(symbol)) {

@@ -36,6 +36,8 @@ export function explainRules(rules: readonly Rule[], analysis: Analysis, ranking
         return { ...base, condition: `top and bottom ${rule.count} of ${rule.group} over ${rule.window}`, observed: fired.length ? 'ranked' : 'too few instruments' };
       case 'drawdown':
         return { ...base, condition: `${rule.group} crossing ${rule.thresholds.join('% or ')}% below its peak this week`, observed: fired.map((f) => f.id.split(':')[1]).join(', ') || 'none crossed' };
+      case 'curve':
+        return { ...base, condition: `|change of ${rule.long} - ${rule.short}| over ${rule.window} >= ${rule.threshold} bp, or a change of sign`, observed: `${n(change(rule.long, rule.window), 1)} bp vs ${n(change(rule.short, rule.window), 1)} bp` };
       case 'biggest-day':
         return { ...base, condition: `the week's largest one-session move in ${rule.group} >= ${rule.threshold}%`, observed: fired.length ? 'reached' : 'below' };
     }

@@ -14,8 +14,9 @@ export interface Scenario {
   /** Weekly return in percent by symbol; groups give a default for their members. */
   week: Record<string, number>;
   vix: { from: number; to: number };
-  /** Change of the 10-year yield over the week, in basis points. */
+  /** Change of the 10-year and 2-year yields over the week, in basis points. */
   tenYearBp: number;
+  twoYearBp: number;
 }
 
 export const scenarios = {
@@ -24,44 +25,48 @@ export const scenarios = {
     week: {
       '^GSPC': 1.2, '^RUT': 6.3, '^IXIC': 0.8, '^DJI': 1.6,
       XLF: 4.1, XLI: 3.6, XLB: 3.3, XLRE: 2.2, XLY: 1.8, XLE: 1.5, XLV: 0.9, XLP: 0.5, XLU: 0.3, XLC: 0.2, XLK: -0.4,
-      PSCF: 7.5, PSCI: 6.8, PSCM: 6.1,
+      PSCF: 7.5, PSCI: 6.8, PSCM: 6.1, RSP: 2.9,
       AAPL: 0.4, MSFT: -0.3, NVDA: 0.9, AMZN: 0.6, GOOGL: 0.2, META: -0.5, TSLA: 1.1,
     },
     vix: { from: 17.8, to: 14.6 },
     tenYearBp: -14,
+    twoYearBp: -22,
   },
   'risk-off': {
     description: 'A broad selloff: every index falls, defensives hold up best, the VIX jumps above 30',
     week: {
       '^GSPC': -5.8, '^RUT': -7.9, '^IXIC': -7.1, '^DJI': -4.6,
       XLU: 0.8, XLP: -1.2, XLV: -2.4, XLRE: -3.9, XLE: -4.4, XLB: -5.1, XLI: -5.6, XLF: -6.3, XLC: -6.9, XLY: -7.9, XLK: -8.5,
-      PSCF: -8.2, PSCI: -8.8, PSCM: -9.1,
+      PSCF: -8.2, PSCI: -8.8, PSCM: -9.1, RSP: -5.1,
       AAPL: -6.9, MSFT: -7.4, NVDA: -11.2, AMZN: -8.6, GOOGL: -7.7, META: -9.3, TSLA: -12.4,
     },
     vix: { from: 19.4, to: 34.6 },
     tenYearBp: -23,
+    twoYearBp: -31,
   },
   'quiet-week': {
     description: 'A quiet, range-bound week: small moves everywhere and a calm VIX',
     week: {
       '^GSPC': 0.3, '^RUT': 0.1, '^IXIC': 0.4, '^DJI': 0.2,
       XLK: 0.7, XLV: 0.5, XLC: 0.4, XLF: 0.3, XLI: 0.2, XLY: 0.1, XLB: 0, XLP: -0.1, XLRE: -0.3, XLU: -0.4, XLE: -0.6,
-      PSCF: 0.2, PSCI: -0.1, PSCM: -0.3,
+      PSCF: 0.2, PSCI: -0.1, PSCM: -0.3, RSP: 0.2,
       AAPL: 0.5, MSFT: 0.3, NVDA: 0.8, AMZN: -0.2, GOOGL: 0.4, META: 0.1, TSLA: -0.6,
     },
     vix: { from: 13.4, to: 12.6 },
     tenYearBp: 3,
+    twoYearBp: 2,
   },
   'mega-cap-melt-up': {
     description: 'The Magnificent Seven carry the market higher while small caps lag',
     week: {
       '^GSPC': 2.6, '^RUT': -1.4, '^IXIC': 3.9, '^DJI': 0.9,
       XLK: 4.8, XLC: 4.1, XLY: 3.0, XLI: 0.6, XLF: 0.2, XLV: -0.1, XLB: -0.4, XLP: -0.8, XLE: -1.1, XLRE: -1.3, XLU: -1.5,
-      PSCF: -1.6, PSCI: -1.2, PSCM: -2.1,
+      PSCF: -1.6, PSCI: -1.2, PSCM: -2.1, RSP: 0.4,
       AAPL: 4.1, MSFT: 5.2, NVDA: 9.4, AMZN: 6.3, GOOGL: 5.6, META: 7.2, TSLA: 8.1,
     },
     vix: { from: 15.9, to: 15.1 },
     tenYearBp: 5,
+    twoYearBp: 9,
   },
 } satisfies Record<string, Scenario>;
 
@@ -92,6 +97,7 @@ const PROFILE: Record<string, { level: number; beta: number; noise: number }> = 
   GOOGL: { level: 290, beta: 1.1, noise: 0.014 }, META: { level: 600, beta: 1.3, noise: 0.018 },
   TSLA: { level: 400, beta: 1.8, noise: 0.03 },
   DGS2: { level: 3.55, beta: 0, noise: 0 },
+  RSP: { level: 190, beta: 0.95, noise: 0.003 },
 };
 const FALLBACK_PROFILE = { level: 100, beta: 1, noise: 0.01 };
 const TEN_YEAR_LEVEL = 4.12;
@@ -158,7 +164,8 @@ export function demoSeries({ scenario: name, asOf, instruments }: DemoRequest): 
     }
     if (instrument.kind === 'rate') {
       const level = PROFILE[instrument.symbol]?.level ?? TEN_YEAR_LEVEL;
-      return { ...base, points: ratePath(rand, dates.length, finalDays, scenario.tenYearBp, level).map((close, i) => ({ date: dates[i]!, close })) };
+      const weekBp = instrument.symbol === 'DGS2' ? scenario.twoYearBp : scenario.tenYearBp;
+      return { ...base, points: ratePath(rand, dates.length, finalDays, weekBp, level).map((close, i) => ({ date: dates[i]!, close })) };
     }
     const profile = PROFILE[instrument.symbol] ?? FALLBACK_PROFILE;
     const weekTarget = scenario.week[instrument.symbol] ?? 0;

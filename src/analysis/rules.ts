@@ -30,7 +30,11 @@ export type Signal = SignalBase &
     | { kind: 'move'; window: Window; symbol: string; unit: Unit; change: number; threshold: number; level: number }
     | { kind: 'level'; symbol: string; unit: Unit; level: number; op: 'at-or-above' | 'at-or-below'; value: number; weekChange?: number }
     | { kind: 'record'; symbol: string; extreme: 'high' | 'low'; level: number; previous: number; previousDate: string }
-    | { kind: 'leaders'; window: Window; group: string; leaders: Mover[]; laggards: Mover[]; spread: number }
+    | {
+        kind: 'leaders'; window: Window; group: string; leaders: Mover[]; laggards: Mover[]; spread: number;
+        /** Weekly only: the member that climbed most places in the ranking since last week (3 or more). */
+        climber: { symbol: string; from: number; to: number } | undefined;
+      }
     | { kind: 'drawdown'; symbol: string; threshold: number; fromPeak: number; peak: number; peakDate: string; name: 'correction' | 'bear market' | 'drawdown' }
     | { kind: 'biggest-day'; symbol: string; date: string; change: number; threshold: number }
     | {
@@ -63,6 +67,22 @@ function surprise(value: number, usualWeekly: number | undefined, window: Window
 function weeklyGaps(a: Metrics, b: Metrics): Array<{ date: string; gap: number }> {
   const n = Math.min(a.weekly.length, b.weekly.length);
   return Array.from({ length: n }, (_, k) => ({ date: a.weekly[k]!.date, gap: a.weekly[k]!.change - b.weekly[k]!.change }));
+}
+
+/** Sector rotation: who moved up the ranking most since last week (ranks are 1-based, best first). */
+function biggestClimber(members: readonly Metrics[]): { symbol: string; from: number; to: number } | undefined {
+  const rank = (k: number) => {
+    const order = members.filter((m) => m.weekly[k]).sort((a, b) => b.weekly[k]!.change - a.weekly[k]!.change).map((m) => m.symbol);
+    return new Map(order.map((symbol, i) => [symbol, i + 1]));
+  };
+  const now = rank(0);
+  const before = rank(1);
+  let best: { symbol: string; from: number; to: number } | undefined;
+  for (const [symbol, to] of now) {
+    const from = before.get(symbol);
+    if (from !== undefined && from - to >= 3 && (!best || from - to > best.from - best.to)) best = { symbol, from, to };
+  }
+  return best;
 }
 
 function drawdownName(threshold: number): 'correction' | 'bear market' | 'drawdown' {
@@ -143,7 +163,11 @@ export function evaluateRules(rules: readonly Rule[], metrics: ReadonlyMap<strin
         const leaders = members.slice(0, count);
         const laggards = members.slice(-count).reverse();
         const spread = leaders[0]!.change - laggards[0]!.change;
-        signals.push({ id: rule.id, kind: 'leaders', window: rule.window, group: rule.group, leaders, laggards, spread, magnitude: LEADERS_WEIGHT * (1 + spread / 10) });
+        signals.push({
+          id: rule.id, kind: 'leaders', window: rule.window, group: rule.group, leaders, laggards, spread,
+          climber: rule.window === '1W' ? biggestClimber(members.map((m) => metrics.get(m.symbol)!)) : undefined,
+          magnitude: LEADERS_WEIGHT * (1 + spread / 10),
+        });
         break;
       }
       case 'curve': {

@@ -97,7 +97,7 @@ export function formatMove(value: number, unit: Unit, window: Window = '1W', loc
   return verb === 'was flat' ? verb : `${verb} ${formatSize(value, unit, locale)}`;
 }
 
-const ORDINALS: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', 5: 'fifth', 6: 'sixth', 7: 'seventh', 8: 'eighth', 9: 'ninth', 10: 'tenth' };
+const ORDINALS: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', 5: 'fifth', 6: 'sixth', 7: 'seventh', 8: 'eighth', 9: 'ninth', 10: 'tenth', 11: 'eleventh', 12: 'twelfth' };
 
 export const WINDOW_PHRASES: Record<Window, string> = {
   '1W': 'this week',

@@ -53,6 +53,15 @@ describe('rules', () => {
     expect(signal).toMatchObject({ leaders: [{ symbol: 'C' }, { symbol: 'A' }], laggards: [{ symbol: 'B' }, { symbol: 'D' }], spread: 6 });
   });
 
+  it('leaders names the biggest climber in the ranking since last week', () => {
+    const rule: Rule = { id: 'l', kind: 'leaders', group: 'g', window: '1W', count: 1 };
+    const weeks = (now: number, before: number) => ({ weekly: [{ date: '2026-11-20', change: now }, { date: '2026-11-13', change: before }] });
+    const signals = evaluateRules([rule], table(
+      metric('A', 5, weeks(5, -3)), metric('B', 4, weeks(4, 3)), metric('C', 3, weeks(3, 2)), metric('D', 2, weeks(2, 1)), metric('E', 1, weeks(1, 0)),
+    ));
+    expect(signals[0]).toMatchObject({ climber: { symbol: 'A', from: 5, to: 1 } });
+  });
+
   it('skips rules whose instruments have no data instead of inventing numbers', () => {
     expect(evaluateRules([relative], table(metric('A', 9)))).toEqual([]);
   });

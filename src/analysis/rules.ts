@@ -28,7 +28,7 @@ export type Signal = SignalBase &
         largestInAYear?: boolean;
       }
     | { kind: 'move'; window: Window; symbol: string; unit: Unit; change: number; threshold: number; level: number }
-    | { kind: 'level'; symbol: string; unit: Unit; level: number; op: 'at-or-above' | 'at-or-below'; value: number; weekChange?: number }
+    | { kind: 'level'; symbol: string; unit: Unit; level: number; op: 'at-or-above' | 'at-or-below'; value: number; weekChange?: number; label: string | undefined }
     | { kind: 'record'; symbol: string; extreme: 'high' | 'low'; level: number; previous: number; previousDate: string }
     | {
         kind: 'leaders'; window: Window; group: string; leaders: Mover[]; laggards: Mover[]; spread: number;
@@ -132,7 +132,7 @@ export function evaluateRules(rules: readonly Rule[], metrics: ReadonlyMap<strin
         if (!crossed) break;
         signals.push({
           id: rule.id, kind: 'level', symbol: rule.instrument, unit: m.unit, level, op: rule.op, value: rule.value,
-          weekChange: m.windows['1W']?.change, magnitude: rule.op === 'at-or-above' ? level / rule.value : rule.value / level,
+          weekChange: m.windows['1W']?.change, label: rule.label, magnitude: rule.op === 'at-or-above' ? level / rule.value : rule.value / level,
         });
         break;
       }

@@ -70,6 +70,7 @@ const levelRule = z.strictObject({
   instrument: symbolSchema,
   op: z.enum(['at-or-above', 'at-or-below']),
   value: z.number(),
+  label: z.string().max(40).optional().describe('What the band is called ("stressed" for the VIX at 30 or more)'),
 });
 const recordRule = z.strictObject({
   id: ruleIdSchema,

@@ -2,4 +2,4 @@ export { compose, nameTable, weekNumber, type Commentary, type Section } from '.
 export { rankSignals } from './rank.js';
 export { loadCommentaryTemplates, createHandlebars, handlebarsErrorLine, TemplateError, SIGNAL_KINDS, type CommentaryTemplates } from './templates.js';
 export * from './helpers.js';
-export { findContradictions } from './truth.js';
+export { findContradictions, statedChanges } from './truth.js';

@@ -11,7 +11,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const VERB_NUMBER = new RegExp(`\\b(${[...UP_VERBS, ...DOWN_VERBS].map(escape).join('|')}) ([0-9.,]+(?:%| basis points?| points?))`, 'g');
 
 /** Every (value, unit) a signal may state beside a direction verb. */
-function statedChanges(signal: Signal): Array<{ value: number; unit: 'pct' | 'bp' | 'pt' }> {
+export function statedChanges(signal: Signal): Array<{ value: number; unit: 'pct' | 'bp' | 'pt' }> {
   switch (signal.kind) {
     case 'relative': return [{ value: signal.leader.change, unit: 'pct' }, { value: signal.laggard.change, unit: 'pct' }];
     case 'move': return [{ value: signal.change, unit: signal.unit }];

@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, type Signal } from '../../src/analysis/index.js';
-import { compose, DOWN_VERBS, findContradictions, formatSize, loadCommentaryTemplates, nameTable, shown, UP_VERBS } from '../../src/commentary/index.js';
+import { analyze } from '../../src/analysis/index.js';
+import { compose, DOWN_VERBS, findContradictions, statedChanges, formatSize, loadCommentaryTemplates, nameTable, shown, UP_VERBS } from '../../src/commentary/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
 import type { ScenarioName } from '../../src/market/providers/demo.js';
@@ -18,18 +18,6 @@ const label = (symbol: string) => names[symbol]!.shortName;
 /** Phrasing turns with the week: twelve weeks' worth of phrasings over the same numbers. */
 const weeks = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2026, 10, 20) - i * 7 * 86_400_000).toISOString().slice(0, 10));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Every (value, unit) a signal states, keyed by the sign a verb must agree with. */
-function statedChanges(signal: Signal): Array<{ value: number; unit: 'pct' | 'bp' | 'pt' }> {
-  switch (signal.kind) {
-    case 'relative': return [{ value: signal.leader.change, unit: 'pct' }, { value: signal.laggard.change, unit: 'pct' }];
-    case 'move': return [{ value: signal.change, unit: signal.unit }];
-    case 'level': return signal.weekChange === undefined ? [] : [{ value: signal.weekChange, unit: signal.unit }];
-    case 'biggest-day': return [{ value: signal.change, unit: 'pct' }];
-    case 'curve': return [{ value: signal.long.change, unit: 'bp' }, { value: signal.short.change, unit: 'bp' }, ...(signal.companion ? [{ value: signal.companion.change, unit: 'pct' as const }] : [])];
-    default: return [];
-  }
-}
 
 describe.each(scenarioNames)('commentary for %s', (scenario) => {
   const snapshot = demoSnapshot(scenario as ScenarioName, '2026-11-20', config, new Date('2026-11-21T14:00:00Z'));

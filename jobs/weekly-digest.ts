@@ -63,7 +63,7 @@ function savedEdition(ctx: Context, id: string): Pick<Edition, 'id' | 'subject' 
   const files = editionFiles(ctx, id);
   if (!existsSync(files.json)) throw new SendRefused(`edition ${id} has no saved files in ${ctx.editionsDir}: it cannot be resumed`);
   const json = JSON.parse(readFileSync(files.json, 'utf8'));
-  const charts = (json.charts ?? []).map((c: { name: string; width: number; height: number; alt: string; file: string }) => ({ ...c, png: readFileSync(join(ctx.editionsDir, c.file)) }));
+  const charts = (json.charts ?? []).map((c: { name: string; width: number; height: number; alt: string; title: string; file: string }) => ({ ...c, png: readFileSync(join(ctx.editionsDir, c.file)) }));
   return { id, subject: json.subject, preheader: json.preheader, asOf: json.asOf, demo: json.demo, listId: json.listId, html: readFileSync(files.html, 'utf8'), text: readFileSync(files.text, 'utf8'), charts };
 }
 

@@ -89,7 +89,7 @@ export function editionJson(edition: Edition): object {
     signals: edition.analysis.signals,
     ranking: edition.commentary.ranking,
     sections: edition.commentary.sections,
-    charts: edition.charts.map(({ name, width, height, alt }) => ({ name, width, height, alt, file: `${edition.id}-${name}.png` })),
+    charts: edition.charts.map(({ name, width, height, alt, title }) => ({ name, width, height, alt, title, file: `${edition.id}-${name}.png` })),
   };
 }
 

@@ -19,6 +19,8 @@ export interface Chart {
   height: number;
   /** States the numbers, for readers who do not see the picture. */
   alt: string;
+  /** The caption shown above it. */
+  title: string;
 }
 
 export const CHART_COLORS = { up: '#2f9e6e', down: '#d64545', ink: '#1f2933', muted: '#52606d', grid: '#d9e2ec', line: '#102a43' };
@@ -58,7 +60,7 @@ export function weekBarsChart(rows: ReadonlyArray<Pick<Metrics, 'shortName' | 'w
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
     `<rect width="100%" height="100%" fill="#ffffff"/><line x1="${zero}" y1="${top - 4}" x2="${zero}" y2="${height - top + 4}" stroke="${CHART_COLORS.muted}" stroke-width="1"/>${bars.join('')}</svg>`;
   const alt = `Bar chart of this week's returns: ${data.map((d) => `${d.name} ${formatChange(d.change, 'pct', locale)}`).join(', ')}.`;
-  return { name: 'week-returns', png: rasterise(svg, width), width, height, alt };
+  return { name: 'week-returns', png: rasterise(svg, width), width, height, alt, title: "This week's returns" };
 }
 
 /** A line of A relative to B, both rebased to 100 at the first common date. */
@@ -89,5 +91,5 @@ export function relativeLineChart(a: { name: string; points: readonly Point[] },
     `<path d="${path}" fill="none" stroke="${last.value >= 100 ? CHART_COLORS.up : CHART_COLORS.down}" stroke-width="2.5"/>` +
     `<text x="${width - pad.right}" y="${pad.top + 12}" text-anchor="end" font-size="13" font-weight="bold" fill="${CHART_COLORS.ink}">${last.value.toFixed(1)}</text></svg>`;
   const alt = `Line chart of the ${a.name} relative to the ${b.name} from ${fmt(line[0]!.date)} to ${fmt(last.date)}, rebased to 100: now ${last.value.toFixed(1)} (${formatChange(last.value - 100, 'pct', locale)} for the ${a.name} against the ${b.name}).`;
-  return { name: 'small-vs-large', png: rasterise(svg, width), width, height, alt };
+  return { name: 'small-vs-large', png: rasterise(svg, width), width, height, alt, title: `The ${a.name} relative to the ${b.name} since ${fmt(line[0]!.date)} (start = 100)` };
 }

@@ -14,6 +14,7 @@ export interface ChartImage {
   width: number;
   height: number;
   alt: string;
+  title: string;
 }
 
 /** How the HTML refers to a chart: a Content-ID, so the picture travels inside the message. */

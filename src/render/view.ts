@@ -20,7 +20,7 @@ export interface EditionView {
   sections: Commentary['sections'];
   table: { columns: string[]; rows: Array<{ name: string; last: string; cells: Array<{ text: string; tone: Tone }> }>; note: string };
   sectors: Array<{ name: string; text: string; tone: Tone; bar: number; color: string }>;
-  charts: Array<{ src: string; width: number; height: number; alt: string }>;
+  charts: Array<{ src: string; width: number; height: number; alt: string; title: string }>;
   riskNote: string;
   dataSource: string;
   /** Guard findings: shown in a red banner; an edition with any is never sent. */
@@ -40,7 +40,7 @@ export function volatilityRegime(level: number): 'calm' | 'normal' | 'elevated' 
 export const DEMO_SUBJECT_TAG = '[DEMO DATA]';
 
 export interface ViewInput {
-  charts?: ReadonlyArray<{ name: string; width: number; height: number; alt: string }>;
+  charts?: ReadonlyArray<{ name: string; width: number; height: number; alt: string; title: string }>;
   analysis: Analysis;
   commentary: Commentary;
   snapshot: Snapshot;
@@ -88,7 +88,7 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     dataSource: snapshot.demo ? `simulated demo data (${snapshot.source})` : describeSources(snapshot.sources),
     warnings: snapshot.issues.map((i) => i.message),
     postalAddress: config.postalAddress,
-    charts: charts.map((c) => ({ src: `cid:${c.name}@marketwrap`, width: c.width, height: c.height, alt: c.alt })),
+    charts: charts.map((c) => ({ src: `cid:${c.name}@marketwrap`, width: c.width, height: c.height, alt: c.alt, title: c.title })),
   };
 }
 

@@ -33,6 +33,8 @@ export interface Metrics {
   fromHigh52?: number;
   newHigh52: boolean;
   newLow52: boolean;
+  /** Above every earlier close, and the series holds the whole history (else it cannot be known). */
+  newAllTimeHigh: boolean;
   /** The extremes of the 52 weeks before the last close: the records a new high or low beat. */
   high52Before?: Point;
   low52Before?: Point;
@@ -100,7 +102,7 @@ export function lastIndexOnOrBefore(points: readonly Point[], date: IsoDate): nu
   return found;
 }
 
-export function seriesMetrics(instrument: Instrument, series: Series, asOf: IsoDate, windows: readonly Window[]): Metrics {
+export function seriesMetrics(instrument: Instrument, series: Pick<Series, 'points' | 'source'> & { fullHistory?: boolean }, asOf: IsoDate, windows: readonly Window[]): Metrics {
   const unit = unitOf(instrument.kind);
   const lastIndex = lastIndexOnOrBefore(series.points, asOf);
   if (lastIndex < 0) throw new Error(`${instrument.symbol} has no close on or before ${asOf}`);
@@ -117,6 +119,7 @@ export function seriesMetrics(instrument: Instrument, series: Series, asOf: IsoD
     windows: {},
     newHigh52: false,
     newLow52: false,
+    newAllTimeHigh: false,
     weekly: weeklyChanges(series.points.slice(0, lastIndex + 1), unit, asOf),
   };
   result.usualWeekly = rms(result.weekly.slice(1).map((w) => w.change));
@@ -126,6 +129,9 @@ export function seriesMetrics(instrument: Instrument, series: Series, asOf: IsoD
       const change = changeBetween(unit, series.points[i - 1]!.close, series.points[i]!.close);
       if (!result.biggestDay || Math.abs(change) > Math.abs(result.biggestDay.change)) result.biggestDay = { date: series.points[i]!.date, change };
     }
+  }
+  if (series.fullHistory && lastIndex > 0) {
+    result.newAllTimeHigh = series.points.slice(0, lastIndex).every((p) => last.close > p.close);
   }
   if (unit === 'pct') {
     const upTo = (index: number) => series.points.slice(0, index + 1).reduce((a, b) => (b.close >= a.close ? b : a));
@@ -174,6 +180,7 @@ export function basketMetrics(basket: Basket, members: readonly Metrics[], windo
     windows: {},
     newHigh52: false,
     newLow52: false,
+    newAllTimeHigh: false,
     weekly: (members[0]?.weekly ?? []).flatMap((week, k) => {
       const changes = members.map((m) => m.weekly[k]?.change);
       return changes.every((c) => c !== undefined) ? [{ date: week.date, change: (changes as number[]).reduce((a, b) => a + b, 0) / changes.length }] : [];

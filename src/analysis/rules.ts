@@ -29,7 +29,7 @@ export type Signal = SignalBase &
       }
     | { kind: 'move'; window: Window; symbol: string; unit: Unit; change: number; threshold: number; level: number }
     | { kind: 'level'; symbol: string; unit: Unit; level: number; op: 'at-or-above' | 'at-or-below'; value: number; weekChange?: number; label: string | undefined }
-    | { kind: 'record'; symbol: string; extreme: 'high' | 'low'; level: number; previous: number; previousDate: string }
+    | { kind: 'record'; symbol: string; extreme: 'high' | 'low'; level: number; previous: number; previousDate: string; allTime: boolean }
     | {
         kind: 'leaders'; window: Window; group: string; leaders: Mover[]; laggards: Mover[]; spread: number;
         /** Weekly only: the member that climbed most places in the ranking since last week (3 or more). */
@@ -144,9 +144,10 @@ export function evaluateRules(rules: readonly Rule[], metrics: ReadonlyMap<strin
             if (!(extreme === 'high' ? m.newHigh52 : m.newLow52)) continue;
             const previous = extreme === 'high' ? m.high52Before : m.low52Before;
             if (!previous) continue;
+            const allTime = extreme === 'high' && m.newAllTimeHigh;
             signals.push({
               id: `${rule.id}:${m.symbol}:${extreme}`, kind: 'record', symbol: m.symbol, extreme, level: m.last.close,
-              previous: previous.close, previousDate: previous.date, magnitude: RECORD_MAGNITUDE,
+              previous: previous.close, previousDate: previous.date, allTime, magnitude: RECORD_MAGNITUDE * (allTime ? 1.4 : 1),
             });
           }
         }

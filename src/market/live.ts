@@ -56,6 +56,13 @@ export function sourcesFor(instrument: Instrument): Source[] {
 export const sourceKey = (source: Source) => `${source.provider}:${source.symbol}`;
 const sourceLabel = (source: Source) => `${sourceKey(source)}${source.proxy ? ' (proxy)' : ''}`;
 
+const FULL_HISTORY_START = '1970-01-01';
+
+/** Yahoo serves an index's history from its first close; proxies and other providers are cut to the windows. */
+function fullHistorySource(source: Source, instrument: Instrument): boolean {
+  return source.provider === 'yahoo' && !source.proxy && instrument.kind === 'index';
+}
+
 /** Sessions re-fetched behind the newest cached close: providers revise recent closes. */
 const REVISION_DAYS = 7;
 
@@ -95,10 +102,13 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
     if (!result.notes.includes(text)) result.notes.push(text);
   };
 
-  async function refresh(source: Source): Promise<void> {
+  async function refresh(source: Source, instrument: Instrument): Promise<void> {
     const fetcher = providers[source.provider] as ProviderFetch;
     const cachedUntil = store.lastCloseDate(sourceKey(source));
-    const start = cachedUntil && cachedUntil >= from ? addDays(cachedUntil, -REVISION_DAYS) : from;
+    // Indices at Yahoo come with their whole history the first time, so all-time highs and drawdowns
+    // from the peak are real; after that, only what is new (plus recent revisions).
+    const first = fullHistorySource(source, instrument) ? FULL_HISTORY_START : from;
+    const start = cachedUntil && cachedUntil >= from ? addDays(cachedUntil, -REVISION_DAYS) : first;
     const points = await fetcher(source.symbol, start, asOf);
     result.reachable = true;
     if (points.length === 0) throw new ProviderError(source.provider, source.symbol, `no data between ${start} and ${asOf}`);
@@ -117,7 +127,7 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
           continue;
         }
         try {
-          await refresh(source);
+          await refresh(source, instrument);
           used = source;
           break;
         } catch (error) {
@@ -135,13 +145,14 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
         } else note(`${instrument.symbol}: no data, left out of this edition`);
         return;
       }
-      const rows: RawPoint[] = store.closes(sourceKey(used), from, asOf);
+      const full = fullHistorySource(used, instrument);
+      const rows: RawPoint[] = store.closes(sourceKey(used), full ? FULL_HISTORY_START : from, asOf);
       result.issues.push(...checkSanity(instrument, rows, { maxDailyMovePct: config.guards.maxDailyMovePct, from: windowAnchor(asOf, '1Y'), allowGaps: used.provider === 'fred' }));
       if (instrument.required) result.issues.push(...checkStaleness(instrument, rows, request.expected));
       result.sources[instrument.symbol] = sourceLabel(used);
       const points = rows.filter((p) => p.close > 0 && Number.isFinite(p.close));
       if (points.length > 0) {
-        result.series.push({ symbol: instrument.symbol, name: instrument.name, kind: instrument.kind, source: sourceLabel(used), points });
+        result.series.push({ symbol: instrument.symbol, name: instrument.name, kind: instrument.kind, source: sourceLabel(used), points, fullHistory: full });
       }
     }),
   );

@@ -19,6 +19,7 @@ export const seriesSchema = z
     name: z.string().min(1),
     kind: instrumentKindSchema,
     source: z.string().min(1).describe('Which provider served it, e.g. "demo" or "yahoo:^RUT"'),
+    fullHistory: z.boolean().default(false).describe('The points start at the first close there is: an all-time high can be claimed'),
     points: z.array(pointSchema).min(1),
   })
   .superRefine((series, ctx) => {

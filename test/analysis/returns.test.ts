@@ -35,10 +35,10 @@ describe('window returns', () => {
 
   it('reports yields in basis points and the VIX in points', () => {
     const points = [{ date: '2022-11-11', close: 3.81 }, { date: '2022-11-18', close: 3.83 }];
-    const tnx = seriesMetrics({ ...spx, symbol: '^TNX', kind: 'rate' }, { ...spx, kind: 'rate', source: 't', points }, '2022-11-18', ['1W']);
+    const tnx = seriesMetrics({ ...spx, symbol: '^TNX', kind: 'rate' }, { source: 't', points }, '2022-11-18', ['1W']);
     expect(tnx.unit).toBe('bp');
     expect(tnx.windows['1W']!.change).toBeCloseTo(2, 9);
-    const vix = seriesMetrics({ ...spx, symbol: '^VIX', kind: 'volatility' }, { ...spx, kind: 'volatility', source: 't', points: [{ date: '2022-11-11', close: 22.52 }, { date: '2022-11-18', close: 23.12 }] }, '2022-11-18', ['1W']);
+    const vix = seriesMetrics({ ...spx, symbol: '^VIX', kind: 'volatility' }, { source: 't', points: [{ date: '2022-11-11', close: 22.52 }, { date: '2022-11-18', close: 23.12 }] }, '2022-11-18', ['1W']);
     expect(vix.windows['1W']!.change).toBeCloseTo(0.6, 9);
   });
 
@@ -58,6 +58,13 @@ describe('window returns', () => {
     const up = seriesMetrics(spx, { ...spx, source: 't', points: [...points.slice(0, -1), { date: '2022-11-18', close: 121 }] }, '2022-11-18', ['1W']);
     expect(up.newHigh52).toBe(true);
     expect(up.high52Before).toEqual({ date: '2022-03-01', close: 120 });
+  });
+
+  it('claims an all-time high only when the series holds the whole history', () => {
+    const points = [{ date: '2020-01-02', close: 150 }, { date: '2022-03-01', close: 120 }, { date: '2022-11-18', close: 140 }, { date: '2022-11-21', close: 151 }];
+    expect(seriesMetrics(spx, { source: 't', points, fullHistory: true }, '2022-11-21', ['1W']).newAllTimeHigh).toBe(true);
+    expect(seriesMetrics(spx, { source: 't', points, fullHistory: false }, '2022-11-21', ['1W']).newAllTimeHigh).toBe(false);
+    expect(seriesMetrics(spx, { source: 't', points, fullHistory: true }, '2022-11-18', ['1W']).newAllTimeHigh).toBe(false);
   });
 
   it.skipIf(!hasReferenceData)('matches the values in ../shared/market-data/README.md', () => {

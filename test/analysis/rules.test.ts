@@ -7,7 +7,7 @@ function metric(symbol: string, week: number, extra: Partial<Metrics> = {}): Met
   return {
     symbol, name: symbol, shortName: symbol, kind: 'index', group: 'g', unit: 'pct', source: 't',
     last: { date: '2026-11-20', close: 100 }, windows: { '1W': { base: { date: '2026-11-13', close: 100 / (1 + week / 100) }, change: week } },
-    newHigh52: false, newLow52: false, weekly: [], ...extra,
+    newHigh52: false, newLow52: false, newAllTimeHigh: false, weekly: [], ...extra,
   };
 }
 const table = (...items: Metrics[]) => new Map(items.map((m) => [m.symbol, m]));

@@ -78,6 +78,10 @@ describe('live data end to end', () => {
     const second = await buildEdition(ctx, { data: 'live' });
     expect(Object.fromEntries(second.analysis.metrics)).toEqual(Object.fromEntries(first.analysis.metrics));
     expect(ctx.store.closes('yahoo:^GSPC', '2026-01-01', '2026-11-20').length).toBeGreaterThan(200);
+    // Indices come with their whole history (for all-time highs and drawdowns from the peak); ETFs with the windows'.
+    expect(ctx.store.closes('yahoo:^GSPC', '1970-01-01', '2026-11-20')[0]!.date).toBe(served.get('^GSPC')![0]!.date);
+    expect(ctx.store.closes('yahoo:XLF', '1970-01-01', '2026-11-20')[0]!.date > served.get('XLF')![0]!.date).toBe(true);
+    expect(first.snapshot.series.find((x) => x.symbol === '^GSPC')!.fullHistory).toBe(true);
   });
 
   it('a stale required instrument stops the send with a clear message; build still renders with a warning', async () => {

@@ -167,7 +167,7 @@ describe.skipIf(!hasReferenceData)('returns from live-format responses of the re
     const got: Record<string, number[]> = {};
     for (const symbol of ['^GSPC', '^RUT']) {
       const points = await yahoo(symbol, '2021-11-01', '2022-11-18');
-      const m = seriesMetrics(instrument(symbol), { symbol, name: symbol, kind: 'index', source: 'yahoo', points }, '2022-11-18', ['1W', '1M', 'YTD']);
+      const m = seriesMetrics(instrument(symbol), { source: 'yahoo', points }, '2022-11-18', ['1W', '1M', 'YTD']);
       got[symbol] = (['1W', '1M', 'YTD'] as const).map((w) => Number(m.windows[w]!.change.toFixed(2)));
     }
     expect(got).toEqual({ '^GSPC': [-0.69, 6.6, -16.8], '^RUT': [-1.75, 5.34, -17.62] });

@@ -5,7 +5,7 @@ import { analyze, type Signal } from '../../src/analysis/index.js';
 import { compose, loadCommentaryTemplates } from '../../src/commentary/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
-import { hasReferenceData, referenceSeries } from '../helpers/reference-data.js';
+import { referenceSeries } from '../helpers/reference-data.js';
 
 const index = (symbol: string, name: string, theme: string) => ({ symbol, name, shortName: name, theme, kind: 'index' as const, group: 'benchmarks', required: true });
 const config = parseNewsletter({
@@ -30,7 +30,7 @@ function week(asOf: string) {
 }
 const find = <K extends Signal['kind']>(signals: Signal[], kind: K, id?: string) => signals.filter((s): s is Extract<Signal, { kind: K }> => s.kind === kind && (!id || s.id.startsWith(id)));
 
-describe.skipIf(!hasReferenceData)('real weeks', () => {
+describe('real weeks', () => {
   it('week ending 2008-10-10: a crash in which small caps fell less than large caps', () => {
     const { analysis, commentary } = week('2008-10-10');
     const [relative] = find(analysis.signals, 'relative', 'small-vs-large-week');

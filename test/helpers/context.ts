@@ -42,4 +42,5 @@ export function testContext(env: Record<string, string> = {}, now = FIXED_NOW): 
   return ctx;
 }
 
-export const SHARED_DATA = join(import.meta.dirname, '../../../shared/market-data');
+/** Real closes committed with the tests (see test/fixtures/market-data/README.md). */
+export const SHARED_DATA = join(import.meta.dirname, '../fixtures/market-data');

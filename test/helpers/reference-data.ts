@@ -1,10 +1,8 @@
-/** The real daily history in ../shared/market-data (tests that use it skip when it is absent). */
-import { existsSync, readFileSync } from 'node:fs';
+/** The real daily history committed under test/fixtures/market-data (a trimmed copy of ../shared/market-data). */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Series } from '../../src/market/types.js';
 import { SHARED_DATA } from './context.js';
-
-export const hasReferenceData = existsSync(join(SHARED_DATA, 'GSPC.csv'));
 
 export function readReferenceCsv(file: string): Array<{ date: string; close: number }> {
   const [header, ...rows] = readFileSync(join(SHARED_DATA, file), 'utf8').trim().split('\n');
@@ -18,4 +16,10 @@ export function readReferenceCsv(file: string): Array<{ date: string; close: num
 export function referenceSeries(file: string, symbol: string, name: string): Series {
   // 2000 to 2022 only: not the whole history, so no all-time claims.
   return { symbol, name, kind: 'index', source: `reference:${file}`, fullHistory: false, points: readReferenceCsv(file) };
+}
+
+/** The S&P 500 from its first close at Yahoo (1927-12-30): the whole history a live fetch returns. */
+export function fullHistorySp500(): Series {
+  const points = [...readReferenceCsv('GSPC-1927-1999.csv'), ...readReferenceCsv('GSPC.csv')];
+  return { symbol: '^GSPC', name: 'S&P 500', kind: 'index', source: 'reference:GSPC-1927-1999.csv+GSPC.csv', fullHistory: true, points };
 }

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   holidays, isSession, isoWeekId, lastCompletedSession, sessionOnOrBefore, sessionsBetween, windowAnchor,
 } from '../../src/market/calendar.js';
 import { SHARED_DATA } from '../helpers/context.js';
-import { hasReferenceData, readReferenceCsv } from '../helpers/reference-data.js';
+import { readReferenceCsv } from '../helpers/reference-data.js';
 
 describe('NYSE calendar', () => {
   it('knows the regular holidays of a year', () => {
@@ -53,12 +53,12 @@ describe('NYSE calendar', () => {
     expect(isoWeekId('2021-01-01')).toBe('2020-W53');
   });
 
-  it.skipIf(!hasReferenceData)('has exactly the sessions of 23 years of real data', () => {
+  it('has exactly the sessions of 23 years of real data', () => {
     const dates = readReferenceCsv('GSPC.csv').map((r) => r.date);
     expect(sessionsBetween(dates[0]!, dates.at(-1)!)).toEqual(dates);
   });
 
-  it.skipIf(!existsSync(join(SHARED_DATA, 'us_market_holidays.csv')))('disagrees with the bundled holiday list exactly where that list is wrong', () => {
+  it('disagrees with the bundled holiday list exactly where that list is wrong', () => {
     const listed = new Set(
       readFileSync(join(SHARED_DATA, 'us_market_holidays.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',')[0]!)
         .filter((d) => d >= '2000-01-01' && d <= '2022-11-18'),

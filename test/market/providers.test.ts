@@ -5,7 +5,7 @@ import { createHttpClient, ProviderError, retryAfterMs } from '../../src/market/
 import { alphaVantageProvider } from '../../src/market/providers/alphavantage.js';
 import { fredProvider } from '../../src/market/providers/fred.js';
 import { yahooProvider } from '../../src/market/providers/yahoo.js';
-import { hasReferenceData, readReferenceCsv } from '../helpers/reference-data.js';
+import { readReferenceCsv } from '../helpers/reference-data.js';
 import { startProviderServer, type ProviderServer } from '../helpers/provider-server.js';
 
 let server: ProviderServer;
@@ -157,7 +157,7 @@ describe('http client', () => {
   });
 });
 
-describe.skipIf(!hasReferenceData)('returns from live-format responses of the reference data', () => {
+describe('returns from live-format responses of the reference data', () => {
   it('match ../shared/market-data/README.md', async () => {
     for (const [file, symbol] of [['GSPC.csv', '^GSPC'], ['RUT.csv', '^RUT']] as const) {
       server.data.set(symbol, readReferenceCsv(file).filter((r) => r.date >= '2021-11-01'));

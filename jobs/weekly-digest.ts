@@ -8,7 +8,7 @@ import { buildEdition, resolveAsOf, writeEditionFiles, type Edition, type Editio
 import type { Context } from '../src/context.js';
 import { createLedger } from '../src/db/index.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
-import { isoWeekId, lastCompletedSession } from '../src/market/calendar.js';
+import { isoWeekId, lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, signToken } from '../src/subscribers/index.js';
 
 export class SendRefused extends Error {
@@ -73,7 +73,7 @@ export const weeklyDigest = {
 
   /** The edition of the week that `due` closes went out already (a missed-run catch-up must not repeat it). */
   ranSince(ctx: Context, due: Date): boolean {
-    return createLedger(ctx.db).editionState(isoWeekId(lastCompletedSession(due)))?.send_started_at != null;
+    return createLedger(ctx.db).editionState(isoWeekId(lastCompletedWeekEnd(due)))?.send_started_at != null;
   },
 
   /** Editions whose send started and never finished (the process died): `serve` resumes them. */

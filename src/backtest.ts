@@ -5,12 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { analyze } from './analysis/index.js';
+import { analyze, type Analysis } from './analysis/index.js';
 import { editionCharts } from './build.js';
-import { compose, findContradictions, loadCommentaryTemplates, nameTable } from './commentary/index.js';
+import { compose, findContradictions, findLookbackErrors, findStyleProblems, loadCommentaryTemplates, nameTable, type Commentary } from './commentary/index.js';
+import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
 import { addDays, isoWeekId, sessionsBetween } from './market/calendar.js';
 import { demoSnapshot, loadMarketData, MarketDataError, parseDataSource } from './market/index.js';
+import { CsvDataError, csvSeries } from './market/providers/csv.js';
 import type { Snapshot } from './market/types.js';
 import { editionView, escapeHtml, loadLayout, personalizer, renderEdition } from './render/index.js';
 
@@ -18,8 +20,13 @@ export interface BacktestWeek {
   id: string;
   asOf: string;
   headline: string;
+  lede: string;
   signals: string[];
   contradictions: string[];
+  /** "Since" claims the closes do not bear out. */
+  lookbacks: string[];
+  /** Self-reference, bare titles, the headline restated, a figure told twice. */
+  style: string[];
   /** Sentences (numbers aside) that also appeared in the previous week's edition. */
   repeated: string[];
   file: string;
@@ -31,8 +38,22 @@ export interface BacktestReport {
   data: string;
   weeks: BacktestWeek[];
   contradictions: number;
+  lookbacks: number;
+  style: number;
   repeated: number;
   index: string;
+}
+
+export interface BacktestOptions {
+  from: string;
+  to: string;
+  /** demo:<scenario>, cache (cached live closes) or csv:<folder> (Yahoo-style CSV files). */
+  data: string;
+  out: string;
+  /** CSV series that start at the instrument's first close (record claims allowed). */
+  fullHistory?: readonly string[];
+  /** Write each week's HTML and charts (off: the report only, much faster). */
+  render?: boolean;
 }
 
 /** The last session of each ISO week in the range: the weekly editions' as-of dates. */
@@ -42,19 +63,37 @@ export function weekEnds(from: string, to: string): string[] {
   return [...byWeek.values()];
 }
 
+const problemsOf = (w: BacktestWeek) => [...w.contradictions, ...w.lookbacks, ...w.style, ...w.repeated.map((r) => `repeated: ${r}`)];
+
 const skeleton = (sentence: string) => sentence.replace(/[+-]?\d[\d,.]*/g, '#');
 
-export async function backtest(ctx: Context, options: { from: string; to: string; data: string; out: string }): Promise<BacktestReport> {
+/** One history to the end of the range, cut at each week: demo (the scenario shapes the last week) or CSV files. */
+function fullHistory(ctx: Context, options: BacktestOptions, end: string): Snapshot | undefined {
+  if (options.data === 'cache') return undefined;
+  if (options.data.startsWith('csv:')) {
+    const dir = resolve(options.data.slice('csv:'.length));
+    try {
+      const series = csvSeries(dir, ctx.config.instruments, new Set(options.fullHistory ?? []));
+      if (series.length === 0) throw new MarketDataError(`${dir} holds no CSV file for any configured instrument (GSPC.csv for ^GSPC, ...)`);
+      return { asOf: end, series, source: options.data, fetchedAt: ctx.clock().toISOString(), demo: false, sources: Object.fromEntries(series.map((s) => [s.symbol, s.source])), issues: [], notes: [], calendar: [] };
+    } catch (error) {
+      if (error instanceof CsvDataError) throw new MarketDataError(error.message);
+      throw error;
+    }
+  }
+  const source = parseDataSource(options.data);
+  if (source.kind !== 'demo') throw new MarketDataError('backtest reads demo data (demo:<scenario>), cached closes (cache) or CSV files (csv:<folder>), never the network');
+  return demoSnapshot(source.scenario, end, ctx.config, ctx.clock());
+}
+
+export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestReport> {
   if (!(options.from < options.to)) throw new MarketDataError(`--from ${options.from} must be before --to ${options.to}`);
-  const source = options.data === 'cache' ? undefined : parseDataSource(options.data);
-  if (source && source.kind !== 'demo') throw new MarketDataError('backtest reads demo data (demo:<scenario>) or cached closes (cache), never the network');
   const ends = weekEnds(options.from, options.to);
   if (ends.length === 0) throw new MarketDataError(`no sessions between ${options.from} and ${options.to}`);
-  // Demo data: one history to the end of the range, cut at each week (the scenario shapes the last week).
-  const full = source?.kind === 'demo' ? demoSnapshot(source.scenario, ends.at(-1)!, ctx.config, ctx.clock()) : undefined;
+  const full = fullHistory(ctx, options, ends.at(-1)!);
+  const render = options.render ?? true;
   const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'));
   const layout = loadLayout(ctx.templatesDir, 'digest.mjml');
-  const names = nameTable(ctx.config);
   const out = resolve(options.out);
   mkdirSync(out, { recursive: true });
   const weeks: BacktestWeek[] = [];
@@ -63,18 +102,21 @@ export async function backtest(ctx: Context, options: { from: string; to: string
     const snapshot: Snapshot = full
       ? { ...full, asOf, series: full.series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })) }
       : await loadMarketData({ source: 'live', asOf, config: ctx.config, now: ctx.clock(), store: ctx.store, providers: ctx.env, allowDemoFallback: false, offline: true });
+    if (snapshot.series.length === 0) continue;
     const id = isoWeekId(asOf);
     const analysis = analyze(snapshot, ctx.config);
-    const commentary = compose({ analysis, config: ctx.config, editionId: id, templates });
-    const charts = editionCharts(analysis, snapshot, ctx.config.locale);
-    const rendered = await renderEdition(editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts }), layout, charts);
-    for (const chart of charts) writeFileSync(join(out, `${id}-${chart.name}.png`), chart.png);
-    const html = personalizer(rendered.html, 'html')({ email: 'reader@example.com', unsubscribeUrl: '#' }).replace(/cid:([a-z0-9-]+)@marketwrap/g, `${id}-$1.png`);
-    writeFileSync(join(out, `${id}.html`), html);
-    const sentences = [commentary.headline, ...commentary.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.split(/(?<=\.)\s/)))].map(skeleton);
+    const commentary = compose({ analysis, config: ctx.config, templates });
+    if (render) {
+      const charts = editionCharts(analysis, snapshot, ctx.config.locale);
+      const rendered = await renderEdition(editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts }), layout, charts);
+      for (const chart of charts) writeFileSync(join(out, `${id}-${chart.name}.png`), chart.png);
+      const html = personalizer(rendered.html, 'html')({ email: 'reader@example.com', unsubscribeUrl: '#' }).replace(/cid:([a-z0-9-]+)@marketwrap/g, `${id}-$1.png`);
+      writeFileSync(join(out, `${id}.html`), html);
+    }
+    const sentences = [commentary.headline, commentary.lede, ...commentary.sections.flatMap((s) => s.paragraphs)].flatMap((p) => p.split(/(?<=\.)\s/)).map(skeleton);
     weeks.push({
-      id, asOf, headline: commentary.headline, signals: analysis.signals.map((s) => s.id),
-      contradictions: findContradictions(commentary, analysis.signals, names),
+      id, asOf, headline: commentary.headline, lede: commentary.lede, signals: analysis.signals.map((s) => s.id),
+      ...reviewEdition(analysis, commentary, snapshot, ctx.config),
       repeated: [...new Set(sentences.filter((s) => previous.has(s)))],
       file: `${id}.html`,
     });
@@ -83,6 +125,8 @@ export async function backtest(ctx: Context, options: { from: string; to: string
   const report: BacktestReport = {
     from: options.from, to: options.to, data: options.data, weeks,
     contradictions: weeks.reduce((n, w) => n + w.contradictions.length, 0),
+    lookbacks: weeks.reduce((n, w) => n + w.lookbacks.length, 0),
+    style: weeks.reduce((n, w) => n + w.style.length, 0),
     repeated: weeks.reduce((n, w) => n + w.repeated.length, 0),
     index: join(out, 'index.html'),
   };
@@ -91,14 +135,25 @@ export async function backtest(ctx: Context, options: { from: string; to: string
   return report;
 }
 
+/** Every check of what an edition says against its own numbers and the closes behind them. */
+export function reviewEdition(analysis: Analysis, commentary: Commentary, snapshot: Snapshot, config: Pick<Newsletter, 'instruments' | 'baskets'>): Pick<BacktestWeek, 'contradictions' | 'lookbacks' | 'style'> {
+  const names = nameTable(config, analysis.asOf);
+  const units = new Map([...analysis.metrics].map(([symbol, m]) => [symbol, m.unit]));
+  return {
+    contradictions: findContradictions(commentary, analysis.signals, names),
+    lookbacks: findLookbackErrors(analysis.signals, snapshot.series, units, config.baskets),
+    style: findStyleProblems(commentary, analysis, names),
+  };
+}
+
 function indexPage(report: BacktestReport): string {
   const rows = report.weeks
-    .map((w) => `<tr><td><a href="${escapeHtml(w.file)}">${escapeHtml(w.id)}</a></td><td>${escapeHtml(w.asOf)}</td><td>${escapeHtml(w.headline)}</td><td>${w.signals.length}</td><td>${escapeHtml(w.signals.join(', '))}</td><td>${w.contradictions.length + w.repeated.length ? escapeHtml([...w.contradictions, ...w.repeated.map((r) => `repeated: ${r}`)].join(' | ')) : 'none'}</td></tr>`)
+    .map((w) => `<tr><td><a href="${escapeHtml(w.file)}">${escapeHtml(w.id)}</a></td><td>${escapeHtml(w.asOf)}</td><td>${escapeHtml(w.headline)}</td><td>${w.signals.length}</td><td>${escapeHtml(w.signals.join(', '))}</td><td>${problemsOf(w).length ? escapeHtml(problemsOf(w).join(' | ')) : 'none'}</td></tr>`)
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Backtest ${escapeHtml(report.from)} to ${escapeHtml(report.to)}</title>
 <style>body{font:14px/1.5 sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}</style></head>
 <body><h1>Backtest ${escapeHtml(report.from)} to ${escapeHtml(report.to)} (${escapeHtml(report.data)})</h1>
-<p>${report.weeks.length} weekly editions; ${report.contradictions} contradictions; ${report.repeated} phrasings repeated from the week before.</p>
+<p>${report.weeks.length} weekly editions; ${report.contradictions} contradictions; ${report.lookbacks} look-back errors; ${report.style} style problems; ${report.repeated} phrasings repeated from the week before.</p>
 <table><thead><tr><th>Edition</th><th>As of</th><th>Headline</th><th>Signals</th><th>Fired</th><th>Problems</th></tr></thead><tbody>
 ${rows}
 </tbody></table></body></html>

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { analyze, type Analysis } from './analysis/index.js';
 import { compose, loadCommentaryTemplates, type Commentary } from './commentary/index.js';
 import type { Context } from './context.js';
-import { addDays, isoWeekId, lastCompletedSession, sessionOnOrBefore, windowAnchor } from './market/calendar.js';
+import { isoWeekId, lastCompletedSession, lastCompletedWeekEnd, sessionOnOrBefore, windowAnchor } from './market/calendar.js';
 import { loadMarketData, MarketDataError } from './market/index.js';
 import { isoDateSchema, type IsoDate, type Snapshot } from './market/types.js';
 import { editionView, loadLayout, relativeLineChart, renderEdition, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
@@ -27,10 +27,10 @@ export interface BuildOptions {
   offline?: boolean;
 }
 
-/** The as-of session: the given date's last session, or the last completed one; never the future. */
+/** The as-of session: the given date's last session, or the end of the last completed week; never the future. */
 export function resolveAsOf(input: string | undefined, now: Date): IsoDate {
   const latest = lastCompletedSession(now);
-  if (input === undefined) return latest;
+  if (input === undefined) return lastCompletedWeekEnd(now);
   const parsed = isoDateSchema.safeParse(input);
   if (!parsed.success) throw new MarketDataError(`--as-of "${input}" ${parsed.error.issues[0]!.message}: use YYYY-MM-DD, e.g. --as-of ${latest}`);
   const session = sessionOnOrBefore(parsed.data);
@@ -49,7 +49,7 @@ export async function buildEdition(ctx: Context, options: BuildOptions = {}): Pr
   const id = isoWeekId(snapshot.asOf);
   const analysis = analyze(snapshot, ctx.config);
   const commentary = compose({
-    analysis, config: ctx.config, editionId: id,
+    analysis, config: ctx.config, calendar: snapshot.calendar,
     templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')),
   });
   const charts = editionCharts(analysis, snapshot, ctx.config.locale);
@@ -77,6 +77,7 @@ export function editionJson(edition: Edition): object {
     asOf: edition.asOf,
     subject: edition.subject,
     headline: edition.commentary.headline,
+    lede: edition.commentary.lede,
     preheader: edition.preheader,
     listId: edition.listId,
     demo: edition.snapshot.demo,

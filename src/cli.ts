@@ -290,7 +290,9 @@ export function program(): Command {
     .description('render every weekly edition in a range into an archive folder, with a report')
     .requiredOption('--from <date>', 'first week (YYYY-MM-DD)')
     .requiredOption('--to <date>', 'last week (YYYY-MM-DD)')
-    .option('--data <source>', 'demo:<scenario> or cache (cached live closes)', 'demo:small-cap-rally')
+    .option('--data <source>', 'demo:<scenario>, cache (cached live closes) or csv:<folder> (GSPC.csv, RUT.csv, ... as Yahoo exports them)', 'demo:small-cap-rally')
+    .option('--full-history <symbols>', 'CSV series that start at the first close there is, so records may be claimed (e.g. ^GSPC)', '')
+    .option('--no-render', 'check the commentary only; write no HTML (fast over decades)')
     .option('--out <dir>', 'archive folder', 'backtest')
     .option('--json', 'print the report as JSON')
     .action(
@@ -298,11 +300,15 @@ export function program(): Command {
         for (const [flag, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
           if (!isoDateSchema.safeParse(value).success) throw new MarketDataError(`${flag} "${value}" is not a date: use YYYY-MM-DD`);
         }
-        const report = await backtest(ctx, { from: opts.from, to: opts.to, data: opts.data, out: opts.out });
+        const fullHistory = String(opts.fullHistory).split(',').map((s) => s.trim()).filter(Boolean);
+        const report = await backtest(ctx, { from: opts.from, to: opts.to, data: opts.data, out: opts.out, fullHistory, render: opts.render });
         if (opts.json) return console.log(JSON.stringify(report, null, 2));
-        for (const w of report.weeks) console.log(`${w.id}  ${String(w.signals.length).padStart(2)} signals  ${w.headline}${w.contradictions.length ? `  CONTRADICTS: ${w.contradictions.join('; ')}` : ''}${w.repeated.length ? `  REPEATS: ${w.repeated.join('; ')}` : ''}`);
-        console.log(`${report.weeks.length} editions, ${report.contradictions} contradictions, ${report.repeated} repeated phrasings: ${show(report.index)}`);
-        if (report.contradictions) process.exitCode = 1;
+        for (const w of report.weeks) {
+          const problems = [...w.contradictions, ...w.lookbacks, ...w.style, ...w.repeated.map((r) => `repeated: ${r}`)];
+          console.log(`${w.id}  ${String(w.signals.length).padStart(2)} signals  ${w.headline}${problems.length ? `  PROBLEMS: ${problems.join('; ')}` : ''}`);
+        }
+        console.log(`${report.weeks.length} editions, ${report.contradictions} contradictions, ${report.lookbacks} look-back errors, ${report.style} style problems, ${report.repeated} repeated phrasings: ${show(report.index)}`);
+        if (report.contradictions + report.lookbacks + report.style) process.exitCode = 1;
       }),
     );
 

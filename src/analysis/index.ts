@@ -1,10 +1,11 @@
 import type { Newsletter } from '../config/newsletter.js';
 import type { Snapshot } from '../market/types.js';
 import { basketMetrics, seriesMetrics, type Metrics } from './returns.js';
-import { evaluateRules, type Signal } from './rules.js';
+import { evaluateRules, type Signal } from './rules/index.js';
 
-export type { Metrics, Unit, WindowChange } from './returns.js';
-export type { Mover, Signal, SignalKind } from './rules.js';
+export type { Extreme, Metrics, Unit, WindowChange } from './returns.js';
+export type { Mover, Rule, Signal, SignalKind, StatedChange, Topic } from './rules/index.js';
+export { coreFigure, explainRule, ruleReferences, ruleSchema, SIGNAL_KINDS, statedChanges } from './rules/index.js';
 export { changeBetween, unitOf } from './returns.js';
 
 export interface Analysis {
@@ -28,5 +29,5 @@ export function analyze(snapshot: Snapshot, config: Pick<Newsletter, 'instrument
       metrics.set(basket.symbol, basketMetrics(basket, members, config.windows));
     }
   }
-  return { asOf: snapshot.asOf, metrics, signals: evaluateRules(config.rules, metrics) };
+  return { asOf: snapshot.asOf, metrics, signals: evaluateRules(config.rules, metrics, snapshot.asOf) };
 }

@@ -1,15 +1,19 @@
 /**
  * Window returns counted on sessions. Convention: a window ending at the edition's as-of session
- * starts from its anchor (1W: 7 calendar days back; 1M, 3M, 1Y: the same day of the month, clamped;
+ * starts from its anchor (1W: the end of the previous calendar week; 1M, 3M, 1Y: the same day of the month, clamped;
  * YTD: December 31 of the previous year), and the base close is the last session on or before the
  * anchor. So the week ending Friday 2022-11-18 is measured from the close of Friday 2022-11-11.
  * Prices change in percent, yields in basis points, volatility indices in points.
  */
 import type { Basket, Instrument, Window } from '../config/newsletter.js';
-import { addDays, windowAnchor } from '../market/calendar.js';
+import { dayNumber, windowAnchor } from '../market/calendar.js';
 import type { IsoDate, Point, Series } from '../market/types.js';
+import { lookback, weeklyChanges, type Lookback, type WeeklyChange } from './history.js';
+import { regimesAt, type Regime } from './regime.js';
 
-export type Unit = 'pct' | 'bp' | 'pt';
+import type { Unit } from '../format.js';
+
+export type { Unit } from '../format.js';
 
 export interface WindowChange {
   base: Point;
@@ -27,32 +31,49 @@ export interface Metrics {
   /** Absent for baskets, which have returns but no price. */
   last?: Point;
   windows: Partial<Record<Window, WindowChange | { base: null; change: number }>>;
+  /** The first close the series holds. */
+  historyFrom?: IsoDate;
+  /** Sessions in the edition's week (4 in a week with a holiday). */
+  sessions?: number;
   high52?: Point;
   low52?: Point;
   /** Percent below the 52-week high (0 at a high), prices only. */
   fromHigh52?: number;
-  newHigh52: boolean;
-  newLow52: boolean;
-  /** Above every earlier close, and the series holds the whole history (else it cannot be known). */
-  newAllTimeHigh: boolean;
-  /** The extremes of the 52 weeks before the last close: the records a new high or low beat. */
-  high52Before?: Point;
-  low52Before?: Point;
-  /** Week-by-week changes, this week first, each measured like 1W (base: last session 7 days back). */
+  /** The week's close beyond every close of the 52 weeks before the week began, if it set one. */
+  weekHigh?: Extreme;
+  weekLow?: Extreme;
+  /** The series holds the whole history: "record" and "on record" claims are allowed. */
+  fullHistory: boolean;
+  /** Calendar-week changes, this week first, a year of them. */
   weekly: WeeklyChange[];
+  /** This week's change against every earlier week of the series: when was one as big, same direction. */
+  weekRank?: Lookback;
   /** The instrument's usual weekly move: RMS of the past year's weekly changes (this week excluded). */
   usualWeekly?: number;
-  /** The week's largest one-session move (percent for prices), with its date. */
+  /** The week's largest one-session move (in the instrument's unit), with its date. */
   biggestDay?: { date: IsoDate; change: number };
-  /** Percent below the highest close in the data, now and at the start of the week (prices only). */
-  drawdown?: { now: number; weekAgo: number; peak: Point };
+  /** Bull, correction or bear market at this week's close and at last week's (prices with history only). */
+  regime?: { now: Regime; weekAgo: Regime };
 }
 
-export interface WeeklyChange {
-  /** The week's last session. */
-  date: IsoDate;
-  change: number;
+/** A close beyond the past year's range, set on some day of the week. */
+export interface Extreme {
+  extreme: 'high' | 'low';
+  /** The week's highest (lowest) close. */
+  point: Point;
+  /** Did the week end there, or slip back from it? */
+  atClose: boolean;
+  /** The last earlier close at least as extreme (absent: none in the series). */
+  since?: Point;
+  /** No earlier close as extreme, and the series holds the whole history. */
+  allTime: boolean;
+  /** The record this one beat: the most extreme close before the week. */
+  previous: Point;
+  /** Whole years of closes before this week (what "the highest in at least N years" may claim). */
+  yearsOfData: number;
 }
+
+export type { WeeklyChange } from './history.js';
 
 const WEEKS_OF_HISTORY = 52;
 
@@ -60,20 +81,6 @@ const WEEKS_OF_HISTORY = 52;
 export function rms(values: readonly number[]): number | undefined {
   if (values.length < 8) return undefined;
   return Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length);
-}
-
-export function weeklyChanges(points: readonly Point[], unit: Unit, asOf: IsoDate, weeks = WEEKS_OF_HISTORY): WeeklyChange[] {
-  const out: WeeklyChange[] = [];
-  let end = asOf;
-  for (let k = 0; k <= weeks; k++) {
-    const endIndex = lastIndexOnOrBefore(points, end);
-    const startAnchor = addDays(end, -7);
-    const baseIndex = lastIndexOnOrBefore(points, startAnchor);
-    if (endIndex < 0 || baseIndex < 0 || baseIndex >= endIndex) break;
-    out.push({ date: points[endIndex]!.date, change: changeBetween(unit, points[baseIndex]!.close, points[endIndex]!.close) });
-    end = startAnchor;
-  }
-  return out;
 }
 
 export function unitOf(kind: Metrics['kind']): Unit {
@@ -102,11 +109,40 @@ export function lastIndexOnOrBefore(points: readonly Point[], date: IsoDate): nu
   return found;
 }
 
-export function seriesMetrics(instrument: Instrument, series: Pick<Series, 'points' | 'source'> & { fullHistory?: boolean }, asOf: IsoDate, windows: readonly Window[]): Metrics {
+type SeriesInput = Pick<Series, 'points' | 'source'> & { fullHistory?: boolean };
+
+/** The week's extreme close when it lies beyond the 52 weeks before the week; with its history. */
+function weekExtreme(points: readonly Point[], weekBase: number, lastIndex: number, extreme: 'high' | 'low', fullHistory: boolean): Extreme | undefined {
+  const beyond = extreme === 'high' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  let best = points[weekBase + 1]!;
+  for (let i = weekBase + 2; i <= lastIndex; i++) if (beyond(points[i]!.close, best.close)) best = points[i]!;
+  const yearAgo = windowAnchor(points[weekBase]!.date, '1Y');
+  let since: Point | undefined;
+  let previous: Point | undefined;
+  let beatYear = true;
+  for (let i = weekBase; i >= 0; i--) {
+    const p = points[i]!;
+    if (!since && !beyond(best.close, p.close)) {
+      since = p;
+      if (p.date > yearAgo) beatYear = false;
+    }
+    if (!previous || beyond(p.close, previous.close)) previous = p;
+  }
+  // Beyond "the past year" only when the series covers a year, or an older close shows how far back.
+  if (!beatYear || !previous || (!since && points[0]!.date > yearAgo)) return undefined;
+  const yearsOfData = Math.floor((dayNumber(points[weekBase + 1]!.date) - dayNumber(points[0]!.date)) / 365.25);
+  return { extreme, point: best, atClose: best.date === points[lastIndex]!.date, since, allTime: !since && fullHistory, previous, yearsOfData };
+}
+
+export function seriesMetrics(instrument: Instrument, series: SeriesInput, asOf: IsoDate, windows: readonly Window[]): Metrics {
   const unit = unitOf(instrument.kind);
-  const lastIndex = lastIndexOnOrBefore(series.points, asOf);
+  const { points } = series;
+  const lastIndex = lastIndexOnOrBefore(points, asOf);
   if (lastIndex < 0) throw new Error(`${instrument.symbol} has no close on or before ${asOf}`);
-  const last = series.points[lastIndex]!;
+  const last = points[lastIndex]!;
+  const change = (base: number, close: number) => changeBetween(unit, base, close);
+  const allWeeks = weeklyChanges(points, lastIndex, change, Number.POSITIVE_INFINITY);
+  const weekly = allWeeks.slice(0, WEEKS_OF_HISTORY + 1);
   const result: Metrics = {
     symbol: instrument.symbol,
     name: instrument.name,
@@ -117,51 +153,37 @@ export function seriesMetrics(instrument: Instrument, series: Pick<Series, 'poin
     source: series.source,
     last,
     windows: {},
-    newHigh52: false,
-    newLow52: false,
-    newAllTimeHigh: false,
-    weekly: weeklyChanges(series.points.slice(0, lastIndex + 1), unit, asOf),
+    fullHistory: series.fullHistory ?? false,
+    historyFrom: points[0]!.date,
+    weekly,
+    usualWeekly: rms(weekly.slice(1).map((w) => w.change)),
   };
-  result.usualWeekly = rms(result.weekly.slice(1).map((w) => w.change));
-  const weekBase = lastIndexOnOrBefore(series.points, windowAnchor(asOf, '1W'));
-  if (weekBase >= 0) {
+  const weekBase = lastIndexOnOrBefore(points, windowAnchor(asOf, '1W'));
+  if (weekBase >= 0 && weekBase < lastIndex && weekly[0]?.date === last.date) {
+    result.sessions = lastIndex - weekBase;
+    result.weekRank = lookback(allWeeks.map((w) => ({ date: w.date, value: w.change })));
     for (let i = weekBase + 1; i <= lastIndex; i++) {
-      const change = changeBetween(unit, series.points[i - 1]!.close, series.points[i]!.close);
-      if (!result.biggestDay || Math.abs(change) > Math.abs(result.biggestDay.change)) result.biggestDay = { date: series.points[i]!.date, change };
+      const day = change(points[i - 1]!.close, points[i]!.close);
+      if (!result.biggestDay || Math.abs(day) > Math.abs(result.biggestDay.change)) result.biggestDay = { date: points[i]!.date, change: day };
+    }
+    result.weekHigh = weekExtreme(points, weekBase, lastIndex, 'high', result.fullHistory);
+    result.weekLow = weekExtreme(points, weekBase, lastIndex, 'low', result.fullHistory);
+    if (unit === 'pct') {
+      const [weekAgo, now] = regimesAt(points, [weekBase, lastIndex]);
+      result.regime = { now: now!, weekAgo: weekAgo! };
     }
   }
-  if (series.fullHistory && lastIndex > 0) {
-    result.newAllTimeHigh = series.points.slice(0, lastIndex).every((p) => last.close > p.close);
-  }
-  if (unit === 'pct') {
-    const upTo = (index: number) => series.points.slice(0, index + 1).reduce((a, b) => (b.close >= a.close ? b : a));
-    const peak = upTo(lastIndex);
-    const peakWeekAgo = weekBase >= 0 ? upTo(weekBase) : undefined;
-    result.drawdown = {
-      now: (last.close / peak.close - 1) * 100,
-      weekAgo: peakWeekAgo ? (series.points[weekBase]!.close / peakWeekAgo.close - 1) * 100 : 0,
-      peak,
-    };
-  }
   for (const window of windows) {
-    const baseIndex = lastIndexOnOrBefore(series.points, windowAnchor(asOf, window));
+    const baseIndex = lastIndexOnOrBefore(points, windowAnchor(asOf, window));
     if (baseIndex < 0) continue;
-    const base = series.points[baseIndex]!;
+    const base = points[baseIndex]!;
     result.windows[window] = { base, change: changeBetween(unit, base.close, last.close) };
   }
-  const yearStart = windowAnchor(asOf, '1Y');
-  const firstIndex = lastIndexOnOrBefore(series.points, yearStart) + 1;
-  const year = series.points.slice(firstIndex, lastIndex + 1);
+  const firstIndex = lastIndexOnOrBefore(points, windowAnchor(asOf, '1Y')) + 1;
+  const year = points.slice(firstIndex, lastIndex + 1);
   if (year.length > 1) {
-    const highest = (points: Point[]) => points.reduce((a, b) => (b.close >= a.close ? b : a));
-    const lowest = (points: Point[]) => points.reduce((a, b) => (b.close <= a.close ? b : a));
-    const prior = year.slice(0, -1);
-    result.high52 = highest(year);
-    result.low52 = lowest(year);
-    result.high52Before = highest(prior);
-    result.low52Before = lowest(prior);
-    result.newHigh52 = last.close > result.high52Before.close;
-    result.newLow52 = last.close < result.low52Before.close;
+    result.high52 = year.reduce((a, b) => (b.close >= a.close ? b : a));
+    result.low52 = year.reduce((a, b) => (b.close <= a.close ? b : a));
     if (unit === 'pct') result.fromHigh52 = (last.close / result.high52.close - 1) * 100;
   }
   return result;
@@ -178,9 +200,7 @@ export function basketMetrics(basket: Basket, members: readonly Metrics[], windo
     unit: 'pct',
     source: members.map((m) => m.source).filter((s, i, all) => all.indexOf(s) === i).join(', '),
     windows: {},
-    newHigh52: false,
-    newLow52: false,
-    newAllTimeHigh: false,
+    fullHistory: false,
     weekly: (members[0]?.weekly ?? []).flatMap((week, k) => {
       const changes = members.map((m) => m.weekly[k]?.change);
       return changes.every((c) => c !== undefined) ? [{ date: week.date, change: (changes as number[]).reduce((a, b) => a + b, 0) / changes.length }] : [];

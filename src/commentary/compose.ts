@@ -1,80 +1,152 @@
-import type { Analysis, Signal } from '../analysis/index.js';
+/**
+ * The story of the week from the signals: a headline from the strongest, a lede of two or three
+ * sentences (the broad market first, then the strongest stories of other topics), and sections by
+ * topic in order of news value, each figure told once. Pure: the same analysis gives the same text.
+ */
+import { coreFigure, type Analysis, type Signal, type Topic } from '../analysis/index.js';
 import type { Newsletter } from '../config/newsletter.js';
-import type { HelperRoot, NameInfo } from './helpers.js';
+import { formatChange, formatLevel } from '../format.js';
+import { figureKey, pick, type HelperRoot, type NameInfo } from './helpers.js';
 import { rankSignals } from './rank.js';
 import type { CommentaryTemplates, KindTemplates } from './templates.js';
+import type { CalendarEvent } from '../market/types.js';
+import { weekAheadSection } from './week-ahead.js';
 
 export interface Section {
-  signalId: string;
-  kind: Signal['kind'];
+  topic: Topic | 'week-ahead';
   title: string;
   paragraphs: string[];
+  /** The signal each paragraph tells (parallel to paragraphs). */
+  signalIds: string[];
 }
 
 export interface Commentary {
   headline: string;
+  /** Two or three sentences: the week's story across instruments. */
+  lede: string;
+  ledeSignalIds: string[];
+  /** The inbox preview line: the key numbers. */
   preheader: string;
   sections: Section[];
   /** Every fired signal, strongest first: why the headline is what it is. */
   ranking: Array<{ id: string; kind: Signal['kind']; magnitude: number; used: boolean }>;
 }
 
-/**
- * The phrasing: a function of the week and the signal (its rule id). A preview is the same text as the
- * send, and one signal's phrasing moves on each week, so consecutive weeks never repeat it.
- */
+/** A running week number: phrasing turns with it, so consecutive weeks never repeat a sentence. */
 export function weekNumber(asOf: string): number {
   return Math.floor((Date.parse(`${asOf}T00:00:00Z`) / 86_400_000 + 3) / 7);
 }
 
-function pick<T>(choices: readonly T[], week: number, key: string): T {
-  let h = 2_166_136_261; // FNV-1a, so different signals start at different phrasings
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16_777_619);
-  return choices[(week + (h >>> 0)) % choices.length]!;
-}
-
 const KIND_ARTICLE: ReadonlySet<string> = new Set(['index', 'volatility', 'rate', 'basket']);
 
-export function nameTable(config: Pick<Newsletter, 'instruments' | 'baskets'>): Record<string, NameInfo> {
+/** How each instrument is named in prose on a date (a basket's name only once it was in use). */
+export function nameTable(config: Pick<Newsletter, 'instruments' | 'baskets'>, asOf = '9999-12-31'): Record<string, NameInfo> {
   const names: Record<string, NameInfo> = {};
-  for (const item of config.instruments) names[item.symbol] = { shortName: item.shortName, article: item.article ?? KIND_ARTICLE.has(item.kind), theme: item.theme };
-  for (const item of config.baskets) names[item.symbol] = { shortName: item.shortName, article: true, theme: item.theme };
+  for (const item of config.instruments) names[item.symbol] = { shortName: item.shortName, article: item.article ?? KIND_ARTICLE.has(item.kind), theme: item.theme, gloss: item.gloss };
+  for (const item of config.baskets) {
+    const early = item.namedSince !== undefined && asOf < item.namedSince && item.earlierName !== undefined;
+    names[item.symbol] = early ? { shortName: item.earlierName!, article: false, theme: item.earlierName } : { shortName: item.shortName, article: true, theme: item.theme };
+  }
   return names;
 }
 
-const QUIET_HEADLINE = 'A quiet week: no move crossed the thresholds this newsletter watches';
-
 export interface ComposeInput {
   analysis: Analysis;
-  config: Pick<Newsletter, 'instruments' | 'baskets' | 'maxSections' | 'locale'>;
-  editionId: string;
+  config: Pick<Newsletter, 'instruments' | 'baskets' | 'maxSections' | 'locale' | 'tableGroups'>;
   templates: CommentaryTemplates;
+  /** Next week's scheduled releases (empty: the section is left out). */
+  calendar?: readonly CalendarEvent[];
 }
 
-export function compose({ analysis, config, editionId, templates }: ComposeInput): Commentary {
+/** Topics never in the lede: sector tables are detail, not story. */
+const NOT_IN_LEDE: ReadonlySet<Topic> = new Set(['sectors']);
+const LEDE_STORIES = 2;
+const SIGNALS_PER_SECTION = 3;
+
+type Block = 'title' | 'headline' | 'lede' | 'detail';
+
+/** What every template may read besides its signal, with an empty ledger of what has been told. */
+export function helperRoot(analysis: Analysis, config: Pick<Newsletter, 'instruments' | 'baskets' | 'locale' | 'tableGroups'>): HelperRoot {
+  const all = [...analysis.metrics.values()];
+  const anchor = all.find((m) => m.sessions !== undefined && config.tableGroups.includes(m.group)) ?? all.find((m) => m.sessions !== undefined);
+  return {
+    names: nameTable(config, analysis.asOf), locale: config.locale, week: weekNumber(analysis.asOf), asOf: analysis.asOf,
+    weekStart: anchor?.windows['1W']?.base?.date ?? analysis.asOf, sessions: anchor?.sessions ?? 5,
+    usual: Object.fromEntries(all.map((m) => [m.symbol, m.usualWeekly])),
+    bases: Object.fromEntries(all.map((m) => [m.symbol, Object.fromEntries(Object.entries(m.windows).flatMap(([w, c]) => (c?.base ? [[w, c.base.date]] : [])))])),
+    stated: new Set(),
+    tellOnce: true,
+  };
+}
+
+export function compose({ analysis, config, templates, calendar = [] }: ComposeInput): Commentary {
   const ranked = rankSignals(analysis.signals);
-  const chosen = ranked.slice(0, config.maxSections);
-  const root: HelperRoot = { names: nameTable(config), locale: config.locale, week: weekNumber(analysis.asOf) };
-  const { week } = root;
-  const fill = (signal: Signal, part: 'title' | 'headline' | 'paragraph') => {
+  const base = helperRoot(analysis, config);
+  const scope = (tellOnce = true): HelperRoot => ({ ...base, stated: new Set(), tellOnce });
+  // Phrasing turns with the week per signal, so the same story never reads the same two weeks running.
+  const fill = (signal: Signal, block: Block, root: HelperRoot) => {
     const kind: KindTemplates = templates.get(signal.kind)!;
-    const template = part === 'title' ? kind.title : pick(kind[part], week, `${signal.id}:${part}`);
+    const template = pick(kind[block], root.week, `${signal.id}:${block}`);
     try {
-      return template({ ...signal, ...root }).replace(/\s+/g, ' ').trim();
+      return template({ ...signal, ...root }).replace(/\s+/g, ' ').replace(/\s+([.,;:])/g, '$1').trim();
     } catch (error) {
-      throw new Error(`${kind.file} (${part}) failed for signal ${signal.id}: ${(error as Error).message}`);
+      throw new Error(`${kind.file} (${block}) failed for signal ${signal.id}: ${(error as Error).message}`);
     }
   };
-  const sections = chosen.map((signal) => ({ signalId: signal.id, kind: signal.kind, title: fill(signal, 'title'), paragraphs: [fill(signal, 'paragraph')] }));
-  const top = chosen[0];
-  const headline = top ? fill(top, 'headline') : QUIET_HEADLINE;
-  // The preheader (inbox preview line) teases what follows the headline: the next sections' titles.
-  const preheader = sections.length > 1 ? `Also inside: ${sections.slice(1, 4).map((s) => s.title).join('; ')}.` : (sections[0]?.paragraphs[0] ?? headline);
-  const used = new Set(chosen.map((s) => s.id));
+
+  const top = ranked[0];
+  const headline = top ? fill(top, 'headline', scope(false)) : 'A week without market data';
+  const story = scope();
+  const ledeSignals = chooseLede(ranked);
+  // A signal whose one figure is already told has nothing new to say.
+  const stale = (s: Signal) => {
+    const figure = coreFigure(s);
+    return figure !== undefined && story.stated.has(figureKey(story, figure.symbol, figure.window));
+  };
+  const lede = ledeSignals.map((s) => (stale(s) ? '' : fill(s, 'lede', story))).filter(Boolean).join(' ');
+  const inLede = new Set(ledeSignals.map((s) => s.id));
+
+  const sections: Section[] = [];
+  for (const topic of [...new Set(ranked.map((s) => s.topic))]) {
+    if (sections.length >= config.maxSections) break;
+    const section: Section = { topic, title: '', paragraphs: [], signalIds: [] };
+    for (const signal of ranked.filter((s) => s.topic === topic).slice(0, SIGNALS_PER_SECTION)) {
+      const text = inLede.has(signal.id) || stale(signal) ? fill(signal, 'detail', story) : `${fill(signal, 'lede', story)} ${fill(signal, 'detail', story)}`.trim();
+      if (!text) continue;
+      section.title ||= fill(signal, 'title', story);
+      section.paragraphs.push(text);
+      section.signalIds.push(signal.id);
+    }
+    if (section.paragraphs.length) sections.push(section);
+  }
+  const ahead = weekAheadSection(calendar, config.locale);
+  if (ahead) sections.push(ahead);
+  const used = new Set([...inLede, ...sections.flatMap((s) => s.signalIds)]);
   return {
-    headline,
-    preheader,
-    sections,
+    headline, lede, ledeSignalIds: [...inLede], preheader: keyNumbers(analysis, config), sections,
     ranking: ranked.map((s) => ({ id: s.id, kind: s.kind, magnitude: s.magnitude, used: used.has(s.id) })),
   };
+}
+
+/** The broad market first, then the strongest stories of other topics, one per topic. */
+function chooseLede(ranked: readonly Signal[]): Signal[] {
+  const market = ranked.find((s) => s.kind === 'market');
+  const chosen: Signal[] = market ? [market] : [];
+  const topics = new Set<Topic>();
+  for (const signal of ranked) {
+    if (chosen.length >= LEDE_STORIES + (market ? 1 : 0)) break;
+    if (signal === market || NOT_IN_LEDE.has(signal.topic) || topics.has(signal.topic)) continue;
+    topics.add(signal.topic);
+    chosen.push(signal);
+  }
+  return chosen;
+}
+
+/** "S&P 500 +1.2% · Russell 2000 +6.3% · 10-year yield 4.12%": what an inbox preview should show. */
+function keyNumbers(analysis: Analysis, config: ComposeInput['config']): string {
+  const table = [...analysis.metrics.values()].filter((m) => config.tableGroups.includes(m.group) && m.last);
+  const prices = table.filter((m) => m.unit === 'pct' && m.windows['1W']).slice(0, 2).map((m) => `${m.shortName} ${formatChange(m.windows['1W']!.change, 'pct', config.locale)}`);
+  const rate = table.find((m) => m.unit === 'bp');
+  const parts = [...prices, ...(rate ? [`${rate.shortName} ${formatLevel(rate.last!.close, 'bp', config.locale)}`] : [])];
+  return parts.join(' · ');
 }

@@ -1,11 +1,12 @@
 /**
- * Handlebars helpers: how numbers read. Every helper formats a number computed in analysis and never
- * computes a new one; direction words come from the sign of the number they sit beside, so a
- * sentence cannot say "rose" of a fall.
+ * Handlebars helpers: how the numbers read in prose. Every helper formats a number computed in
+ * analysis and never computes a new one; direction words come from the sign of the number they sit
+ * beside, so a sentence cannot say "rose" of a fall. The root's `stated` ledger makes each figure
+ * appear once per edition: the second mention of a move keeps its verb and drops its number.
  */
 import type { HelperOptions } from 'handlebars';
-import type { Window } from '../config/newsletter.js';
-import type { Unit } from '../analysis/index.js';
+import type { Window } from '../config/primitives.js';
+import { formatChange, formatDate, formatLevel, formatMonthYear, formatPoints, formatSize, formatWeekday, shown, type Unit } from '../format.js';
 
 export interface NameInfo {
   shortName: string;
@@ -13,107 +14,108 @@ export interface NameInfo {
   article: boolean;
   /** What the instrument stands for in a headline ("small caps"); falls back to its name. */
   theme?: string;
+  /** An aside for its first mention ("the bond market's read of the Fed's path"). */
+  gloss?: string;
 }
 
 /** What helpers may read from the root context of every commentary template. */
 export interface HelperRoot {
   names: Record<string, NameInfo>;
   locale: string;
-  /** A running week number: templates may alternate phrasings with (odd @root.week). */
+  /** A running week number: phrasing turns with it, so consecutive weeks never repeat a sentence. */
   week: number;
-}
-
-const formatters = new Map<string, Intl.NumberFormat>();
-function formatter(locale: string, digits: number, signed: boolean): Intl.NumberFormat {
-  const key = `${locale}:${digits}:${signed}`;
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay: signed ? 'exceptZero' : 'auto' });
-    formatters.set(key, f);
-  }
-  return f;
-}
-
-/** Digits shown per unit: percent to 0.1, basis points whole, volatility points to 0.1. */
-export const DIGITS: Record<Unit, number> = { pct: 1, bp: 0, pt: 1 };
-
-/** Rounds as the email shows it, and folds -0 into 0 so signs never disagree with digits. */
-export function shown(value: number, unit: Unit): number {
-  const r = Number(value.toFixed(DIGITS[unit]));
-  return Object.is(r, -0) ? 0 : r;
-}
-
-export function formatNumber(value: number, digits: number, locale = 'en-US', signed = false): string {
-  return formatter(locale, digits, signed).format(value === 0 ? 0 : value);
-}
-
-/** "+1.2%", "-14 bp", "+3.2 pts": the signed change in its unit, as tables show it. */
-export function formatChange(value: number, unit: Unit, locale = 'en-US'): string {
-  const n = formatNumber(shown(value, unit), DIGITS[unit], locale, true);
-  return unit === 'pct' ? `${n}%` : unit === 'bp' ? `${n} bp` : `${n} pts`;
-}
-
-/** The unsigned size of a change, as prose states it: "1.2%", "14 basis points", "3.2 points". */
-export function formatSize(value: number, unit: Unit, locale = 'en-US'): string {
-  const size = Math.abs(shown(value, unit));
-  const n = formatNumber(size, DIGITS[unit], locale);
-  if (unit === 'pct') return `${n}%`;
-  const noun = unit === 'bp' ? 'basis point' : 'point';
-  return `${n} ${noun}${n === '1' ? '' : 's'}`;
-}
-
-/** A price level: index points with thousands separators, yields in percent, VIX to 0.1. */
-export function formatLevel(value: number, unit: Unit, locale = 'en-US'): string {
-  if (unit === 'bp') return `${formatNumber(value, 2, locale)}%`;
-  return formatNumber(value, unit === 'pt' ? 1 : 2, locale);
+  /** The edition's last session and the first session of its week. */
+  asOf: string;
+  weekStart: string;
+  /** Sessions in the edition's week (4 in a holiday week). */
+  sessions: number;
+  /** Each instrument's usual weekly move, which calibrates its verbs. */
+  usual: Record<string, number | undefined>;
+  /** Each instrument's base date per window: a figure is one instrument's change from one base. */
+  bases: Record<string, Partial<Record<Window, string>>>;
+  /** Figures and facts already told in this scope. */
+  stated: Set<string>;
+  /** Does this scope tell each figure once (prose), or every time it is named (a headline)? */
+  tellOnce: boolean;
 }
 
 /**
- * Size bands for direction verbs, per unit, for one week; longer windows scale them up because a
- * 3% month is ordinary where a 3% week is not.
+ * Verbs by size band (small, usual, large, very large) and direction; several per band for variety.
+ * Bands are measured against the instrument's own usual move when known.
  */
-const BANDS: Record<Unit, [flat: number, small: number, medium: number, large: number]> = {
-  pct: [0.05, 0.5, 2, 4],
-  bp: [1, 5, 15, 30],
-  pt: [0.2, 1, 3, 6],
-};
-const WINDOW_SCALE: Record<Window, number> = { '1W': 1, '1M': 2, '3M': 3.5, YTD: 5, '1Y': 5 };
-const UP = ['was flat', 'edged up', 'rose', 'climbed', 'surged'] as const;
-const DOWN = ['was flat', 'edged down', 'fell', 'slid', 'tumbled'] as const;
-export const UP_VERBS: readonly string[] = UP.slice(1);
-export const DOWN_VERBS: readonly string[] = DOWN.slice(1);
+const VERBS = {
+  up: [['edged up', 'inched up', 'ticked up'], ['rose', 'gained', 'advanced'], ['climbed', 'jumped', 'rallied'], ['surged', 'soared']],
+  down: [['edged down', 'slipped', 'dipped'], ['fell', 'declined', 'lost'], ['slid', 'dropped', 'sank'], ['tumbled', 'plunged']],
+} as const;
+/** A rally is a price word: yields and the VIX climb or jump. */
+const PRICE_ONLY: ReadonlySet<string> = new Set(['rallied']);
+export const UP_VERBS: readonly string[] = VERBS.up.flat();
+export const DOWN_VERBS: readonly string[] = VERBS.down.flat();
+const FLAT = 'was little changed';
 
-export function directionVerb(value: number, unit: Unit, window: Window = '1W'): string {
+/** Fixed bands per unit for one week when the usual move is unknown. */
+const BANDS: Record<Unit, [small: number, medium: number, large: number]> = { pct: [0.5, 2, 4], bp: [5, 15, 30], pt: [1, 3, 6] };
+/** Bands in multiples of the usual move for the window. */
+const Z_BANDS: [number, number, number] = [0.3, 1.1, 2.2];
+const WEEKS: Record<Window, number> = { '1W': 1, '1M': 4.33, '3M': 13, YTD: 26, '1Y': 52 };
+
+/** FNV-1a: a stable spread of keys over phrasings. */
+export function hashKey(key: string): number {
+  let h = 2_166_136_261;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16_777_619);
+  return h >>> 0;
+}
+
+export function pick<T>(choices: readonly T[], week: number, key: string): T {
+  return choices[(week + hashKey(key)) % choices.length]!;
+}
+
+export function sizeBand(value: number, unit: Unit, window: Window, usualWeekly: number | undefined): 0 | 1 | 2 | 3 {
   const size = Math.abs(shown(value, unit));
-  const scale = WINDOW_SCALE[window];
-  const [flat, small, medium, large] = BANDS[unit].map((b) => b * scale) as [number, number, number, number];
-  const band = size === 0 || size < flat ? 0 : size < small ? 1 : size < medium ? 2 : size < large ? 3 : 4;
-  return (value > 0 ? UP : DOWN)[band]!;
+  const [small, medium, large] = usualWeekly ? Z_BANDS.map((z) => z * usualWeekly * Math.sqrt(WEEKS[window])) : BANDS[unit].map((b) => b * Math.sqrt(WEEKS[window]));
+  return size < small! ? 0 : size < medium! ? 1 : size < large! ? 2 : 3;
 }
 
-/** "rose 1.2%", "tumbled 7.9%", "was flat": verb and number from one value. */
-export function formatMove(value: number, unit: Unit, window: Window = '1W', locale = 'en-US'): string {
-  const verb = directionVerb(value, unit, window);
-  return verb === 'was flat' ? verb : `${verb} ${formatSize(value, unit, locale)}`;
+export function directionVerb(value: number, unit: Unit, window: Window, usualWeekly: number | undefined, week: number, key: string): string {
+  if (shown(value, unit) === 0) return FLAT;
+  const band = VERBS[value > 0 ? 'up' : 'down'][sizeBand(value, unit, window, usualWeekly)];
+  const choices = unit === 'pct' ? band : band.filter((v) => !PRICE_ONLY.has(v));
+  return pick(choices, week, key);
 }
 
-const ORDINALS: Record<number, string> = { 1: 'first', 2: 'second', 3: 'third', 4: 'fourth', 5: 'fifth', 6: 'sixth', 7: 'seventh', 8: 'eighth', 9: 'ninth', 10: 'tenth', 11: 'eleventh', 12: 'twelfth' };
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const ORDINALS = ['zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'];
+export const numberWord = (n: number): string => NUMBER_WORDS[n] ?? String(n);
+const ordinal = (n: number) => ORDINALS[n] ?? `${n}th`;
 
-export const WINDOW_PHRASES: Record<Window, string> = {
-  '1W': 'this week',
+/** "this week", or "in the four-session week" when a holiday shortened it. */
+export function weekPhrase(sessions: number): string {
+  return sessions >= 5 ? 'this week' : `in the ${numberWord(sessions)}-session week`;
+}
+
+const WINDOW_PHRASES: Record<Exclude<Window, '1W'>, string> = {
   '1M': 'over the past month',
   '3M': 'over the past three months',
   YTD: 'so far this year',
   '1Y': 'over the past year',
 };
+export const windowPhrase = (window: Window, sessions: number): string => (window === '1W' ? weekPhrase(sessions) : WINDOW_PHRASES[window]);
 
-export const WINDOW_LABELS: Record<Window, string> = { '1W': 'Week', '1M': 'Month', '3M': '3 months', YTD: 'YTD', '1Y': '1 year' };
+/** "two years", "18 months", "three weeks": how long a record stood, in words a reader uses. */
+export function duration(fromIso: string, toIso: string): string {
+  const days = (Date.parse(toIso) - Date.parse(fromIso)) / 86_400_000;
+  const plural = (n: number, unit: string) => `${numberWord(n)} ${unit}${n === 1 ? '' : 's'}`;
+  if (days >= 365.25 * 2) return plural(Math.floor(days / 365.25), 'year');
+  if (days >= 365.25) return 'more than a year';
+  if (days >= 61) return plural(Math.floor(days / 30.44), 'month');
+  return plural(Math.max(1, Math.floor(days / 7)), 'week');
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function rootOf(options: HelperOptions): HelperRoot {
   return options.data.root as HelperRoot;
 }
-
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function infoOf(symbol: string, root: HelperRoot): NameInfo {
   const info = root.names[symbol];
@@ -123,7 +125,7 @@ function infoOf(symbol: string, root: HelperRoot): NameInfo {
 
 function nameOf(symbol: string, root: HelperRoot, capital: boolean): string {
   const info = infoOf(symbol, root);
-  const text = info.article ? `the ${info.shortName}` : info.shortName;
+  const text = info.article && !info.shortName.startsWith('the ') ? `the ${info.shortName}` : info.shortName;
   return capital ? capitalize(text) : text;
 }
 
@@ -144,6 +146,28 @@ function moverList(movers: Array<{ symbol: string; change: number }>, root: Help
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
+/** "rose 1.2%" the first time a figure is told, "rose" after that (with `sym`, the ledger key). */
+function moved(value: number, unit: Unit, window: Window, options: HelperOptions): string {
+  const root = rootOf(options);
+  // sym: the instrument whose figure this is (calibrates the verb, told once); cal: calibration only.
+  const sym = options.hash['sym'] as string | undefined;
+  const cal = (options.hash['cal'] as string | undefined) ?? sym;
+  const verb = directionVerb(value, unit, window, cal ? root.usual[cal] : undefined, root.week, `${window}:${value.toFixed(4)}`);
+  if (verb === FLAT) return verb;
+  const key = sym && root.tellOnce ? figureKey(root, sym, window) : undefined;
+  if (key && root.stated.has(key)) return INTRANSITIVE[verb] ?? verb;
+  if (key) root.stated.add(key);
+  return `${verb} ${formatSize(value, unit, root.locale)}`;
+}
+
+/** The ledger key of a change: the month and the year to date from the same close are one figure. */
+export function figureKey(root: HelperRoot, sym: string, window: Window): string {
+  return `move:${sym}:${root.bases[sym]?.[window] ?? window}`;
+}
+
+/** Without its number a verb must stand alone: "the S&P 500 fell", not "the S&P 500 lost". */
+const INTRANSITIVE: Record<string, string> = { lost: 'fell', gained: 'rose' };
+
 /** Registers the helpers on a Handlebars instance (each call site owns its instance). */
 export function registerHelpers(hb: typeof import('handlebars')): void {
   const locale = (options: HelperOptions) => rootOf(options).locale;
@@ -156,21 +180,60 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
       const text = group.replace(/-/g, ' ').replace(/^small cap/, 'small-cap');
       return options.hash['capital'] ? capitalize(text) : text;
     },
-    side,
+    side: (level: number, mark: number, options: HelperOptions) => (options.hash['capital'] ? capitalize(side(level, mark)) : side(level, mark)),
     change: (value: number, unit: Unit, options: HelperOptions) => formatChange(value, unit, locale(options)),
     size: (value: number, unit: Unit, options: HelperOptions) => formatSize(value, unit, locale(options)),
     level: (value: number, unit: Unit, options: HelperOptions) => formatLevel(value, unit, locale(options)),
-    moved: (value: number, unit: Unit, window: Window, options: HelperOptions) => formatMove(value, unit, window, locale(options)),
-    verb: (value: number, unit: Unit, window: Window) => directionVerb(value, unit, window),
-    points: (value: number, options: HelperOptions) => {
-      return `${formatNumber(Math.abs(shown(value, 'pct')), 1, locale(options))} points`;
+    moved,
+    /** "up 1.2%", "down 0.7%" or "flat": a level's change stated beside a noun. */
+    upDown: (value: number, unit: Unit, options: HelperOptions) =>
+      shown(value, unit) === 0 ? 'flat' : `${value > 0 ? 'up' : 'down'} ${formatSize(value, unit, locale(options))}`,
+    points: (value: number, options: HelperOptions) => formatPoints(value, locale(options)),
+    period: (window: Window, options: HelperOptions) => {
+      const text = windowPhrase(window, rootOf(options).sessions);
+      return options.hash['capital'] ? capitalize(text) : text;
     },
-    period: (window: Window, options: HelperOptions) =>
-      options.hash['capital'] ? capitalize(WINDOW_PHRASES[window]) : WINDOW_PHRASES[window],
+    /** "the Dow and the Nasdaq-100". */
+    nameList: (symbols: string[], options: HelperOptions) => {
+      const items = symbols.map((s, i) => nameOf(s, rootOf(options), i === 0 && options.hash['capital'] === true));
+      return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+    },
     movers: (list: Array<{ symbol: string; change: number }>, options: HelperOptions) => moverList(list, rootOf(options)),
-    date: (iso: string, options: HelperOptions) =>
-      new Intl.DateTimeFormat(locale(options), { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`)),
-    ordinal: (n: number) => ORDINALS[n] ?? `${n}th`,
+    date: (iso: string, options: HelperOptions) => formatDate(iso, locale(options)),
+    monthYear: (iso: string, options: HelperOptions) => formatMonthYear(iso, locale(options)),
+    /** "on Wednesday" inside the edition's week, "on October 8, 2008" outside it. */
+    onDay: (iso: string, options: HelperOptions) => {
+      const root = rootOf(options);
+      const on = options.hash['capital'] ? 'On' : 'on';
+      return iso > root.weekStart && iso <= root.asOf ? `${on} ${formatWeekday(iso, root.locale)}` : `${on} ${formatDate(iso, root.locale)}`;
+    },
+    duration: (from: string, to: string) => duration(from, to),
+    numberWord: (n: number) => numberWord(n),
+    ordinal: (n: number) => ordinal(n),
+    /** The block the first time a figure is told (sym, window), its {{else}} after. */
+    onceFigure: function (this: unknown, sym: string, window: Window, options: HelperOptions) {
+      const root = rootOf(options);
+      const key = figureKey(root, sym, window);
+      if (root.stated.has(key)) return options.inverse(this);
+      if (root.tellOnce) root.stated.add(key);
+      return options.fn(this);
+    },
+    /** The block the first time its key is told in this scope, its {{else}} after (a fact told once). */
+    once: function (this: unknown, key: string, options: HelperOptions) {
+      const root = rootOf(options);
+      if (root.stated.has(key)) return options.inverse(this);
+      if (root.tellOnce) root.stated.add(key);
+      return options.fn(this);
+    },
+    /** ", the bond market's read of the Fed's path," at an instrument's first mention, if it has a gloss. */
+    aside: (symbol: string, options: HelperOptions) => {
+      const root = rootOf(options);
+      const gloss = infoOf(symbol, root).gloss;
+      if (!gloss || root.stated.has(`gloss:${symbol}`)) return '';
+      if (root.tellOnce) root.stated.add(`gloss:${symbol}`);
+      return `, ${gloss},`;
+    },
+    concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
     eq: (a: unknown, b: unknown) => a === b,
     odd: (n: number) => n % 2 === 1,
     /** The yield curve's own verbs: a wider long-minus-short spread steepens it. */
@@ -179,5 +242,6 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
     first: <T>(list: T[]) => list[0],
     gt: (a: number, b: number) => a > b,
     lt: (a: number, b: number) => a < b,
+    abs: (a: number) => Math.abs(a),
   });
 }

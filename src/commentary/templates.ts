@@ -1,22 +1,24 @@
 /**
- * Loads the commentary templates: one file per signal kind, blocks marked by a comment line
- * ({{!-- title --}}, {{!-- headline --}}, {{!-- paragraph --}}), several phrasings per block.
+ * Loads the commentary templates: one file per signal kind, blocks marked by a comment line, several
+ * phrasings per block: {{!-- title --}} (its section's title), {{!-- headline --}}, {{!-- lede --}}
+ * (the fact in one sentence) and {{!-- detail --}} (the context; may render empty).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import type { SignalKind } from '../analysis/index.js';
+import { SIGNAL_KINDS, type SignalKind } from '../analysis/index.js';
 import { registerHelpers } from './helpers.js';
 
-export const SIGNAL_KINDS: readonly SignalKind[] = ['relative', 'move', 'level', 'record', 'leaders', 'drawdown', 'biggest-day', 'curve'];
-const BLOCKS = ['title', 'headline', 'paragraph'] as const;
+export { SIGNAL_KINDS };
+const BLOCKS = ['title', 'headline', 'lede', 'detail'] as const;
 type Block = (typeof BLOCKS)[number];
 
 export interface KindTemplates {
   file: string;
-  title: Handlebars.TemplateDelegate;
+  title: Handlebars.TemplateDelegate[];
   headline: Handlebars.TemplateDelegate[];
-  paragraph: Handlebars.TemplateDelegate[];
+  lede: Handlebars.TemplateDelegate[];
+  detail: Handlebars.TemplateDelegate[];
 }
 export type CommentaryTemplates = Map<SignalKind, KindTemplates>;
 
@@ -42,10 +44,10 @@ export function createHandlebars(): typeof Handlebars {
   return hb;
 }
 
-const MARKER = /^\{\{!--\s*(title|headline|paragraph)\s*--\}\}\s*$/;
+const MARKER = /^\{\{!--\s*(title|headline|lede|detail)\s*--\}\}\s*$/;
 
 export function parseKindTemplate(hb: typeof Handlebars, file: string, source: string): KindTemplates {
-  const blocks: Record<Block, Array<{ text: string; line: number }>> = { title: [], headline: [], paragraph: [] };
+  const blocks: Record<Block, Array<{ text: string; line: number }>> = { title: [], headline: [], lede: [], detail: [] };
   let current: { block: Block; lines: string[]; line: number } | undefined;
   // What stands before the first marker (inline partials, comments) is shared by every block.
   const preamble: string[] = [];
@@ -78,14 +80,10 @@ export function parseKindTemplate(hb: typeof Handlebars, file: string, source: s
   };
   for (const block of BLOCKS) {
     if (blocks[block].length === 0) throw new TemplateError(file, undefined, `needs at least one {{!-- ${block} --}} block`);
-    if (blocks[block].some((b) => b.text === '')) throw new TemplateError(file, blocks[block].find((b) => b.text === '')!.line, `an empty ${block} block`);
+    // A detail may say nothing more than the lede; every other block must say something.
+    if (block !== 'detail' && blocks[block].some((b) => b.text === '')) throw new TemplateError(file, blocks[block].find((b) => b.text === '')!.line, `an empty ${block} block`);
   }
-  return {
-    file,
-    title: compile(blocks.title[0]!),
-    headline: blocks.headline.map(compile),
-    paragraph: blocks.paragraph.map(compile),
-  };
+  return { file, title: blocks.title.map(compile), headline: blocks.headline.map(compile), lede: blocks.lede.map(compile), detail: blocks.detail.map(compile) };
 }
 
 export function loadCommentaryTemplates(dir: string, hb = createHandlebars()): CommentaryTemplates {

@@ -1,50 +1,185 @@
 /**
- * The contradiction check: every "verb + number" in a section must agree in sign and size with the
- * signal it describes, and every comparison must name the real leader first. Used by the tests and
- * by `marketwrap backtest`, which runs it on every week it renders.
+ * Checks of what the email says, run by the tests and by `marketwrap backtest` on every week:
+ * - contradictions: every "verb + number" agrees in sign and size with the signal it tells, and every
+ *   comparison names the real leader first;
+ * - style: no sentence about the newsletter's own thresholds, no section title that is a bare
+ *   instrument name, no figure of the headline restated by the first section, no figure told twice.
  */
-import type { Signal } from '../analysis/index.js';
+import { statedChanges, type Metrics, type Signal } from '../analysis/index.js';
+import { formatSize, shown, type Unit } from '../format.js';
 import type { Commentary } from './compose.js';
-import { DOWN_VERBS, formatSize, shown, UP_VERBS, type NameInfo } from './helpers.js';
+import { DOWN_VERBS, UP_VERBS, type NameInfo } from './helpers.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const VERB_NUMBER = new RegExp(`\\b(${[...UP_VERBS, ...DOWN_VERBS].map(escape).join('|')}) ([0-9.,]+(?:%| basis points?| points?))`, 'g');
+const NUMBER = '([0-9.,]+(?:%| basis points?| points?))';
+const verbNumber = () => new RegExp(`\\b(${[...UP_VERBS, ...DOWN_VERBS, 'up', 'down'].map(escape).join('|')}) ${NUMBER}`, 'g');
+const isUp = (verb: string) => verb === 'up' || UP_VERBS.includes(verb);
 
-/** Every (value, unit) a signal may state beside a direction verb. */
-export function statedChanges(signal: Signal): Array<{ value: number; unit: 'pct' | 'bp' | 'pt' }> {
-  switch (signal.kind) {
-    case 'relative': return [{ value: signal.leader.change, unit: 'pct' }, { value: signal.laggard.change, unit: 'pct' }];
-    case 'move': return [{ value: signal.change, unit: signal.unit }];
-    case 'level': return signal.weekChange === undefined ? [] : [{ value: signal.weekChange, unit: signal.unit }];
-    case 'biggest-day': return [{ value: signal.change, unit: 'pct' }];
-    case 'curve': return [{ value: signal.long.change, unit: 'bp' }, { value: signal.short.change, unit: 'bp' }, ...(signal.companion ? [{ value: signal.companion.change, unit: 'pct' as const }] : [])];
-    default: return [];
-  }
+/** The texts of an edition, each with the signals it tells. */
+function tellings(commentary: Commentary): Array<{ text: string; signalIds: string[] }> {
+  return [
+    { text: commentary.lede, signalIds: commentary.ledeSignalIds },
+    ...commentary.sections.flatMap((s) => s.paragraphs.map((text, i) => ({ text, signalIds: [s.signalIds[i]!] }))),
+  ];
 }
 
 export function findContradictions(commentary: Commentary, signals: readonly Signal[], names: Record<string, NameInfo>): string[] {
   const problems: string[] = [];
   const bySignal = new Map(signals.map((s) => [s.id, s]));
   const label = (symbol: string) => names[symbol]?.shortName ?? symbol;
-  for (const section of commentary.sections) {
-    const signal = bySignal.get(section.signalId);
-    if (!signal) continue;
-    const text = section.paragraphs.join(' ');
-    const allowed = statedChanges(signal);
-    for (const match of text.matchAll(VERB_NUMBER)) {
-      const up = UP_VERBS.includes(match[1]!);
+  for (const { text, signalIds } of tellings(commentary)) {
+    const told = signalIds.map((id) => bySignal.get(id)).filter((s): s is Signal => s !== undefined);
+    if (told.length === 0) continue;
+    const allowed = told.flatMap(statedChanges);
+    for (const match of text.matchAll(verbNumber())) {
+      const up = isUp(match[1]!);
       const ok = allowed.some((c) => (up ? shown(c.value, c.unit) > 0 : shown(c.value, c.unit) < 0) && formatSize(c.value, c.unit) === match[2]);
-      if (!ok) problems.push(`${signal.id}: "${match[0]}" matches no ${up ? 'rise' : 'fall'} in the numbers`);
+      if (!ok) problems.push(`${signalIds.join('+')}: "${match[0]}" matches no ${up ? 'rise' : 'fall'} in the numbers`);
     }
-    if (signal.kind === 'relative') {
+    for (const signal of told) {
+      if (signal.kind !== 'relative') continue;
       const leader = label(signal.leader.symbol);
       const laggard = label(signal.laggard.symbol);
       for (const sentence of text.split(/(?<=\.)\s/)) {
-        if (sentence.includes(leader) && sentence.includes(laggard) && sentence.indexOf(leader) > sentence.indexOf(laggard)) {
-          problems.push(`${signal.id}: "${sentence}" names the laggard first`);
-        }
+        const at = { leader: firstMention(sentence, leader, laggard), laggard: firstMention(sentence, laggard, leader) };
+        if (at.leader >= 0 && at.laggard >= 0 && at.leader > at.laggard) problems.push(`${signal.id}: "${sentence}" names the laggard first`);
       }
     }
   }
   return problems;
+}
+
+/** Where `name` is first mentioned on its own, not as part of `other` ("S&P 500" inside "equal-weight S&P 500"). */
+function firstMention(sentence: string, name: string, other: string): number {
+  const masked = other.includes(name) ? sentence.split(other).join('\u0000'.repeat(other.length)) : sentence;
+  return masked.indexOf(name);
+}
+
+const SELF_REFERENCE = /\b(this newsletter|newsletter|thresholds?|we treat|treats as|notable)\b/i;
+
+/**
+ * Every change the edition could state, as "up|down size" -> how many distinct facts read that way. A
+ * fact is an instrument's change from one base date (1M and YTD from the same close are one fact).
+ */
+function factCounts(metrics: ReadonlyMap<string, Metrics>, signals: readonly Signal[]): Map<string, number> {
+  const facts = new Map<string, { value: number; unit: Unit }>();
+  for (const m of metrics.values()) {
+    for (const [window, w] of Object.entries(m.windows)) if (w) facts.set(`${m.symbol}:${w.base?.date ?? window}`, { value: w.change, unit: m.unit });
+    if (m.biggestDay) facts.set(`${m.symbol}:day:${m.biggestDay.date}`, { value: m.biggestDay.change, unit: m.unit });
+  }
+  for (const s of signals) {
+    if (s.kind === 'curve') facts.set(`${s.id}:spread`, { value: s.spreadChange, unit: 'bp' });
+    // A gap between two returns reads "5.9 points", as a VIX change does.
+    if (s.kind === 'relative') facts.set(`${s.id}:gap`, { value: s.gap, unit: 'pt' });
+  }
+  const counts = new Map<string, number>();
+  for (const f of facts.values()) {
+    const key = `${shown(f.value, f.unit) > 0 ? 'up' : 'down'} ${formatSize(f.value, f.unit)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export function findStyleProblems(commentary: Commentary, analysis: { metrics: ReadonlyMap<string, Metrics>; signals: readonly Signal[] }, names: Record<string, NameInfo>): string[] {
+  const problems: string[] = [];
+  const prose = [commentary.headline, commentary.lede, ...commentary.sections.flatMap((s) => [s.title, ...s.paragraphs])];
+  for (const text of prose) if (SELF_REFERENCE.test(text)) problems.push(`self-reference: "${text}"`);
+  const bare = new Set(Object.values(names).flatMap((n) => [n.shortName.toLowerCase(), `the ${n.shortName.toLowerCase()}`]));
+  for (const s of commentary.sections) if (bare.has(s.title.toLowerCase())) problems.push(`a bare instrument name as a section title: "${s.title}"`);
+  const counts = factCounts(analysis.metrics, analysis.signals);
+  // A figure of the headline in the first section is a restatement unless another fact reads the same.
+  const readings = (figure: string) => (counts.get(`up ${figure}`) ?? 0) + (counts.get(`down ${figure}`) ?? 0);
+  const headlineFigures = [...commentary.headline.matchAll(new RegExp(NUMBER, 'g'))].map((m) => m[1]!);
+  const first = commentary.sections[0]?.paragraphs.join(' ') ?? '';
+  const appears = (figure: string, text: string) => new RegExp(`(?<![0-9.,])${escape(figure)}`).test(text);
+  for (const figure of headlineFigures) if (appears(figure, first) && readings(figure) <= 1) problems.push(`the first section restates the headline's ${figure}`);
+  const told = new Map<string, number>();
+  for (const text of [commentary.lede, ...commentary.sections.flatMap((s) => s.paragraphs)]) {
+    for (const match of text.matchAll(verbNumber())) {
+      const key = `${isUp(match[1]!) ? 'up' : 'down'} ${match[2]}`;
+      told.set(key, (told.get(key) ?? 0) + 1);
+    }
+  }
+  for (const [key, n] of told) if (n > 1 && n > (counts.get(key) ?? 0)) problems.push(`a figure told ${n} times: ${key}`);
+  return problems;
+}
+
+/** The week's change of a series at a week's last session, recomputed from its closes (previous calendar week's last close as base). */
+function weekChangeAt(points: ReadonlyArray<{ date: string; close: number }>, date: string, unit: Unit): number | undefined {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.date < date) lo = mid + 1;
+    else hi = mid;
+  }
+  const i = points[lo]?.date === date ? lo : -1;
+  if (i <= 0) return undefined;
+  const monday = new Date(`${date}T00:00:00Z`);
+  monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+  const start = monday.toISOString().slice(0, 10);
+  let b = i;
+  while (b >= 0 && points[b]!.date >= start) b--;
+  if (b < 0) return undefined;
+  const [base, last] = [points[b]!.close, points[i]!.close];
+  return unit === 'pct' ? (last / base - 1) * 100 : unit === 'bp' ? (last - base) * 100 : last - base;
+}
+
+/**
+ * Every "since" claim checked against the closes: in the week named, the same side moved (or led) by
+ * at least as much, and no week in between did. Recomputed from the series, not from the analysis.
+ */
+export function findLookbackErrors(
+  signals: readonly Signal[],
+  series: ReadonlyArray<{ symbol: string; points: ReadonlyArray<{ date: string; close: number }> }>,
+  units: ReadonlyMap<string, Unit>,
+  baskets: ReadonlyArray<{ symbol: string; members: readonly string[] }> = [],
+): string[] {
+  const problems: string[] = [];
+  type Closes = ReadonlyArray<{ date: string; close: number }>;
+  // A basket has no closes of its own: its calendar is its first member's.
+  const pointsOf = (symbol: string): Closes => series.find((s) => s.symbol === symbol)?.points ?? series.find((s) => s.symbol === baskets.find((b) => b.symbol === symbol)?.members[0])?.points ?? [];
+  // A basket's week is the mean of its members' weeks (equal weight).
+  const weekOf = (symbol: string, date: string, unit: Unit): number | undefined => {
+    const basket = baskets.find((b) => b.symbol === symbol);
+    if (!basket) return weekChangeAt(pointsOf(symbol), date, unit);
+    const changes = basket.members.map((m) => weekChangeAt(pointsOf(m), date, 'pct'));
+    return changes.every((c) => c !== undefined) ? (changes as number[]).reduce((a, b) => a + b, 0) / changes.length : undefined;
+  };
+  const weekEnds = (symbol: string, from: string, to: string) => {
+    const points = pointsOf(symbol);
+    return points.filter((p, i) => p.date > from && p.date < to && (i === points.length - 1 || weekKey(points[i + 1]!.date) !== weekKey(p.date))).map((p) => p.date);
+  };
+  const check = (label: string, since: string | undefined, now: string, value: (date: string) => number | undefined, current: number) => {
+    if (!since) return;
+    const then = value(since);
+    const up = current >= 0;
+    if (then === undefined || (up ? then < current - 1e-9 : then > current + 1e-9)) problems.push(`${label}: the week ending ${since} was not as big the same way (${then} vs ${current})`);
+    for (const date of weekEnds(label.split(' ')[0]!, since, now)) {
+      const v = value(date);
+      if (v !== undefined && (up ? v >= current - 1e-9 : v <= current + 1e-9)) problems.push(`${label}: the week ending ${date} was as big, after ${since}`);
+    }
+  };
+  for (const s of signals) {
+    if (s.kind === 'market' || s.kind === 'move') {
+      const unit = units.get(s.symbol) ?? 'pct';
+      const now = pointsOf(s.symbol).at(-1)?.date ?? '';
+      check(`${s.symbol} week`, s.kind === 'market' ? s.rank.since : s.since, now, (d) => weekOf(s.symbol, d, unit), s.change);
+    } else if (s.kind === 'relative' && s.window === '1W') {
+      const gapAt = (d: string) => {
+        const a = weekOf(s.leader.symbol, d, 'pct');
+        const b = weekOf(s.laggard.symbol, d, 'pct');
+        return a === undefined || b === undefined ? undefined : a - b;
+      };
+      check(`${s.leader.symbol} over ${s.laggard.symbol}`, s.largestSince, pointsOf(s.leader.symbol).at(-1)?.date ?? '', gapAt, s.gap);
+    }
+  }
+  return problems;
+}
+
+/** Monday of a date's week, as a comparable string. */
+function weekKey(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
 }

@@ -2,7 +2,8 @@
  * The built-in newsletter: what `npm run digest` shows with no config file. A config file replaces any
  * top-level key it sets (instruments, rules, ...) as a whole, so what it says is exactly what runs.
  */
-import type { Basket, Instrument, Rule, Window } from './newsletter.js';
+import type { z } from 'zod';
+import type { Basket, Instrument, ruleSchema, Window } from './newsletter.js';
 
 const index = (symbol: string, name: string, shortName: string, theme: string) =>
   ({ symbol, name, shortName, theme, kind: 'index', group: 'benchmarks', required: true }) as const;
@@ -25,7 +26,13 @@ export const defaultInstruments: Instrument[] = [
   { symbol: '^TNX', name: '10-year Treasury yield', shortName: '10-year yield', kind: 'rate', group: 'benchmarks', required: true },
   {
     symbol: 'DGS2', name: '2-year Treasury yield', shortName: '2-year yield', kind: 'rate', group: 'rates', required: false,
+    gloss: "the bond market's read of where the Fed is heading",
     sources: [{ provider: 'fred', symbol: 'DGS2', proxy: false }],
+  },
+  {
+    // The curve takes both ends from one source (FRED's constant-maturity yields), never ^TNX minus DGS2.
+    symbol: 'DGS10', name: '10-year Treasury yield (constant maturity)', shortName: '10-year Treasury yield', kind: 'rate', group: 'rates', required: false,
+    sources: [{ provider: 'fred', symbol: 'DGS10', proxy: false }],
   },
   sector('XLB', 'Materials'),
   sector('XLC', 'Communication Services'),
@@ -61,28 +68,35 @@ export const defaultBaskets: Basket[] = [
     shortName: 'Magnificent Seven',
     theme: 'mega caps',
     group: 'baskets',
+    // Michael Hartnett of Bank of America coined the name in spring 2023; earlier weeks don't use it.
+    namedSince: '2023-05-01',
+    earlierName: 'the seven biggest tech stocks',
     members: ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA'],
   },
 ];
 
-export const defaultRules: Rule[] = [
-  { id: 'small-caps-vs-large-week', kind: 'relative', a: '^RUT', b: '^GSPC', window: '1W', threshold: 2 },
+export const defaultRules: Array<z.input<typeof ruleSchema>> = [
+  { id: 'market-week', kind: 'market', instrument: '^GSPC' },
+  { id: 'index-regimes', kind: 'regime', group: 'benchmarks' },
+  { id: 'index-records', kind: 'record', group: 'benchmarks', extreme: 'both' },
+  {
+    id: 'small-caps-vs-large-week', kind: 'relative', a: '^RUT', b: '^GSPC', window: '1W', threshold: 2,
+    // Small caps borrow more at floating rates: told beside a 2-year yield that moved against their lead.
+    alongside: { symbol: 'DGS2', relation: 'inverse', minChange: 8 },
+  },
   { id: 'small-caps-vs-large-month', kind: 'relative', a: '^RUT', b: '^GSPC', window: '1M', threshold: 2 },
-  { id: 'mega-caps-vs-market-week', kind: 'relative', a: 'MAG7', b: '^GSPC', window: '1W', threshold: 1.5 },
-  { id: 'breadth-week', kind: 'relative', a: 'RSP', b: '^GSPC', window: '1W', threshold: 1 },
-  { id: 'mega-caps-vs-the-rest-week', kind: 'relative', a: 'MAG7', b: 'RSP', window: '1W', threshold: 2 },
-  { id: 'yield-curve-week', kind: 'curve', long: '^TNX', short: 'DGS2', window: '1W', threshold: 5, companion: '^RUT' },
   { id: 'nasdaq-vs-dow-week', kind: 'relative', a: '^IXIC', b: '^DJI', window: '1W', threshold: 2 },
-  { id: 'sp500-big-week', kind: 'move', instrument: '^GSPC', window: '1W', threshold: 2 },
+  { id: 'breadth-week', kind: 'relative', a: 'RSP', b: '^GSPC', window: '1W', threshold: 1, topic: 'breadth' },
+  { id: 'mega-caps-vs-the-rest-week', kind: 'relative', a: 'MAG7', b: 'RSP', window: '1W', threshold: 2, topic: 'breadth' },
   { id: 'russell-big-week', kind: 'move', instrument: '^RUT', window: '1W', threshold: 3 },
   { id: 'nasdaq-big-week', kind: 'move', instrument: '^IXIC', window: '1W', threshold: 2.5 },
   { id: 'ten-year-yield-week', kind: 'move', instrument: '^TNX', window: '1W', threshold: 10 },
+  { id: 'two-year-yield-week', kind: 'move', instrument: 'DGS2', window: '1W', threshold: 10 },
+  { id: 'yield-curve-week', kind: 'curve', long: 'DGS10', short: 'DGS2', window: '1W', threshold: 5 },
   { id: 'vix-jump-week', kind: 'move', instrument: '^VIX', window: '1W', threshold: 4 },
   { id: 'vix-elevated', kind: 'level', instrument: '^VIX', op: 'at-or-above', value: 20, label: 'elevated' },
   { id: 'vix-stressed', kind: 'level', instrument: '^VIX', op: 'at-or-above', value: 30, label: 'stressed' },
   { id: 'vix-calm', kind: 'level', instrument: '^VIX', op: 'at-or-below', value: 13, label: 'calm' },
-  { id: 'index-records', kind: 'record', group: 'benchmarks', extreme: 'both' },
-  { id: 'index-drawdowns', kind: 'drawdown', group: 'benchmarks', thresholds: [10, 20] },
   { id: 'biggest-day', kind: 'biggest-day', group: 'benchmarks', threshold: 2 },
   { id: 'sector-leaders-week', kind: 'leaders', group: 'sectors', window: '1W', count: 3 },
   { id: 'small-cap-sector-leaders-week', kind: 'leaders', group: 'small-cap-sectors', window: '1W', count: 1 },

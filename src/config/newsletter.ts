@@ -1,18 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { ruleReferences, ruleSchema, type Rule } from '../analysis/rules/index.js';
 import { defaultNewsletter } from './defaults.js';
 import { ConfigError, describeIssues } from './env.js';
+import { groupSchema, symbolSchema, windowSchema } from './primitives.js';
 
-export const windowSchema = z.enum(['1W', '1M', '3M', 'YTD', '1Y']);
-export type Window = z.infer<typeof windowSchema>;
+export { windowSchema, type Window } from './primitives.js';
 
 export const instrumentKindSchema = z.enum(['index', 'etf', 'stock', 'rate', 'volatility']);
 export type InstrumentKind = z.infer<typeof instrumentKindSchema>;
 
-const symbolSchema = z.string().regex(/^[\^A-Za-z0-9.=-]{1,20}$/, 'must be a ticker such as ^GSPC or XLF');
-const groupSchema = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be lower-case letters, digits and dashes');
-const ruleIdSchema = z.string().regex(/^[a-z0-9-]{1,60}$/, 'must be lower-case letters, digits and dashes');
 
 const themeSchema = z.string().min(1).max(40).optional().describe('What it stands for in headlines ("small caps")');
 
@@ -30,6 +28,7 @@ export const instrumentSchema = z.strictObject({
   shortName: z.string().min(1).max(40).describe('The name used in tables and sentences ("Dow")'),
   theme: themeSchema,
   article: z.boolean().optional().describe('Read with "the" in sentences (default: indices, rates, volatility and baskets)'),
+  gloss: z.string().min(1).max(80).optional().describe('An aside told the first time prose names it ("the bond market\'s read of the Fed\'s path")'),
   kind: instrumentKindSchema,
   group: groupSchema,
   required: z.boolean().default(false).describe('A required instrument that is missing or stale stops the send'),
@@ -47,70 +46,11 @@ export const basketSchema = z.strictObject({
   theme: themeSchema,
   group: groupSchema,
   members: z.array(symbolSchema).min(2).describe('Equal-weighted: the basket return is the mean of member returns'),
+  namedSince: z.iso.date().optional().describe('When its name came into use ("Magnificent Seven": 2023); earlier editions say earlierName'),
+  earlierName: z.string().min(1).max(60).optional().describe('What to call it before namedSince ("the seven biggest tech stocks")'),
 });
 
-const relativeRule = z.strictObject({
-  id: ruleIdSchema,
-  kind: z.literal('relative'),
-  a: symbolSchema,
-  b: symbolSchema,
-  window: windowSchema,
-  threshold: z.number().positive().describe('Gap between the two returns, in percentage points'),
-});
-const moveRule = z.strictObject({
-  id: ruleIdSchema,
-  kind: z.literal('move'),
-  instrument: symbolSchema,
-  window: windowSchema,
-  threshold: z.number().positive().describe('Percent for prices, basis points for rates, points for volatility'),
-});
-const levelRule = z.strictObject({
-  id: ruleIdSchema,
-  kind: z.literal('level'),
-  instrument: symbolSchema,
-  op: z.enum(['at-or-above', 'at-or-below']),
-  value: z.number(),
-  label: z.string().max(40).optional().describe('What the band is called ("stressed" for the VIX at 30 or more)'),
-});
-const recordRule = z.strictObject({
-  id: ruleIdSchema,
-  kind: z.literal('record'),
-  group: groupSchema,
-  extreme: z.enum(['high', 'low', 'both']).default('both'),
-});
-const leadersRule = z.strictObject({
-  id: ruleIdSchema,
-  kind: z.literal('leaders'),
-  group: groupSchema,
-  window: windowSchema,
-  count: z.number().int().min(1).max(5),
-});
-
-const drawdownRule = z.strictObject({
-  id: ruleIdSchema,
-  kind: z.literal('drawdown'),
-  group: groupSchema,
-  thresholds: z.array(z.number().positive().max(90)).min(1).default([10, 20]).describe('Percent below the peak: 10 is a correction, 20 a bear market'),
-});
-const biggestDayRule = z.strictObject({
-  id: ruleIdSchema,
-  kind: z.literal('biggest-day'),
-  group: groupSchema,
-  threshold: z.number().positive().describe('Percent: the week\'s largest one-session move must reach it'),
-});
-
-const curveRule = z.strictObject({
-  id: ruleIdSchema,
-  kind: z.literal('curve'),
-  long: symbolSchema.describe('The long-maturity yield, e.g. ^TNX'),
-  short: symbolSchema.describe('The short-maturity yield, e.g. DGS2'),
-  window: windowSchema,
-  threshold: z.number().positive().describe('Change of the spread in basis points'),
-  companion: symbolSchema.optional().describe('An instrument whose move is reported beside the curve, e.g. ^RUT'),
-});
-
-export const ruleSchema = z.discriminatedUnion('kind', [relativeRule, moveRule, levelRule, recordRule, leadersRule, drawdownRule, biggestDayRule, curveRule]);
-export type Rule = z.infer<typeof ruleSchema>;
+export { ruleSchema, type Rule } from '../analysis/rules/index.js';
 export type RuleKind = Rule['kind'];
 
 function isTimeZone(zone: string): boolean {
@@ -176,7 +116,7 @@ export const newsletterSchema = z
       .default({ maxDailyMovePct: 25 }),
     instruments: z.array(instrumentSchema).min(1).default(() => structuredClone(defaultNewsletter.instruments)),
     baskets: z.array(basketSchema).default(() => structuredClone(defaultNewsletter.baskets)),
-    rules: z.array(ruleSchema).default(() => structuredClone(defaultNewsletter.rules)),
+    rules: z.array(ruleSchema).prefault(() => structuredClone(defaultNewsletter.rules)),
   })
   .superRefine((config, ctx) => {
     const symbols = new Set<string>();
@@ -200,21 +140,17 @@ export const newsletterSchema = z
     config.rules.forEach((rule, i) => {
       if (ruleIds.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });
       ruleIds.add(rule.id);
-      const refs: Array<[string, string]> =
-        rule.kind === 'relative' ? [['a', rule.a], ['b', rule.b]]
-        : rule.kind === 'move' || rule.kind === 'level' ? [['instrument', rule.instrument]]
-        : rule.kind === 'curve' ? [['long', rule.long], ['short', rule.short], ...(rule.companion ? [['companion', rule.companion] as [string, string]] : [])]
-        : [];
-      for (const [field, symbol] of refs) {
+      const refs = ruleReferences(rule);
+      for (const [field, symbol] of refs.symbols) {
         if (!symbols.has(symbol)) {
           ctx.addIssue({ code: 'custom', path: ['rules', i, field], message: `unknown instrument ${symbol}: add it to instruments or baskets` });
         }
       }
-      if ('group' in rule && !groups.has(rule.group)) {
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'group'], message: `no instrument has group ${rule.group}` });
+      if (refs.group !== undefined && !groups.has(refs.group)) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'group'], message: `no instrument has group ${refs.group}` });
       }
-      if ('window' in rule && !config.windows.includes(rule.window)) {
-        ctx.addIssue({ code: 'custom', path: ['rules', i, 'window'], message: `window ${rule.window} is not in windows` });
+      if (refs.window !== undefined && !config.windows.includes(refs.window)) {
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'window'], message: `window ${refs.window} is not in windows` });
       }
     });
   });

@@ -32,6 +32,25 @@ export function weekday(date: IsoDate): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();
 }
 
+/** Days since 1970-01-01 from the digits alone (no Date object): history walks call it per close. */
+export function dayNumber(date: IsoDate): number {
+  let y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+/** The Monday that starts a date's ISO week, as a day number: two dates share a week when these agree. */
+export function weekStartDay(date: IsoDate): number {
+  const day = dayNumber(date);
+  return day - ((((day + 3) % 7) + 7) % 7); // day 0 (1970-01-01) was a Thursday; days before it are negative
+}
+
 /** The n-th given weekday of a month (n = -1: the last). */
 function nthWeekday(year: number, month: number, dow: number, n: number): IsoDate {
   if (n > 0) {
@@ -95,6 +114,30 @@ export function holidays(year: number): ReadonlySet<string> {
   return set;
 }
 
+/**
+ * Days the NYSE trades but the bond market (SIFMA's recommendation) is closed: Columbus Day and
+ * Veterans Day (observed on the Monday when it falls on a Sunday; a Saturday one closes nothing).
+ */
+export function bondOnlyHolidays(year: number): ReadonlySet<string> {
+  const veterans = `${year}-11-11`;
+  const dow = weekday(veterans);
+  const days = [nthWeekday(year, 10, 1, 2)];
+  if (dow === 0) days.push(addDays(veterans, 1));
+  else if (dow !== 6) days.push(veterans);
+  return new Set(days);
+}
+
+/** A day the Treasury market trades: yields have a close. */
+export function isBondSession(date: IsoDate): boolean {
+  return isSession(date) && !bondOnlyHolidays(Number(date.slice(0, 4))).has(date);
+}
+
+export function bondSessionOnOrBefore(date: IsoDate): IsoDate {
+  let d = sessionOnOrBefore(date);
+  while (!isBondSession(d)) d = sessionOnOrBefore(addDays(d, -1));
+  return d;
+}
+
 export function isSession(date: IsoDate): boolean {
   const dow = weekday(date);
   if (dow === 0 || dow === 6) return false;
@@ -144,6 +187,21 @@ export function lastCompletedSession(now: Date): IsoDate {
   return previousSession(date);
 }
 
+/** The last session of a date's calendar week (Friday, or the day before a Friday holiday). */
+export function lastSessionOfWeek(date: IsoDate): IsoDate {
+  const sunday = addDays(date, 7 - (((weekday(date) + 6) % 7) + 1));
+  return sessionOnOrBefore(sunday);
+}
+
+/**
+ * The weekly edition's as-of date at `now`: the last session of the last calendar week whose last
+ * session has closed. On a Tuesday that is the previous Friday, never "the week ending Monday".
+ */
+export function lastCompletedWeekEnd(now: Date): IsoDate {
+  const latest = lastCompletedSession(now);
+  return lastSessionOfWeek(latest) === latest ? latest : sessionOnOrBefore(addDays(latest, -(((weekday(latest) + 6) % 7) + 1)));
+}
+
 /** ISO-8601 week id of a date, e.g. 2026-W47: the edition id of the week that date closes. */
 export function isoWeekId(date: IsoDate): string {
   const d = new Date(`${date}T00:00:00Z`);
@@ -156,8 +214,9 @@ export function isoWeekId(date: IsoDate): string {
 
 /**
  * The anchor of a window ending at `asOf`: the calendar date the window looks back to. The return's
- * base is the last session on or before it. 1W is 7 calendar days back, 1M/3M/1Y the same day of the
- * month (clamped to the month's end), YTD the last day of the previous year.
+ * base is the last session on or before it. 1W is the Sunday before the as-of's calendar week (so the
+ * base is the previous week's last session, whatever day the week ends on), 1M/3M/1Y the same day of
+ * the month (clamped to the month's end), YTD the last day of the previous year.
  */
 export function windowAnchor(asOf: IsoDate, window: '1W' | '1M' | '3M' | 'YTD' | '1Y'): IsoDate {
   const [y, m, d] = asOf.split('-').map(Number) as [number, number, number];
@@ -167,7 +226,7 @@ export function windowAnchor(asOf: IsoDate, window: '1W' | '1M' | '3M' | 'YTD' |
     return toIsoDate(utc(target.getUTCFullYear(), target.getUTCMonth() + 1, Math.min(d, lastDay)));
   };
   switch (window) {
-    case '1W': return addDays(asOf, -7);
+    case '1W': return addDays(asOf, -(((weekday(asOf) + 6) % 7) + 1));
     case '1M': return monthsBack(1);
     case '3M': return monthsBack(3);
     case '1Y': return monthsBack(12);

@@ -3,7 +3,7 @@
  * names the instrument and the date. `build` renders with the issues shown; a send stops on any.
  */
 import type { Instrument } from '../config/newsletter.js';
-import { sessionsBetween } from './calendar.js';
+import { isBondSession, sessionsBetween } from './calendar.js';
 import type { RawPoint } from './providers/provider.js';
 
 export interface DataIssue {
@@ -51,7 +51,9 @@ export function checkSanity(instrument: Instrument, points: readonly RawPoint[],
   if (!options.allowGaps && points.length > 0) {
     const have = new Set(points.map((p) => p.date));
     const start = points.find((p) => p.date >= options.from)?.date ?? options.from;
-    const missing = sessionsBetween(start, points.at(-1)!.date).filter((d) => !have.has(d));
+    // Yields have no close on bond-market holidays (Columbus Day, Veterans Day) while stocks trade.
+    const traded = instrument.kind === 'rate' ? isBondSession : () => true;
+    const missing = sessionsBetween(start, points.at(-1)!.date).filter((d) => !have.has(d) && traded(d));
     if (missing.length > 0) {
       issues.push({ symbol: instrument.symbol, kind: 'sanity', message: `${name} is missing ${missing.length} session${missing.length > 1 ? 's' : ''} inside the windows (first ${missing[0]}): refetch with \`marketwrap data fetch\`` });
     }

@@ -5,7 +5,7 @@
  */
 import type { Instrument, Newsletter } from '../config/newsletter.js';
 import type { Store } from '../db/index.js';
-import { addDays, windowAnchor } from './calendar.js';
+import { addDays, bondSessionOnOrBefore, windowAnchor } from './calendar.js';
 import { checkSanity, checkStaleness, type DataIssue } from './guards.js';
 import { ProviderError } from './http.js';
 import { alphaVantageProvider } from './providers/alphavantage.js';
@@ -148,7 +148,9 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
       const full = fullHistorySource(used, instrument);
       const rows: RawPoint[] = store.closes(sourceKey(used), full ? FULL_HISTORY_START : from, asOf);
       result.issues.push(...checkSanity(instrument, rows, { maxDailyMovePct: config.guards.maxDailyMovePct, from: windowAnchor(asOf, '1Y'), allowGaps: used.provider === 'fred' }));
-      if (instrument.required) result.issues.push(...checkStaleness(instrument, rows, request.expected));
+      // Yields follow the bond market's calendar: no close on Columbus Day or Veterans Day is not late.
+      const expected = instrument.kind === 'rate' ? bondSessionOnOrBefore(request.expected) : request.expected;
+      if (instrument.required) result.issues.push(...checkStaleness(instrument, rows, expected));
       result.sources[instrument.symbol] = sourceLabel(used);
       const points = rows.filter((p) => p.close > 0 && Number.isFinite(p.close));
       if (points.length > 0) {

@@ -13,6 +13,10 @@ export const pointSchema = z.object({
 });
 export type Point = z.infer<typeof pointSchema>;
 
+/** A scheduled release or Fed decision, named as a reader calls it ("the consumer price index"). */
+export const calendarEventSchema = z.object({ date: isoDateSchema, name: z.string().min(1).max(80) });
+export type CalendarEvent = z.infer<typeof calendarEventSchema>;
+
 export const seriesSchema = z
   .object({
     symbol: z.string().min(1),
@@ -49,5 +53,7 @@ export const snapshotSchema = z.object({
   issues: z.array(z.object({ symbol: z.string(), kind: z.enum(['missing', 'stale', 'sanity']), message: z.string() })).default([]),
   /** What happened on the way (providers skipped, fallbacks taken), for people. */
   notes: z.array(z.string()).default([]),
+  /** Next week's scheduled releases and Fed decisions (empty when no calendar could be had). */
+  calendar: z.array(calendarEventSchema).default([]),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEdition } from '../build.js';
-import { createHandlebars, formatChange, formatLevel, weekNumber, loadCommentaryTemplates, nameTable, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
+import { createHandlebars, helperRoot, loadCommentaryTemplates, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
+import { formatChange, formatLevel } from '../format.js';
 import { ConfigError } from '../config/env.js';
 import { loadNewsletter } from '../config/newsletter.js';
 import type { Context } from '../context.js';
@@ -84,11 +85,13 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
       const signals = edition.analysis.signals.filter((s) => s.kind === kind);
       const t = templates.get(kind as (typeof SIGNAL_KINDS)[number]);
       if (!t) throw new Error(`no commentary kind ${kind}`);
-      const root = { names: nameTable(ctx.config), locale: ctx.config.locale, week: weekNumber(edition.asOf) };
+      // Each phrasing on its own, with nothing told before it: every figure shows.
+      const fill = (template: (context: object) => string, signal: object) => escape(template({ ...signal, ...helperRoot(edition.analysis, ctx.config) }));
       const blocks = signals.flatMap((signal) => [
-        `<h2>${escape(signal.id)}: ${escape(t.title({ ...signal, ...root }))}</h2>`,
-        ...t.headline.map((h, i) => `<p><strong>Headline ${i + 1}:</strong> ${escape(h({ ...signal, ...root }))}</p>`),
-        ...t.paragraph.map((p, i) => `<p><strong>Paragraph ${i + 1}:</strong> ${escape(p({ ...signal, ...root }))}</p>`),
+        `<h2>${escape(signal.id)}</h2>`,
+        ...(['title', 'headline', 'lede', 'detail'] as const).flatMap((block) =>
+          t[block].map((template, i) => `<p><strong>${block[0]!.toUpperCase()}${block.slice(1)} ${i + 1}:</strong> ${fill(template, signal)}</p>`),
+        ),
       ]);
       const html = `<!doctype html><html lang="en"><body style="font-family:sans-serif;max-width:640px;margin:auto">${blocks.join('\n') || `<p>No ${escape(kind)} signal fired with this data: pick another scenario.</p>`}</body></html>`;
       const text = html.replace(/<[^>]+>/g, '\n').replace(/\n+/g, '\n').trim();

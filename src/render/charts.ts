@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import type { Metrics } from '../analysis/index.js';
-import { formatChange } from '../commentary/index.js';
+import { formatChange } from '../format.js';
 import type { Point } from '../market/types.js';
 
 const require = createRequire(import.meta.url);

@@ -13,7 +13,7 @@ export function renderText(view: EditionView): string {
   for (const warning of view.warnings) lines.push(`!!! DATA WARNING: ${warning}`);
   if (view.warnings.length) lines.push('');
   if (view.demo) lines.push(`*** DEMO DATA: simulated prices (scenario "${view.scenario}"), not real market data. Do not act on it. ***`, '');
-  lines.push(view.headline, '', view.preheader, '', rule, 'THE WEEK IN NUMBERS', rule);
+  lines.push(view.headline, '', view.lede, '', rule, 'THE WEEK IN NUMBERS', rule);
   const nameWidth = Math.max(...view.table.rows.map((r) => r.name.length), 4) + 2;
   const lastWidth = Math.max(...view.table.rows.map((r) => r.last.length), 5) + 2;
   const cellWidth = Math.max(...view.table.rows.flatMap((r) => r.cells.map((c) => c.text.length)), ...view.table.columns.map((c) => c.length)) + 2;

@@ -1,7 +1,7 @@
 /** The edition as the layout sees it: every number formatted once, nothing computed here. */
 import type { Analysis, Metrics } from '../analysis/index.js';
 import type { Commentary } from '../commentary/index.js';
-import { formatChange, formatLevel, WINDOW_LABELS } from '../commentary/index.js';
+import { formatChange, formatLevel, WINDOW_LABELS } from '../format.js';
 import type { Newsletter } from '../config/newsletter.js';
 import type { Snapshot } from '../market/types.js';
 
@@ -13,6 +13,9 @@ export interface EditionView {
   dateLabel: string;
   subject: string;
   headline: string;
+  /** The week's story in two or three sentences, under the headline. */
+  lede: string;
+  /** The inbox preview line. */
   preheader: string;
   demo: boolean;
   scenario: string;
@@ -77,6 +80,7 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     dateLabel: `Week ending ${new Intl.DateTimeFormat(locale, { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${analysis.asOf}T00:00:00Z`))}`,
     subject,
     headline: commentary.headline,
+    lede: commentary.lede,
     preheader: commentary.preheader,
     demo: snapshot.demo,
     scenario: snapshot.scenario ?? '',

@@ -28,9 +28,13 @@ describe('window returns', () => {
     expect(m.windows.YTD!.change).toBeCloseTo(-16.8027, 3);
   });
 
-  it('takes the base from the last session before an anchor that is a holiday or weekend', () => {
+  it('measures a week from the previous calendar week\'s last close, whatever day it ends', () => {
+    // A Thursday as-of (as before Good Friday) is measured from the Friday before, not the Thursday.
     const m = seriesMetrics(spx, { ...spx, source: 'typed', points: realCloses }, '2022-11-17', ['1W']);
-    expect(m.windows['1W']!.base).toEqual({ date: '2022-10-18', close: 3719.98 }); // 11-10 is missing here: fall back
+    expect(m.windows['1W']!.base).toEqual({ date: '2022-11-11', close: 3992.93 });
+    expect(m.sessions).toBe(4);
+    const gap = seriesMetrics(spx, { ...spx, source: 'typed', points: realCloses.filter((p) => p.date !== '2022-11-11') }, '2022-11-18', ['1W']);
+    expect(gap.windows['1W']!.base).toEqual({ date: '2022-10-18', close: 3719.98 }); // no close that week: fall back
   });
 
   it('reports yields in basis points and the VIX in points', () => {
@@ -42,29 +46,35 @@ describe('window returns', () => {
     expect(vix.windows['1W']!.change).toBeCloseTo(0.6, 9);
   });
 
-  it('finds the 52-week high and low, the distance from the high, and new records', () => {
+  it('finds the 52-week high and low and the distance from the high', () => {
     const points = [
       { date: '2021-11-10', close: 50 }, // more than 52 weeks back: ignored
       { date: '2021-11-19', close: 100 },
       { date: '2022-03-01', close: 120 },
       { date: '2022-06-01', close: 80 },
+      { date: '2022-11-11', close: 85 },
       { date: '2022-11-18', close: 90 },
     ];
     const m = seriesMetrics(spx, { ...spx, source: 't', points }, '2022-11-18', ['1W']);
     expect(m.high52).toEqual({ date: '2022-03-01', close: 120 });
     expect(m.low52).toEqual({ date: '2022-06-01', close: 80 });
     expect(m.fromHigh52).toBeCloseTo(-25, 9);
-    expect(m.newHigh52).toBe(false);
-    const up = seriesMetrics(spx, { ...spx, source: 't', points: [...points.slice(0, -1), { date: '2022-11-18', close: 121 }] }, '2022-11-18', ['1W']);
-    expect(up.newHigh52).toBe(true);
-    expect(up.high52Before).toEqual({ date: '2022-03-01', close: 120 });
+    expect(m.weekHigh).toBeUndefined();
   });
 
-  it('claims an all-time high only when the series holds the whole history', () => {
-    const points = [{ date: '2020-01-02', close: 150 }, { date: '2022-03-01', close: 120 }, { date: '2022-11-18', close: 140 }, { date: '2022-11-21', close: 151 }];
-    expect(seriesMetrics(spx, { source: 't', points, fullHistory: true }, '2022-11-21', ['1W']).newAllTimeHigh).toBe(true);
-    expect(seriesMetrics(spx, { source: 't', points, fullHistory: false }, '2022-11-21', ['1W']).newAllTimeHigh).toBe(false);
-    expect(seriesMetrics(spx, { source: 't', points, fullHistory: true }, '2022-11-18', ['1W']).newAllTimeHigh).toBe(false);
+  it('finds a record set on any day of the week, names what it beat, and claims all-time only with the whole history', () => {
+    const points = [
+      { date: '2020-01-02', close: 150 }, { date: '2022-03-01', close: 120 }, { date: '2022-11-11', close: 140 },
+      { date: '2022-11-14', close: 141 }, { date: '2022-11-16', close: 152 }, { date: '2022-11-18', close: 149 },
+    ];
+    const full = seriesMetrics(spx, { source: 't', points, fullHistory: true }, '2022-11-18', ['1W']);
+    expect(full.weekHigh).toMatchObject({ point: { date: '2022-11-16', close: 152 }, atClose: false, allTime: true, previous: { date: '2020-01-02', close: 150 } });
+    expect(full.weekHigh!.since).toBeUndefined();
+    const partial = seriesMetrics(spx, { source: 't', points, fullHistory: false }, '2022-11-18', ['1W']);
+    expect(partial.weekHigh).toMatchObject({ allTime: false, yearsOfData: 2 });
+    // 148 beats the year's closes but not 2020's 150: "its highest close since January 2, 2020".
+    const lower = seriesMetrics(spx, { source: 't', points: points.map((p) => (p.close === 152 ? { ...p, close: 148 } : p)), fullHistory: true }, '2022-11-18', ['1W']);
+    expect(lower.weekHigh).toMatchObject({ allTime: false, since: { date: '2020-01-02' }, point: { date: '2022-11-18', close: 149 }, atClose: true });
   });
 
   it('matches the values in ../shared/market-data/README.md', () => {

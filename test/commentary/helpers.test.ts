@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { directionVerb, formatChange, formatLevel, formatMove, formatSize, shown } from '../../src/commentary/index.js';
+import { directionVerb, DOWN_VERBS, duration, sizeBand, UP_VERBS, weekPhrase } from '../../src/commentary/index.js';
+import { formatChange, formatLevel, formatSize, shown } from '../../src/format.js';
 
 describe('number helpers', () => {
   it('formats signed changes in each unit', () => {
@@ -18,19 +19,38 @@ describe('number helpers', () => {
     expect(formatLevel(34.6, 'pt')).toBe('34.6');
   });
 
-  it('scales direction verbs by size and window, and never says up for a fall', () => {
-    expect(directionVerb(0.2, 'pct')).toBe('edged up');
-    expect(directionVerb(1.2, 'pct')).toBe('rose');
-    expect(directionVerb(3, 'pct')).toBe('climbed');
-    expect(directionVerb(6.3, 'pct')).toBe('surged');
-    expect(directionVerb(-6.3, 'pct')).toBe('tumbled');
-    expect(directionVerb(6.3, 'pct', '1Y')).toBe('rose');
-    expect(directionVerb(-0.01, 'pct')).toBe('was flat');
-    expect(formatMove(-14, 'bp')).toBe('fell 14 basis points');
+  it('sizes a move against the instrument\'s own usual move when known, else fixed bands', () => {
+    // A 3% week is large for a 2%-a-week index and ordinary for a 6%-a-week one.
+    expect(sizeBand(3, 'pct', '1W', 2)).toBe(2);
+    expect(sizeBand(3, 'pct', '1W', 6)).toBe(1);
+    expect(sizeBand(0.2, 'pct', '1W', 2)).toBe(0);
+    expect(sizeBand(6.3, 'pct', '1W', undefined)).toBe(3);
+    // Longer windows scale the bands with the square root of time.
+    expect(sizeBand(6.3, 'pct', '1Y', undefined)).toBe(1);
+  });
+
+  it('never says up for a fall, varies its verbs, and says "little changed" at zero', () => {
+    const seen = new Set<string>();
     for (let x = -10; x <= 10; x += 0.01) {
-      const verb = directionVerb(x, 'pct');
-      if (shown(x, 'pct') > 0) expect(['edged up', 'rose', 'climbed', 'surged', 'was flat']).toContain(verb);
-      if (shown(x, 'pct') < 0) expect(['edged down', 'fell', 'slid', 'tumbled', 'was flat']).toContain(verb);
+      for (const week of [1, 2, 3]) {
+        const verb = directionVerb(x, 'pct', '1W', 2, week, String(x));
+        seen.add(verb);
+        if (shown(x, 'pct') > 0) expect(UP_VERBS).toContain(verb);
+        if (shown(x, 'pct') < 0) expect(DOWN_VERBS).toContain(verb);
+        if (shown(x, 'pct') === 0) expect(verb).toBe('was little changed');
+      }
     }
+    // No two verbs carry the prose: each band has several.
+    expect(seen.size).toBeGreaterThanOrEqual(15);
+    expect(directionVerb(30, 'bp', '1W', 5, 2, 'k')).not.toBe('rallied'); // a rally is a price word
+  });
+
+  it('counts a holiday week\'s sessions and says how long a record stood', () => {
+    expect(weekPhrase(5)).toBe('this week');
+    expect(weekPhrase(4)).toBe('in the four-session week');
+    expect(duration('2022-01-03', '2024-01-19')).toBe('two years');
+    expect(duration('2023-01-03', '2024-01-19')).toBe('more than a year');
+    expect(duration('2023-10-03', '2024-01-19')).toBe('three months');
+    expect(duration('2024-01-03', '2024-01-19')).toBe('two weeks');
   });
 });

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  holidays, isSession, isoWeekId, lastCompletedSession, sessionOnOrBefore, sessionsBetween, windowAnchor,
+  bondSessionOnOrBefore, holidays, isBondSession, isSession, isoWeekId, lastCompletedSession, lastCompletedWeekEnd, lastSessionOfWeek,
+  sessionOnOrBefore, sessionsBetween, weekStartDay, windowAnchor,
 } from '../../src/market/calendar.js';
 import { SHARED_DATA } from '../helpers/context.js';
 import { readReferenceCsv } from '../helpers/reference-data.js';
@@ -40,7 +41,9 @@ describe('NYSE calendar', () => {
   });
 
   it('anchors windows as the README states', () => {
-    expect(windowAnchor('2022-11-18', '1W')).toBe('2022-11-11');
+    // A week is a calendar week: its base is the last close before the Monday, whatever day it ends on.
+    expect(windowAnchor('2022-11-18', '1W')).toBe('2022-11-13');
+    expect(sessionOnOrBefore(windowAnchor('2026-04-02', '1W'))).toBe('2026-03-27'); // Good Friday week ends Thursday
     expect(windowAnchor('2022-11-18', '1M')).toBe('2022-10-18');
     expect(windowAnchor('2022-11-18', '3M')).toBe('2022-08-18');
     expect(windowAnchor('2022-11-18', 'YTD')).toBe('2021-12-31');
@@ -70,5 +73,32 @@ describe('NYSE calendar', () => {
     expect(wronglyListed).toContain('2021-12-31');
     expect(wronglyListed.every((d) => traded.has(d))).toBe(true);
     expect([...ours].filter((d) => !listed.has(d)).sort()).toEqual(expect.arrayContaining(['2012-10-29', '2012-10-30', '2018-12-05']));
+  });
+
+  it('closes the bond market, not the stock market, on Columbus Day and Veterans Day', () => {
+    for (const day of ['2022-10-10', '2022-11-11', '2018-11-12', '2026-10-12', '2026-11-11']) {
+      expect(isSession(day), day).toBe(true);
+      expect(isBondSession(day), day).toBe(false);
+    }
+    expect(isBondSession('2023-11-10')).toBe(true); // Veterans Day 2023 fell on a Saturday: nothing closed
+    expect(bondSessionOnOrBefore('2022-11-11')).toBe('2022-11-10');
+    expect(bondSessionOnOrBefore('2022-11-14')).toBe('2022-11-14');
+  });
+
+  it('ends each week on its last session and never makes a Tuesday the end of the weekly edition', () => {
+    expect(lastSessionOfWeek('2026-11-24')).toBe('2026-11-27');
+    expect(lastSessionOfWeek('2026-03-30')).toBe('2026-04-02'); // Good Friday
+    expect(lastSessionOfWeek('2026-12-28')).toBe('2026-12-31'); // New Year's Day 2027 is a Friday
+    expect(lastCompletedWeekEnd(new Date('2026-11-24T22:00:00Z'))).toBe('2026-11-20'); // Tuesday evening
+    expect(lastCompletedWeekEnd(new Date('2026-11-27T22:00:00Z'))).toBe('2026-11-27'); // Friday after the close
+    expect(lastCompletedWeekEnd(new Date('2026-11-27T15:00:00Z'))).toBe('2026-11-20'); // Friday before the close
+    expect(lastCompletedWeekEnd(new Date('2026-04-03T15:00:00Z'))).toBe('2026-04-02'); // Good Friday
+  });
+
+  it('groups dates into Monday-to-Sunday weeks before and after 1970', () => {
+    expect(weekStartDay('1932-10-10')).toBe(weekStartDay('1932-10-15'));
+    expect(weekStartDay('1932-10-09')).not.toBe(weekStartDay('1932-10-10'));
+    expect(weekStartDay('1970-01-01')).toBe(weekStartDay('1969-12-29'));
+    expect(weekStartDay('2026-11-23')).toBe(weekStartDay('2026-11-29'));
   });
 });

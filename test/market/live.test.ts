@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SendRefused, weeklyDigest } from '../../jobs/weekly-digest.js';
 import { buildEdition } from '../../src/build.js';
-import { formatChange } from '../../src/commentary/index.js';
+import { formatChange } from '../../src/format.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { demoSeries } from '../../src/market/providers/demo.js';
 import { MarketDataError } from '../../src/market/index.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildEdition } from '../../src/build.js';
 import { compileMjml, GMAIL_CLIP_BYTES, personalizer, RECIPIENT_TOKENS } from '../../src/render/index.js';
-import { formatChange } from '../../src/commentary/index.js';
+import { formatChange } from '../../src/format.js';
 import { scenarioNames } from '../../src/market/index.js';
 import { testContext } from '../helpers/context.js';
 
@@ -16,7 +16,7 @@ describe('rendered digest', () => {
     for (const part of ['The week in numbers', 'Sectors this week', 'Risk note', 'not investment advice', ctx.config.postalAddress.replace(/&/g, '&amp;'), 'Unsubscribe', 'Demo data:']) {
       expect(edition.html, part).toContain(part);
     }
-    expect(edition.html).toContain(`<title>${edition.subject.replace(/&/g, '&amp;')}</title>`);
+    expect(edition.html).toContain(`<title>${edition.subject.replace(/&/g, '&amp;').replace(/'/g, '&#x27;')}</title>`);
     for (const token of Object.values(RECIPIENT_TOKENS)) {
       expect(edition.html).toContain(token);
       expect(edition.text).toContain(token);

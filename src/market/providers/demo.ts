@@ -158,8 +158,8 @@ export function demoSeries({ scenario: name, asOf, instruments }: DemoRequest): 
   return instruments.map((instrument) => {
     const rand = prng(SEED ^ hashString(instrument.symbol) ^ hashString(name));
     const source = `demo:${name}`;
-    // The simulated history is all the history there is.
-    const base = { symbol: instrument.symbol, name: instrument.name, kind: instrument.kind, source, fullHistory: true };
+    // 2.5 simulated years are not a market's whole history: no "on record" claims from demo data.
+    const base = { symbol: instrument.symbol, name: instrument.name, kind: instrument.kind, source, fullHistory: false };
     if (instrument.kind === 'volatility') {
       return { ...base, points: volatilityPath(rand, dates.length, finalDays, scenario.vix).map((close, i) => ({ date: dates[i]!, close })) };
     }

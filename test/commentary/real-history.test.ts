@@ -1,0 +1,165 @@
+/**
+ * The commentary on real history: every week from 2000 to 2022 (the closes committed under
+ * test/fixtures/market-data), checked against the numbers, and named weeks read as an editor would
+ * write them. Facts the prose claims are recomputed here from the raw closes, independently.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze, type Signal } from '../../src/analysis/index.js';
+import { regimesAt, type Phase } from '../../src/analysis/regime.js';
+import { backtest } from '../../src/backtest.js';
+import { compose, loadCommentaryTemplates } from '../../src/commentary/index.js';
+import { loadNewsletter } from '../../src/config/newsletter.js';
+import { PROJECT_ROOT } from '../../src/context.js';
+import { csvSeries } from '../../src/market/providers/csv.js';
+import type { Point, Snapshot } from '../../src/market/types.js';
+import { SHARED_DATA, tempDir, testContext } from '../helpers/context.js';
+
+const CONFIG_FILE = join(SHARED_DATA, 'reference.config.json');
+const config = loadNewsletter(CONFIG_FILE);
+const templates = loadCommentaryTemplates(join(PROJECT_ROOT, 'templates/commentary'));
+const fullHistory = csvSeries(SHARED_DATA, config.instruments, new Set(['^GSPC']));
+const partialHistory = csvSeries(SHARED_DATA, config.instruments, new Set()).map((s) => ({ ...s, points: s.points.filter((p) => p.date >= '2000-01-01') }));
+
+function edition(asOf: string, series = fullHistory) {
+  const snapshot: Snapshot = { asOf, series: series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })), source: 'csv', fetchedAt: asOf, demo: false, sources: {}, issues: [], notes: [], calendar: [] };
+  const analysis = analyze(snapshot, config);
+  const commentary = compose({ analysis, config, templates });
+  const all = [commentary.headline, commentary.lede, ...commentary.sections.flatMap((s) => [s.title, ...s.paragraphs])].join('\n');
+  return { analysis, commentary, all };
+}
+const signal = <K extends Signal['kind']>(signals: Signal[], kind: K) => signals.filter((s): s is Extract<Signal, { kind: K }> => s.kind === kind);
+
+/** Week-on-week changes straight from the closes: Monday-to-Sunday weeks, each ending on its last close. */
+function weeklyFromCloses(points: readonly Point[]): Array<{ date: string; change: number }> {
+  const mondayOf = (d: string) => {
+    const t = new Date(`${d}T00:00:00Z`);
+    t.setUTCDate(t.getUTCDate() - ((t.getUTCDay() + 6) % 7));
+    return t.toISOString().slice(0, 10);
+  };
+  const ends = points.filter((p, i) => i === points.length - 1 || mondayOf(points[i + 1]!.date) !== mondayOf(p.date));
+  return ends.slice(1).map((p, i) => ({ date: p.date, change: (p.close / ends[i]!.close - 1) * 100 }));
+}
+
+/**
+ * Bull and bear markets found another way: scan for the first close 20% below the running high of the
+ * bull market, then for the first close 20% above the running low of the bear market, and so on.
+ */
+function phasesByScan(points: readonly Point[]): Phase[] {
+  const phases: Phase[] = [];
+  let i = 0;
+  while (i < points.length) {
+    let high = points[i]!.close;
+    for (; i < points.length; i++) {
+      high = Math.max(high, points[i]!.close);
+      if (points[i]!.close <= high * 0.8) break;
+      phases.push(points[i]!.close <= high * 0.9 ? 'correction' : 'bull');
+    }
+    let low = Number.POSITIVE_INFINITY;
+    for (; i < points.length; i++) {
+      low = Math.min(low, points[i]!.close);
+      if (points[i]!.close >= low * 1.2) break;
+      phases.push('bear');
+    }
+  }
+  return phases;
+}
+
+describe('every week from 2000 to 2022', () => {
+  it('backtest reports no contradiction, no false "since", no self-reference, no restated headline, no figure told twice', async () => {
+    const ctx = testContext({ CONFIG_FILE });
+    const report = await backtest(ctx, { from: '2000-01-03', to: '2022-11-18', data: `csv:${SHARED_DATA}`, fullHistory: ['^GSPC'], out: tempDir(), render: false });
+    expect(report.weeks.length).toBeGreaterThanOrEqual(1190);
+    expect(report.weeks.flatMap((w) => w.contradictions)).toEqual([]);
+    expect(report.weeks.flatMap((w) => w.lookbacks)).toEqual([]);
+    expect(report.weeks.flatMap((w) => w.style)).toEqual([]);
+    // Each edition leads with the broad market and tells two or three stories in its lede.
+    for (const week of report.weeks) {
+      expect(week.lede, week.asOf).toMatch(/^(The S&P 500|This week, the S&P 500|In the \w+-session week, the S&P 500)/);
+    }
+  }, 120_000);
+
+  it('calls bull markets, corrections and bear markets as an independent scan of the closes does, for every index', () => {
+    for (const series of fullHistory) {
+      if (series.kind !== 'index') continue;
+      const scan = phasesByScan(series.points);
+      const indices = series.points.map((_, i) => i);
+      const ours = regimesAt(series.points, indices).map((r) => r.phase);
+      const mismatches = indices.filter((i) => ours[i] !== scan[i]).map((i) => `${series.symbol} ${series.points[i]!.date}: ${ours[i]} vs ${scan[i]}`);
+      expect(mismatches.slice(0, 5)).toEqual([]);
+    }
+  });
+});
+
+describe('named weeks', () => {
+  it('2008-10-10: the worst week since July 1933 in the full history; the worst of the 2000-2022 data without it', () => {
+    const { commentary, analysis } = edition('2008-10-10');
+    const weeks = weeklyFromCloses(fullHistory.find((s) => s.symbol === '^GSPC')!.points.filter((p) => p.date <= '2008-10-10'));
+    const now = weeks.at(-1)!;
+    expect(now.change).toBeCloseTo(-18.195, 2);
+    const worse = weeks.slice(0, -1).filter((w) => w.change <= now.change).at(-1)!;
+    expect(worse.date).toBe('1933-07-21');
+    expect(commentary.headline).toMatch(/^The S&P 500.* worst week since July 1933$/);
+    expect(commentary.lede).toMatch(/^(The S&P 500|This week, the S&P 500) (tumbled|plunged) 18\.2%.*899\.22.* its worst week since the week ending July 21, 1933\./);
+    expect(signal(analysis.signals, 'market')[0]!.rank.since).toBe(worse.date);
+    const partial = edition('2008-10-10', partialHistory);
+    expect(partial.commentary.lede).toContain('its worst week since at least January 2000');
+    // The bear market began in July 2008, measured from the October 2007 peak.
+    expect(partial.all).toMatch(/(remains in a bear market|still in the bear market that began on July 9, 2008).* 42\.5% below its (peak of 1,565\.15 on October 9, 2007|October 9, 2007 peak of 1,565\.15)/);
+  });
+
+  it('2020-02-28: four indices cross into a correction, in the lede, and the VIX ranks below them', () => {
+    const { commentary, analysis } = edition('2020-02-28');
+    expect(commentary.headline).toMatch(/^The S&P 500.* worst week since October 2008$/);
+    expect(commentary.lede).toMatch(/(crossed into a correction on Thursday|On Thursday, the S&P 500 entered a correction), closing 12\.0% below its (peak of 3,386\.15 on February 19, 2020|February 19, 2020 peak of 3,386\.15)/);
+    expect(commentary.lede).toContain('The Russell 2000, the Nasdaq-100 and the Dow crossed into a correction this week too.');
+    const regime = signal(analysis.signals, 'regime')[0]!;
+    const vix = analysis.signals.find((s) => s.id === 'vix-jump-week')!;
+    expect(regime.magnitude).toBeGreaterThan(vix.magnitude);
+    expect(edition('2020-02-28').all).not.toMatch(/(in|into|entered) a bear market/);
+  });
+
+  it('2020-03-20: the worst week since October 2008, still in the bear market that began March 12', () => {
+    const { commentary, all } = edition('2020-03-20');
+    expect(commentary.headline).toMatch(/worst week since October 2008/);
+    expect(commentary.lede).toMatch(/^(The S&P 500|This week, the S&P 500) (tumbled|plunged) 15\.0%.*2,304\.92.* its worst week since the week ending October 10, 2008\./);
+    expect(all).toMatch(/(remains in a bear market|still in the bear market that began on March 12, 2020).* 31\.9% below its (peak of 3,386\.15 on February 19, 2020|February 19, 2020 peak of 3,386\.15)/);
+  });
+
+  it('2011-08-05: a correction from the April high, not a bear market from the 2007 peak', () => {
+    const { commentary, all } = edition('2011-08-05');
+    expect(commentary.lede).toMatch(/(The S&P 500 crossed into a correction on Thursday|On Thursday, the S&P 500 entered a correction), closing 12\.0% below its (peak of 1,363\.61 on April 29, 2011|April 29, 2011 peak of 1,363\.61)\./);
+    expect(commentary.lede).toContain('The Dow crossed into a correction this week too.');
+    expect(all).not.toMatch(/(in|into|entered) a bear market/);
+    expect(all).not.toMatch(/1,565\.15/);
+  });
+
+  it('2009-03-13: the best week since November 2008, after the lowest close since 1996 on Monday', () => {
+    const { commentary } = edition('2009-03-13');
+    expect(commentary.headline).toMatch(/^The S&P 500.* best week since November 2008$/);
+    expect(commentary.lede).toMatch(/10\.7%.* its best week since the week ending November 28, 2008/);
+    expect(commentary.lede).toMatch(/(On Monday, the S&P 500 closed at a low of 676\.53,|The S&P 500 closed at a low of 676\.53 on Monday,) its lowest close since September 12, 1996/);
+  });
+
+  it('2022-11-11: the best week since June, in a bear market that began in June', () => {
+    const { commentary, all } = edition('2022-11-11');
+    expect(commentary.headline).toMatch(/best week since June 2022/);
+    expect(commentary.lede).toMatch(/5\.9%.*its best week since the week ending June 24, 2022/);
+    expect(all).toMatch(/(still in the bear market that began on June 13, 2022|remains in a bear market).* 16\.8% below its (January 3, 2022 peak of 4,796\.56|peak of 4,796\.56 on January 3, 2022)/);
+  });
+
+  it('2013-03-28, a Thursday before Good Friday: four sessions, and the first record in five years', () => {
+    const { commentary, analysis } = edition('2013-03-28');
+    expect(analysis.metrics.get('^GSPC')!.windows['1W']!.base!.date).toBe('2013-03-22');
+    expect(commentary.lede).toContain('in the four-session week');
+    expect(commentary.headline).toMatch(/^(The S&P 500 sets its first record in five years|A record for the S&P 500, the first in five years)$/);
+    expect(commentary.lede).toContain('its first record close since October 9, 2007: the old record of 1,565.15 stood for five years');
+  });
+
+  it('2015-01-02: a four-session New Year week, and a record set on Monday named with the day', () => {
+    const { all } = edition('2015-01-02');
+    expect(all).toContain('in the four-session week');
+    expect(all).toMatch(/(On Monday, the S&P 500 closed at a record 2,090\.57,|The S&P 500 closed at a record 2,090\.57 on Monday,) topping the record of 2,088\.77 set on December 26, 2014/);
+    expect(all).not.toMatch(/five sessions/);
+  });
+});

@@ -13,6 +13,7 @@ import type { Context } from './context.js';
 import { addDays, isoWeekId, sessionsBetween } from './market/calendar.js';
 import { demoSnapshot, loadMarketData, MarketDataError, parseDataSource } from './market/index.js';
 import { CsvDataError, csvSeries } from './market/providers/csv.js';
+import { demoWeekAhead } from './market/week-ahead.js';
 import type { Snapshot } from './market/types.js';
 import { editionView, escapeHtml, loadLayout, personalizer, renderEdition } from './render/index.js';
 
@@ -100,12 +101,12 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   let previous: Set<string> = new Set();
   for (const asOf of ends) {
     const snapshot: Snapshot = full
-      ? { ...full, asOf, series: full.series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })) }
+      ? { ...full, asOf, series: full.series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })), calendar: full.demo ? demoWeekAhead(asOf) : [] }
       : await loadMarketData({ source: 'live', asOf, config: ctx.config, now: ctx.clock(), store: ctx.store, providers: ctx.env, allowDemoFallback: false, offline: true });
     if (snapshot.series.length === 0) continue;
     const id = isoWeekId(asOf);
     const analysis = analyze(snapshot, ctx.config);
-    const commentary = compose({ analysis, config: ctx.config, templates });
+    const commentary = compose({ analysis, config: ctx.config, templates, calendar: snapshot.calendar });
     if (render) {
       const charts = editionCharts(analysis, snapshot, ctx.config.locale);
       const rendered = await renderEdition(editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts }), layout, charts);

@@ -172,8 +172,27 @@ export function findLookbackErrors(
         return a === undefined || b === undefined ? undefined : a - b;
       };
       check(`${s.leader.symbol} over ${s.laggard.symbol}`, s.largestSince, pointsOf(s.leader.symbol).at(-1)?.date ?? '', gapAt, s.gap);
+    } else if (s.kind === 'record') {
+      problems.push(...recordErrors(s, pointsOf(s.symbol)));
     }
   }
+  return problems;
+}
+
+/** A record claim against the closes: the week's extreme, the last close as extreme, the record it beat. */
+function recordErrors(s: Extract<Signal, { kind: 'record' }>, points: ReadonlyArray<{ date: string; close: number }>): string[] {
+  const high = s.extreme === 'high';
+  const start = weekKey(points.at(-1)!.date);
+  const before = points.filter((p) => p.date < start);
+  const week = points.filter((p) => p.date >= start);
+  const beyond = (a: number, b: number) => (high ? a > b : a < b);
+  const problems: string[] = [];
+  const best = week.reduce((a, p) => (beyond(p.close, a.close) ? p : a));
+  if (best.date !== s.record.date || best.close !== s.record.close) problems.push(`${s.id}: the week's ${s.extreme} was ${best.close} on ${best.date}`);
+  const asExtreme = before.filter((p) => !beyond(s.record.close, p.close)).at(-1);
+  if (asExtreme?.date !== s.since?.date) problems.push(`${s.id}: the last close as extreme was ${asExtreme?.date ?? 'none'}, not ${s.since?.date ?? 'none'}`);
+  const previous = before.reduce((a, p) => (beyond(p.close, a.close) ? p : a));
+  if (s.allTime && (asExtreme || previous.close !== s.previous.close)) problems.push(`${s.id}: not a record beyond ${previous.close} on ${previous.date}`);
   return problems;
 }
 

@@ -4,6 +4,7 @@ import { sessionOnOrBefore } from './calendar.js';
 import { fetchLive, type ProviderSettings, createProviders } from './live.js';
 import { DEFAULT_SCENARIO, demoSeries, isScenarioName, scenarioNames, type ScenarioName } from './providers/demo.js';
 import { snapshotSchema, type IsoDate, type Snapshot } from './types.js';
+import { demoWeekAhead, fetchWeekAhead } from './week-ahead.js';
 
 export { scenarioNames, scenarios } from './providers/demo.js';
 export { ProviderError } from './http.js';
@@ -40,6 +41,7 @@ export function demoSnapshot(scenario: ScenarioName, asOf: IsoDate, config: Pick
     scenario,
     sources: Object.fromEntries(series.map((s) => [s.symbol, s.source])),
     notes,
+    calendar: demoWeekAhead(session),
   });
 }
 
@@ -72,6 +74,8 @@ export async function loadMarketData(request: MarketRequest): Promise<Snapshot> 
     }
     throw new MarketDataError(`no market data provider could be reached (${live.firstFailure ?? 'no provider configured'}); check the network, or send demo data with --allow-demo-data`);
   }
+  const notes = [...live.notes];
+  const calendar = request.offline ? [] : await fetchWeekAhead(request.providers, sessionOnOrBefore(asOf), notes);
   return snapshotSchema.parse({
     asOf: sessionOnOrBefore(asOf),
     series: live.series,
@@ -80,6 +84,7 @@ export async function loadMarketData(request: MarketRequest): Promise<Snapshot> 
     demo: false,
     sources: live.sources,
     issues: live.issues,
-    notes: live.notes,
+    notes,
+    calendar,
   });
 }

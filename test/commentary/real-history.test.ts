@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze, type Signal } from '../../src/analysis/index.js';
 import { regimesAt, type Phase } from '../../src/analysis/regime.js';
 import { backtest } from '../../src/backtest.js';
-import { compose, loadCommentaryTemplates } from '../../src/commentary/index.js';
+import { compose, findLookbackErrors, loadCommentaryTemplates } from '../../src/commentary/index.js';
 import { loadNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
 import { csvSeries } from '../../src/market/providers/csv.js';
@@ -88,6 +88,21 @@ describe('every week from 2000 to 2022', () => {
       const mismatches = indices.filter((i) => ours[i] !== scan[i]).map((i) => `${series.symbol} ${series.points[i]!.date}: ${ours[i]} vs ${scan[i]}`);
       expect(mismatches.slice(0, 5)).toEqual([]);
     }
+  });
+});
+
+describe('the look-back check', () => {
+  it('catches a "since" the closes do not bear out: a week, a lead, a record', () => {
+    const { analysis } = edition('2013-03-28');
+    const series = fullHistory.map((x) => ({ ...x, points: x.points.filter((p) => p.date <= '2013-03-28') }));
+    const units = new Map([...analysis.metrics].map(([symbol, m]) => [symbol, m.unit]));
+    expect(findLookbackErrors(analysis.signals, series, units)).toEqual([]);
+    const wrong = analysis.signals.map((x) =>
+      x.kind === 'record' ? { ...x, since: { date: '2012-01-03', close: 1 }, allTime: false } : x.kind === 'market' ? { ...x, rank: { ...x.rank, since: '2013-03-22' } } : x,
+    );
+    const problems = findLookbackErrors(wrong, series, units);
+    expect(problems.some((p) => p.startsWith('index-records:^GSPC:high'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('^GSPC week'))).toBe(true);
   });
 });
 

@@ -24,6 +24,8 @@ export interface ProviderServer {
   /** Closes served per provider symbol (Yahoo and Alpha Vantage share them; FRED by series id). */
   data: Map<string, Close[]>;
   faults: Map<string, Fault>;
+  /** FRED's release calendar: what /fred/releases/dates lists (release_id, release_name, date). */
+  releases: Array<{ release_id: number; release_name: string; date: string }>;
   /** Requests seen, as "provider symbol". */
   requests: string[];
   lastUserAgent?: string;
@@ -69,7 +71,7 @@ export async function startProviderServer(): Promise<ProviderServer> {
   const requests: string[] = [];
   const failures = new Map<string, number>();
   const hanging: ServerResponse[] = [];
-  const state: Partial<ProviderServer> = {};
+  const state: Partial<ProviderServer> & Pick<ProviderServer, 'releases'> = { releases: [] };
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
@@ -143,6 +145,16 @@ export async function startProviderServer(): Promise<ProviderServer> {
       const end = url.searchParams.get('observation_end') ?? '9999';
       const observations = closes.filter((c) => c.date >= start && c.date <= end).map((c) => ({ realtime_start: end, realtime_end: end, date: c.date, value: c.close === null ? '.' : String(c.close) }));
       return json(res, 200, { realtime_start: end, realtime_end: end, observation_start: start, observation_end: end, units: 'lin', output_type: 1, file_type: 'json', order_by: 'observation_date', sort_order: 'asc', count: observations.length, offset: 0, limit: 100000, observations });
+    }
+    if (url.pathname === '/fred/releases/dates') {
+      requests.push('fred release calendar');
+      if (fault('fred', 'release calendar', res)) return;
+      const start = url.searchParams.get('realtime_start') ?? '0000';
+      const end = url.searchParams.get('realtime_end') ?? '9999';
+      // Without include_release_dates_with_no_data FRED lists only dates that already have data: none ahead.
+      const upcoming = url.searchParams.get('include_release_dates_with_no_data') === 'true';
+      const release_dates = state.releases.filter((r) => r.date >= start && r.date <= end && upcoming);
+      return json(res, 200, { realtime_start: start, realtime_end: end, order_by: 'release_date', sort_order: 'asc', count: release_dates.length, offset: 0, limit: 1000, release_dates });
     }
     if (url.pathname === '/query' && url.searchParams.get('function') === 'TIME_SERIES_DAILY') {
       const symbol = url.searchParams.get('symbol') ?? '';

@@ -119,7 +119,7 @@ export function compose({ analysis, config, templates, calendar = [] }: ComposeI
     }
     if (section.paragraphs.length) sections.push(section);
   }
-  const ahead = weekAheadSection(calendar, config.locale);
+  const ahead = weekAheadSection(calendar, config.locale, base.week);
   if (ahead) sections.push(ahead);
   const used = new Set([...inLede, ...sections.flatMap((s) => s.signalIds)]);
   return {

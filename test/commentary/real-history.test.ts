@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze, type Signal } from '../../src/analysis/index.js';
 import { regimesAt, type Phase } from '../../src/analysis/regime.js';
 import { backtest } from '../../src/backtest.js';
-import { compose, findLookbackErrors, loadCommentaryTemplates } from '../../src/commentary/index.js';
+import { compose, DOWN_VERBS, findLookbackErrors, loadCommentaryTemplates, nameTable, UP_VERBS } from '../../src/commentary/index.js';
 import { loadNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
 import { csvSeries } from '../../src/market/providers/csv.js';
@@ -77,6 +77,11 @@ describe('every week from 2000 to 2022', () => {
     for (const week of report.weeks) {
       expect(week.lede, week.asOf).toMatch(/^(The S&P 500|This week, the S&P 500|In the \w+-session week, the S&P 500)/);
     }
+    // Verbs vary and are calibrated: no verb carries the prose, and the extreme ones stay rare.
+    const verbs = report.weeks.flatMap((w) => w.lede.match(new RegExp(`\\b(${[...UP_VERBS, ...DOWN_VERBS].join('|')})\\b`, 'g')) ?? []);
+    const share = (verb: string) => verbs.filter((v) => v === verb).length / verbs.length;
+    expect(Math.max(...[...UP_VERBS, ...DOWN_VERBS].map(share))).toBeLessThan(0.15);
+    expect(share('tumbled') + share('surged')).toBeLessThan(0.1);
   }, 120_000);
 
   it('calls bull markets, corrections and bear markets as an independent scan of the closes does, for every index', () => {
@@ -88,6 +93,14 @@ describe('every week from 2000 to 2022', () => {
       const mismatches = indices.filter((i) => ours[i] !== scan[i]).map((i) => `${series.symbol} ${series.points[i]!.date}: ${ours[i]} vs ${scan[i]}`);
       expect(mismatches.slice(0, 5)).toEqual([]);
     }
+  });
+});
+
+describe('names in time', () => {
+  it('does not call the Magnificent Seven by that name before the name existed', () => {
+    const defaults = loadNewsletter('/nonexistent.json');
+    expect(nameTable(defaults, '2022-11-18')['MAG7']).toMatchObject({ shortName: 'the seven biggest tech stocks', article: false });
+    expect(nameTable(defaults, '2024-01-05')['MAG7']).toMatchObject({ shortName: 'Magnificent Seven', article: true });
   });
 });
 

@@ -129,16 +129,16 @@ export const weeklyDigest = {
       return { ...result, delivery: await sendAdHoc(recipients, build, transport) };
     }
     if (!started) {
-      if (ctx.subscribers.recipients().length === 0) {
+      if (ledger.confirmedCount() === 0) {
         if (transport.kind !== 'outbox') return { ...result, note: 'no confirmed subscribers: nothing was sent (add one with `marketwrap subscribers add`)' };
         // A newcomer with an empty list still sees the email: one sample copy to the sender, in the outbox.
         const sample = await sendAdHoc([{ email: ctx.sender.email, unsubscribeUrl: unsubscribeUrl(ctx, undefined) }], build, transport);
         return { ...result, delivery: sample, note: `no confirmed subscribers yet: a sample copy went to ${ctx.sender.email}` };
       }
-      if (!ledger.beginEdition(id, processOwner(), ctx.clock())) {
-        throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
-      }
-      ledger.queueAll(id, ctx.clock());
+      // Claim and queue in one transaction: a failure here leaves the edition unclaimed, to be sent again.
+      const queued = ledger.beginAndQueue(id, processOwner(), ctx.clock());
+      if (queued === undefined) throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
+      if (queued === 0) throw new Error(`edition ${id}: nothing was queued although the list has confirmed subscribers; run the digest again`);
     }
     return { ...result, delivery: await sendList(ctx, id, build, options) };
   },
@@ -165,6 +165,8 @@ async function continueEdition(ctx: Context, options: DigestOptions): Promise<Di
     throw new SendRefused(`not sending ${id} over SMTP: it was built from demo data; pass --allow-demo-data to send it anyway`);
   }
   if (options.retryFailed) ledger.requeueTemporary(id, ctx.clock());
+  // An edition claimed with no rows (a queueing that failed before claim and queue were one transaction) is queued now.
+  if (ledger.counts(id).total === 0) ledger.queueAll(id, ctx.clock());
   const build = messageFactory(edition, ctx.sender, ctx.clock());
   return {
     editionId: id, asOf: edition.asOf, subject: edition.subject, demo: edition.demo, files: editionFiles(ctx, id), htmlBytes: Buffer.byteLength(edition.html), dataNotes: [],

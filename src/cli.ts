@@ -34,6 +34,25 @@ function withContext(action: (ctx: Context, ...args: any[]) => Promise<void> | v
   };
 }
 
+/** 0 only when the edition is done: failed, stopped, unfinished or another sender's rows all say 1; a stop signal 130. */
+export function digestExitCode(result: DigestResult): number {
+  const d = result.delivery;
+  if (!d) return 0;
+  if (d.interrupted) return 130;
+  return d.failed > 0 || d.stopped || d.queued > 0 || d.sending > 0 ? 1 : 0;
+}
+
+/** Listens, or cleans up and says in one line why not (a port in use, a bad port). */
+async function listenOrExplain(listen: () => Promise<string>, host: string, port: number | string, setting: string, cleanup: () => void): Promise<string> {
+  try {
+    return await listen();
+  } catch (error) {
+    cleanup();
+    const e = error as { code?: string; message?: string };
+    throw new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): choose a free port with ${setting}`);
+  }
+}
+
 function printDigest(result: DigestResult): void {
   const lines = [
     `Edition ${result.editionId} (week ending ${result.asOf})${result.demo ? ' — DEMO DATA' : ''}`,
@@ -57,6 +76,9 @@ function printDigest(result: DigestResult): void {
     if (d.failedRecipients.length > 20) lines.push(`  ... and ${d.failedRecipients.length - 20} more failures`);
     if (d.inFlightAtStart.length) lines.push(`  In flight when the previous send stopped (maybe delivered, ${'handled by delivery.ambiguous'}): ${d.inFlightAtStart.join(', ')}`);
     if (d.interrupted) lines.push(`  Interrupted: ${d.queued} left queued; continue with \`marketwrap digest --resume\``);
+    if (d.stopped) lines.push(`  Stopped: the SMTP server refused the session (${d.stopped}); ${d.queued} left queued. Fix SMTP_URL, its credentials or the sender address, then run \`marketwrap digest --resume\``);
+    if (d.sending) lines.push(`  ${d.sending} still in flight with another sender (its lease is current): run \`marketwrap digest --resume\` once it has stopped`);
+    if (d.total > 0) lines.push(`  A crash can leave at most ${d.ambiguousBound} messages unaccounted for (reported by address on --resume, never sent twice).`);
   }
   if (result.note) lines.push(`Note: ${result.note}`);
   console.log(lines.join('\n'));
@@ -117,8 +139,7 @@ export function program(): Command {
           bar?.done();
           if (opts.json) console.log(JSON.stringify(result, null, 2));
           else printDigest(result);
-          if (result.delivery?.failed) process.exitCode = 1;
-          if (result.delivery?.interrupted) process.exitCode = 130;
+          process.exitCode = digestExitCode(result);
         } finally {
           process.off('SIGINT', onSignal);
           process.off('SIGTERM', onSignal);
@@ -260,10 +281,14 @@ export function program(): Command {
     .description('run the public site (PORT) and the weekly schedule')
     .option('--grace <hours>', 'run a scheduled send missed within this many hours at start-up', '36')
     .action(async (opts) => {
+      const grace = Number(opts.grace);
+      if (opts.grace.trim() === '' || !Number.isFinite(grace) || grace < 0) throw new ConfigError(`--grace "${opts.grace}" is not a number of hours: use e.g. --grace 36`);
       const ctx = createContext();
-      const scheduler = scheduleJobs(ctx, [weeklyDigest], Number(opts.grace) * 3600_000);
-      const app = buildServer(ctx, { nextRun: () => scheduler.nextRun() });
-      const address = await app.listen({ port: ctx.env.PORT, host: ctx.env.HOST });
+      let scheduler: ReturnType<typeof scheduleJobs> | undefined;
+      const app = buildServer(ctx, { nextRun: () => scheduler?.nextRun() ?? null });
+      // Listen first: a server that cannot listen exits, instead of idling with its schedule armed.
+      const address = await listenOrExplain(() => app.listen({ port: ctx.env.PORT, host: ctx.env.HOST }), ctx.env.HOST, ctx.env.PORT, 'PORT', () => ctx.close());
+      scheduler = scheduleJobs(ctx, [weeklyDigest], grace * 3600_000);
       console.log(`marketwrap: ${ctx.config.title} at ${address} (public URL ${ctx.env.PUBLIC_URL})`);
       console.log(`marketwrap: next weekly send ${scheduler.nextRun()?.toISOString() ?? 'not scheduled'} (${ctx.config.schedule}, ${ctx.config.timeZone})`);
       const shutdown = async () => {
@@ -321,7 +346,10 @@ export function program(): Command {
       const ctx = createContext(opts.templates ? { templatesDir: opts.templates } : {});
       const { buildPreviewServer } = await import('./preview/server.js');
       const studio = buildPreviewServer(ctx);
-      const address = await studio.app.listen({ port: Number(opts.port), host: ctx.env.HOST });
+      const address = await listenOrExplain(() => studio.app.listen({ port: Number(opts.port), host: ctx.env.HOST }), ctx.env.HOST, opts.port, '--port', () => {
+        studio.close();
+        ctx.close();
+      });
       console.log(`marketwrap: preview studio at ${address} (templates ${ctx.templatesDir}; edits reload the page)`);
       const stop = async () => {
         studio.close();

@@ -17,7 +17,9 @@ export type Outcome =
   | { subscriberId: number; status: 'sent'; reply: string; messageId: string }
   | { subscriberId: number; status: 'retry'; reply: string; nextAttemptAt: string }
   | { subscriberId: number; status: 'failed'; failure: 'temporary' | 'permanent' | 'ambiguous'; reply: string; bounce: boolean }
-  | { subscriberId: number; status: 'skipped'; reply: string };
+  | { subscriberId: number; status: 'skipped'; reply: string }
+  /** Back to the queue as if never tried: the server, not the recipient, refused (a 5xx to MAIL FROM). */
+  | { subscriberId: number; status: 'released'; reply: string };
 
 export interface LedgerCounts {
   total: number;
@@ -52,9 +54,15 @@ export function createLedger(db: Db) {
        ORDER BY d.subscriber_id LIMIT ?`,
     ),
     claim: db.prepare(
-      `UPDATE deliveries SET status = 'sending', claimed_by = @owner, attempts = attempts + 1, updated_at = @now
+      `UPDATE deliveries SET status = 'sending', claimed_by = @owner, claimed_at = @now, attempts = attempts + 1, updated_at = @now
        WHERE edition_id = @id AND subscriber_id = @subscriberId AND status = 'queued'`,
     ),
+    renew: db.prepare(`UPDATE deliveries SET claimed_at = @now WHERE edition_id = @id AND claimed_by = @owner AND status = 'sending'`),
+    release: db.prepare(
+      `UPDATE deliveries SET status = 'queued', attempts = MAX(attempts - 1, 0), last_reply = @reply, updated_at = @now, claimed_by = NULL, claimed_at = NULL
+       WHERE edition_id = @id AND subscriber_id = @subscriberId`,
+    ),
+    confirmed: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"),
     skip: db.prepare(`UPDATE deliveries SET status = 'skipped', last_reply = @reply, updated_at = @now WHERE edition_id = @id AND subscriber_id = @subscriberId`),
     sent: db.prepare(
       `UPDATE deliveries SET status = 'sent', last_reply = @reply, message_id = @messageId, sent_at = @now, updated_at = @now, claimed_by = NULL
@@ -74,8 +82,8 @@ export function createLedger(db: Db) {
          status_changed_at = CASE WHEN hard_bounces + 1 >= @limit AND status = 'confirmed' THEN @now ELSE status_changed_at END
        WHERE id = @subscriberId`,
     ),
-    inFlight: db.prepare<[string], { subscriber_id: number; email: string; claimed_by: string | null }>(
-      `SELECT d.subscriber_id, s.email, d.claimed_by FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
+    inFlight: db.prepare<[string], { subscriber_id: number; email: string; claimed_by: string | null; claimed_at: string | null }>(
+      `SELECT d.subscriber_id, s.email, d.claimed_by, d.claimed_at FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
        WHERE d.edition_id = ? AND d.status = 'sending' ORDER BY d.subscriber_id`,
     ),
     requeueTemporary: db.prepare(
@@ -109,6 +117,17 @@ export function createLedger(db: Db) {
     completeEdition: (id: string, now: Date) => void s.completeEdition.run(now.toISOString(), now.toISOString(), id),
     /** One row per confirmed subscriber, in one statement and one transaction, streaming inside SQLite. */
     queueAll: (id: string, now: Date) => s.queueAll.run({ id, now: now.toISOString() }).changes,
+    /**
+     * Claims the edition and queues its rows in one transaction: a failure while queueing (a full disk,
+     * a crash) leaves the edition unclaimed, never claimed with no rows. undefined: claimed by another.
+     */
+    beginAndQueue: db.transaction((id: string, owner: string, now: Date): number | undefined => {
+      if (s.beginEdition.run({ id, owner, now: now.toISOString() }).changes !== 1) return undefined;
+      return s.queueAll.run({ id, now: now.toISOString() }).changes;
+    }),
+    confirmedCount: () => s.confirmed.get()!.n,
+    /** Extends the lease on this sender's rows in flight. */
+    renew: (id: string, owner: string, now: Date) => s.renew.run({ id, owner, now: now.toISOString() }).changes,
     /** Claims up to `limit` due rows for `owner`, committed before any is sent. */
     claim: db.transaction((id: string, owner: string, limit: number, now: Date): ClaimedRow[] => {
       const iso = now.toISOString();
@@ -125,6 +144,7 @@ export function createLedger(db: Db) {
         if (o.status === 'sent') s.sent.run({ ...base, messageId: o.messageId });
         else if (o.status === 'retry') s.retry.run({ ...base, nextAttemptAt: o.nextAttemptAt });
         else if (o.status === 'skipped') s.skip.run(base);
+        else if (o.status === 'released') s.release.run(base);
         else {
           s.failed.run({ ...base, failure: o.failure });
           if (o.bounce) s.bounce.run({ subscriberId: o.subscriberId, limit: bounceLimit, now: iso });

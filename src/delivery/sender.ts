@@ -3,6 +3,7 @@
  * to the pool, a bounded number at a time, and outcomes are written back in batched transactions.
  * Whatever stops the process, a row is queued (send it), done, or was in flight (report it).
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClaimedRow, Ledger, Outcome } from '../db/index.js';
 import type { MessageFactory, PreparedMessage, Recipient } from './mime.js';
@@ -35,33 +36,62 @@ export interface DeliverySummary {
   queued: number;
   /** Messages that were in flight when an earlier sender died: maybe delivered, handled by policy. */
   inFlightAtStart: string[];
+  /** Rows another live sender holds (its lease is current): not done, not ours to touch. */
+  sending: number;
+  /** The SMTP server refused the session (a 5xx before any recipient): the send stopped, rows stay queued. */
+  stopped?: string;
+  /** At most this many messages can be left not knowing whether they arrived if the process dies now. */
+  ambiguousBound: number;
   failedRecipients: FailedRecipient[];
   durationMs: number;
   ratePerSecond: number;
   interrupted: boolean;
 }
 
-/** SMTP outcome classes: 4xx temporary, 5xx permanent; a connection lost mid-transaction is ambiguous. */
-export function classify(error: unknown): { failure: 'temporary' | 'permanent' | 'ambiguous'; reply: string } {
-  const e = error as { responseCode?: number; response?: string; code?: string; message?: string };
+export type Failure = 'temporary' | 'permanent' | 'ambiguous' | 'server';
+
+/** A 5xx at DATA that names the recipient (RFC 3463: 5.1.x addressing, 5.2.x mailbox) counts against them. */
+const RECIPIENT_STATUS = /^5\d\d[ -]5\.[12]\.\d+/;
+
+/**
+ * SMTP outcome classes. 4xx is temporary. A 5xx counts against the recipient only at RCPT TO, or at
+ * DATA with a recipient status; a 5xx to the greeting, EHLO, AUTH or MAIL FROM is the server refusing
+ * the session ('server': stop, keep the rows queued). A connection lost mid-transaction is ambiguous.
+ */
+export function classify(error: unknown): { failure: Failure; reply: string } {
+  const e = error as { responseCode?: number; response?: string; code?: string; message?: string; command?: string };
   const reply = (e.response ?? e.message ?? String(error)).slice(0, 500);
-  if (typeof e.responseCode === 'number') return { failure: e.responseCode >= 500 ? 'permanent' : 'temporary', reply };
+  if (typeof e.responseCode === 'number') {
+    if (e.responseCode < 500) return { failure: 'temporary', reply };
+    if (e.command === 'RCPT TO' || (e.command === 'DATA' && RECIPIENT_STATUS.test(e.response ?? ''))) return { failure: 'permanent', reply };
+    return { failure: 'server', reply };
+  }
   // Never connected (refused, DNS, TLS): nothing was sent, so trying again is safe.
   if (e.code === 'ESOCKET' || e.code === 'EDNS' || e.code === 'ETLS' || e.code === 'EAUTH' || e.code === 'ECONNREFUSED') return { failure: 'temporary', reply };
   // Lost or timed out after the conversation began: the message may have been accepted.
   return { failure: 'ambiguous', reply };
 }
 
-export const processOwner = () => `${hostname()}:${process.pid}`;
+/** This run of this process: host, pid and a nonce (a restarted container may reuse both). */
+const OWNER = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+export const processOwner = () => OWNER;
 
-/** Is the process that claimed a row still alive? Only answerable on this host; elsewhere, a lease. */
-function ownerAlive(owner: string | null): boolean {
-  if (!owner) return false;
-  const [host, pid] = owner.split(':');
+/** How long a claim holds without renewal: a sender renews every third of it while it lives. */
+export const LEASE_MS = 60_000;
+
+/**
+ * Is a row in flight still held by a live sender? Its lease says so (renewed while the sender lives);
+ * on this host a dead pid, or this very pid from an earlier run, releases it at once.
+ */
+export function leaseHeld(row: { claimed_by: string | null; claimed_at: string | null }, now: Date, leaseMs = LEASE_MS): boolean {
+  if (!row.claimed_by || !row.claimed_at || Date.parse(row.claimed_at) < now.getTime() - leaseMs) return false;
+  if (row.claimed_by === OWNER) return true;
+  const [host, pid] = row.claimed_by.split(':');
   if (host !== hostname()) return true;
+  if (Number(pid) === process.pid) return false;
   try {
     process.kill(Number(pid), 0);
-    return Number(pid) === process.pid ? false : true;
+    return true;
   } catch {
     return false;
   }
@@ -82,15 +112,24 @@ export interface ListSendInput {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Outcomes are written in batches of at most this many (and at least every 100 ms). */
 const FLUSH_EVERY = 50;
+
+/**
+ * After a kill -9, rows in flight and answered-but-unwritten outcomes are left 'sending': at most the
+ * window plus one batch, and the batch never exceeds the window, so twice the window.
+ */
+export function ambiguousBound(policy: Pick<SendPolicy, 'inFlight'>): number {
+  return policy.inFlight + Math.min(FLUSH_EVERY, policy.inFlight);
+}
 
 export async function sendToList(input: ListSendInput): Promise<DeliverySummary> {
   const { ledger, editionId, owner, transport, policy, clock } = input;
   const sleep = input.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = Date.now();
 
-  // Rows left 'sending' by a dead process were in flight at the crash: report them, apply the policy.
-  const orphans = ledger.inFlight(editionId).filter((row) => !ownerAlive(row.claimed_by));
+  // Rows left 'sending' by a dead sender (its lease ran out) were in flight at the crash: report them, apply the policy.
+  const orphans = ledger.inFlight(editionId).filter((row) => !leaseHeld(row, clock()));
   const orphanOutcomes: Outcome[] = orphans.map((row) =>
     policy.ambiguous === 'resend'
       ? { subscriberId: row.subscriber_id, status: 'retry', reply: 'in flight when the previous sender stopped; resent by policy', nextAttemptAt: clock().toISOString() }
@@ -114,6 +153,9 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
   };
 
   const inFlight = new Set<Promise<void>>();
+  let stopped: string | undefined;
+  const renewal = setInterval(() => ledger.renew(editionId, owner, clock()), LEASE_MS / 3);
+  renewal.unref();
   const send = async (row: ClaimedRow) => {
     if (row.subscriber_status !== 'confirmed') {
       pending.push({ subscriberId: row.subscriber_id, status: 'skipped', reply: `subscriber is ${row.subscriber_status}` });
@@ -127,7 +169,11 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
       pending.push({ subscriberId: row.subscriber_id, status: 'sent', reply, messageId: message.messageId });
     } catch (error) {
       const { failure, reply } = classify(error);
-      if (failure === 'temporary' && row.attempts < policy.maxAttempts) {
+      if (failure === 'server') {
+        // Not this recipient's fault: back to the queue, and no new rows until someone fixes the server side.
+        stopped ??= reply;
+        pending.push({ subscriberId: row.subscriber_id, status: 'released', reply });
+      } else if (failure === 'temporary' && row.attempts < policy.maxAttempts) {
         const delay = policy.retryDelaySeconds * 1000 * 2 ** (row.attempts - 1);
         pending.push({ subscriberId: row.subscriber_id, status: 'retry', reply, nextAttemptAt: new Date(clock().getTime() + delay).toISOString() });
       } else if (failure === 'ambiguous' && policy.ambiguous === 'resend' && row.attempts < policy.maxAttempts) {
@@ -139,7 +185,7 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
   };
 
   for (;;) {
-    if (input.signal?.aborted) break;
+    if (input.signal?.aborted || stopped) break;
     // Refill in batches (half the window at a time): one claim transaction per several messages.
     const room = policy.inFlight - inFlight.size;
     const rows = room >= Math.max(1, policy.inFlight / 2) || inFlight.size === 0 ? ledger.claim(editionId, owner, room, clock()) : [];
@@ -147,7 +193,7 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
       const task: Promise<void> = send(row).finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
-    if (pending.length >= FLUSH_EVERY || (pending.length > 0 && Date.now() - lastFlush > 100)) {
+    if (pending.length >= Math.min(FLUSH_EVERY, policy.inFlight) || (pending.length > 0 && Date.now() - lastFlush > 100)) {
       flush();
       progress();
     }
@@ -164,11 +210,13 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
   }
   // Stopping: in-flight messages finish and are recorded; the rest stay queued for --resume.
   await Promise.all(inFlight);
+  clearInterval(renewal);
   flush();
   progress();
 
   const c = ledger.counts(editionId);
-  if (c.queued === 0 && c.sending === 0) ledger.completeEdition(editionId, clock());
+  // An edition with no rows is not done while the list has confirmed subscribers: it was never queued.
+  if (c.queued === 0 && c.sending === 0 && (c.total > 0 || ledger.confirmedCount() === 0)) ledger.completeEdition(editionId, clock());
   const durationMs = Date.now() - started;
   const failures = ledger.failures(editionId).map((f) => ({ email: f.email, failure: f.failure, reply: f.last_reply ?? '' }));
   return {
@@ -180,6 +228,9 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
     failures: { temporary: c.failedTemporary, permanent: c.failedPermanent, ambiguous: c.failedAmbiguous },
     queued: c.queued,
     inFlightAtStart: orphans.map((o) => o.email),
+    sending: c.sending,
+    ...(stopped ? { stopped } : {}),
+    ambiguousBound: ambiguousBound(policy),
     failedRecipients: failures,
     durationMs,
     ratePerSecond: durationMs > 0 ? Math.round((c.sent * 1000) / durationMs) : 0,
@@ -198,7 +249,7 @@ export async function sendAdHoc(recipients: readonly Recipient[], build: Message
   const started = Date.now();
   const summary: DeliverySummary = {
     transport: transport.describe, total: recipients.length, sent: 0, skipped: 0, failed: 0, failures: { temporary: 0, permanent: 0, ambiguous: 0 },
-    queued: 0, inFlightAtStart: [], failedRecipients: [], durationMs: 0, ratePerSecond: 0, interrupted: false,
+    queued: 0, inFlightAtStart: [], sending: 0, ambiguousBound: 1, failedRecipients: [], durationMs: 0, ratePerSecond: 0, interrupted: false,
   };
   const sentTo: Array<{ email: string; reply: string }> = [];
   for (const recipient of recipients) {
@@ -208,7 +259,7 @@ export async function sendAdHoc(recipients: readonly Recipient[], build: Message
     } catch (error) {
       const { failure, reply } = classify(error);
       summary.failed++;
-      summary.failures[failure]++;
+      summary.failures[failure === 'server' ? 'temporary' : failure]++;
       summary.failedRecipients.push({ email: recipient.email, failure, reply });
     }
   }

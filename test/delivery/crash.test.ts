@@ -69,7 +69,8 @@ describe('crash recovery', () => {
     const reported = new Set<string>(summary.inFlightAtStart);
     // Exit 1 says some deliveries failed: the ambiguous ones, reported by name.
     expect(resumed.status, resumed.stderr).toBe(reported.size > 0 ? 1 : 0);
-    expect(reported.size).toBeLessThanOrEqual(4 * 2 + 50); // the in-flight bound plus one unflushed batch
+    expect(reported.size).toBeLessThanOrEqual(summary.ambiguousBound); // the in-flight window plus one unwritten batch
+    expect(summary.ambiguousBound).toBe(2 * 2 * 4); // 2 x connections in flight, and a batch no larger
     for (const email of emails) {
       const n = counts.get(email) ?? 0;
       if (reported.has(email)) expect(n, email).toBeLessThanOrEqual(1);

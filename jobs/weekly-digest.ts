@@ -9,7 +9,7 @@ import type { Context } from '../src/context.js';
 import { createLedger } from '../src/db/index.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
 import { isoWeekId, lastCompletedWeekEnd } from '../src/market/calendar.js';
-import { parseEmail, signToken } from '../src/subscribers/index.js';
+import { parseEmail, signToken, type TokenSubject } from '../src/subscribers/index.js';
 
 export class SendRefused extends Error {
   override name = 'SendRefused';
@@ -49,9 +49,9 @@ export interface DigestResult {
   delivery?: DeliverySummary & { sentTo?: Array<{ email: string; reply: string }> };
 }
 
-export function unsubscribeUrl(ctx: Context, subscriberId: number | undefined): string {
+export function unsubscribeUrl(ctx: Context, subscriber: TokenSubject | undefined): string {
   const base = ctx.env.PUBLIC_URL.replace(/\/$/, '');
-  return subscriberId === undefined ? `${base}/unsubscribe` : `${base}/unsubscribe?token=${signToken(ctx.secretKey, 'unsubscribe', subscriberId)}`;
+  return subscriber === undefined ? `${base}/unsubscribe` : `${base}/unsubscribe?token=${signToken(ctx.secretKey, 'unsubscribe', subscriber)}`;
 }
 
 function editionFiles(ctx: Context, id: string): EditionFiles {
@@ -125,7 +125,7 @@ export const weeklyDigest = {
     const transport = ctx.transport();
     const build = messageFactory(edition, ctx.sender, ctx.clock());
     if (adHoc?.length) {
-      const recipients: Recipient[] = adHoc.map((email) => ({ email, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(email)?.id) }));
+      const recipients: Recipient[] = adHoc.map((email) => ({ email, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(email)) }));
       return { ...result, delivery: await sendAdHoc(recipients, build, transport) };
     }
     if (!started) {
@@ -147,7 +147,7 @@ export const weeklyDigest = {
 function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFactory>, options: DigestOptions): Promise<DeliverySummary> {
   const { delivery } = ctx.config;
   return sendToList({
-    ledger: createLedger(ctx.db), editionId: id, owner: processOwner(), build, unsubscribeUrl: (sid) => unsubscribeUrl(ctx, sid), transport: ctx.transport(),
+    ledger: createLedger(ctx.db), editionId: id, owner: processOwner(), build, unsubscribeUrl: (subscriber) => unsubscribeUrl(ctx, subscriber), transport: ctx.transport(),
     rate: tokenBucket(delivery.ratePerSecond, delivery.ratePerHour),
     policy: { ...delivery, inFlight: delivery.connections * 2 },
     clock: ctx.clock, signal: options.signal, onProgress: options.onProgress,

@@ -33,6 +33,17 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Bearer token for POST /admin/send; unset, the admin routes do not exist. */
   ADMIN_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters (try: openssl rand -hex 24)').optional()),
+  /**
+   * Which proxies may say who the client is (X-Forwarded-For): unset or "false" trusts none (the peer is
+   * the client), a number trusts that many hops, otherwise a comma list of proxy addresses or CIDRs.
+   */
+  TRUST_PROXY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(false|true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be false, a hop count, or a comma list of proxy addresses (not "true": any client could choose its IP)')
+      .refine((v) => v !== 'true', 'must not be "true": any client could choose its IP; give the hop count or the proxy addresses')
+      .optional(),
+  ).transform((v): false | number | string => (v === undefined || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.replace(/\s+/g, ''))),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 

@@ -9,6 +9,7 @@ import type { Db } from './open.js';
 export interface ClaimedRow {
   subscriber_id: number;
   email: string;
+  token_key: string | null;
   subscriber_status: string;
   attempts: number;
 }
@@ -48,7 +49,7 @@ export function createLedger(db: Db) {
        ON CONFLICT (edition_id, subscriber_id) DO NOTHING`,
     ),
     claimable: db.prepare<[string, string, number], ClaimedRow>(
-      `SELECT d.subscriber_id, s.email, s.status AS subscriber_status, d.attempts
+      `SELECT d.subscriber_id, s.email, s.token_key, s.status AS subscriber_status, d.attempts
        FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
        WHERE d.edition_id = ? AND d.status = 'queued' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
        ORDER BY d.subscriber_id LIMIT ?`,

@@ -13,6 +13,19 @@ export interface SubscriberRow {
   status_changed_at: string;
   confirmed_at: string | null;
   unsubscribed_at: string | null;
+  /** A random value each link of this subscriber signs (NULL for subscribers from before it existed). */
+  token_key: string | null;
+  /** The per-address confirmation throttle: the last one, and the count on its UTC day. */
+  confirm_sent_at: string | null;
+  confirm_day: string | null;
+  confirm_day_count: number;
+}
+
+export interface DueConfirmation {
+  subscriber_id: number;
+  email: string;
+  token: string;
+  attempts: number;
 }
 
 export interface EditionRow {
@@ -38,8 +51,9 @@ export function createStore(db: Db) {
   const statements = {
     findByEmail: db.prepare<[string], SubscriberRow>('SELECT * FROM subscribers WHERE email = ?'),
     insertSubscriber: db.prepare(
-      `INSERT INTO subscribers (email, status, consent_source, created_at, status_changed_at, confirmed_at)
-       VALUES (@email, @status, @source, @now, @now, CASE WHEN @status = 'confirmed' THEN @now END)`,
+      `INSERT INTO subscribers (id, email, status, consent_source, created_at, status_changed_at, confirmed_at, token_key)
+       VALUES ((SELECT MAX(COALESCE((SELECT MAX(id) FROM subscribers), 0), high) + 1 FROM subscriber_high_water),
+               @email, @status, @source, @now, @now, CASE WHEN @status = 'confirmed' THEN @now END, lower(hex(randomblob(16))))`,
     ),
     setStatus: db.prepare(
       `UPDATE subscribers SET status = @status, status_changed_at = @now,
@@ -77,6 +91,21 @@ export function createStore(db: Db) {
     cachedSources: db.prepare<[], { source: string; first: string; last: string; count: number }>(
       'SELECT source, MIN(date) AS first, MAX(date) AS last, COUNT(*) AS count FROM closes GROUP BY source ORDER BY source',
     ),
+    countConfirmation: db.prepare(
+      `UPDATE subscribers SET confirm_sent_at = @now,
+         confirm_day_count = CASE WHEN confirm_day = @day THEN confirm_day_count + 1 ELSE 1 END, confirm_day = @day
+       WHERE id = @id`,
+    ),
+    queueConfirmation: db.prepare(
+      `INSERT INTO confirmations (subscriber_id, token, attempts, next_attempt_at) VALUES (@id, @token, 0, @now)
+       ON CONFLICT (subscriber_id) DO UPDATE SET token = excluded.token, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL`,
+    ),
+    dueConfirmations: db.prepare<[string, number], DueConfirmation>(
+      `SELECT c.subscriber_id, s.email, c.token, c.attempts FROM confirmations c JOIN subscribers s ON s.id = c.subscriber_id
+       WHERE c.next_attempt_at <= ? ORDER BY c.next_attempt_at LIMIT ?`,
+    ),
+    confirmationDone: db.prepare('DELETE FROM confirmations WHERE subscriber_id = ?'),
+    confirmationRetry: db.prepare('UPDATE confirmations SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE subscriber_id = @id'),
     markDelivery: db.prepare(
       `UPDATE deliveries SET status = @status, attempts = attempts + @attempt, last_reply = @reply, updated_at = @now
        WHERE edition_id = @editionId AND subscriber_id = @subscriberId`,
@@ -89,6 +118,15 @@ export function createStore(db: Db) {
       for (const p of points) statements.upsertClose.run({ source, ...p, now: now.toISOString() });
     }),
     closes: (source: string, from: string, to: string) => statements.closes.all(source, from, to),
+    /** Queues a confirmation email and counts it against the address's throttle, in one transaction. */
+    queueConfirmation: db.transaction((id: number, token: string, now: Date) => {
+      const iso = now.toISOString();
+      statements.countConfirmation.run({ id, now: iso, day: iso.slice(0, 10) });
+      statements.queueConfirmation.run({ id, token, now: iso });
+    }),
+    dueConfirmations: (now: Date, limit: number) => statements.dueConfirmations.all(now.toISOString(), limit),
+    confirmationDone: (id: number) => void statements.confirmationDone.run(id),
+    confirmationRetry: (id: number, error: string, next: Date) => void statements.confirmationRetry.run({ id, error: error.slice(0, 500), next: next.toISOString() }),
     lastCloseDate: (source: string) => statements.lastCloseDate.get(source)?.date ?? undefined,
     cachedSources: () => statements.cachedSources.all(),
     findSubscriber: (email: string) => statements.findByEmail.get(email),

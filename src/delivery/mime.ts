@@ -118,8 +118,8 @@ export function messageFactory(edition: RenderedEdition & { id: string; listId: 
     const raw =
       header('To', recipient.email) +
       header('Message-ID', messageId) +
-      // One header with both URIs (RFC 2369): Gmail and Yahoo read only the first List-Unsubscribe.
-      header('List-Unsubscribe', `<${recipient.unsubscribeUrl}>, <mailto:${from.email}?subject=unsubscribe>`) +
+      // The one-click https link only (RFC 8058): no mailto, since no one reads that mailbox for requests.
+      header('List-Unsubscribe', `<${recipient.unsubscribeUrl}>`) +
       shared + textHead + text(values) + htmlHead + html(values) + tail;
     return { messageId, envelope: { from: from.email, to: recipient.email }, raw };
   };

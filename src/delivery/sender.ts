@@ -102,7 +102,7 @@ export interface ListSendInput {
   editionId: string;
   owner: string;
   build: MessageFactory;
-  unsubscribeUrl: (subscriberId: number) => string;
+  unsubscribeUrl: (subscriber: { id: number; token_key: string | null }) => string;
   transport: Transport;
   rate: RateLimit;
   policy: SendPolicy;
@@ -163,7 +163,7 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
     }
     let message: PreparedMessage | undefined;
     try {
-      message = input.build({ email: row.email, subscriberId: row.subscriber_id, unsubscribeUrl: input.unsubscribeUrl(row.subscriber_id) });
+      message = input.build({ email: row.email, subscriberId: row.subscriber_id, unsubscribeUrl: input.unsubscribeUrl({ id: row.subscriber_id, token_key: row.token_key }) });
       await input.rate.take();
       const { reply } = await transport.send(message);
       pending.push({ subscriberId: row.subscriber_id, status: 'sent', reply, messageId: message.messageId });

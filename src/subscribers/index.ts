@@ -1,3 +1,3 @@
 export { emailSchema, parseEmail, InvalidAddressError } from './address.js';
-export { signToken, verifyToken, type TokenPurpose, type TokenCheck } from './tokens.js';
+export { signToken, verifyToken, type TokenPurpose, type TokenCheck, type TokenSubject } from './tokens.js';
 export { createSubscriberService, SubscriberError, emailHash, CONFIRM_TTL_DAYS, type SubscriberService, type SubscribeOutcome, type ImportReport } from './service.js';

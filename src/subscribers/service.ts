@@ -10,12 +10,22 @@ export class SubscriberError extends Error {
 /** How long a confirmation link works. */
 export const CONFIRM_TTL_DAYS = 7;
 
+/** A form that mails whoever's address is typed in must not become a way to mail-bomb them. */
+const CONFIRM_GAP_MS = 15 * 60_000;
+const CONFIRMS_PER_DAY = 3;
+
+/** May another confirmation go to this address now? One per 15 minutes, three per UTC day. */
+export function confirmationAllowed(subscriber: Pick<SubscriberRow, 'confirm_sent_at' | 'confirm_day' | 'confirm_day_count'>, now: Date): boolean {
+  if (subscriber.confirm_sent_at && now.getTime() - Date.parse(subscriber.confirm_sent_at) < CONFIRM_GAP_MS) return false;
+  return subscriber.confirm_day !== now.toISOString().slice(0, 10) || subscriber.confirm_day_count < CONFIRMS_PER_DAY;
+}
+
 export const emailHash = (email: string) => createHash('sha256').update(email.toLowerCase()).digest('hex');
 
 export type SubscribeOutcome =
-  /** A confirmation email must go out with this token. */
+  /** A confirmation email was queued with this token. */
   | { action: 'confirm'; subscriber: SubscriberRow; token: string }
-  /** Nothing to send (already confirmed, or suppressed): the visitor is told the same thing anyway. */
+  /** Nothing to send (already confirmed, suppressed, or throttled): the visitor is told the same thing anyway. */
   | { action: 'none' };
 
 export interface ImportReport {
@@ -52,13 +62,16 @@ export function createSubscriberService(store: Store, clock: () => Date, secretK
         store.setSubscriberStatus(subscriber.id, 'pending', clock());
         subscriber = store.findSubscriber(email)!;
       }
+      if (!confirmationAllowed(subscriber, clock())) return { action: 'none' };
       const expires = Math.floor(clock().getTime() / 1000) + CONFIRM_TTL_DAYS * 86_400;
-      return { action: 'confirm', subscriber, token: signToken(secretKey, 'confirm', subscriber.id, expires) };
+      const token = signToken(secretKey, 'confirm', subscriber, expires);
+      store.queueConfirmation(subscriber.id, token, clock());
+      return { action: 'confirm', subscriber, token };
     },
 
     /** Step two: a valid token confirms; anything else changes nothing. */
     confirm(token: string): TokenCheck & { subscriber?: SubscriberRow; newlyConfirmed?: boolean } {
-      const check = verifyToken(secretKey, 'confirm', token, clock());
+      const check = verifyToken(secretKey, 'confirm', token, clock(), store.subscriberById);
       if (!check.ok) return check;
       const subscriber = store.subscriberById(check.subscriberId);
       if (!subscriber) return { ok: false, reason: 'forged' };
@@ -70,7 +83,7 @@ export function createSubscriberService(store: Store, clock: () => Date, secretK
 
     /** One click from an email: idempotent, so a second click (or a scanner's) is harmless. */
     unsubscribeByToken(token: string): TokenCheck {
-      const check = verifyToken(secretKey, 'unsubscribe', token, clock());
+      const check = verifyToken(secretKey, 'unsubscribe', token, clock(), store.subscriberById);
       if (!check.ok) return check;
       const subscriber = store.subscriberById(check.subscriberId);
       if (subscriber && subscriber.status !== 'unsubscribed') store.setSubscriberStatus(subscriber.id, 'unsubscribed', clock());

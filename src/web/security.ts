@@ -11,17 +11,22 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-/** A sliding window per key (the client IP): at most `limit` hits per `windowMs`. */
-export function rateLimiter(limit: number, windowMs: number, now: () => number = Date.now) {
-  const hits = new Map<string, number[]>();
+/**
+ * A window per key (the client IP): at most `limit` hits per `windowMs`. Bounded memory with O(1)
+ * eviction: a key seen is moved to the end of the map, and past `maxKeys` the least recently seen goes.
+ */
+export function rateLimiter(limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
+  const windows = new Map<string, { start: number; hits: number }>();
   return (key: string): boolean => {
     const t = now();
-    const recent = (hits.get(key) ?? []).filter((at) => t - at < windowMs);
-    const allowed = recent.length < limit;
-    if (allowed) recent.push(t);
-    hits.set(key, recent);
-    if (hits.size > 10_000) for (const [k, v] of hits) if (v.every((at) => t - at >= windowMs)) hits.delete(k);
-    return allowed;
+    let w = windows.get(key);
+    if (!w || t - w.start >= windowMs) w = { start: t, hits: 0 };
+    windows.delete(key);
+    windows.set(key, w);
+    if (windows.size > maxKeys) windows.delete(windows.keys().next().value!);
+    if (w.hits >= limit) return false;
+    w.hits++;
+    return true;
   };
 }
 

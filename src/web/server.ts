@@ -4,13 +4,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { unsubscribeUrl, weeklyDigest } from '../../jobs/weekly-digest.js';
 import type { Context } from '../context.js';
 import { composeMessage } from '../delivery/index.js';
 import { renderTransactional } from '../render/index.js';
-import { CONFIRM_TTL_DAYS, emailSchema } from '../subscribers/index.js';
+import { emailSchema } from '../subscribers/index.js';
+import { startConfirmationWorker, type ConfirmationWorker } from './confirmations.js';
 import { createPages } from './pages.js';
 import { checkFormToken, isCrossSite, issueFormToken, rateLimiter, safeEqual, SECURITY_HEADERS } from './security.js';
 
@@ -19,7 +21,15 @@ export interface ServerOptions {
   nextRun?: () => Date | null;
   /** Subscribe attempts allowed per IP per window. */
   subscribeLimit?: { limit: number; windowMs: number };
+  /** How often the confirmation queue is worked through (ms). */
+  confirmationIntervalMs?: number;
+  /** Overrides of the socket limits (tests use short ones). */
+  timeouts?: Partial<typeof TIMEOUTS>;
 }
+
+/** Slow clients cannot hold sockets: whole-request, idle and keep-alive limits, and a connection cap. */
+const TIMEOUTS = { connectionTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000, maxRequestsPerSocket: 100 };
+const MAX_CONNECTIONS = 1_000;
 
 const subscribeBody = z.object({
   email: z.string().max(1000),
@@ -32,8 +42,26 @@ const editionParams = z.object({ id: z.string().regex(/^\d{4}-W\d{2}(-\d+)?$/) }
 /** What a visitor is told after subscribing, whatever happened: no list enumeration. */
 const SUBSCRIBE_ANSWER = 'If that address can receive email, a confirmation link is on its way. Click it to start receiving the newsletter.';
 
-export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024, trustProxy: true });
+export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyInstance & { confirmations: ConfirmationWorker } {
+  const trust = ctx.env.TRUST_PROXY;
+  // A hop count trusts that many proxies in front: the client is the address they reported before them.
+  const trustProxy = typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+  const limits = { ...TIMEOUTS, ...options.timeouts };
+  const app = Fastify({
+    logger: false, bodyLimit: 16 * 1024, trustProxy,
+    // Node checks request deadlines every connectionsCheckingInterval (30 s by default): check often
+    // enough that a trickled body is cut off close to requestTimeout.
+    serverFactory: (handler) => {
+      const server = createServer({ requestTimeout: limits.requestTimeout, headersTimeout: limits.requestTimeout, connectionsCheckingInterval: Math.min(1000, limits.requestTimeout / 2) }, handler);
+      server.timeout = limits.connectionTimeout;
+      server.keepAliveTimeout = limits.keepAliveTimeout;
+      server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+      server.maxConnections = MAX_CONNECTIONS;
+      return server;
+    },
+  });
+  const confirmations = startConfirmationWorker(ctx, options.confirmationIntervalMs);
+  app.addHook('onClose', async () => confirmations.stop());
   const page = createPages(ctx.templatesDir, ctx.config);
   const limit = options.subscribeLimit ?? { limit: 5, windowMs: 10 * 60_000 };
   const allowSubscribe = rateLimiter(limit.limit, limit.windowMs);
@@ -41,6 +69,22 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  // RFC 8058 one-click posts may come as multipart/form-data or anything else; no route reads such a body.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, {}));
+  // An empty JSON body (a bare POST /admin/send) is an empty object, not an error.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, (body as string).trim() === '' ? {} : JSON.parse(body as string));
+    } catch {
+      done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
+  // Whatever goes wrong, the answer never echoes internals (a stack, a zod dump, a file path).
+  app.setErrorHandler((error: { statusCode?: number }, _req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) ctx.log.error({ err: String(error) }, 'request failed');
+    return message(reply, status, status === 500 ? 'Something went wrong' : 'Bad request', status === 500 ? 'Please try again in a moment.' : 'The request was not understood.');
   });
   app.addHook('onSend', async (_req, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
@@ -66,25 +110,26 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     if (body.data.website) return message(reply, 200, 'Check your inbox', SUBSCRIBE_ANSWER);
     const email = emailSchema.safeParse(body.data.email);
     if (!email.success) return message(reply, 400, 'That address does not look right', `Please enter an address like name@example.com (${email.error.issues[0]!.message}).`, { href: '/', text: 'Back to the form' });
-    const outcome = ctx.subscribers.subscribe(email.data);
-    if (outcome.action === 'confirm') {
-      const mail = await renderTransactional(ctx.templatesDir, 'confirm', {
-        title: ctx.config.title, tagline: ctx.config.tagline, email: email.data, postalAddress: ctx.config.postalAddress,
-        confirmUrl: `${publicUrl}/confirm?token=${outcome.token}`, days: String(CONFIRM_TTL_DAYS),
-      });
-      try {
-        await ctx.transport().send(await composeMessage({ from: ctx.sender, to: email.data, ...mail }));
-      } catch (error) {
-        ctx.log.error({ err: (error as Error).message }, 'confirmation email failed');
-        return message(reply, 503, 'Please try again later', 'We could not send the confirmation email just now. Nothing was lost: submit the form again in a few minutes.');
-      }
-    }
+    // The confirmation is queued (the worker sends it, retrying): the answer is immediate and the same
+    // for a new, a pending, a confirmed or a throttled address, and whether SMTP is up or not.
+    ctx.subscribers.subscribe(email.data);
+    confirmations.runOnce().catch((error: Error) => ctx.log.error({ err: error.message }, 'confirmation queue'));
     return message(reply, 200, 'Check your inbox', SUBSCRIBE_ANSWER);
   });
 
+  const badLink = (reply: FastifyReply) => message(reply, 400, 'Link not valid', 'This link is incomplete. Use the link from the email as it came.', { href: '/', text: 'Go to the subscribe page' });
+
   app.get('/confirm', async (req, reply) => {
-    const { token } = tokenQuery.parse(req.query);
-    const result = ctx.subscribers.confirm(token);
+    // A GET never confirms: link scanners follow links. It shows one button.
+    const query = tokenQuery.safeParse(req.query);
+    if (!query.success || !/^[\w.-]+$/.test(query.data.token)) return badLink(reply);
+    return html(reply, 200, page('confirm', 'Confirm', { token: query.data.token }));
+  });
+
+  app.post('/confirm', async (req, reply) => {
+    const query = tokenQuery.safeParse(req.query);
+    if (!query.success) return badLink(reply);
+    const result = ctx.subscribers.confirm(query.data.token);
     if (!result.ok) {
       const text = result.reason === 'expired' ? 'This confirmation link has expired. Subscribe again to get a fresh one.' : 'This confirmation link is not valid. Subscribe again to get a fresh one.';
       return message(reply, 400, 'Link not valid', text, { href: '/', text: 'Subscribe' });
@@ -93,7 +138,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
       const email = result.subscriber!.email;
       const mail = await renderTransactional(ctx.templatesDir, 'welcome', {
         title: ctx.config.title, tagline: ctx.config.tagline, email, postalAddress: ctx.config.postalAddress,
-        archiveUrl: `${publicUrl}/archive`, unsubscribeUrl: unsubscribeUrl(ctx, result.subscriber!.id),
+        archiveUrl: `${publicUrl}/archive`, unsubscribeUrl: unsubscribeUrl(ctx, result.subscriber!),
       });
       await ctx.transport().send(await composeMessage({ from: ctx.sender, to: email, ...mail }))
         .catch((error: Error) => ctx.log.error({ err: error.message }, 'welcome email failed'));
@@ -103,16 +148,17 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
 
   app.get('/unsubscribe', async (req, reply) => {
     // A GET never unsubscribes: link scanners follow links. It shows one button.
-    const { token } = tokenQuery.parse(req.query);
-    if (!/^[\w.-]+$/.test(token)) return message(reply, 400, 'Link not valid', 'This unsubscribe link is incomplete. Use the link from one of our emails, or reply to one with "unsubscribe".');
-    return html(reply, 200, page('unsubscribe', 'Unsubscribe', { token }));
+    const query = tokenQuery.safeParse(req.query);
+    if (!query.success || !/^[\w.-]+$/.test(query.data.token)) return badLink(reply);
+    return html(reply, 200, page('unsubscribe', 'Unsubscribe', { token: query.data.token }));
   });
 
   app.post('/unsubscribe', async (req, reply) => {
     // RFC 8058: no cookie, no login; the signed token is the authority. Idempotent: 200 every time.
-    const { token } = tokenQuery.parse(req.query);
-    const result = ctx.subscribers.unsubscribeByToken(token);
-    if (!result.ok) return message(reply, 400, 'Link not valid', 'This unsubscribe link is not valid. Reply to any of our emails with "unsubscribe" and we will remove you.');
+    const query = tokenQuery.safeParse(req.query);
+    if (!query.success) return badLink(reply);
+    const result = ctx.subscribers.unsubscribeByToken(query.data.token);
+    if (!result.ok) return message(reply, 400, 'Link not valid', 'This unsubscribe link is not valid. Use the unsubscribe link at the foot of our latest email.');
     return message(reply, 200, 'You are unsubscribed', `You will not receive ${ctx.config.title} any more.`, { href: '/', text: 'Changed your mind? Subscribe again' });
   });
 
@@ -153,9 +199,13 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
 
   const adminToken = ctx.env.ADMIN_TOKEN;
   if (adminToken) {
-    app.post('/admin/send', async (req, reply) => {
+    // Authenticate before anything reads the body: a stranger gets 401, never a parser's 400 or 415.
+    app.addHook('onRequest', async (req, reply) => {
+      if (!req.url.startsWith('/admin/')) return;
       const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
       if (!safeEqual(given, adminToken)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+    });
+    app.post('/admin/send', async (_req, reply) => {
       try {
         return reply.send(await weeklyDigest.run(ctx, {}));
       } catch (error) {
@@ -163,5 +213,5 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
       }
     });
   }
-  return app;
+  return Object.assign(app, { confirmations });
 }

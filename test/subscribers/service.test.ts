@@ -39,13 +39,29 @@ describe('the list', () => {
     expect(ctx.subscribers.recipients().map((r) => r.email)).toEqual(['p@example.com']);
   });
 
-  it('tokens are bound to purpose, subscriber and expiry', () => {
+  it('tokens are bound to purpose, subscriber, the subscriber\'s own key and expiry', () => {
     const key = 'k'.repeat(40);
-    const token = signToken(key, 'confirm', 7, 2_000_000_000);
-    expect(verifyToken(key, 'confirm', token, FIXED_NOW)).toEqual({ ok: true, subscriberId: 7 });
-    expect(verifyToken(key, 'unsubscribe', token, FIXED_NOW)).toEqual({ ok: false, reason: 'forged' });
-    expect(verifyToken(key, 'confirm', token.replace(/^7\./, '8.'), FIXED_NOW)).toEqual({ ok: false, reason: 'forged' });
-    expect(verifyToken(key, 'confirm', token, new Date(2_000_000_001_000))).toEqual({ ok: false, reason: 'expired' });
-    expect(verifyToken(key, 'confirm', 'x', FIXED_NOW)).toEqual({ ok: false, reason: 'malformed' });
+    const people = new Map([[7, { id: 7, token_key: 'a1' }], [8, { id: 8, token_key: 'b2' }]]);
+    const subjectOf = (id: number) => people.get(id);
+    const token = signToken(key, 'confirm', people.get(7)!, 2_000_000_000);
+    expect(verifyToken(key, 'confirm', token, FIXED_NOW, subjectOf)).toEqual({ ok: true, subscriberId: 7 });
+    expect(verifyToken(key, 'unsubscribe', token, FIXED_NOW, subjectOf)).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyToken(key, 'confirm', token.replace(/^7\./, '8.'), FIXED_NOW, subjectOf)).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyToken(key, 'confirm', token, new Date(2_000_000_001_000), subjectOf)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyToken(key, 'confirm', 'x', FIXED_NOW, subjectOf)).toEqual({ ok: false, reason: 'malformed' });
+    // Someone else now holding id 7 (another key) cannot use the old person's link.
+    expect(verifyToken(key, 'confirm', token, FIXED_NOW, () => ({ id: 7, token_key: 'c3' }))).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyToken(key, 'confirm', token, FIXED_NOW, () => undefined)).toEqual({ ok: false, reason: 'forged' });
+  });
+
+  it('never reuses an id, even after erasing the highest one', () => {
+    const ctx = testContext();
+    ctx.subscribers.add('first@example.com');
+    const last = ctx.subscribers.add('last@example.com');
+    ctx.subscribers.erase('last@example.com');
+    const next = ctx.subscribers.add('next@example.com');
+    expect(next.id).toBe(last.id + 1);
+    expect(next.token_key).toMatch(/^[0-9a-f]{32}$/);
+    expect(next.token_key).not.toBe(last.token_key);
   });
 });

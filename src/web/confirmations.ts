@@ -1,0 +1,58 @@
+/**
+ * The confirmation queue's worker: the subscribe form only queues (and answers at once, the same way
+ * for every address); this sends what is due, retrying with backoff while SMTP is down.
+ */
+import type { Context } from '../context.js';
+import { composeMessage } from '../delivery/index.js';
+import { renderTransactional } from '../render/index.js';
+import { CONFIRM_TTL_DAYS } from '../subscribers/index.js';
+
+const BATCH = 20;
+const MAX_ATTEMPTS = 8;
+/** The first retry after 30 s, doubling: eight attempts span about two hours. */
+const RETRY_BASE_MS = 30_000;
+
+export interface ConfirmationWorker {
+  /** Sends what is due now; resolves when done (tests and start-up call it directly). */
+  runOnce(): Promise<number>;
+  stop(): void;
+}
+
+export function startConfirmationWorker(ctx: Context, intervalMs = 1000): ConfirmationWorker {
+  const publicUrl = ctx.env.PUBLIC_URL.replace(/\/$/, '');
+  let running: Promise<number> | undefined;
+  const runOnce = async (): Promise<number> => {
+    let sent = 0;
+    for (const due of ctx.store.dueConfirmations(ctx.clock(), BATCH)) {
+      try {
+        const mail = await renderTransactional(ctx.templatesDir, 'confirm', {
+          title: ctx.config.title, tagline: ctx.config.tagline, email: due.email, postalAddress: ctx.config.postalAddress,
+          confirmUrl: `${publicUrl}/confirm?token=${due.token}`, days: String(CONFIRM_TTL_DAYS),
+        });
+        await ctx.transport().send(await composeMessage({ from: ctx.sender, to: due.email, ...mail }));
+        ctx.store.confirmationDone(due.subscriber_id);
+        sent++;
+      } catch (error) {
+        const message = (error as Error).message;
+        if (due.attempts + 1 >= MAX_ATTEMPTS) {
+          ctx.log.error({ err: message, subscriber: due.subscriber_id }, 'confirmation email given up after retries');
+          ctx.store.confirmationDone(due.subscriber_id);
+        } else {
+          ctx.log.warn({ err: message, attempt: due.attempts + 1 }, 'confirmation email failed; will retry');
+          ctx.store.confirmationRetry(due.subscriber_id, message, new Date(ctx.clock().getTime() + RETRY_BASE_MS * 2 ** due.attempts));
+        }
+      }
+    }
+    return sent;
+  };
+  const tick = () => {
+    if (!ctx.db.open) return clearInterval(timer); // the context closed under a server nobody closed
+    running ??= runOnce().finally(() => (running = undefined));
+  };
+  const timer: NodeJS.Timeout = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    runOnce: () => (running ??= runOnce().finally(() => (running = undefined))),
+    stop: () => clearInterval(timer),
+  };
+}

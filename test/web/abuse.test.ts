@@ -1,0 +1,161 @@
+/** Attacks on the public site that used to work, each reproduced against the real server. */
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signToken } from '../../src/subscribers/index.js';
+import { buildServer } from '../../src/web/server.js';
+import { issueFormToken } from '../../src/web/security.js';
+import { join } from 'node:path';
+import { createContext } from '../../src/context.js';
+import { FIXED_NOW, OFFLINE_ENV, tempDir, testContext, tickingClock } from '../helpers/context.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+
+let sink: SmtpSink | undefined;
+afterEach(async () => {
+  await sink?.close();
+  sink = undefined;
+});
+
+const subscribe = (app: ReturnType<typeof buildServer>, email: string, secret: string, headers: Record<string, string> = {}, issued = FIXED_NOW) =>
+  app.inject({
+    method: 'POST', url: '/subscribe', remoteAddress: '203.0.113.7',
+    payload: new URLSearchParams({ email, form_token: issueFormToken(secret, issued.getTime()) }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost:3000', ...headers },
+  });
+
+describe('the subscribe form', () => {
+  it('ignores X-Forwarded-For unless TRUST_PROXY says which proxy to believe', async () => {
+    const ctx = testContext();
+    const app = buildServer(ctx, { subscribeLimit: { limit: 3, windowMs: 60_000 } });
+    const codes = [];
+    for (let i = 0; i < 6; i++) codes.push((await subscribe(app, `x${i}@example.com`, ctx.secretKey, { 'x-forwarded-for': `198.51.100.${i}` })).statusCode);
+    expect(codes).toEqual([200, 200, 200, 429, 429, 429]); // one client, whatever it claims
+    const behindProxy = testContext({ TRUST_PROXY: '1' });
+    const proxied = buildServer(behindProxy, { subscribeLimit: { limit: 3, windowMs: 60_000 } });
+    for (let i = 0; i < 6; i++) expect((await subscribe(proxied, `y${i}@example.com`, behindProxy.secretKey, { 'x-forwarded-for': `198.51.100.${i}` })).statusCode).toBe(200);
+    expect(() => testContext({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: must not be "true"/);
+  });
+
+  it('sends one confirmation per address per 15 minutes and three a day, with the same answer every time', async () => {
+    sink = await startSmtpSink();
+    let offset = 0;
+    const base = tickingClock(new Date('2026-11-21T01:00:00Z'));
+    const now = () => new Date(base().getTime() + offset);
+    const dir = tempDir();
+    const ctx = createContext({ env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'none.json'), LOG_LEVEL: 'silent', ...OFFLINE_ENV, SMTP_URL: sink.url }, clock: now });
+    const app = buildServer(ctx, { subscribeLimit: { limit: 1000, windowMs: 60_000 } });
+    const answers = new Set<string>();
+    const burst = async (n: number) => {
+      for (let i = 0; i < n; i++) answers.add((await subscribe(app, 'victim@example.com', ctx.secretKey, {}, now())).body.replace(/form_token[^>]*/g, ''));
+      await app.confirmations.runOnce();
+    };
+    await burst(20);
+    expect(sink.received).toHaveLength(1);
+    offset = 16 * 60_000;
+    await burst(5);
+    offset = 32 * 60_000;
+    await burst(5);
+    offset = 48 * 60_000;
+    await burst(5);
+    expect(sink.received).toHaveLength(3); // three a day, however spaced
+    expect(answers.size).toBe(1);
+    await app.close();
+    ctx.close();
+  });
+
+  it('answers at once and the same way when SMTP is down, and the queue delivers once it is back', async () => {
+    const ctx = testContext({ SMTP_URL: 'smtp://127.0.0.1:9' });
+    const app = buildServer(ctx, { subscribeLimit: { limit: 100, windowMs: 60_000 } });
+    ctx.subscribers.add('member@example.com');
+    const known = await subscribe(app, 'member@example.com', ctx.secretKey);
+    const unknown = await subscribe(app, 'stranger@example.com', ctx.secretKey);
+    expect([known.statusCode, unknown.statusCode]).toEqual([200, 200]);
+    expect(known.body.replace(/form_token[^>]*/g, '')).toBe(unknown.body.replace(/form_token[^>]*/g, ''));
+    await app.confirmations.runOnce();
+    const pending = ctx.db.prepare('SELECT attempts, last_error FROM confirmations').all() as Array<{ attempts: number; last_error: string }>;
+    expect(pending).toEqual([{ attempts: 1, last_error: expect.stringMatching(/ECONNREFUSED|connect/) }]);
+  });
+});
+
+describe('links', () => {
+  it('an erased person\'s links never act on whoever signs up next', async () => {
+    const ctx = testContext();
+    const app = buildServer(ctx);
+    const erased = ctx.subscribers.add('erased@example.com');
+    const oldLink = signToken(ctx.secretKey, 'unsubscribe', erased);
+    ctx.subscribers.erase('erased@example.com');
+    const next = ctx.subscribers.add('next@example.com');
+    expect(next.id).not.toBe(erased.id);
+    // Even were an id to come back, the link signs the old person's key.
+    expect(ctx.subscribers.unsubscribeByToken(signToken(ctx.secretKey, 'unsubscribe', { id: next.id, token_key: erased.token_key }))).toMatchObject({ ok: false });
+    const res = await app.inject({ method: 'POST', url: `/unsubscribe?token=${oldLink}` });
+    expect(res.statusCode).toBe(400);
+    expect(ctx.store.findSubscriber('next@example.com')!.status).toBe('confirmed');
+  });
+
+  it('one-click unsubscribe accepts multipart/form-data (RFC 8058); a bad token is a plain 400 page', async () => {
+    const ctx = testContext();
+    const app = buildServer(ctx);
+    const ann = ctx.subscribers.add('ann@example.com');
+    const boundary = '----x';
+    const res = await app.inject({
+      method: 'POST', url: `/unsubscribe?token=${signToken(ctx.secretKey, 'unsubscribe', ann)}`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('unsubscribed');
+    for (const url of ['/unsubscribe?token=a&token=b', `/unsubscribe?token=${'a'.repeat(300)}`, '/confirm?token=a&token=b']) {
+      for (const method of ['GET', 'POST'] as const) {
+        const bad = await app.inject({ method, url });
+        expect(bad.statusCode, `${method} ${url}`).toBe(400);
+        expect(bad.body).not.toMatch(/zod|invalid_type|too_big|"path"|Error/);
+      }
+    }
+  });
+});
+
+describe('the admin route', () => {
+  const ADMIN_TOKEN = 'a'.repeat(32);
+
+  it('authenticates before reading the body, and takes an empty body', async () => {
+    const ctx = testContext({ ADMIN_TOKEN });
+    const app = buildServer(ctx);
+    for (const headers of [{ 'content-type': 'application/json' }, { 'content-type': 'text/plain' }, { 'content-type': 'application/xml' }]) {
+      const res = await app.inject({ method: 'POST', url: '/admin/send', headers, payload: '{not json' });
+      expect(res.statusCode).toBe(401);
+    }
+    const big = await app.inject({ method: 'POST', url: '/admin/send', headers: { 'content-type': 'application/json' }, payload: 'x'.repeat(100_000) });
+    expect(big.statusCode).toBe(401);
+    const empty = await app.inject({ method: 'POST', url: '/admin/send', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' } });
+    expect(empty.statusCode).toBe(200);
+    expect(empty.json()).toMatchObject({ editionId: '2026-W47' });
+  });
+});
+
+describe('slow clients', () => {
+  it('a client that trickles its body is cut off by the request timeout', async () => {
+    const ctx = testContext();
+    const app = buildServer(ctx, { timeouts: { requestTimeout: 400, connectionTimeout: 300 } });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    try {
+      const started = Date.now();
+      const closed = await new Promise<string>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write('POST /subscribe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n');
+          const drip = setInterval(() => socket.write('a'), 100);
+          socket.on('close', () => clearInterval(drip));
+        });
+        let data = '';
+        socket.on('data', (c) => (data += c.toString()));
+        socket.on('close', () => resolve(data));
+        socket.on('error', () => undefined);
+      });
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(closed === '' || /^HTTP\/1\.1 408/.test(closed)).toBe(true);
+      expect(buildServer(ctx).server.maxConnections).toBe(1000);
+    } finally {
+      await app.close();
+    }
+  });
+});

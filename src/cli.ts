@@ -4,19 +4,20 @@ import { relative } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { SendRefused, weeklyDigest, type DigestResult } from '../jobs/weekly-digest.js';
 import { backtest } from './backtest.js';
-import { buildEdition, resolveAsOf, writeEditionFiles } from './build.js';
-import { isoDateSchema } from './market/types.js';
+import { buildEdition, parseUserDate, resolveAsOf, writeEditionFiles } from './build.js';
 import { TemplateError } from './commentary/index.js';
+import { DatabaseError } from './db/index.js';
+import { MjmlError } from './render/mjml.js';
 import { ConfigError } from './config/env.js';
 import { newsletterJsonSchema } from './config/newsletter.js';
 import { createContext, PROJECT_ROOT, type Context } from './context.js';
 import { loadMarketData, MarketDataError, sourceKey, sourcesFor } from './market/index.js';
 import { scheduleJobs } from './schedule.js';
-import { InvalidAddressError, SubscriberError } from './subscribers/index.js';
+import { InvalidAddressError, parseEmail, SubscriberError } from './subscribers/index.js';
 import { buildServer } from './web/server.js';
 
 /** Errors that mean "your input is wrong": exit code 2 and one line saying what to fix. */
-const INPUT_ERRORS = [ConfigError, MarketDataError, InvalidAddressError, SubscriberError, TemplateError];
+const INPUT_ERRORS = [ConfigError, MarketDataError, InvalidAddressError, SubscriberError, TemplateError, MjmlError, DatabaseError];
 
 const show = (path: string) => {
   const rel = relative(process.cwd(), path);
@@ -51,6 +52,12 @@ async function listenOrExplain(listen: () => Promise<string>, host: string, port
     const e = error as { code?: string; message?: string };
     throw new ConfigError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): choose a free port with ${setting}`);
   }
+}
+
+/** A CSV cell that a spreadsheet will not run: a leading = + - @ (or tab, CR) is quoted away with a '. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function printDigest(result: DigestResult): void {
@@ -100,7 +107,6 @@ function progressBar() {
   };
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function program(): Command {
   const cli = new Command('marketwrap')
@@ -109,14 +115,15 @@ export function program(): Command {
     .exitOverride();
 
   const dataOption = () => new Option('--data <source>', 'market data: auto, live, demo or demo:<scenario> (default: MARKET_DATA)');
-  const asOfOption = () => new Option('--as-of <date>', 'the week ending on this date (YYYY-MM-DD; default: the last completed session)');
+  const asOfOption = () =>
+    new Option('--as-of <date>', 'the week ending on this date (YYYY-MM-DD; default: the last completed week)').argParser((value) => parseUserDate('--as-of', value));
 
   cli
     .command('digest')
     .description('run the weekly job now: build the edition, save it, deliver it')
     .addOption(asOfOption())
     .addOption(dataOption())
-    .option('--to <email>', 'send to this address instead of the list (repeatable)', collect)
+    .option('--to <email>', 'send to this address instead of the list (repeatable)', (value: string, all: string[] = []) => [...all, parseEmail(value)])
     .option('--dry-run', 'build and save the edition, send nothing')
     .option('--allow-demo-data', 'allow an edition built from demo data to go out over real SMTP')
     .option('--resume', "continue this week's interrupted send")
@@ -166,12 +173,13 @@ export function program(): Command {
     .command('add <email...>')
     .description('add confirmed subscribers (they consented elsewhere)')
     .action(
-      withContext((ctx, emails: string[]) => {
-        for (const email of emails) {
-          const row = ctx.subscribers.add(email, 'cli');
-          console.log(`${row.email}: ${row.status}`);
-        }
-      }),
+      async (emails: string[]) => {
+        // All or nothing: every address is checked before anything (the data folder included) is touched.
+        const valid = emails.map(parseEmail);
+        await withContext((ctx) => {
+          for (const row of ctx.subscribers.addAll(valid, 'cli')) console.log(`${row.email}: ${row.status}`);
+        })();
+      },
     );
   subscribers
     .command('remove <email>')
@@ -203,7 +211,7 @@ export function program(): Command {
         const rows = ctx.subscribers.list();
         if (opts.json) return console.log(JSON.stringify(rows, null, 2));
         const columns = ['email', 'status', 'consent_source', 'created_at', 'status_changed_at', 'confirmed_at', 'unsubscribed_at'] as const;
-        process.stdout.write(`${[columns.join(','), ...rows.map((r) => columns.map((c) => r[c] ?? '').join(','))].join('\n')}\n`);
+        process.stdout.write(`${[columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(String(r[c] ?? ''))).join(','))].join('\n')}\n`);
       }),
     );
   subscribers
@@ -313,8 +321,8 @@ export function program(): Command {
   cli
     .command('backtest')
     .description('render every weekly edition in a range into an archive folder, with a report')
-    .requiredOption('--from <date>', 'first week (YYYY-MM-DD)')
-    .requiredOption('--to <date>', 'last week (YYYY-MM-DD)')
+    .requiredOption('--from <date>', 'first week (YYYY-MM-DD)', (value: string) => parseUserDate('--from', value))
+    .requiredOption('--to <date>', 'last week (YYYY-MM-DD)', (value: string) => parseUserDate('--to', value))
     .option('--data <source>', 'demo:<scenario>, cache (cached live closes) or csv:<folder> (GSPC.csv, RUT.csv, ... as Yahoo exports them)', 'demo:small-cap-rally')
     .option('--full-history <symbols>', 'CSV series that start at the first close there is, so records may be claimed (e.g. ^GSPC)', '')
     .option('--no-render', 'check the commentary only; write no HTML (fast over decades)')
@@ -322,9 +330,6 @@ export function program(): Command {
     .option('--json', 'print the report as JSON')
     .action(
       withContext(async (ctx, opts) => {
-        for (const [flag, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
-          if (!isoDateSchema.safeParse(value).success) throw new MarketDataError(`${flag} "${value}" is not a date: use YYYY-MM-DD`);
-        }
         const fullHistory = String(opts.fullHistory).split(',').map((s) => s.trim()).filter(Boolean);
         const report = await backtest(ctx, { from: opts.from, to: opts.to, data: opts.data, out: opts.out, fullHistory, render: opts.render });
         if (opts.json) return console.log(JSON.stringify(report, null, 2));

@@ -41,7 +41,7 @@ describe('marketwrap CLI', () => {
   const badInputs: Array<[string, string[], RegExp, ((dir: string) => void)?]> = [
     ['an unknown scenario', ['digest', '--data', 'demo:moon'], /unknown demo scenario "moon": choose one of small-cap-rally, risk-off, quiet-week, mega-cap-melt-up/],
     ['a malformed date', ['digest', '--as-of', '2026-13-01'], /--as-of "2026-13-01" is not a real calendar date: use YYYY-MM-DD/],
-    ['a future date', ['digest', '--as-of', '2999-01-04'], /is after the last completed session/],
+    ['a future date', ['digest', '--as-of', '2098-01-05'], /is after the last completed session/],
     ['an invalid address', ['digest', '--to', 'not-an-address'], /"not-an-address" is not a valid email address: give an address like name@example.com/],
     ['an invalid subscriber', ['subscribers', 'add', 'x@'], /"x@" is not a valid email address/],
     ['a config file that is not JSON', ['digest'], /marketwrap\.config\.json is not valid JSON: .*fix the file or delete it/, (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), '{ "title": ')],

@@ -62,13 +62,16 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** A value that goes into a mail header: a CR or LF would start a header of the attacker's choosing (a Bcc). */
+const headerText = (max: number) => z.string().min(1).max(max).regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters (line breaks would inject mail headers)');
+
 export const newsletterSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    title: z.string().min(1).max(80).default(defaultNewsletter.title),
+    title: headerText(80).default(defaultNewsletter.title),
     tagline: z.string().max(200).default(defaultNewsletter.tagline),
     sender: z
-      .strictObject({ name: z.string().min(1).max(80), email: z.email() })
+      .strictObject({ name: headerText(80), email: z.email() })
       .default(defaultNewsletter.sender)
       .describe('The From of every email; MAIL_FROM overrides it'),
     postalAddress: z

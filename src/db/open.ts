@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -11,9 +11,30 @@ const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations
  * Opens (creating if needed) the SQLite file and applies numbered migrations (001_*.sql, ...) not yet
  * applied, tracked in PRAGMA user_version; each migration runs in its own transaction.
  */
+export class DatabaseError extends Error {
+  override name = 'DatabaseError';
+}
+
+/** The data folder and the database hold addresses and tokens: the owner only (0700, 0600). */
 export function openDb(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    // SQLite gives its -wal and -shm files the database file's mode: create it private.
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  }
   const db = new Database(file);
+  // A corrupt file is found at start-up, not by the first subscriber or the first send.
+  const damaged = (why: string) => {
+    db.close();
+    return new DatabaseError(`${file} is damaged (${why}): restore it from a backup, or move it aside to start afresh`);
+  };
+  let check: unknown;
+  try {
+    check = db.pragma('quick_check', { simple: true });
+  } catch (error) {
+    throw damaged((error as Error).message);
+  }
+  if (check !== 'ok') throw damaged(String(check));
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');

@@ -113,6 +113,10 @@ export function createStore(db: Db) {
   };
 
   return {
+    /** A real read of the tables the site serves from (SELECT 1 answers even on a corrupt file). */
+    healthCheck: () => void db.prepare('SELECT (SELECT COUNT(*) FROM editions) + (SELECT COUNT(*) FROM subscribers)').get(),
+    /** Runs `work` in one transaction: all of it is stored, or none. */
+    transaction: <T>(work: () => T): T => db.transaction(work)(),
     /** Replaces revised closes: providers correct the last few sessions after the fact. */
     saveCloses: db.transaction((source: string, points: ReadonlyArray<{ date: string; close: number }>, now: Date) => {
       for (const p of points) statements.upsertClose.run({ source, ...p, now: now.toISOString() });

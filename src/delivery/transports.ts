@@ -56,10 +56,10 @@ export function outboxTransport(dir: string): Transport {
     kind: 'outbox',
     describe: `outbox ${folder}`,
     async send(message) {
-      mkdirSync(folder, { recursive: true });
+      mkdirSync(folder, { recursive: true, mode: 0o700 });
       const file = join(folder, `${fileSafe(message.messageId.replace(/[<>]/g, ''))}.eml`);
       // Write then rename: a crash never leaves half a message that looks whole.
-      writeFileSync(`${file}.tmp`, message.raw);
+      writeFileSync(`${file}.tmp`, message.raw, { mode: 0o600 });
       renameSync(`${file}.tmp`, file);
       return { reply: file };
     },

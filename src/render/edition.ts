@@ -39,11 +39,11 @@ export async function renderEdition(view: EditionView, layout: Layout, charts: C
   }
   const html = await compileMjml(mjml, layout.file);
   for (const token of Object.values(RECIPIENT_TOKENS)) {
-    if (!html.includes(token)) throw new Error(`${layout.file}: the layout must contain ${token} (written \\${token} so it survives the first pass)`);
+    if (!html.includes(token)) throw new TemplateError(layout.file, undefined, `the layout must contain ${token} (written \\${token} so it survives the first pass)`);
   }
   const size = Buffer.byteLength(html);
   if (size > GMAIL_CLIP_BYTES) {
-    throw new Error(`the rendered digest is ${size} bytes, over Gmail's ${GMAIL_CLIP_BYTES}-byte clip: trim instruments from tableGroups or lower maxSections`);
+    throw new TemplateError(layout.file, undefined, `the rendered digest is ${size} bytes, over Gmail's ${GMAIL_CLIP_BYTES}-byte clip: trim instruments from tableGroups or lower maxSections`);
   }
   return { subject: view.subject, preheader: view.preheader, html, text: renderText(view), charts };
 }

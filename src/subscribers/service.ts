@@ -50,6 +50,13 @@ export function createSubscriberService(store: Store, clock: () => Date, secretK
       return store.addSubscriber(email, 'confirmed', source, clock());
     },
 
+    /** Adds several at once, all or nothing: one bad address stores none of them. */
+    addAll(inputs: readonly string[], source: ConsentSource = 'cli'): SubscriberRow[] {
+      const emails = inputs.map(parseEmail);
+      for (const email of emails) if (suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again; nothing was added`);
+      return store.transaction(() => emails.map((email) => this.add(email, source)));
+    },
+
     /** Double opt-in, step one: a new, pending or departed address gets a fresh confirmation link. */
     subscribe(input: string): SubscribeOutcome {
       const email = parseEmail(input);

@@ -189,7 +189,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
   app.get('/healthz', async (_req, reply) => {
     let database = 'ok';
     try {
-      ctx.db.prepare('SELECT 1').get();
+      ctx.store.healthCheck();
     } catch {
       database = 'unreachable';
     }

@@ -1,0 +1,96 @@
+/** Bad input is refused before anything is touched, files are private, damage is found at start-up. */
+import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { csvCell } from '../src/cli.js';
+import { PROJECT_ROOT } from '../src/context.js';
+import { MjmlError } from '../src/render/mjml.js';
+import { loadLayout, renderEdition } from '../src/render/index.js';
+import { runCli } from './helpers/cli.js';
+import { tempDir, testContext } from './helpers/context.js';
+import { buildEdition } from '../src/build.js';
+import { editionView } from '../src/render/index.js';
+
+const dirs = () => {
+  const dir = tempDir();
+  return { dir, env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'marketwrap.config.json') } };
+};
+
+describe('bad input touches nothing', () => {
+  it('subscribers add with one bad address stores none and creates no data folder', () => {
+    const { dir, env } = dirs();
+    const run = runCli(['subscribers', 'add', 'good@example.com', 'not-an-address', 'good2@example.com'], env);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+    expect(runCli(['subscribers', 'add', 'good@example.com', 'good2@example.com'], env).status).toBe(0);
+    expect(runCli(['subscribers', 'list', '--json'], env).stdout).toContain('good2@example.com');
+  });
+
+  it('dates outside the calendar, and --to addresses, are refused at once with one line', () => {
+    const { dir, env } = dirs();
+    for (const args of [['build', '--as-of', '0001-01-01'], ['digest', '--as-of', '0999-06-30'], ['digest', '--to', 'bad@'], ['backtest', '--from', '0001-01-01', '--to', '2026-01-01']]) {
+      const run = runCli(args, env);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+    expect(runCli(['build', '--as-of', '0001-01-01'], env).stderr).toContain('--as-of 0001-01-01 is outside the calendar (1928-01-03 to 2099-12-31)');
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+  });
+
+  it('a line break in the sender name (a header injection) is a config error', () => {
+    const { env } = dirs();
+    writeFileSync(env.CONFIG_FILE, JSON.stringify({ sender: { name: 'Wrap\r\nBcc: victim@example.com', email: 'digest@example.com' } }));
+    const run = runCli(['build'], env);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/sender\.name: must not contain control characters/);
+  });
+
+  it('a broken MJML template is one line naming the file and line, an input error', async () => {
+    const templates = join(tempDir(), 'templates');
+    cpSync(join(PROJECT_ROOT, 'templates'), templates, { recursive: true });
+    const file = join(templates, 'partials', 'footer.mjml');
+    writeFileSync(file, '<mj-section><mj-column><mj-bogus>x</mj-bogus></mj-column></mj-section>\n');
+    const ctx = testContext();
+    const edition = await buildEdition(ctx, { data: 'demo' });
+    const view = editionView({ analysis: edition.analysis, commentary: edition.commentary, snapshot: edition.snapshot, config: ctx.config, editionId: edition.id, publicUrl: ctx.env.PUBLIC_URL });
+    const error = await renderEdition(view, loadLayout(templates, 'digest.mjml')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MjmlError);
+    expect((error as Error).message).toMatch(/digest\.mjml: invalid MJML: line \d+: .*mj-bogus/);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('files', () => {
+  it('the data folder is 0700; the database, the key and outbox mails 0600', () => {
+    const { dir, env } = dirs();
+    expect(runCli(['digest'], env).status).toBe(0);
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(join(dir, 'data'))).toBe(0o700);
+    expect(mode(join(dir, 'data', 'marketwrap.sqlite'))).toBe(0o600);
+    expect(mode(join(dir, 'data', 'secret.key'))).toBe(0o600);
+    const mails = readdirSync(join(dir, 'outbox'));
+    expect(mails.length).toBeGreaterThan(0);
+    for (const mail of mails) expect(mode(join(dir, 'outbox', mail))).toBe(0o600);
+    expect(mode(join(dir, 'outbox'))).toBe(0o700);
+  });
+
+  it('a damaged database is found at start-up, with what to do', () => {
+    const { dir, env } = dirs();
+    expect(runCli(['subscribers', 'add', 'a@example.com'], env).status).toBe(0);
+    const db = join(dir, 'data', 'marketwrap.sqlite');
+    const bytes = statSync(db).size;
+    writeFileSync(db, Buffer.alloc(bytes, 0x41).fill('SQLite format 3\0', 0, 16));
+    const run = runCli(['subscribers', 'list'], env);
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toMatch(/marketwrap\.sqlite (is damaged|is not a database)|database disk image is malformed|file is not a database/);
+  });
+
+  it('exported CSV cells cannot run as spreadsheet formulas', () => {
+    expect(csvCell('=HYPERLINK("http://x")')).toBe(`"'=HYPERLINK(""http://x"")"`);
+    expect(csvCell('+1')).toBe("'+1");
+    expect(csvCell('-1')).toBe("'-1");
+    expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvCell('ann@example.com')).toBe('ann@example.com');
+  });
+});

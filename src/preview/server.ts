@@ -23,6 +23,19 @@ const renderQuery = z.object({
   asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().or(z.literal('').transform(() => undefined)),
 });
 
+const hostOf = (origin: string): string | undefined => {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+};
+
+/** localhost, 127.0.0.1 or [::1], with any port. */
+export function isLocalHost(host: string | undefined): boolean {
+  return host !== undefined && /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i.test(host);
+}
+
 export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(): void } {
   const app = Fastify({ logger: false, forceCloseConnections: true });
   const clients = new Set<(event: string) => void>();
@@ -36,6 +49,23 @@ export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(
   watchers.push(watch(resolve(ctx.templatesDir), { recursive: true }, changed));
   const configDir = dirname(resolve(ctx.env.CONFIG_FILE));
   watchers.push(watch(configDir, (_event, file) => file && resolve(configDir, String(file)) === resolve(ctx.env.CONFIG_FILE) && changed()));
+
+  // A web page elsewhere must not drive the studio (it sends real mail): DNS rebinding sends a foreign
+  // Host, a cross-site request a foreign Origin. Only localhost names, only same-origin requests.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!isLocalHost(req.headers.host)) return reply.code(403).send({ ok: false, error: 'the studio answers only to localhost' });
+    const origin = req.headers.origin;
+    if (origin !== undefined && !(isLocalHost(hostOf(origin)) && hostOf(origin) === req.headers.host)) {
+      return reply.code(403).send({ ok: false, error: 'cross-origin requests are refused' });
+    }
+    if (req.headers['sec-fetch-site'] === 'cross-site') return reply.code(403).send({ ok: false, error: 'cross-site requests are refused' });
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    reply.header('content-security-policy', "frame-ancestors 'self'");
+  });
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
 

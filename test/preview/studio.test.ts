@@ -8,7 +8,7 @@ import { checkEmail, sizeBadge } from '../../src/preview/checks.js';
 import { renderItem } from '../../src/preview/render.js';
 import { buildPreviewServer } from '../../src/preview/server.js';
 import { launchBrowser, skipBrowser } from '../helpers/browser.js';
-import { OFFLINE_ENV, tempDir, tickingClock, FIXED_NOW } from '../helpers/context.js';
+import { OFFLINE_ENV, tempDir, testContext, tickingClock, FIXED_NOW } from '../helpers/context.js';
 
 /** A context whose templates are a private copy, so tests can edit and break them. */
 function studioContext(): { ctx: Context; templates: string; configFile: string } {
@@ -124,6 +124,27 @@ describe.skipIf(skipBrowser)('studio in chromium', () => {
       studio.close();
       await studio.app.close();
       ctx.close();
+    }
+  });
+});
+
+describe('studio guards', () => {
+  it('answers only to localhost and same-origin requests (no DNS rebinding, no cross-site test sends)', async () => {
+    const ctx = testContext();
+    const studio = buildPreviewServer(ctx);
+    try {
+      const local = await studio.app.inject({ url: '/api/options', headers: { host: 'localhost:4000' } });
+      expect(local.statusCode).toBe(200);
+      expect(local.headers['x-content-type-options']).toBe('nosniff');
+      expect((await studio.app.inject({ url: '/api/options', headers: { host: 'attacker.example:4000' } })).statusCode).toBe(403);
+      const send = (headers: Record<string, string>) =>
+        studio.app.inject({ method: 'POST', url: '/api/send-test', headers: { host: '127.0.0.1:4000', 'content-type': 'application/json', ...headers }, payload: { to: 'a@example.com', item: 'digest', data: 'demo' } });
+      expect((await send({ origin: 'http://attacker.example' })).statusCode).toBe(403);
+      expect((await send({ 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
+      expect((await send({ origin: 'http://127.0.0.1:4000' })).statusCode).not.toBe(403);
+    } finally {
+      studio.close();
+      await studio.app.close();
     }
   });
 });

@@ -14,6 +14,7 @@ import { createContext, PROJECT_ROOT, type Context } from './context.js';
 import { loadMarketData, MarketDataError, sourceKey, sourcesFor } from './market/index.js';
 import { scheduleJobs } from './schedule.js';
 import { InvalidAddressError, parseEmail, SubscriberError } from './subscribers/index.js';
+import { readAddresses } from './subscribers/csv-import.js';
 import { buildServer } from './web/server.js';
 
 /** Errors that mean "your input is wrong": exit code 2 and one line saying what to fix. */
@@ -195,8 +196,8 @@ export function program(): Command {
     .description('import confirmed subscribers from a CSV file (an "email" column, or one address a line)')
     .option('--json', 'print the report as JSON')
     .action(
-      withContext((ctx, file: string, opts) => {
-        const report = ctx.subscribers.import(readFileSync(file, 'utf8'));
+      withContext(async (ctx, file: string, opts) => {
+        const report = await ctx.subscribers.import(readAddresses(file));
         if (opts.json) return console.log(JSON.stringify(report, null, 2));
         console.log(`${report.accepted} accepted, ${report.rejected.length} rejected, ${report.duplicates} duplicates`);
         for (const r of report.rejected) console.log(`  line ${r.line}: ${JSON.stringify(r.value)} ${r.reason}`);

@@ -44,6 +44,7 @@ describe('marketwrap CLI', () => {
     ['a future date', ['digest', '--as-of', '2098-01-05'], /is after the last completed session/],
     ['an invalid address', ['digest', '--to', 'not-an-address'], /"not-an-address" is not a valid email address: give an address like name@example.com/],
     ['an invalid subscriber', ['subscribers', 'add', 'x@'], /"x@" is not a valid email address/],
+    ['a missing import file', ['subscribers', 'import', '/no/such/list.csv'], /no file \/no\/such\/list\.csv: give the path of a CSV file/],
     ['a config file that is not JSON', ['digest'], /marketwrap\.config\.json is not valid JSON: .*fix the file or delete it/, (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), '{ "title": ')],
     ['a config file with a bad field', ['digest'], /marketwrap\.config\.json is invalid: rules\.0\.threshold: Too small/, (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), JSON.stringify({ rules: [{ id: 'x', kind: 'move', instrument: '^GSPC', window: '1W', threshold: -1 }] }))],
     ['an unknown instrument in a rule', ['digest'], /rules\.0\.instrument: unknown instrument \^FOO/, (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), JSON.stringify({ rules: [{ id: 'x', kind: 'move', instrument: '^FOO', window: '1W', threshold: 1 }] }))],

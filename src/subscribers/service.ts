@@ -113,36 +113,27 @@ export function createSubscriberService(store: Store, clock: () => Date, secretK
       else store.eraseSubscriber(-1, emailHash(email), clock());
     },
 
-    /** CSV with an `email` column (or one address a line); consent recorded as `import`. */
-    import(csv: string): ImportReport {
+    /** Addresses streamed from a file (see csv-import.ts); consent recorded as `import`. Reports what it did with each. */
+    async import(cells: AsyncIterable<{ line: number; value: string }>): Promise<ImportReport> {
       const report: ImportReport = { accepted: 0, duplicates: 0, rejected: [] };
-      const lines = csv.split(/\r?\n/);
-      const header = lines[0]?.split(',').map((h) => h.trim().toLowerCase().replace(/^"|"$/g, '')) ?? [];
-      const column = header.indexOf('email');
-      const start = column >= 0 ? 1 : 0;
-      const seen = new Set<string>();
-      for (let i = start; i < lines.length; i++) {
-        const raw = lines[i]!.trim();
-        if (raw === '') continue;
-        const value = (column >= 0 ? raw.split(',')[column] ?? '' : raw).trim().replace(/^"|"$/g, '');
+      const REJECTIONS_KEPT = 1000;
+      const reject = (line: number, value: string, reason: string) => {
+        if (report.rejected.length < REJECTIONS_KEPT) report.rejected.push({ line, value: value.slice(0, 80), reason });
+      };
+      for await (const { line, value } of cells) {
         let email: string;
         try {
           email = parseEmail(value);
         } catch (error) {
-          report.rejected.push({ line: i + 1, value: value.slice(0, 80), reason: (error as Error).message.replace(/^".*?" /, '') });
+          reject(line, value, (error as Error).message.replace(/^".*?" /, ''));
           continue;
         }
-        if (suppressed(email)) {
-          report.rejected.push({ line: i + 1, value: email, reason: 'was erased at its owner\'s request' });
-          continue;
+        if (suppressed(email)) reject(line, email, 'was erased at its owner\'s request');
+        else if (store.findSubscriber(email)) report.duplicates++;
+        else {
+          store.addSubscriber(email, 'confirmed', 'import', clock());
+          report.accepted++;
         }
-        if (seen.has(email) || store.findSubscriber(email)) {
-          report.duplicates++;
-          continue;
-        }
-        seen.add(email);
-        store.addSubscriber(email, 'confirmed', 'import', clock());
-        report.accepted++;
       }
       return report;
     },

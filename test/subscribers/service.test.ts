@@ -1,19 +1,39 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readAddresses } from '../../src/subscribers/csv-import.js';
 import { signToken, verifyToken } from '../../src/subscribers/index.js';
-import { FIXED_NOW, testContext } from '../helpers/context.js';
+import { FIXED_NOW, tempDir, testContext } from '../helpers/context.js';
+
+/** A CSV file with these contents, streamed as the CLI streams it. */
+const csv = (contents: string | Buffer) => {
+  const file = join(tempDir(), 'list.csv');
+  writeFileSync(file, contents);
+  return readAddresses(file);
+};
 
 describe('the list', () => {
-  it('imports a CSV, reporting accepted, rejected (with reason) and duplicates', () => {
+  it('imports a CSV, reporting accepted, rejected (with reason) and duplicates', async () => {
     const ctx = testContext();
     ctx.subscribers.add('old@example.com');
-    const report = ctx.subscribers.import('name,email\nAnn,ann@example.com\nBob,not-an-address\nAnn again,ANN@example.com\nOld,old@example.com\nCarl,carl@example.com\n\n');
+    const report = await ctx.subscribers.import(csv('name,email\nAnn,ann@example.com\nBob,not-an-address\nAnn again,ANN@example.com\nOld,old@example.com\nCarl,carl@example.com\n\n'));
     expect(report.accepted).toBe(2);
     expect(report.duplicates).toBe(2);
     expect(report.rejected).toEqual([{ line: 3, value: 'not-an-address', reason: 'is not a valid email address: give an address like name@example.com' }]);
     expect(ctx.store.findSubscriber('carl@example.com')).toMatchObject({ status: 'confirmed', consent_source: 'import' });
   });
 
-  it('erases personal data and never mails or re-adds an erased address', () => {
+  it("reads real exports: quotes with commas, semicolons, a BOM, Mailchimp's \"Email Address\" column", async () => {
+    const ctx = testContext();
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const mailchimp = await ctx.subscribers.import(csv(Buffer.concat([bom, Buffer.from('"First Name";"Email Address";"Notes"\r\n"Smith, Ann";"ann@example.com";"likes ""rates"""\r\n"Bob";"bob@example.com";""\r\n')])));
+    expect(mailchimp).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    const plain = await ctx.subscribers.import(csv('carl@example.com\ndora@example.com\n'));
+    expect(plain.accepted).toBe(2);
+    await expect(ctx.subscribers.import(readAddresses(join(tempDir(), 'missing.csv')))).rejects.toThrow(/^no file .*missing\.csv: give the path of a CSV file$/);
+  });
+
+  it('erases personal data and never mails or re-adds an erased address', async () => {
     const ctx = testContext();
     ctx.subscribers.add('gone@example.com');
     ctx.subscribers.erase('Gone@Example.com');
@@ -21,7 +41,7 @@ describe('the list', () => {
     expect(ctx.db.prepare("SELECT COUNT(*) AS n FROM subscribers WHERE email LIKE 'gone%'").get()).toEqual({ n: 0 });
     expect(() => ctx.subscribers.add('gone@example.com')).toThrow(/was erased/);
     expect(ctx.subscribers.subscribe('gone@example.com')).toEqual({ action: 'none' });
-    expect(ctx.subscribers.import('gone@example.com').rejected).toHaveLength(1);
+    expect((await ctx.subscribers.import(csv('gone@example.com'))).rejected).toHaveLength(1);
     expect(ctx.subscribers.recipients()).toEqual([]);
   });
 

@@ -1,0 +1,37 @@
+/**
+ * Addresses from a CSV file, streamed (a list of millions never sits in memory), parsed by csv-parse:
+ * quotes, `;` or tab separators, a BOM, and the header names exports use ("email", "Email Address"
+ * from Mailchimp, "E-mail"). Without a header, the first column is the address.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { parse } from 'csv-parse';
+import { SubscriberError } from './service.js';
+
+const EMAIL_HEADER = /^e-?mail(\s*address)?$/i;
+
+export interface AddressCell {
+  /** 1-based line in the file, for the report. */
+  line: number;
+  value: string;
+}
+
+export async function* readAddresses(file: string): AsyncGenerator<AddressCell> {
+  if (!existsSync(file) || !statSync(file).isFile()) throw new SubscriberError(`no file ${file}: give the path of a CSV file`);
+  const parser = createReadStream(file).pipe(
+    parse({ bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true, info: true }),
+  );
+  let column: number | undefined;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (column === undefined) {
+        const header = record.findIndex((cell) => EMAIL_HEADER.test(cell));
+        column = header >= 0 ? header : 0;
+        if (header >= 0) continue;
+      }
+      yield { line: info.lines, value: record[column] ?? '' };
+    }
+  } catch (error) {
+    if (error instanceof SubscriberError) throw error;
+    throw new SubscriberError(`${file} is not a readable CSV file (${(error as Error).message.split('\n')[0]}): export it again as CSV`);
+  }
+}

@@ -8,7 +8,8 @@ import { buildEdition, resolveAsOf, writeEditionFiles, type Edition, type Editio
 import type { Context } from '../src/context.js';
 import { createLedger } from '../src/db/index.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
-import { isoWeekId, lastCompletedWeekEnd } from '../src/market/calendar.js';
+import { editionIdFor } from '../src/edition-id.js';
+import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, signToken, type TokenSubject } from '../src/subscribers/index.js';
 
 export class SendRefused extends Error {
@@ -73,7 +74,7 @@ export const weeklyDigest = {
 
   /** The edition of the week that `due` closes went out already (a missed-run catch-up must not repeat it). */
   ranSince(ctx: Context, due: Date): boolean {
-    return createLedger(ctx.db).editionState(isoWeekId(lastCompletedWeekEnd(due)))?.send_started_at != null;
+    return createLedger(ctx.db).editionState(editionIdFor(lastCompletedWeekEnd(due)))?.send_started_at != null;
   },
 
   /** Editions whose send started and never finished (the process died): `serve` resumes them. */
@@ -157,7 +158,7 @@ function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFact
 /** --resume and --retry-failed: the saved edition, to the rows the ledger still owes. */
 async function continueEdition(ctx: Context, options: DigestOptions): Promise<DigestResult> {
   const ledger = createLedger(ctx.db);
-  const id = options.editionId ?? isoWeekId(resolveAsOf(options.asOf, ctx.clock()));
+  const id = options.editionId ?? editionIdFor(resolveAsOf(options.asOf, ctx.clock()));
   const state = ledger.editionState(id);
   if (!state?.send_started_at) throw new SendRefused(`edition ${id} was never sent: run without --resume or --retry-failed`);
   const edition = savedEdition(ctx, id);

@@ -10,7 +10,8 @@ import { editionCharts } from './build.js';
 import { compose, findContradictions, findLookbackErrors, findStyleProblems, loadCommentaryTemplates, nameTable, type Commentary } from './commentary/index.js';
 import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
-import { addDays, isoWeekId, sessionsBetween } from './market/calendar.js';
+import { editionIdFor } from './edition-id.js';
+import { isoWeekId, sessionsBetween } from './market/calendar.js';
 import { demoSnapshot, loadMarketData, MarketDataError, parseDataSource } from './market/index.js';
 import { CsvDataError, csvSeries } from './market/providers/csv.js';
 import { demoWeekAhead } from './market/week-ahead.js';
@@ -104,7 +105,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       ? { ...full, asOf, series: full.series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })), calendar: full.demo ? demoWeekAhead(asOf) : [] }
       : await loadMarketData({ source: 'live', asOf, config: ctx.config, now: ctx.clock(), store: ctx.store, providers: ctx.env, allowDemoFallback: false, offline: true });
     if (snapshot.series.length === 0) continue;
-    const id = isoWeekId(asOf);
+    const id = editionIdFor(asOf);
     const analysis = analyze(snapshot, ctx.config);
     const commentary = compose({ analysis, config: ctx.config, templates, calendar: snapshot.calendar });
     if (render) {

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { analyze, type Analysis } from './analysis/index.js';
 import { compose, loadCommentaryTemplates, type Commentary } from './commentary/index.js';
 import type { Context } from './context.js';
-import { isoWeekId, lastCompletedSession, lastCompletedWeekEnd, sessionOnOrBefore, windowAnchor } from './market/calendar.js';
+import { editionIdFor } from './edition-id.js';
+import { lastCompletedSession, lastCompletedWeekEnd, sessionOnOrBefore, windowAnchor } from './market/calendar.js';
 import { loadMarketData, MarketDataError } from './market/index.js';
 import { isoDateSchema, type IsoDate, type Snapshot } from './market/types.js';
 import { editionView, loadLayout, relativeLineChart, renderEdition, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
@@ -56,7 +57,7 @@ export async function buildEdition(ctx: Context, options: BuildOptions = {}): Pr
     allowDemoFallback: options.allowDemoFallback ?? true, offline: options.offline,
   });
   for (const note of snapshot.notes) ctx.log.info({ note }, 'market data');
-  const id = isoWeekId(snapshot.asOf);
+  const id = editionIdFor(snapshot.asOf);
   const analysis = analyze(snapshot, ctx.config);
   const commentary = compose({
     analysis, config: ctx.config, calendar: snapshot.calendar,

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { unsubscribeUrl, weeklyDigest } from '../../jobs/weekly-digest.js';
 import type { Context } from '../context.js';
+import { editionIdSchema } from '../edition-id.js';
 import { composeMessage } from '../delivery/index.js';
 import { renderTransactional } from '../render/index.js';
 import { emailSchema } from '../subscribers/index.js';
@@ -37,7 +38,7 @@ const subscribeBody = z.object({
   form_token: z.string().max(200).optional(),
 });
 const tokenQuery = z.object({ token: z.string().max(200).default('') });
-const editionParams = z.object({ id: z.string().regex(/^\d{4}-W\d{2}(-\d+)?$/) });
+const editionParams = z.object({ id: editionIdSchema });
 
 /** What a visitor is told after subscribing, whatever happened: no list enumeration. */
 const SUBSCRIBE_ANSWER = 'If that address can receive email, a confirmation link is on its way. Click it to start receiving the newsletter.';
@@ -179,7 +180,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
   });
 
   app.get('/editions/:id/:chart', async (req, reply) => {
-    const params = z.object({ id: z.string().regex(/^\d{4}-W\d{2}(-\d+)?$/), chart: z.string().regex(/^[a-z0-9-]+\.png$/) }).safeParse(req.params);
+    const params = editionParams.extend({ chart: z.string().regex(/^[a-z0-9-]+\.png$/) }).safeParse(req.params);
     const edition = params.success ? ctx.store.edition(params.data.id) : undefined;
     const file = params.success ? join(ctx.editionsDir, `${params.data.id}-${params.data.chart}`) : '';
     if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such chart.');

@@ -11,6 +11,7 @@ import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { digestExitCode } from '../../src/cli.js';
 import { createLedger } from '../../src/db/index.js';
 import { classify } from '../../src/delivery/index.js';
+import { editionIdFor } from '../../src/edition-id.js';
 import { tempDir, testContext } from '../helpers/context.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
@@ -136,6 +137,19 @@ describe('a mid-week run', () => {
     const first = await weeklyDigest.run(ctx, send);
     expect(first).toMatchObject({ editionId: '2026-W47', asOf: '2026-11-20' });
     await expect(weeklyDigest.run(ctx, send)).rejects.toThrow(/edition 2026-W47 was already sent/);
+  });
+
+  it('a week-to-date special needs --as-of, gets its own id, and does not take the week from the scheduler', async () => {
+    sink = await startSmtpSink();
+    const wednesday = new Date('2026-11-25T23:00:00Z');
+    const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config() }, wednesday);
+    ctx.subscribers.add('a@example.com');
+    const special = await weeklyDigest.run(ctx, { ...send, asOf: '2026-11-24' });
+    expect(special).toMatchObject({ editionId: '2026-W48-tue', asOf: '2026-11-24' });
+    // Saturday's scheduled run decides by the completed week, which has not gone out.
+    expect(weeklyDigest.ranSince(ctx, new Date('2026-11-28T13:00:00Z'))).toBe(false);
+    expect(editionIdFor('2026-11-27')).toBe('2026-W48');
+    expect(editionIdFor('2026-04-02')).toBe('2026-W14'); // Thursday before Good Friday: the whole week
   });
 });
 

@@ -2,12 +2,12 @@
  * The weekly job: build this week's edition and deliver it to the list, once. `marketwrap digest`
  * runs it now; `serve` runs it on the config's cron and resumes an interrupted send at start-up.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildEdition, resolveAsOf, writeEditionFiles, type Edition, type EditionFiles } from '../src/build.js';
+import { ArchiveError, editionFiles, readSavedEdition, writeEditionFiles, type EditionFiles } from '../src/archive.js';
+import { buildEdition, resolveAsOf } from '../src/build.js';
 import type { Context } from '../src/context.js';
 import { createLedger } from '../src/db/index.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
+import { decideSend } from '../src/delivery/policy.js';
 import { editionIdFor } from '../src/edition-id.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, signToken, type TokenSubject } from '../src/subscribers/index.js';
@@ -55,17 +55,14 @@ export function unsubscribeUrl(ctx: Context, subscriber: TokenSubject | undefine
   return subscriber === undefined ? `${base}/unsubscribe` : `${base}/unsubscribe?token=${signToken(ctx.secretKey, 'unsubscribe', subscriber)}`;
 }
 
-function editionFiles(ctx: Context, id: string): EditionFiles {
-  return { html: join(ctx.editionsDir, `${id}.html`), text: join(ctx.editionsDir, `${id}.txt`), json: join(ctx.editionsDir, `${id}.json`) };
-}
-
-/** The edition as it was first sent: a resumed send must carry the same words and numbers. */
-function savedEdition(ctx: Context, id: string): Pick<Edition, 'id' | 'subject' | 'preheader' | 'html' | 'text' | 'listId' | 'charts'> & { asOf: string; demo: boolean } {
-  const files = editionFiles(ctx, id);
-  if (!existsSync(files.json)) throw new SendRefused(`edition ${id} has no saved files in ${ctx.editionsDir}: it cannot be resumed`);
-  const json = JSON.parse(readFileSync(files.json, 'utf8'));
-  const charts = (json.charts ?? []).map((c: { name: string; width: number; height: number; alt: string; title: string; file: string }) => ({ ...c, png: readFileSync(join(ctx.editionsDir, c.file)) }));
-  return { id, subject: json.subject, preheader: json.preheader, asOf: json.asOf, demo: json.demo, listId: json.listId, html: readFileSync(files.html, 'utf8'), text: readFileSync(files.text, 'utf8'), charts };
+/** The saved edition, or SendRefused saying why it cannot be read back. */
+function savedEdition(ctx: Context, id: string) {
+  try {
+    return readSavedEdition(ctx.editionsDir, id);
+  } catch (error) {
+    if (error instanceof ArchiveError) throw new SendRefused(error.message);
+    throw error;
+  }
 }
 
 export const weeklyDigest = {
@@ -78,72 +75,79 @@ export const weeklyDigest = {
   },
 
   /** Editions whose send started and never finished (the process died): `serve` resumes them. */
-  interrupted(ctx: Context): string[] {
-    return (ctx.db.prepare('SELECT id FROM editions WHERE send_started_at IS NOT NULL AND send_completed_at IS NULL ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id);
-  },
+  interrupted: (ctx: Context): string[] => createLedger(ctx.db).interruptedEditions(),
 
   async run(ctx: Context, options: DigestOptions = {}): Promise<DigestResult> {
     // Validate every input before anything is written.
     const adHoc = options.to?.map(parseEmail);
+    if (options.resume || options.retryFailed) return continueEdition(ctx, options);
     const ledger = createLedger(ctx.db);
     const overSmtp = Boolean(ctx.env.SMTP_URL);
-    const continuing = options.resume || options.retryFailed;
-
-    if (continuing) return continueEdition(ctx, options);
-
     const built = await buildEdition(ctx, { ...options, allowDemoFallback: !overSmtp || options.allowDemoData === true });
-    let id = built.id;
-    if (options.newEdition) {
-      const taken = new Set(ledger.editionIds(built.id));
-      let n = 2;
-      while (taken.has(id)) id = `${built.id}-${n++}`;
-    }
+    const id = options.newEdition ? nextEditionId(built.id, ledger.editionIds(built.id)) : built.id;
     const state = ledger.editionState(id);
     const started = state?.send_started_at != null;
-    if (started && !adHoc?.length && !options.dryRun) {
+    const transport = ctx.transport();
+    const request = options.dryRun ? 'dry-run' : adHoc?.length ? 'adhoc' : 'list';
+    // A started edition keeps its saved files (they are what subscribers got, and the archive); a list
+    // send of one is refused before they are read.
+    const edition = !started ? { ...built, id, demo: built.snapshot.demo } : request === 'list' ? undefined : savedEdition(ctx, id);
+    const decision = decideSend({
+      request, started, completed: state?.send_completed_at != null,
+      dataIssues: built.snapshot.issues.length, demo: edition?.demo ?? false, overSmtp,
+      allowDemoData: options.allowDemoData === true, confirmed: ledger.confirmedCount(), outbox: transport.kind === 'outbox',
+    });
+    if (!edition || (decision.action === 'refuse' && (decision.because === 'already-sent' || decision.because === 'in-progress'))) {
       const c = ledger.counts(id);
       throw new SendRefused(
         `edition ${id} ${state?.send_completed_at ? 'was already sent' : 'is being sent or was interrupted'} (${c.sent} sent, ${c.queued} queued, ${c.failedTemporary + c.failedPermanent + c.failedAmbiguous} failed): ` +
           'use --resume to continue it, --retry-failed to retry temporary failures, or --new-edition to send a new edition of this week',
       );
     }
-    // A started edition keeps its saved files (they are what subscribers got, and the archive).
-    const edition = started ? savedEdition(ctx, id) : { ...built, id, demo: built.snapshot.demo };
-    const files = started ? editionFiles(ctx, id) : writeEditionFiles({ ...built, id }, ctx.editionsDir);
+    const files = started ? editionFiles(ctx.editionsDir, id) : writeEditionFiles({ ...built, id }, ctx.editionsDir);
     const result: DigestResult = {
       editionId: id, asOf: edition.asOf, subject: edition.subject, demo: edition.demo, files, htmlBytes: Buffer.byteLength(edition.html), dataNotes: built.snapshot.notes,
     };
     if (!started) ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
-    if (options.dryRun) return { ...result, note: 'dry run: nothing was sent' };
-    if (!started) {
-      const issues = built.snapshot.issues;
-      if (issues.length > 0) throw new SendRefused(`not sending ${id}: ${issues.map((i) => i.message).join('; ')} (the edition was saved to ${files.html} with these warnings)`);
-    }
-    if (overSmtp && edition.demo && !options.allowDemoData) {
-      throw new SendRefused(`not sending ${id} over SMTP: it was built from demo data; use live data, or pass --allow-demo-data to send it anyway`);
-    }
-
-    const transport = ctx.transport();
     const build = messageFactory(edition, ctx.sender, ctx.clock());
-    if (adHoc?.length) {
-      const recipients: Recipient[] = adHoc.map((email) => ({ email, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(email)) }));
-      return { ...result, delivery: await sendAdHoc(recipients, build, transport) };
-    }
-    if (!started) {
-      if (ledger.confirmedCount() === 0) {
-        if (transport.kind !== 'outbox') return { ...result, note: 'no confirmed subscribers: nothing was sent (add one with `marketwrap subscribers add`)' };
-        // A newcomer with an empty list still sees the email: one sample copy to the sender, in the outbox.
+    switch (decision.action) {
+      case 'refuse':
+        throw new SendRefused(
+          decision.because === 'data-issues'
+            ? `not sending ${id}: ${built.snapshot.issues.map((i) => i.message).join('; ')} (the edition was saved to ${files.html} with these warnings)`
+            : `not sending ${id} over SMTP: it was built from demo data; use live data, or pass --allow-demo-data to send it anyway`,
+        );
+      case 'dry-run':
+        return { ...result, note: 'dry run: nothing was sent' };
+      case 'adhoc': {
+        const recipients: Recipient[] = adHoc!.map((email) => ({ email, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(email)) }));
+        return { ...result, delivery: await sendAdHoc(recipients, build, transport) };
+      }
+      case 'nobody':
+        return { ...result, note: 'no confirmed subscribers: nothing was sent (add one with `marketwrap subscribers add`)' };
+      case 'sample': {
         const sample = await sendAdHoc([{ email: ctx.sender.email, unsubscribeUrl: unsubscribeUrl(ctx, undefined) }], build, transport);
         return { ...result, delivery: sample, note: `no confirmed subscribers yet: a sample copy went to ${ctx.sender.email}` };
       }
-      // Claim and queue in one transaction: a failure here leaves the edition unclaimed, to be sent again.
-      const queued = ledger.beginAndQueue(id, processOwner(), ctx.clock());
-      if (queued === undefined) throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
-      if (queued === 0) throw new Error(`edition ${id}: nothing was queued although the list has confirmed subscribers; run the digest again`);
+      case 'queue-and-send': {
+        // Claim and queue in one transaction: a failure here leaves the edition unclaimed, to be sent again.
+        const queued = ledger.beginAndQueue(id, processOwner(), ctx.clock());
+        if (queued === undefined) throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
+        if (queued === 0) throw new Error(`edition ${id}: nothing was queued although the list has confirmed subscribers; run the digest again`);
+        return { ...result, delivery: await sendList(ctx, id, build, options) };
+      }
     }
-    return { ...result, delivery: await sendList(ctx, id, build, options) };
   },
 };
+
+/** --new-edition: the first free `<week>-<n>` (2026-W47-2, -3, ...). */
+function nextEditionId(weekId: string, taken: readonly string[]): string {
+  const used = new Set(taken);
+  let n = 2;
+  let id = weekId;
+  while (used.has(id)) id = `${weekId}-${n++}`;
+  return id;
+}
 
 function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFactory>, options: DigestOptions): Promise<DeliverySummary> {
   const { delivery } = ctx.config;
@@ -170,7 +174,7 @@ async function continueEdition(ctx: Context, options: DigestOptions): Promise<Di
   if (ledger.counts(id).total === 0) ledger.queueAll(id, ctx.clock());
   const build = messageFactory(edition, ctx.sender, ctx.clock());
   return {
-    editionId: id, asOf: edition.asOf, subject: edition.subject, demo: edition.demo, files: editionFiles(ctx, id), htmlBytes: Buffer.byteLength(edition.html), dataNotes: [],
+    editionId: id, asOf: edition.asOf, subject: edition.subject, demo: edition.demo, files: editionFiles(ctx.editionsDir, id), htmlBytes: Buffer.byteLength(edition.html), dataNotes: [],
     delivery: await sendList(ctx, id, build, options),
   };
 }

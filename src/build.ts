@@ -1,6 +1,5 @@
 /** One edition, from market data to rendered parts: the road of the architecture, stage by stage. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { analyze, type Analysis } from './analysis/index.js';
 import { compose, loadCommentaryTemplates, type Commentary } from './commentary/index.js';
 import type { Context } from './context.js';
@@ -79,47 +78,4 @@ export function editionCharts(analysis: Analysis, snapshot: Snapshot, locale: st
   const line = rut && spx ? relativeLineChart({ name: 'Russell 2000', points: rut.points }, { name: 'S&P 500', points: spx.points }, windowAnchor(snapshot.asOf, '3M'), locale) : undefined;
   if (line) charts.push(line);
   return charts;
-}
-
-/** The edition's numbers and signals as JSON: what the email says, and why. */
-export function editionJson(edition: Edition): object {
-  return {
-    id: edition.id,
-    asOf: edition.asOf,
-    subject: edition.subject,
-    headline: edition.commentary.headline,
-    lede: edition.commentary.lede,
-    preheader: edition.preheader,
-    listId: edition.listId,
-    demo: edition.snapshot.demo,
-    source: edition.snapshot.source,
-    sources: edition.snapshot.sources,
-    issues: edition.snapshot.issues,
-    notes: edition.snapshot.notes,
-    fetchedAt: edition.snapshot.fetchedAt,
-    metrics: Object.fromEntries(edition.analysis.metrics),
-    signals: edition.analysis.signals,
-    ranking: edition.commentary.ranking,
-    sections: edition.commentary.sections,
-    charts: edition.charts.map(({ name, width, height, alt, title }) => ({ name, width, height, alt, title, file: `${edition.id}-${name}.png` })),
-  };
-}
-
-export interface EditionFiles {
-  html: string;
-  text: string;
-  json: string;
-}
-
-/** Writes <id>.html, .txt and .json; each file appears whole (write, then rename) or not at all. */
-export function writeEditionFiles(edition: Edition, dir: string): EditionFiles {
-  mkdirSync(dir, { recursive: true });
-  const files: EditionFiles = { html: resolve(dir, `${edition.id}.html`), text: resolve(dir, `${edition.id}.txt`), json: resolve(dir, `${edition.id}.json`) };
-  const contents: Record<keyof EditionFiles, string> = { html: edition.html, text: edition.text, json: `${JSON.stringify(editionJson(edition), null, 2)}\n` };
-  for (const key of Object.keys(files) as Array<keyof EditionFiles>) {
-    writeFileSync(`${files[key]}.tmp`, contents[key]);
-  }
-  for (const chart of edition.charts) writeFileSync(resolve(dir, `${edition.id}-${chart.name}.png`), chart.png);
-  for (const key of Object.keys(files) as Array<keyof EditionFiles>) renameSync(`${files[key]}.tmp`, files[key]);
-  return files;
 }

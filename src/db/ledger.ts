@@ -115,6 +115,8 @@ export function createLedger(db: Db) {
     /** Ids taken by editions of a week (2026-W47, 2026-W47-2, ...), for --new-edition. */
     editionIds: (weekId: string) => (db.prepare("SELECT id FROM editions WHERE id = ? OR id LIKE ? || '-%'").all(weekId, weekId) as Array<{ id: string }>).map((r) => r.id),
     editionState: (id: string) => s.editionState.get(id),
+    /** Editions whose send started and never finished (the process died): `serve` resumes them. */
+    interruptedEditions: () => (db.prepare('SELECT id FROM editions WHERE send_started_at IS NOT NULL AND send_completed_at IS NULL ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id),
     completeEdition: (id: string, now: Date) => void s.completeEdition.run(now.toISOString(), now.toISOString(), id),
     /** One row per confirmed subscriber, in one statement and one transaction, streaming inside SQLite. */
     queueAll: (id: string, now: Date) => s.queueAll.run({ id, now: now.toISOString() }).changes,

@@ -1,0 +1,89 @@
+/**
+ * The edition archive: what was built, as files beside each other in DATA_DIR/editions (<id>.html,
+ * .txt, .json and the chart PNGs). A send that resumes reads the edition back from here, so
+ * subscribers get the same words and numbers whoever sends; the JSON is checked by its schema on the
+ * way back in.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Edition } from './build.js';
+
+/** The part of the saved JSON that a resumed send relies on (the rest is for people and the studio). */
+export const savedEditionSchema = z.object({
+  id: z.string().min(1),
+  asOf: z.iso.date(),
+  subject: z.string().min(1),
+  preheader: z.string(),
+  listId: z.string().min(1),
+  demo: z.boolean(),
+  charts: z.array(z.object({ name: z.string().regex(/^[a-z0-9-]+$/), width: z.number().int().positive(), height: z.number().int().positive(), alt: z.string(), title: z.string(), file: z.string().regex(/^[\w.-]+\.png$/) })),
+});
+
+export class ArchiveError extends Error {
+  override name = 'ArchiveError';
+}
+
+/** The edition's numbers and signals as JSON: what the email says, and why. */
+export function editionJson(edition: Edition): object {
+  return {
+    id: edition.id,
+    asOf: edition.asOf,
+    subject: edition.subject,
+    headline: edition.commentary.headline,
+    lede: edition.commentary.lede,
+    preheader: edition.preheader,
+    listId: edition.listId,
+    demo: edition.snapshot.demo,
+    source: edition.snapshot.source,
+    sources: edition.snapshot.sources,
+    issues: edition.snapshot.issues,
+    notes: edition.snapshot.notes,
+    fetchedAt: edition.snapshot.fetchedAt,
+    metrics: Object.fromEntries(edition.analysis.metrics),
+    signals: edition.analysis.signals,
+    ranking: edition.commentary.ranking,
+    sections: edition.commentary.sections,
+    charts: edition.charts.map(({ name, width, height, alt, title }) => ({ name, width, height, alt, title, file: `${edition.id}-${name}.png` })),
+  };
+}
+
+export interface EditionFiles {
+  html: string;
+  text: string;
+  json: string;
+}
+
+/** Writes <id>.html, .txt and .json; each file appears whole (write, then rename) or not at all. */
+export function writeEditionFiles(edition: Edition, dir: string): EditionFiles {
+  mkdirSync(dir, { recursive: true });
+  const files: EditionFiles = { html: resolve(dir, `${edition.id}.html`), text: resolve(dir, `${edition.id}.txt`), json: resolve(dir, `${edition.id}.json`) };
+  const contents: Record<keyof EditionFiles, string> = { html: edition.html, text: edition.text, json: `${JSON.stringify(editionJson(edition), null, 2)}\n` };
+  for (const key of Object.keys(files) as Array<keyof EditionFiles>) {
+    writeFileSync(`${files[key]}.tmp`, contents[key]);
+  }
+  for (const chart of edition.charts) writeFileSync(resolve(dir, `${edition.id}-${chart.name}.png`), chart.png);
+  for (const key of Object.keys(files) as Array<keyof EditionFiles>) renameSync(`${files[key]}.tmp`, files[key]);
+  return files;
+}
+
+export function editionFiles(dir: string, id: string): EditionFiles {
+  return { html: join(dir, `${id}.html`), text: join(dir, `${id}.txt`), json: join(dir, `${id}.json`) };
+}
+
+/** The edition as it was first built and sent: a resumed send must carry the same words and numbers. */
+export function readSavedEdition(dir: string, id: string) {
+  const files = editionFiles(dir, id);
+  if (!existsSync(files.json)) throw new ArchiveError(`edition ${id} has no saved files in ${dir}: it cannot be resumed`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(files.json, 'utf8'));
+  } catch (error) {
+    throw new ArchiveError(`${files.json} is not valid JSON (${(error as Error).message}): restore it from a backup`);
+  }
+  const parsed = savedEditionSchema.safeParse(json);
+  if (!parsed.success) throw new ArchiveError(`${files.json} is not a saved edition (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}): restore it from a backup`);
+  const saved = parsed.data;
+  const charts = saved.charts.map((c) => ({ ...c, png: readFileSync(join(dir, c.file)) }));
+  return { ...saved, html: readFileSync(files.html, 'utf8'), text: readFileSync(files.text, 'utf8'), charts };
+}

@@ -120,12 +120,14 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
 
   const badLink = (reply: FastifyReply) => message(reply, 400, 'Link not valid', 'This link is incomplete. Use the link from the email as it came.', { href: '/', text: 'Go to the subscribe page' });
 
-  app.get('/confirm', async (req, reply) => {
-    // A GET never confirms: link scanners follow links. It shows one button.
-    const query = tokenQuery.safeParse(req.query);
-    if (!query.success || !/^[\w.-]+$/.test(query.data.token)) return badLink(reply);
-    return html(reply, 200, page('confirm', 'Confirm', { token: query.data.token }));
-  });
+  // A GET never acts on a link (link scanners follow links): it shows a page with one button that POSTs.
+  for (const [name, title] of [['confirm', 'Confirm'], ['unsubscribe', 'Unsubscribe']] as const) {
+    app.get(`/${name}`, async (req, reply) => {
+      const query = tokenQuery.safeParse(req.query);
+      if (!query.success || !/^[\w.-]+$/.test(query.data.token)) return badLink(reply);
+      return html(reply, 200, page(name, title, { token: query.data.token }));
+    });
+  }
 
   app.post('/confirm', async (req, reply) => {
     const query = tokenQuery.safeParse(req.query);
@@ -145,13 +147,6 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
         .catch((error: Error) => ctx.log.error({ err: error.message }, 'welcome email failed'));
     }
     return message(reply, 200, 'You are subscribed', `Thank you. ${ctx.config.title} will arrive every week.`, { href: '/archive', text: 'Read past editions' });
-  });
-
-  app.get('/unsubscribe', async (req, reply) => {
-    // A GET never unsubscribes: link scanners follow links. It shows one button.
-    const query = tokenQuery.safeParse(req.query);
-    if (!query.success || !/^[\w.-]+$/.test(query.data.token)) return badLink(reply);
-    return html(reply, 200, page('unsubscribe', 'Unsubscribe', { token: query.data.token }));
   });
 
   app.post('/unsubscribe', async (req, reply) => {

@@ -52,13 +52,15 @@ export interface EditionFiles {
   html: string;
   text: string;
   json: string;
+  /** The web version `/editions/<id>` serves. */
+  web: string;
 }
 
-/** Writes <id>.html, .txt and .json; each file appears whole (write, then rename) or not at all. */
+/** Writes <id>.html, .txt, .json and .web.html; each file appears whole (write, then rename) or not at all. */
 export function writeEditionFiles(edition: Edition, dir: string): EditionFiles {
   mkdirSync(dir, { recursive: true });
-  const files: EditionFiles = { html: resolve(dir, `${edition.id}.html`), text: resolve(dir, `${edition.id}.txt`), json: resolve(dir, `${edition.id}.json`) };
-  const contents: Record<keyof EditionFiles, string> = { html: edition.html, text: edition.text, json: `${JSON.stringify(editionJson(edition), null, 2)}\n` };
+  const files = editionFiles(resolve(dir), edition.id);
+  const contents: Record<keyof EditionFiles, string> = { html: edition.html, text: edition.text, json: `${JSON.stringify(editionJson(edition), null, 2)}\n`, web: edition.webHtml };
   for (const key of Object.keys(files) as Array<keyof EditionFiles>) {
     writeFileSync(`${files[key]}.tmp`, contents[key]);
   }
@@ -68,7 +70,7 @@ export function writeEditionFiles(edition: Edition, dir: string): EditionFiles {
 }
 
 export function editionFiles(dir: string, id: string): EditionFiles {
-  return { html: join(dir, `${id}.html`), text: join(dir, `${id}.txt`), json: join(dir, `${id}.json`) };
+  return { html: join(dir, `${id}.html`), text: join(dir, `${id}.txt`), json: join(dir, `${id}.json`), web: join(dir, `${id}.web.html`) };
 }
 
 /** The edition as it was first built and sent: a resumed send must carry the same words and numbers. */

@@ -7,9 +7,11 @@ import { editionIdFor } from './edition-id.js';
 import { lastCompletedSession, lastCompletedWeekEnd, sessionOnOrBefore, windowAnchor } from './market/calendar.js';
 import { loadMarketData, MarketDataError } from './market/index.js';
 import { isoDateSchema, type IsoDate, type Snapshot } from './market/types.js';
-import { editionView, loadLayout, relativeLineChart, renderEdition, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
+import { editionView, loadLayout, relativeLineChart, renderEdition, renderWebVersion, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
 
 export interface Edition extends RenderedEdition {
+  /** The web version: no recipient footer, no "view in browser" link to itself. */
+  webHtml: string;
   id: string;
   asOf: IsoDate;
   listId: string;
@@ -64,9 +66,11 @@ export async function buildEdition(ctx: Context, options: BuildOptions = {}): Pr
   });
   const charts = editionCharts(analysis, snapshot, ctx.config.locale);
   const view = editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts });
-  const rendered = await renderEdition(view, loadLayout(ctx.templatesDir, 'digest.mjml'), charts);
+  const layout = loadLayout(ctx.templatesDir, 'digest.mjml');
+  const rendered = await renderEdition(view, layout, charts);
+  const webHtml = await renderWebVersion(view, layout);
   const listId = `${ctx.config.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.${ctx.sender.email.split('@')[1]}`;
-  return { ...rendered, id, asOf: snapshot.asOf, listId, snapshot, analysis, commentary };
+  return { ...rendered, webHtml, id, asOf: snapshot.asOf, listId, snapshot, analysis, commentary };
 }
 
 /** The week's returns as bars (benchmarks and sectors), and the Russell 2000 against the S&P 500 over three months. */

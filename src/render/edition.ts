@@ -30,14 +30,23 @@ export interface RenderedEdition {
   text: string;
 }
 
-export async function renderEdition(view: EditionView, layout: Layout, charts: ChartImage[] = []): Promise<RenderedEdition> {
+async function compileView(view: EditionView, layout: Layout): Promise<string> {
   let mjml: string;
   try {
     mjml = layout.template(view);
   } catch (error) {
     throw new TemplateError(layout.file, handlebarsErrorLine(error), (error as Error).message);
   }
-  const html = await compileMjml(mjml, layout.file);
+  return compileMjml(mjml, layout.file);
+}
+
+/** The page `/editions/<id>` serves: the same edition without the recipient footer or a link to itself. */
+export function renderWebVersion(view: EditionView, layout: Layout): Promise<string> {
+  return compileView({ ...view, web: true }, layout);
+}
+
+export async function renderEdition(view: EditionView, layout: Layout, charts: ChartImage[] = []): Promise<RenderedEdition> {
+  const html = await compileView(view, layout);
   for (const token of Object.values(RECIPIENT_TOKENS)) {
     if (!html.includes(token)) throw new TemplateError(layout.file, undefined, `the layout must contain ${token} (written \\${token} so it survives the first pass)`);
   }

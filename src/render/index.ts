@@ -1,4 +1,4 @@
-export { renderEdition, chartCid, GMAIL_CLIP_BYTES, type RenderedEdition, type ChartImage } from './edition.js';
+export { renderEdition, renderWebVersion, chartCid, GMAIL_CLIP_BYTES, type RenderedEdition, type ChartImage } from './edition.js';
 export { weekBarsChart, relativeLineChart, type Chart } from './charts.js';
 export { loadLayout, type Layout } from './layout.js';
 export { compileMjml, MjmlError } from './mjml.js';

@@ -16,8 +16,8 @@ export function renderText(view: EditionView): string {
   lines.push(view.headline, '', view.lede, '', rule, 'THE WEEK IN NUMBERS', rule);
   const nameWidth = Math.max(...view.table.rows.map((r) => r.name.length), 4) + 2;
   const lastWidth = Math.max(...view.table.rows.map((r) => r.last.length), 5) + 2;
-  const cellWidth = Math.max(...view.table.rows.flatMap((r) => r.cells.map((c) => c.text.length)), ...view.table.columns.map((c) => c.length)) + 2;
-  lines.push(pad('', nameWidth) + pad('Close', lastWidth, true) + view.table.columns.map((c) => pad(c, cellWidth, true)).join(''));
+  const cellWidth = Math.max(...view.table.rows.flatMap((r) => r.cells.map((c) => c.text.length)), ...view.table.columns.map((c) => c.label.length)) + 2;
+  lines.push(pad('', nameWidth) + pad('Close', lastWidth, true) + view.table.columns.map((c) => pad(c.label, cellWidth, true)).join(''));
   for (const row of view.table.rows) lines.push(pad(row.name, nameWidth) + pad(row.last, lastWidth, true) + row.cells.map((c) => pad(c.text, cellWidth, true)).join(''));
   lines.push(view.table.note, '');
   for (const section of view.sections) lines.push(section.title.toUpperCase(), ...section.paragraphs, '');

@@ -21,8 +21,13 @@ export interface EditionView {
   scenario: string;
   webUrl: string;
   sections: Commentary['sections'];
-  table: { columns: string[]; rows: Array<{ name: string; last: string; cells: Array<{ text: string; tone: Tone }> }>; note: string };
-  sectors: Array<{ name: string; text: string; tone: Tone; bar: number; color: string }>;
+  /** `keep`: shown on a phone too (the week and the year to date); the others give way on narrow screens. */
+  table: { columns: Array<{ label: string; keep: boolean }>; rows: Array<{ name: string; last: string; cells: Array<{ text: string; tone: Tone; keep: boolean }> }>; note: string };
+  /** The week's sector returns, best first (the plain-text part lists them; the HTML shows them in the bar chart). */
+  sectors: Array<{ name: string; text: string }>;
+  /** The web version (no recipient footer, no "view in browser" link to itself). */
+  web: boolean;
+  subscribeUrl: string;
   charts: Array<{ src: string; width: number; height: number; alt: string; title: string }>;
   riskNote: string;
   dataSource: string;
@@ -41,6 +46,9 @@ export function volatilityRegime(level: number): 'calm' | 'normal' | 'elevated' 
 }
 
 export const DEMO_SUBJECT_TAG = '[DEMO DATA]';
+
+/** The columns a phone shows (with the close): the rest give way below 480 px. */
+const PHONE_COLUMNS: ReadonlySet<string> = new Set(['1W', 'YTD']);
 
 export interface ViewInput {
   charts?: ReadonlyArray<{ name: string; width: number; height: number; alt: string; title: string }>;
@@ -63,16 +71,14 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
       cells: config.windows.map((w) => {
         const c = m.windows[w];
         const text = c ? formatChange(c.change, m.unit, locale) : 'n/a';
-        return { text, tone: tone(text) };
+        // A rising VIX or a falling yield is neither good nor bad news in itself: no colour for them.
+        return { text, tone: m.unit === 'pct' ? tone(text) : 'flat', keep: PHONE_COLUMNS.has(w) };
       }),
     }));
-  const sectorMetrics = all.filter((m) => m.group === 'sectors' && m.windows['1W']).sort((a, b) => b.windows['1W']!.change - a.windows['1W']!.change);
-  const widest = Math.max(0.1, ...sectorMetrics.map((m) => Math.abs(m.windows['1W']!.change)));
-  const sectors = sectorMetrics.map((m) => {
-    const text = formatChange(m.windows['1W']!.change, 'pct', locale);
-    const t = tone(text);
-    return { name: m.shortName, text, tone: t, bar: Math.max(2, Math.round((Math.abs(m.windows['1W']!.change) / widest) * 100)), color: t === 'down' ? '#d64545' : '#3ebd93' };
-  });
+  const sectors = all
+    .filter((m) => m.group === 'sectors' && m.windows['1W'])
+    .sort((a, b) => b.windows['1W']!.change - a.windows['1W']!.change)
+    .map((m) => ({ name: m.shortName, text: formatChange(m.windows['1W']!.change, 'pct', locale) }));
   const subject = snapshot.demo ? `${DEMO_SUBJECT_TAG} ${commentary.headline}` : commentary.headline;
   return {
     title: config.title,
@@ -86,7 +92,9 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     scenario: snapshot.scenario ?? '',
     webUrl: `${publicUrl.replace(/\/$/, '')}/editions/${editionId}`,
     sections: commentary.sections,
-    table: { columns: config.windows.map((w) => WINDOW_LABELS[w]), rows, note: 'Prices in percent; the 10-year yield in basis points (bp); the VIX in index points (pts).' },
+    table: { columns: config.windows.map((w) => ({ label: WINDOW_LABELS[w], keep: PHONE_COLUMNS.has(w) })), rows, note: 'Prices in percent; the 10-year yield in basis points (bp); the VIX in index points (pts).' },
+    web: false,
+    subscribeUrl: `${publicUrl.replace(/\/$/, '')}/`,
     sectors,
     riskNote: riskNote(analysis.metrics, locale),
     dataSource: snapshot.demo ? `simulated demo data (${snapshot.source})` : describeSources(snapshot.sources),

@@ -163,10 +163,11 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
   app.get('/editions/:id', async (req, reply) => {
     const params = editionParams.safeParse(req.params);
     const edition = params.success ? ctx.store.edition(params.data.id) : undefined;
-    const file = edition ? join(ctx.editionsDir, `${edition.id}.html`) : '';
+    const web = edition ? join(ctx.editionsDir, `${edition.id}.web.html`) : '';
+    // Editions saved before there was a web version fall back to the email with its recipient parts made general.
+    const file = existsSync(web) ? web : edition ? join(ctx.editionsDir, `${edition.id}.html`) : '';
     if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such edition.', { href: '/archive', text: 'All editions' });
-    // The web version: the email as sent, with the per-recipient parts made general and the charts
-    // (CID images in the email) served as the same PNG files.
+    // The charts (CID images in the email) are served as the same PNG files.
     const body = readFileSync(file, 'utf8')
       .replaceAll('{{email}}', 'your address')
       .replaceAll('{{unsubscribeUrl}}', `${publicUrl}/unsubscribe`)

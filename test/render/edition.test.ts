@@ -13,7 +13,7 @@ describe('rendered digest', () => {
     expect(Buffer.byteLength(edition.html)).toBeLessThan(GMAIL_CLIP_BYTES);
     expect(edition.html).not.toMatch(/fonts\.googleapis|<link[^>]+stylesheet/);
     expect(edition.subject.startsWith('[DEMO DATA] ')).toBe(true);
-    for (const part of ['The week in numbers', 'Sectors this week', 'Risk note', 'not investment advice', ctx.config.postalAddress.replace(/&/g, '&amp;'), 'Unsubscribe', 'Demo data:']) {
+    for (const part of ['The week in numbers', 'Risk note', 'not investment advice', ctx.config.postalAddress.replace(/&/g, '&amp;'), 'Unsubscribe', 'Demo data:']) {
       expect(edition.html, part).toContain(part);
     }
     expect(edition.html).toContain(`<title>${edition.subject.replace(/&/g, '&amp;').replace(/'/g, '&#x27;')}</title>`);
@@ -23,6 +23,15 @@ describe('rendered digest', () => {
     }
     // No other Handlebars token survives.
     expect(edition.html.replace(/\{\{(unsubscribeUrl|email)\}\}/g, '')).not.toMatch(/\{\{|\}\}/);
+    // The web version: no recipient footer, no link to itself; the sectors stay in the plain text.
+    for (const token of Object.values(RECIPIENT_TOKENS)) expect(edition.webHtml).not.toContain(token);
+    expect(edition.webHtml).not.toContain('View in browser');
+    expect(edition.webHtml).toContain('to get it by email');
+    expect(edition.text).toContain('SECTORS THIS WEEK');
+    // The numbers table is a data table a screen reader can follow.
+    expect(edition.html).toMatch(/<caption[^>]*>Prices in percent/);
+    expect(edition.html).toContain('<th scope="col"');
+    expect(edition.html).toContain('<th scope="row"');
   });
 
   it('shows every table number in both parts, equal to the analysed value', async () => {

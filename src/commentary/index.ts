@@ -1,5 +1,5 @@
 export { compose, helperRoot, nameTable, weekNumber, type Commentary, type Section } from './compose.js';
 export { rankSignals } from './rank.js';
-export { loadCommentaryTemplates, createHandlebars, handlebarsErrorLine, TemplateError, SIGNAL_KINDS, type CommentaryTemplates } from './templates.js';
+export { loadCommentaryTemplates, createHandlebars, handlebarsErrorLine, handlebarsErrorMessage, TemplateError, SIGNAL_KINDS, type CommentaryTemplates } from './templates.js';
 export * from './helpers.js';
 export { findContradictions, findLookbackErrors, findStyleProblems } from './truth.js';

@@ -30,6 +30,18 @@ export function handlebarsErrorLine(error: unknown): number | undefined {
   return at ? Number(at[1]) : undefined;
 }
 
+/**
+ * What a Handlebars error says, on one line: its first line ("Parse error on line 7:") keeps what is
+ * wrong ("Expecting 'ID', got 'CLOSE'") and the text near it, which follow on lines of their own.
+ */
+export function handlebarsErrorMessage(error: unknown): string {
+  const lines = ((error as Error).message ?? String(error)).split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length <= 1) return lines[0] ?? '';
+  const near = lines.find((l, i) => i > 0 && !/^-*\^$/.test(l) && !/^Expecting /.test(l));
+  const what = lines.find((l) => /^Expecting /.test(l)) ?? lines.at(-1)!;
+  return `${lines[0]} ${what}${near ? ` (near "${near}")` : ''}`;
+}
+
 export class TemplateError extends Error {
   override name = 'TemplateError';
   constructor(readonly file: string, readonly line: number | undefined, message: string) {
@@ -68,12 +80,12 @@ export function parseKindTemplate(hb: typeof Handlebars, file: string, source: s
     try {
       hb.parse(shared);
     } catch (error) {
-      throw new TemplateError(file, handlebarsErrorLine(error), (error as Error).message.split('\n')[0]!);
+      throw new TemplateError(file, handlebarsErrorLine(error), handlebarsErrorMessage(error));
     }
     try {
       hb.parse(text); // syntax errors now, with a line number, not at send time
     } catch (error) {
-      throw new TemplateError(file, line + (handlebarsErrorLine(error) ?? 1) - 1, (error as Error).message.split('\n')[0]!);
+      throw new TemplateError(file, line + (handlebarsErrorLine(error) ?? 1) - 1, handlebarsErrorMessage(error));
     }
     // Commentary is plain text; the layout escapes it for HTML once. Strict: a misspelt field throws.
     return hb.compile(`${shared}${text}`, { noEscape: true, strict: true });

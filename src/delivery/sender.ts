@@ -245,7 +245,7 @@ function abortPromise(signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** A test send to addresses off the list: no ledger, one attempt each, every result reported. */
-export async function sendAdHoc(recipients: readonly Recipient[], build: MessageFactory, transport: Transport): Promise<DeliverySummary> {
+export async function sendAdHoc(recipients: readonly Recipient[], build: MessageFactory, transport: Transport): Promise<DeliverySummary & { sentTo: Array<{ email: string; reply: string }> }> {
   const started = Date.now();
   const summary: DeliverySummary = {
     transport: transport.describe, total: recipients.length, sent: 0, skipped: 0, failed: 0, failures: { temporary: 0, permanent: 0, ambiguous: 0 },

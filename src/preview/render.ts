@@ -11,6 +11,7 @@ import { formatChange, formatLevel } from '../format.js';
 import { ConfigError } from '../config/env.js';
 import { loadNewsletter } from '../config/newsletter.js';
 import type { Context } from '../context.js';
+import { messageFactory } from '../delivery/index.js';
 import { personalizer, renderTransactional } from '../render/index.js';
 import { checkEmail, sizeBadge, type Check } from './checks.js';
 import { explainRules, type RuleExplanation } from './why.js';
@@ -38,7 +39,8 @@ export interface RenderRequest {
 
 export type RenderResult =
   | {
-      ok: true; subject: string; html: string; text: string; bytes: number; badge: 'green' | 'amber' | 'red'; checks: Check[];
+      /** bytes: the HTML as Gmail measures it (charts are CID parts, not inside it); messageBytes: the whole MIME message. */
+      ok: true; subject: string; html: string; text: string; bytes: number; messageBytes: number; badge: 'green' | 'amber' | 'red'; checks: Check[];
       why?: { rules: RuleExplanation[]; headline: string; warnings: string[]; numbers: Array<{ symbol: string; name: string; last: string; changes: Record<string, string>; source: string }> };
     }
   | { ok: false; error: { file?: string; line?: number; message: string } };
@@ -63,6 +65,11 @@ export function describeError(error: unknown, configFile: string): { file?: stri
   return { message };
 }
 
+/** The digest the studio shows (and test-sends): cached data never reaches for the network. */
+export function studioEdition(ctx: Context, request: RenderRequest) {
+  return buildEdition(ctx, { asOf: request.asOf, data: request.data === 'cache' ? 'live' : request.data, offline: true, allowDemoFallback: false });
+}
+
 export async function renderItem(base: Context, request: RenderRequest): Promise<RenderResult> {
   try {
     // The config file is read on every render: an edit shows at once.
@@ -76,9 +83,9 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
         confirmUrl: `${publicUrl}/confirm?token=preview`, days: '7', archiveUrl: `${publicUrl}/archive`, unsubscribeUrl,
       });
       const bytes = Buffer.byteLength(mail.html);
-      return { ok: true, subject: mail.subject, html: mail.html, text: mail.text, bytes, badge: sizeBadge(bytes), checks: checkEmail(mail.html, publicUrl) };
+      return { ok: true, subject: mail.subject, html: mail.html, text: mail.text, bytes, messageBytes: bytes, badge: sizeBadge(bytes), checks: checkEmail(mail.html, publicUrl) };
     }
-    const edition = await buildEdition(ctx, { asOf: request.asOf, data, offline: true, allowDemoFallback: false });
+    const edition = await studioEdition(ctx, request);
     if (request.item.startsWith('commentary:')) {
       const kind = request.item.slice('commentary:'.length);
       const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'), createHandlebars());
@@ -95,17 +102,19 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
       ]);
       const html = `<!doctype html><html lang="en"><body style="font-family:sans-serif;max-width:640px;margin:auto">${blocks.join('\n') || `<p>No ${escape(kind)} signal fired with this data: pick another scenario.</p>`}</body></html>`;
       const text = html.replace(/<[^>]+>/g, '\n').replace(/\n+/g, '\n').trim();
-      return { ok: true, subject: `Commentary: ${kind}`, html, text, bytes: Buffer.byteLength(html), badge: sizeBadge(Buffer.byteLength(html)), checks: [] };
+      return { ok: true, subject: `Commentary: ${kind}`, html, text, bytes: Buffer.byteLength(html), messageBytes: Buffer.byteLength(html), badge: sizeBadge(Buffer.byteLength(html)), checks: [] };
     }
     const fields = { email: SAMPLE.email, unsubscribeUrl };
-    // The iframe cannot resolve cid: links: show the same PNGs inline (the checks still see the email's HTML).
+    const emailHtml = personalizer(edition.html, 'html')(fields);
+    // The iframe cannot resolve cid: links: show the same PNGs inline (size and checks are of the email's HTML).
     const pngs = new Map(edition.charts.map((c) => [c.name, c.png.toString('base64')]));
-    const html = personalizer(edition.html, 'html')(fields).replace(/cid:([a-z0-9-]+)@marketwrap/g, (cid, name: string) => (pngs.has(name) ? `data:image/png;base64,${pngs.get(name)}` : cid));
+    const html = emailHtml.replace(/cid:([a-z0-9-]+)@marketwrap/g, (cid, name: string) => (pngs.has(name) ? `data:image/png;base64,${pngs.get(name)}` : cid));
     const text = personalizer(edition.text, 'text')(fields);
     const { commentary } = edition;
-    const bytes = Buffer.byteLength(html);
+    const bytes = Buffer.byteLength(emailHtml);
+    const messageBytes = Buffer.byteLength(messageFactory(edition, ctx.sender, ctx.clock())({ email: SAMPLE.email, unsubscribeUrl }).raw);
     return {
-      ok: true, subject: edition.subject, html, text, bytes, badge: sizeBadge(bytes),
+      ok: true, subject: edition.subject, html, text, bytes, messageBytes, badge: sizeBadge(bytes),
       // The raw layout output is checked (it still holds the recipient tokens, which are allowed).
       checks: checkEmail(edition.html, publicUrl),
       why: {

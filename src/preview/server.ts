@@ -10,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../context.js';
-import { composeMessage } from '../delivery/index.js';
+import { unsubscribeUrl } from '../../jobs/weekly-digest.js';
+import { composeMessage, messageFactory, sendAdHoc } from '../delivery/index.js';
 import { scenarioNames } from '../market/index.js';
 import { emailSchema } from '../subscribers/index.js';
-import { renderItem, studioItems } from './render.js';
+import { renderItem, studioEdition, studioItems } from './render.js';
 
 const PAGE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'studio.html'), 'utf8');
 
@@ -85,6 +86,15 @@ export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(
     const body = z.object({ to: emailSchema, item: z.string().max(60), data: z.string().max(60), asOf: z.string().max(10).optional() }).safeParse(req.body);
     if (!body.success) return reply.code(400).send({ ok: false, error: body.error.issues[0]!.message });
     const query = renderQuery.parse({ item: body.data.item, data: body.data.data, asOf: body.data.asOf });
+    if (query.item === 'digest') {
+      // The real message, as `digest --to` sends it: charts as CID parts, List-Unsubscribe, the same MIME.
+      const edition = await studioEdition(ctx, query).catch((error: Error) => error);
+      if (edition instanceof Error) return reply.code(409).send({ ok: false, error: edition.message });
+      const recipient = { email: body.data.to, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(body.data.to)) };
+      const summary = await sendAdHoc([recipient], messageFactory(edition, ctx.sender, ctx.clock()), ctx.transport());
+      if (summary.failed) return reply.code(502).send({ ok: false, error: summary.failedRecipients[0]!.reply });
+      return { ok: true, transport: ctx.transport().describe, reply: summary.sentTo[0]!.reply };
+    }
     const rendered = await renderItem(ctx, query);
     if (!rendered.ok) return reply.code(409).send({ ok: false, error: rendered.error.message });
     const message = await composeMessage({ from: ctx.sender, to: body.data.to, subject: `[TEST] ${rendered.subject}`, html: rendered.html, text: rendered.text });

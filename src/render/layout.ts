@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
-import { createHandlebars, handlebarsErrorLine, TemplateError } from '../commentary/index.js';
+import { createHandlebars, handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from '../commentary/index.js';
 
 export interface Layout {
   file: string;
@@ -13,7 +13,7 @@ function parseOrThrow(hb: typeof Handlebars, file: string, source: string): void
   try {
     hb.parse(source);
   } catch (error) {
-    throw new TemplateError(file, handlebarsErrorLine(error), (error as Error).message.split('\n')[0]!);
+    throw new TemplateError(file, handlebarsErrorLine(error), handlebarsErrorMessage(error));
   }
 }
 

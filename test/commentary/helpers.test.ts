@@ -1,5 +1,6 @@
+import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
-import { directionVerb, DOWN_VERBS, duration, sizeBand, UP_VERBS, weekPhrase } from '../../src/commentary/index.js';
+import { directionVerb, DOWN_VERBS, duration, handlebarsErrorMessage, sizeBand, UP_VERBS, weekPhrase } from '../../src/commentary/index.js';
 import { formatChange, formatLevel, formatSize, shown } from '../../src/format.js';
 
 describe('number helpers', () => {
@@ -52,5 +53,17 @@ describe('number helpers', () => {
     expect(duration('2023-01-03', '2024-01-19')).toBe('more than a year');
     expect(duration('2023-10-03', '2024-01-19')).toBe('three months');
     expect(duration('2024-01-03', '2024-01-19')).toBe('two weeks');
+  });
+});
+
+describe('template errors', () => {
+  it('keep what is wrong and where, on one line', () => {
+    let message = '';
+    try {
+      Handlebars.parse('a\n\n{{#if}}');
+    } catch (error) {
+      message = handlebarsErrorMessage(error);
+    }
+    expect(message).toMatch(/^Parse error on line 3: Expecting .*got 'EOF' \(near "a\{\{#if\}\}"\)$/);
   });
 });

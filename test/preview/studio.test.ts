@@ -1,5 +1,5 @@
 /** The preview studio: checks that fire on templates written to break them, and the studio in chromium. */
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,14 +111,38 @@ describe.skipIf(skipBrowser)('studio in chromium', () => {
       const overlay = await page.textContent('#overlay');
       expect(overlay).toContain(join(templates, 'partials/numbers-table.mjml'));
       expect(overlay).toMatch(/numbers-table\.mjml:\d+/);
+      expect(overlay).toMatch(/doesn't match each|Expecting .*got/); // what is wrong, not just where
 
       edit(join(templates, 'partials/numbers-table.mjml'), '{{#each table.rows}}{{#if}}', '{{#each table.rows}}');
       await expect.poll(() => page.getAttribute('#overlay', 'data-open'), { timeout: 5000 }).toBe('false');
       expect(await frame.locator('body').textContent()).toContain('Numbers of the week');
 
+      // The badge measures the HTML as Gmail does (charts are separate parts); the whole message is shown apart.
+      const badge = await page.textContent('#badge');
+      const htmlKb = Number(/^HTML ([\d.]+) KB$/.exec(badge ?? '')?.[1]);
+      const messageKb = Number(/^message ([\d.]+) KB$/.exec((await page.textContent('#msgsize')) ?? '')?.[1]);
+      expect(htmlKb).toBeLessThan(100);
+      expect(messageKb).toBeGreaterThan(htmlKb);
+      expect(await page.getAttribute('#badge', 'class')).toBe('green');
+
+      // Dark mode applies the email's own prefers-color-scheme: dark rules; then forced dark inverts.
+      const cardColour = () => frame.locator('.card').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+      expect(await cardColour()).toBe('rgb(255, 255, 255)');
+      await page.locator('#dark').click();
+      await expect.poll(cardColour, { timeout: 5000 }).toBe('rgb(22, 32, 43)');
+      await page.locator('#dark').click();
+      expect(await page.textContent('#dark')).toBe('Forced dark (Gmail app)');
+      await page.locator('#dark').click();
+
       await page.fill('#to', 'tester@example.com');
       await page.getByRole('button', { name: 'Send test' }).click();
       await expect.poll(() => page.textContent('#sent'), { timeout: 10_000 }).toMatch(/^Sent via outbox .*\.eml$/);
+      // The real message: charts as CID parts, a List-Unsubscribe header, as `digest --to` sends it.
+      const outbox = ctx.env.OUTBOX_DIR;
+      const eml = readFileSync(join(outbox, readdirSync(outbox).find((f) => f.endsWith('.eml'))!), 'utf8');
+      expect(eml).toMatch(/^Content-ID: <week-returns@marketwrap>/m);
+      expect(eml).toMatch(/^List-Unsubscribe: <http/m);
+      expect(eml).not.toContain('data:image/png');
       await page.close();
     } finally {
       studio.close();

@@ -11,7 +11,7 @@ function colouredSpan(png: PNG, y: number, colour: string): [number, number] | u
   let first = -1;
   let last = -1;
   // Only the plot area: labels and values (same colours) sit outside it.
-  for (let x = 2 * 190; x < 2 * (600 - 60); x++) {
+  for (let x = 2 * 168; x < 2 * (420 - 56); x++) {
     const i = (png.width * y + x) * 4;
     if (Math.abs(png.data[i]! - r!) < 8 && Math.abs(png.data[i + 1]! - g!) < 8 && Math.abs(png.data[i + 2]! - b!) < 8) {
       if (first < 0) first = x;
@@ -47,7 +47,7 @@ describe('charts', () => {
     const chart = relativeLineChart(a, b, '2026-08-20')!;
     expect(chart.alt).toMatch(/rebased to 100: now 115\.0 \(\+15\.0% for the Russell 2000 against the S&P 500\)/);
     const png = PNG.sync.read(chart.png);
-    expect([png.width, png.height]).toEqual([1200, 480]);
+    expect([png.width, png.height]).toEqual([840, 420]);
     // Rising line: its right end is higher (smaller y) than its left end.
     const column = (x: number) => {
       for (let y = 0; y < png.height; y++) {
@@ -58,10 +58,12 @@ describe('charts', () => {
       return -1;
     };
     const left = column(2 * 50);
-    const right = column(2 * 580);
+    const right = column(2 * 360);
     expect(left).toBeGreaterThan(0);
     expect(right).toBeGreaterThan(0);
     expect(right).toBeLessThan(left);
     expect(relativeLineChart(a, b, '2027-01-01')).toBeUndefined();
+    // The base is the table's: the last close on or before the anchor, not the first one after it.
+    expect(relativeLineChart(a, b, '2026-08-21')!.alt).toContain('from Aug 20 to Nov 20');
   });
 });

@@ -1,13 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './helpers/context.js';
-import { runCli } from './helpers/cli.js';
-
-function dirs() {
-  const dir = tempDir();
-  return { dir, env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'marketwrap.config.json') } };
-}
+import { cliDirs as dirs, runCli } from './helpers/cli.js';
 
 describe('marketwrap CLI', () => {
   it('digest builds, saves and delivers to the outbox, saying where everything went', () => {

@@ -6,15 +6,10 @@ import { csvCell } from '../src/cli.js';
 import { PROJECT_ROOT } from '../src/context.js';
 import { MjmlError } from '../src/render/mjml.js';
 import { loadLayout, renderEdition } from '../src/render/index.js';
-import { runCli } from './helpers/cli.js';
+import { cliDirs as dirs, runCli } from './helpers/cli.js';
 import { tempDir, testContext } from './helpers/context.js';
 import { buildEdition } from '../src/build.js';
 import { editionView } from '../src/render/index.js';
-
-const dirs = () => {
-  const dir = tempDir();
-  return { dir, env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'marketwrap.config.json') } };
-};
 
 describe('bad input touches nothing', () => {
   it('subscribers add with one bad address stores none and creates no data folder', () => {

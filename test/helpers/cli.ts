@@ -1,7 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/context.js';
-import { OFFLINE_ENV } from './context.js';
+import { OFFLINE_ENV, tempDir } from './context.js';
+
+/** A fresh folder and the environment that puts the CLI's data, outbox and config file in it. */
+export function cliDirs() {
+  const dir = tempDir();
+  return { dir, env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'marketwrap.config.json') } };
+}
 
 export interface CliRun {
   status: number | null;

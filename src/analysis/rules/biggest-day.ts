@@ -1,7 +1,7 @@
 /** The week's largest one-session move in a group, told with its weekday. */
 import { z } from 'zod';
-import { groupSchema, ruleIdSchema } from '../../config/primitives.js';
-import { defineRuleKind, type SignalBase } from './kind.js';
+import { groupSchema } from '../../config/primitives.js';
+import { defineRuleKind, ruleSchemaOf, type SignalBase } from './kind.js';
 
 export interface BiggestDaySignal extends SignalBase {
   kind: 'biggest-day';
@@ -12,9 +12,7 @@ export interface BiggestDaySignal extends SignalBase {
 }
 
 export const biggestDay = defineRuleKind({
-  schema: z.strictObject({
-    id: ruleIdSchema,
-    kind: z.literal('biggest-day'),
+  schema: ruleSchemaOf('biggest-day', {
     group: groupSchema,
     threshold: z.number().positive().describe('Percent: the week\'s largest one-session move must reach it'),
   }),

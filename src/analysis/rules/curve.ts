@@ -3,8 +3,8 @@
  * maturity), steepening or flattening over a window, or changing sign.
  */
 import { z } from 'zod';
-import { ruleIdSchema, symbolSchema, windowSchema, type Window } from '../../config/primitives.js';
-import { changeOf, defineRuleKind, fmt, type Mover, type SignalBase } from './kind.js';
+import { symbolSchema, windowSchema, type Window } from '../../config/primitives.js';
+import { changeOf, defineRuleKind, fmt, type Mover, ruleSchemaOf, type SignalBase } from './kind.js';
 
 export interface CurveSignal extends SignalBase {
   kind: 'curve';
@@ -20,9 +20,7 @@ export interface CurveSignal extends SignalBase {
 }
 
 export const curve = defineRuleKind({
-  schema: z.strictObject({
-    id: ruleIdSchema,
-    kind: z.literal('curve'),
+  schema: ruleSchemaOf('curve', {
     long: symbolSchema.describe('The long-maturity yield, e.g. DGS10 (the same source as the short one)'),
     short: symbolSchema.describe('The short-maturity yield, e.g. DGS2'),
     window: windowSchema,

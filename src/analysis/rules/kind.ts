@@ -3,8 +3,8 @@
  * studio, and the changes its sentences may state for the truth check. One file per kind implements
  * this; `index.ts` lists them. Adding a kind touches that list, one file here and one template.
  */
-import type { z } from 'zod';
-import type { Window } from '../../config/primitives.js';
+import { z } from 'zod';
+import { ruleIdSchema, type Window } from '../../config/primitives.js';
 import type { Metrics, Unit } from '../returns.js';
 
 export interface Mover {
@@ -50,6 +50,11 @@ export interface RuleKind<Schema extends z.ZodObject, S extends SignalBase & { k
   stated(signal: S): StatedChange[];
   /** The one figure the signal exists to tell, if any: once it is told, the signal has nothing new. */
   figure?(signal: S): { symbol: string; window: Window };
+}
+
+/** A rule kind's config schema: its id, its `kind` literal (the union's discriminator) and its own fields. */
+export function ruleSchemaOf<K extends string, F extends z.ZodRawShape>(kind: K, fields: F) {
+  return z.strictObject({ id: ruleIdSchema, kind: z.literal(kind), ...fields });
 }
 
 /** Identity, for inference: each kind file gets its rule and signal types checked together. */

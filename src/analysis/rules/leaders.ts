@@ -1,8 +1,8 @@
 /** The best and worst of a group over a window, and the biggest climb in its ranking since last week. */
 import { z } from 'zod';
-import { groupSchema, ruleIdSchema, windowSchema, type Window } from '../../config/primitives.js';
+import { groupSchema, windowSchema, type Window } from '../../config/primitives.js';
 import type { Metrics } from '../returns.js';
-import { defineRuleKind, type Mover, type SignalBase } from './kind.js';
+import { defineRuleKind, type Mover, ruleSchemaOf, type SignalBase } from './kind.js';
 
 export interface LeadersSignal extends SignalBase {
   kind: 'leaders';
@@ -35,9 +35,7 @@ function biggestClimber(members: readonly Metrics[]): LeadersSignal['climber'] {
 }
 
 export const leaders = defineRuleKind({
-  schema: z.strictObject({
-    id: ruleIdSchema,
-    kind: z.literal('leaders'),
+  schema: ruleSchemaOf('leaders', {
     group: groupSchema,
     window: windowSchema,
     count: z.number().int().min(1).max(5),

@@ -1,8 +1,8 @@
 /** An instrument at or beyond a mark at the close (the VIX at 30 or more: the "stressed" band). */
 import { z } from 'zod';
-import { ruleIdSchema, symbolSchema } from '../../config/primitives.js';
+import { symbolSchema } from '../../config/primitives.js';
 import type { Unit } from '../returns.js';
-import { defineRuleKind, fmt, type SignalBase } from './kind.js';
+import { defineRuleKind, fmt, ruleSchemaOf, type SignalBase } from './kind.js';
 
 export interface LevelSignal extends SignalBase {
   kind: 'level';
@@ -18,9 +18,7 @@ export interface LevelSignal extends SignalBase {
 }
 
 export const level = defineRuleKind({
-  schema: z.strictObject({
-    id: ruleIdSchema,
-    kind: z.literal('level'),
+  schema: ruleSchemaOf('level', {
     instrument: symbolSchema,
     op: z.enum(['at-or-above', 'at-or-below']),
     value: z.number(),

@@ -2,12 +2,11 @@
  * The broad market's week: the anchor of every lede. Always fires; its news value grows with how
  * unusual the move is and how long it has been since a week like it ("the worst week since 1933").
  */
-import { z } from 'zod';
-import { ruleIdSchema, symbolSchema } from '../../config/primitives.js';
+import { symbolSchema } from '../../config/primitives.js';
 import type { Point } from '../../market/types.js';
 import type { Lookback } from '../history.js';
 import type { Phase } from '../regime.js';
-import { defineRuleKind, fmt, surprise, type SignalBase } from './kind.js';
+import { defineRuleKind, fmt, ruleSchemaOf, type SignalBase, surprise } from './kind.js';
 
 export interface MarketSignal extends SignalBase {
   kind: 'market';
@@ -30,9 +29,7 @@ export interface MarketSignal extends SignalBase {
 const NOTABLE_WEEKS = 13;
 
 export const market = defineRuleKind({
-  schema: z.strictObject({
-    id: ruleIdSchema,
-    kind: z.literal('market'),
+  schema: ruleSchemaOf('market', {
     instrument: symbolSchema.describe('The broad market whose week leads the email, e.g. ^GSPC'),
   }),
   references: (rule) => ({ symbols: [['instrument', rule.instrument]] }),

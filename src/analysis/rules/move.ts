@@ -1,8 +1,8 @@
 /** One instrument's move over a window beyond a threshold, in its unit (percent, basis points, VIX points). */
 import { z } from 'zod';
-import { ruleIdSchema, symbolSchema, windowSchema, type Window } from '../../config/primitives.js';
+import { symbolSchema, windowSchema, type Window } from '../../config/primitives.js';
 import type { Unit } from '../returns.js';
-import { changeOf, defineRuleKind, fmt, surprise, type SignalBase, type Topic } from './kind.js';
+import { changeOf, defineRuleKind, fmt, ruleSchemaOf, type SignalBase, surprise, type Topic } from './kind.js';
 
 export interface MoveSignal extends SignalBase {
   kind: 'move';
@@ -24,9 +24,7 @@ const WEIGHT: Record<Unit, number> = { pct: 1, bp: 0.5, pt: 0.5 };
 const CAP: Record<Unit, number> = { pct: Number.POSITIVE_INFINITY, bp: 4, pt: 4 };
 
 export const move = defineRuleKind({
-  schema: z.strictObject({
-    id: ruleIdSchema,
-    kind: z.literal('move'),
+  schema: ruleSchemaOf('move', {
     instrument: symbolSchema,
     window: windowSchema,
     threshold: z.number().positive().describe('Percent for prices, basis points for rates, points for volatility'),

@@ -4,10 +4,10 @@
  * last time the level was seen ("its highest close since March 2009").
  */
 import { z } from 'zod';
-import { groupSchema, ruleIdSchema } from '../../config/primitives.js';
+import { groupSchema } from '../../config/primitives.js';
 import type { Point } from '../../market/types.js';
 import type { Extreme } from '../returns.js';
-import { defineRuleKind, type SignalBase } from './kind.js';
+import { defineRuleKind, ruleSchemaOf, type SignalBase } from './kind.js';
 
 export interface RecordSignal extends SignalBase, Omit<Extreme, 'point'> {
   kind: 'record';
@@ -25,9 +25,7 @@ const DAY_MS = 86_400_000;
 const yearsBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / DAY_MS / 365.25;
 
 export const record = defineRuleKind({
-  schema: z.strictObject({
-    id: ruleIdSchema,
-    kind: z.literal('record'),
+  schema: ruleSchemaOf('record', {
     group: groupSchema,
     extreme: z.enum(['high', 'low', 'both']).default('both'),
   }),

@@ -3,10 +3,9 @@
  * told only in the week they happen: "crossed into", "back in" (a second dip since the same peak),
  * or "a new bull market" 20% above the bear market's low.
  */
-import { z } from 'zod';
-import { groupSchema, ruleIdSchema } from '../../config/primitives.js';
+import { groupSchema } from '../../config/primitives.js';
 import type { Point } from '../../market/types.js';
-import { defineRuleKind, type SignalBase } from './kind.js';
+import { defineRuleKind, ruleSchemaOf, type SignalBase } from './kind.js';
 
 export interface RegimeSignal extends SignalBase {
   kind: 'regime';
@@ -39,9 +38,7 @@ function groupSameCrossings(signals: RegimeSignal[]): RegimeSignal[] {
 }
 
 export const regime = defineRuleKind({
-  schema: z.strictObject({
-    id: ruleIdSchema,
-    kind: z.literal('regime'),
+  schema: ruleSchemaOf('regime', {
     group: groupSchema.describe('Instruments whose bull market, correction or bear market crossings are told'),
   }),
   references: (rule) => ({ symbols: [], group: rule.group }),

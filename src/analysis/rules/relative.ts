@@ -5,10 +5,10 @@
  * what a companion did alongside when its move agrees with the configured relation.
  */
 import { z } from 'zod';
-import { ruleIdSchema, symbolSchema, windowSchema, type Window } from '../../config/primitives.js';
+import { symbolSchema, windowSchema, type Window } from '../../config/primitives.js';
 import { lookback } from '../history.js';
 import { rms, type Metrics, type Unit } from '../returns.js';
-import { changeOf, defineRuleKind, fmt, surprise, type Mover, type SignalBase } from './kind.js';
+import { changeOf, defineRuleKind, fmt, type Mover, ruleSchemaOf, type SignalBase, surprise } from './kind.js';
 
 export interface RelativeSignal extends SignalBase {
   kind: 'relative';
@@ -44,9 +44,7 @@ function weeklyGaps(a: Metrics, b: Metrics): Array<{ date: string; value: number
 }
 
 export const relative = defineRuleKind({
-  schema: z.strictObject({
-    id: ruleIdSchema,
-    kind: z.literal('relative'),
+  schema: ruleSchemaOf('relative', {
     a: symbolSchema,
     b: symbolSchema,
     window: windowSchema,

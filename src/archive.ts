@@ -1,6 +1,8 @@
 /**
- * The edition archive: what was built, as files beside each other in DATA_DIR/editions (<id>.html,
- * .txt, .json and the chart PNGs). A send that resumes reads the edition back from here, so
+ * The edition archive: what was built, as files beside each other in DATA_DIR/editions. For readers:
+ * <id>.html and <id>.txt (the web version, what `/editions/<id>` serves); for the sender: <id>.mail.html
+ * and <id>.mail.txt (the email with its recipient tokens, {{email}} and {{unsubscribeUrl}}, still in
+ * place); <id>.json and the chart PNGs. A send that resumes reads the edition back from here, so
  * subscribers get the same words and numbers whoever sends; the JSON is checked by its schema on the
  * way back in.
  */
@@ -49,18 +51,20 @@ export function editionJson(edition: Edition): object {
 }
 
 export interface EditionFiles {
+  /** The email as sent, with recipient tokens. */
   html: string;
   text: string;
   json: string;
-  /** The web version `/editions/<id>` serves. */
-  web: string;
+  /** The reader's copy: the web version `/editions/<id>` serves, and its text. */
+  webHtml: string;
+  webText: string;
 }
 
-/** Writes <id>.html, .txt, .json and .web.html; each file appears whole (write, then rename) or not at all. */
+/** Writes every file of the edition; each appears whole (write, then rename) or not at all. */
 export function writeEditionFiles(edition: Edition, dir: string): EditionFiles {
   mkdirSync(dir, { recursive: true });
   const files = editionFiles(resolve(dir), edition.id);
-  const contents: Record<keyof EditionFiles, string> = { html: edition.html, text: edition.text, json: `${JSON.stringify(editionJson(edition), null, 2)}\n`, web: edition.webHtml };
+  const contents: Record<keyof EditionFiles, string> = { html: edition.html, text: edition.text, json: `${JSON.stringify(editionJson(edition), null, 2)}\n`, webHtml: edition.web.html, webText: edition.web.text };
   for (const key of Object.keys(files) as Array<keyof EditionFiles>) {
     writeFileSync(`${files[key]}.tmp`, contents[key]);
   }
@@ -70,7 +74,14 @@ export function writeEditionFiles(edition: Edition, dir: string): EditionFiles {
 }
 
 export function editionFiles(dir: string, id: string): EditionFiles {
-  return { html: join(dir, `${id}.html`), text: join(dir, `${id}.txt`), json: join(dir, `${id}.json`), web: join(dir, `${id}.web.html`) };
+  const file = (suffix: string) => join(dir, `${id}${suffix}`);
+  return { html: file('.mail.html'), text: file('.mail.txt'), json: file('.json'), webHtml: file('.html'), webText: file('.txt') };
+}
+
+/** Archives written before the reader's copies existed kept the email itself as <id>.html and <id>.txt. */
+function sendableFiles(dir: string, id: string): Pick<EditionFiles, 'html' | 'text'> {
+  const files = editionFiles(dir, id);
+  return existsSync(files.html) ? files : { html: files.webHtml, text: files.webText };
 }
 
 /** The edition as it was first built and sent: a resumed send must carry the same words and numbers. */
@@ -87,5 +98,6 @@ export function readSavedEdition(dir: string, id: string) {
   if (!parsed.success) throw new ArchiveError(`${files.json} is not a saved edition (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}): restore it from a backup`);
   const saved = parsed.data;
   const charts = saved.charts.map((c) => ({ ...c, png: readFileSync(join(dir, c.file)) }));
-  return { ...saved, html: readFileSync(files.html, 'utf8'), text: readFileSync(files.text, 'utf8'), charts };
+  const sendable = sendableFiles(dir, id);
+  return { ...saved, html: readFileSync(sendable.html, 'utf8'), text: readFileSync(sendable.text, 'utf8'), charts };
 }

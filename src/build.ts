@@ -11,7 +11,8 @@ import { editionView, loadLayout, relativeLineChart, renderEdition, renderWebVer
 
 export interface Edition extends RenderedEdition {
   /** The web version: no recipient footer, no "view in browser" link to itself. */
-  webHtml: string;
+  /** The reader's copy: the web page and text without recipient parts. */
+  web: { html: string; text: string };
   id: string;
   asOf: IsoDate;
   listId: string;
@@ -68,9 +69,9 @@ export async function buildEdition(ctx: Context, options: BuildOptions = {}): Pr
   const view = editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts });
   const layout = loadLayout(ctx.templatesDir, 'digest.mjml');
   const rendered = await renderEdition(view, layout, charts);
-  const webHtml = await renderWebVersion(view, layout);
+  const web = await renderWebVersion(view, layout);
   const listId = `${ctx.config.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.${ctx.sender.email.split('@')[1]}`;
-  return { ...rendered, webHtml, id, asOf: snapshot.asOf, listId, snapshot, analysis, commentary };
+  return { ...rendered, web, id, asOf: snapshot.asOf, listId, snapshot, analysis, commentary };
 }
 
 /** The week's returns as bars (benchmarks and sectors), and the Russell 2000 against the S&P 500 over three months. */

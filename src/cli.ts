@@ -66,8 +66,8 @@ function printDigest(result: DigestResult): void {
   const lines = [
     `Edition ${result.editionId} (week ending ${result.asOf})${result.demo ? ' — DEMO DATA' : ''}`,
     `  Subject: ${result.subject}`,
-    `  HTML:    ${show(result.files.html)} (${(result.htmlBytes / 1024).toFixed(1)} KB)`,
-    `  Text:    ${show(result.files.text)}`,
+    `  Email:   ${show(result.files.html)} (${(result.htmlBytes / 1024).toFixed(1)} KB of HTML), ${show(result.files.text)}`,
+    `  Web:     ${show(result.files.webHtml)}, ${show(result.files.webText)}`,
     `  JSON:    ${show(result.files.json)}`,
   ];
   const NOTES_SHOWN = 5;
@@ -165,7 +165,7 @@ export function program(): Command {
       withContext(async (ctx, opts) => {
         const edition = await buildEdition(ctx, { asOf: opts.asOf, data: opts.data });
         const files = writeEditionFiles(edition, ctx.editionsDir);
-        console.log(`Edition ${edition.id}: ${edition.subject}\n  ${show(files.html)}\n  ${show(files.text)}\n  ${show(files.json)}`);
+        console.log(`Edition ${edition.id}: ${edition.subject}\n  ${show(files.html)}\n  ${show(files.text)}\n  ${show(files.webHtml)}\n  ${show(files.json)}`);
         for (const issue of edition.snapshot.issues) console.log(`  WARNING: ${issue.message}`);
       }),
     );

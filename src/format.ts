@@ -26,8 +26,9 @@ export function shown(value: number, unit: Unit): number {
   return Object.is(r, -0) ? 0 : r;
 }
 
+/** Negative figures carry the true minus sign (U+2212), as print does: a hyphen reads as a dash. */
 export function formatNumber(value: number, digits: number, locale = 'en-US', signed = false): string {
-  return formatter(locale, digits, signed).format(value === 0 ? 0 : value);
+  return formatter(locale, digits, signed).format(value === 0 ? 0 : value).replace('-', '\u2212');
 }
 
 /** "+1.2%", "-14 bp", "+3.2 pts": the signed change in its unit, as tables show it. */

@@ -11,7 +11,7 @@ describe('marketwrap CLI', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/Edition 2026-W47 \(week ending 2026-11-20\) — DEMO DATA/);
     expect(run.stdout).toMatch(/Delivery via outbox .*: 1 sent, 0 failed \(0 temporary, 0 permanent, 0 ambiguous\), 0 skipped/);
-    expect(readdirSync(join(dir, 'data/editions')).filter((f) => !f.endsWith('.png')).sort()).toEqual(['2026-W47.html', '2026-W47.json', '2026-W47.txt', '2026-W47.web.html']);
+    expect(readdirSync(join(dir, 'data/editions')).filter((f) => !f.endsWith('.png')).sort()).toEqual(['2026-W47.html', '2026-W47.json', '2026-W47.mail.html', '2026-W47.mail.txt', '2026-W47.txt']);
     expect(readdirSync(join(dir, 'outbox'))).toHaveLength(1);
   });
 

@@ -79,14 +79,23 @@ export function helperRoot(analysis: Analysis, config: Pick<Newsletter, 'instrum
   };
 }
 
+/** Inbox subject lines are cut near 60 characters on phones; the headline is the subject. */
+export const SUBJECT_LENGTH = 60;
+
+/** The week's own headline phrasing if it fits a subject line, else the next that does, else the shortest. */
+function fittingHeadline(variant: (turn: number) => string, count: number): string {
+  const variants = Array.from({ length: count }, (_, turn) => variant(turn));
+  return variants.find((h) => h.length <= SUBJECT_LENGTH) ?? variants.reduce((a, b) => (b.length < a.length ? b : a));
+}
+
 export function compose({ analysis, config, templates, calendar = [] }: ComposeInput): Commentary {
   const ranked = rankSignals(analysis.signals);
   const base = helperRoot(analysis, config);
   const scope = (tellOnce = true): HelperRoot => ({ ...base, stated: new Set(), tellOnce });
   // Phrasing turns with the week per signal, so the same story never reads the same two weeks running.
-  const fill = (signal: Signal, block: Block, root: HelperRoot) => {
+  const fill = (signal: Signal, block: Block, root: HelperRoot, turn = 0) => {
     const kind: KindTemplates = templates.get(signal.kind)!;
-    const template = pick(kind[block], root.week, `${signal.id}:${block}`);
+    const template = pick(kind[block], root.week + turn, `${signal.id}:${block}`);
     try {
       return template({ ...signal, ...root }).replace(/\s+/g, ' ').replace(/\s+([.,;:])/g, '$1').trim();
     } catch (error) {
@@ -95,7 +104,7 @@ export function compose({ analysis, config, templates, calendar = [] }: ComposeI
   };
 
   const top = ranked[0];
-  const headline = top ? fill(top, 'headline', scope(false)) : 'A week without market data';
+  const headline = top ? fittingHeadline((turn) => fill(top, 'headline', scope(false), turn), templates.get(top.kind)!.headline.length) : 'A week without market data';
   const story = scope();
   const ledeSignals = chooseLede(ranked);
   // A signal whose one figure is already told has nothing new to say.

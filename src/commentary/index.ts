@@ -1,4 +1,4 @@
-export { compose, helperRoot, nameTable, weekNumber, type Commentary, type Section } from './compose.js';
+export { compose, SUBJECT_LENGTH, helperRoot, nameTable, weekNumber, type Commentary, type Section } from './compose.js';
 export { rankSignals } from './rank.js';
 export { loadCommentaryTemplates, createHandlebars, handlebarsErrorLine, handlebarsErrorMessage, TemplateError, SIGNAL_KINDS, type CommentaryTemplates } from './templates.js';
 export * from './helpers.js';

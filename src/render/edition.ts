@@ -40,9 +40,10 @@ async function compileView(view: EditionView, layout: Layout): Promise<string> {
   return compileMjml(mjml, layout.file);
 }
 
-/** The page `/editions/<id>` serves: the same edition without the recipient footer or a link to itself. */
-export function renderWebVersion(view: EditionView, layout: Layout): Promise<string> {
-  return compileView({ ...view, web: true }, layout);
+/** What `/editions/<id>` serves and the archive keeps for readers: no recipient footer, no link to itself. */
+export async function renderWebVersion(view: EditionView, layout: Layout): Promise<{ html: string; text: string }> {
+  const web = { ...view, web: true };
+  return { html: await compileView(web, layout), text: renderText(web) };
 }
 
 export async function renderEdition(view: EditionView, layout: Layout, charts: ChartImage[] = []): Promise<RenderedEdition> {

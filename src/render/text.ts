@@ -29,6 +29,7 @@ export function renderText(view: EditionView): string {
   }
   lines.push(rule, `Risk note. ${view.riskNote} This newsletter is for information only and is not investment advice. Past performance does not guarantee future results.`, '');
   lines.push(`Data: ${view.dataSource}. Returns are close to close; the base is the last session on or before the start of each period.`, '');
-  lines.push(`You receive ${view.title} at ${RECIPIENT_TOKENS.email} because you subscribed.`, `Unsubscribe: ${RECIPIENT_TOKENS.unsubscribeUrl}`, view.postalAddress, '');
+  if (view.web) lines.push(`${view.title} comes out every week: subscribe at ${view.subscribeUrl} to get it by email.`, view.postalAddress, '');
+  else lines.push(`You receive ${view.title} at ${RECIPIENT_TOKENS.email} because you subscribed.`, `Unsubscribe: ${RECIPIENT_TOKENS.unsubscribeUrl}`, view.postalAddress, '');
   return lines.join('\n');
 }

@@ -164,7 +164,8 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     const params = editionParams.safeParse(req.params);
     const edition = params.success ? ctx.store.edition(params.data.id) : undefined;
     const web = edition ? join(ctx.editionsDir, `${edition.id}.web.html`) : '';
-    // Editions saved before there was a web version fall back to the email with its recipient parts made general.
+    // <id>.html is the web version; archives from before it kept one as <id>.web.html, or only the email,
+    // whose recipient parts are made general below.
     const file = existsSync(web) ? web : edition ? join(ctx.editionsDir, `${edition.id}.html`) : '';
     if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such edition.', { href: '/archive', text: 'All editions' });
     // The charts (CID images in the email) are served as the same PNG files.

@@ -6,7 +6,7 @@ import { formatChange, formatLevel, formatSize, shown } from '../../src/format.j
 describe('number helpers', () => {
   it('formats signed changes in each unit', () => {
     expect(formatChange(1.234, 'pct')).toBe('+1.2%');
-    expect(formatChange(-14.4, 'bp')).toBe('-14 bp');
+    expect(formatChange(-14.4, 'bp')).toBe('\u221214 bp') // U+2212, the minus sign;
     expect(formatChange(3.21, 'pt')).toBe('+3.2 pts');
     expect(formatChange(-0.04, 'pct')).toBe('0.0%'); // rounds to zero: no sign, never "-0.0%"
   });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze, type Signal } from '../../src/analysis/index.js';
 import { regimesAt, type Phase } from '../../src/analysis/regime.js';
 import { backtest } from '../../src/backtest.js';
-import { compose, DOWN_VERBS, findLookbackErrors, loadCommentaryTemplates, nameTable, UP_VERBS } from '../../src/commentary/index.js';
+import { compose, DOWN_VERBS, SUBJECT_LENGTH, findLookbackErrors, loadCommentaryTemplates, nameTable, UP_VERBS } from '../../src/commentary/index.js';
 import { loadNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
 import { csvSeries } from '../../src/market/providers/csv.js';
@@ -77,6 +77,8 @@ describe('every week from 2000 to 2022', () => {
     for (const week of report.weeks) {
       expect(week.lede, week.asOf).toMatch(/^(The S&P 500|This week, the S&P 500|In the \w+-session week, the S&P 500)/);
     }
+    // The headline is the subject line: phones cut subjects near 60 characters.
+    expect(report.weeks.filter((w) => w.headline.length > SUBJECT_LENGTH).map((w) => w.headline)).toEqual([]);
     // Verbs vary and are calibrated: no verb carries the prose, and the extreme ones stay rare.
     const verbs = report.weeks.flatMap((w) => w.lede.match(new RegExp(`\\b(${[...UP_VERBS, ...DOWN_VERBS].join('|')})\\b`, 'g')) ?? []);
     const share = (verb: string) => verbs.filter((v) => v === verb).length / verbs.length;

@@ -115,6 +115,6 @@ describe('delivery', () => {
     const result = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(result.delivery).toMatchObject({ sent: 0, failed: 1, failures: { temporary: 1 } });
     expect(result.delivery!.failedRecipients[0]!.reply).toMatch(/ECONNREFUSED|connect/);
-    expect(readdirSync(ctx.editionsDir).sort()).toEqual(['2026-W47-small-vs-large.png', '2026-W47-week-returns.png', '2026-W47.html', '2026-W47.json', '2026-W47.txt', '2026-W47.web.html']);
+    expect(readdirSync(ctx.editionsDir).sort()).toEqual(['2026-W47-small-vs-large.png', '2026-W47-week-returns.png', '2026-W47.html', '2026-W47.json', '2026-W47.mail.html', '2026-W47.mail.txt', '2026-W47.txt']);
   });
 });

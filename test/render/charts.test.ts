@@ -29,7 +29,7 @@ describe('charts', () => {
     expect(chart.png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
     const png = PNG.sync.read(chart.png);
     expect([png.width, png.height]).toEqual([chart.width * 2, chart.height * 2]);
-    expect(chart.alt).toBe("Bar chart of this week's returns: Big +6.0%, Mid +3.0%, Small -2.0%.");
+    expect(chart.alt).toBe("Bar chart of this week's returns: Big +6.0%, Mid +3.0%, Small \u22122.0%.");
     // Rows are 22 px at 1x: sample the middle of each bar at 2x.
     const big = colouredSpan(png, 2 * (10 + 11), CHART_COLORS.up)!;
     const mid = colouredSpan(png, 2 * (10 + 22 + 11), CHART_COLORS.up)!;

@@ -24,9 +24,13 @@ describe('rendered digest', () => {
     // No other Handlebars token survives.
     expect(edition.html.replace(/\{\{(unsubscribeUrl|email)\}\}/g, '')).not.toMatch(/\{\{|\}\}/);
     // The web version: no recipient footer, no link to itself; the sectors stay in the plain text.
-    for (const token of Object.values(RECIPIENT_TOKENS)) expect(edition.webHtml).not.toContain(token);
-    expect(edition.webHtml).not.toContain('View in browser');
-    expect(edition.webHtml).toContain('to get it by email');
+    for (const token of Object.values(RECIPIENT_TOKENS)) {
+      expect(edition.web.html).not.toContain(token);
+      expect(edition.web.text).not.toContain(token);
+    }
+    expect(edition.web.html).not.toContain('View in browser');
+    expect(edition.web.html).toContain('to get it by email');
+    expect(edition.web.text).toContain('to get it by email');
     expect(edition.text).toContain('SECTORS THIS WEEK');
     // The numbers table is a data table a screen reader can follow.
     expect(edition.html).toMatch(/<caption[^>]*>Prices in percent/);

@@ -11,7 +11,7 @@ import nodemailer from 'nodemailer';
 import { weeklyDigest } from '../jobs/weekly-digest.js';
 import { buildEdition } from '../src/build.js';
 import { createContext } from '../src/context.js';
-import { messageFactory } from '../src/delivery/index.js';
+import { messageBytes, messageFactory } from '../src/delivery/index.js';
 import { personalizer } from '../src/render/index.js';
 
 const [scenario = 'render', countArg = '10000', smtpUrl = ''] = process.argv.slice(2);
@@ -51,7 +51,7 @@ if (scenario === 'render') {
     times.push(Number(process.hrtime.bigint() - t0) / 1000);
   }
   times.sort((a, b) => a - b);
-  const size = build({ email: 'x@bench.example', unsubscribeUrl: 'https://wrap.example/u' }).raw.length;
+  const size = messageBytes(build({ email: 'x@bench.example', unsubscribeUrl: 'https://wrap.example/u' }));
   done({ messages: count, medianUs: times[Math.floor(count / 2)], p99Us: times[Math.floor(count * 0.99)], messageBytes: size, htmlBytes: Buffer.byteLength(edition.html) });
 } else if (scenario === 'send') {
   addSubscribers(count);

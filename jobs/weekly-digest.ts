@@ -152,7 +152,7 @@ function nextEditionId(weekId: string, taken: readonly string[]): string {
 function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFactory>, options: DigestOptions): Promise<DeliverySummary> {
   const { delivery } = ctx.config;
   return sendToList({
-    ledger: createLedger(ctx.db), editionId: id, owner: processOwner(), build, unsubscribeUrl: (subscriber) => unsubscribeUrl(ctx, subscriber), transport: ctx.transport(),
+    ledger: createLedger(ctx.db), editionId: id, owner: processOwner(), build, unsubscribeUrl: (subscriber) => unsubscribeUrl(ctx, subscriber), transport: ctx.listTransport(),
     rate: tokenBucket(delivery.ratePerSecond, delivery.ratePerHour),
     policy: { ...delivery, inFlight: delivery.connections * 2 },
     clock: ctx.clock, signal: options.signal, onProgress: options.onProgress,

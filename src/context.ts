@@ -26,7 +26,10 @@ export interface Context {
   subscribers: SubscriberService;
   clock: () => Date;
   log: Logger;
+  /** One-off emails (confirmations, welcome, --to, the studio's test). */
   transport(): Transport;
+  /** The edition's send to the list: `delivery.connections` pipelined connections. */
+  listTransport(): Transport;
   close(): void;
 }
 
@@ -51,7 +54,11 @@ export function createContext(options: ContextOptions = {}): Context {
   const db = openDb(dbFile(env.DATA_DIR));
   const store = createStore(db);
   const clock = options.clock ?? (() => new Date());
-  let transport: Transport | undefined;
+  const transports = new Map<'list' | 'single', Transport>();
+  const transportFor = (use: 'list' | 'single') => {
+    if (!transports.has(use)) transports.set(use, createTransport(use, env.SMTP_URL, env.OUTBOX_DIR, config.delivery));
+    return transports.get(use)!;
+  };
   const secretKey = resolveSecretKey(env.DATA_DIR, env.SECRET_KEY);
   return {
     env,
@@ -65,9 +72,10 @@ export function createContext(options: ContextOptions = {}): Context {
     subscribers: createSubscriberService(store, clock, secretKey),
     clock,
     log: pino({ level: env.LOG_LEVEL }, pino.destination(2)),
-    transport: () => (transport ??= createTransport(env.SMTP_URL, env.OUTBOX_DIR)),
+    transport: () => transportFor('single'),
+    listTransport: () => transportFor('list'),
     close() {
-      transport?.close();
+      for (const transport of transports.values()) transport.close();
       db.close();
     },
   };

@@ -34,7 +34,8 @@ describe('fresh clone', () => {
     expect(run.stdout).toMatch(/Edition \d{4}-W\d{2} .*DEMO DATA/);
     expect(run.stdout).toMatch(/no market data provider could be reached .*: this edition uses demo data/);
     const editions = readdirSync(join(clone, 'data/editions'));
-    expect(editions.filter((f) => /\.(html|txt|json)$/.test(f))).toHaveLength(4); // the email, its web version, the text, the numbers
+    // The email and its text, the reader's copies of both, the numbers.
+    expect(editions.filter((f) => /\.(html|txt|json)$/.test(f)).map((f) => f.replace(/^[\w-]+?(?=\.)/, '<id>')).sort()).toEqual(['<id>.html', '<id>.json', '<id>.mail.html', '<id>.mail.txt', '<id>.txt']);
     const eml = readdirSync(join(clone, 'outbox'));
     expect(eml).toHaveLength(1);
     expect(readFileSync(join(clone, 'outbox', eml[0]!), 'utf8')).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);

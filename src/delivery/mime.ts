@@ -1,8 +1,9 @@
 /**
- * The whole MIME message, built once per edition. Static parts are quoted-printable encoded once and
- * split at the recipient tokens; per recipient only the tokens' values are encoded and joined in, and
- * the recipient's headers (To, Message-ID, List-Unsubscribe) written. No template engine, no MIME
- * library on the hot path: a few string joins.
+ * The whole MIME message, built once per edition. Static parts are quoted-printable encoded once,
+ * split at the recipient tokens and kept as Buffers in the form SMTP's DATA carries them (CRLF lines,
+ * dot-stuffed); per recipient only the tokens' values and the recipient's headers (To, Message-ID,
+ * List-Unsubscribe) are encoded. A message is a list of those Buffers, shared by every recipient:
+ * no template engine, no MIME library and no copy of the 170 KB on the hot path.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
@@ -25,7 +26,24 @@ export interface Recipient {
 export interface PreparedMessage {
   messageId: string;
   envelope: { from: string; to: string };
-  raw: string;
+  /** The message as DATA carries it: CRLF lines, dot-stuffed, ending in CRLF; mostly shared Buffers. */
+  wire: readonly Buffer[];
+}
+
+/**
+ * SMTP dot-stuffing (RFC 5321 §4.5.2): a line that starts with "." gets another. Every piece of a message
+ * starts a line or starts with a character other than ".", so pieces are stuffed one by one.
+ */
+const dotStuff = (text: string) => text.replace(/(^|\n)\./g, '$1..');
+const wirePiece = (text: string) => Buffer.from(dotStuff(text), 'utf8');
+
+/** The message as a file or nodemailer wants it (RFC 5322, not dot-stuffed). */
+export function rawMessage(message: PreparedMessage): string {
+  return Buffer.concat(message.wire).toString('utf8').replace(/(^|\n)\./g, '$1');
+}
+
+export function messageBytes(message: PreparedMessage): number {
+  return message.wire.reduce((sum, b) => sum + b.length, 0);
 }
 
 export type MessageFactory = (recipient: Recipient) => PreparedMessage;
@@ -44,33 +62,32 @@ const TOKEN = /\{\{(unsubscribeUrl|email)\}\}/g;
 type Slot = 'unsubscribeUrl' | 'email';
 const CRLF = '\r\n';
 
-/** QP-encodes a part once, cut at its tokens: pieces between them, each ending in a soft line break. */
-function encodePart(text: string): { pieces: string[]; slots: Slot[] } {
+/** QP-encodes a part once, cut at its tokens: pieces between them, each starting a line. */
+function encodePart(text: string): { pieces: Buffer[]; slots: Slot[] } {
   const normalized = text.replace(/\r?\n/g, CRLF);
-  const pieces: string[] = [];
+  const pieces: Buffer[] = [];
   const slots: Slot[] = [];
   let last = 0;
   for (const match of normalized.matchAll(TOKEN)) {
-    pieces.push(qp.wrap(qp.encode(normalized.slice(last, match.index)), 76));
+    pieces.push(wirePiece(qp.wrap(qp.encode(normalized.slice(last, match.index)), 76)));
     slots.push(match[1] as Slot);
     last = match.index + match[0].length;
   }
-  pieces.push(qp.wrap(qp.encode(normalized.slice(last)), 76));
+  pieces.push(wirePiece(qp.wrap(qp.encode(normalized.slice(last)), 76)));
   return { pieces, slots };
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 
-/** Fills a part: each value starts and ends on a soft line break, so QP lines stay under 76. */
-function filler(part: { pieces: string[]; slots: Slot[] }, html: boolean) {
-  return (values: Record<Slot, string>): string => {
-    let out = part.pieces[0]!;
+/** Fills a part into `out`: each value starts and ends on a soft line break, so QP lines stay under 76. */
+function filler(part: { pieces: Buffer[]; slots: Slot[] }, html: boolean) {
+  return (values: Record<Slot, string>, out: Buffer[]): void => {
+    out.push(part.pieces[0]!);
     for (let i = 0; i < part.slots.length; i++) {
       const value = html ? escapeHtml(values[part.slots[i]!]) : values[part.slots[i]!];
-      out += `=${CRLF}${qp.wrap(qp.encode(value), 76)}=${CRLF}${part.pieces[i + 1]!}`;
+      out.push(wirePiece(`=${CRLF}${qp.wrap(qp.encode(value), 76)}=${CRLF}`), part.pieces[i + 1]!);
     }
-    return out;
   };
 }
 
@@ -111,17 +128,25 @@ export function messageFactory(edition: RenderedEdition & { id: string; listId: 
     )
     .join('');
   const tail = charts.length ? `${images}${CRLF}--${related}--${CRLF}--${boundary}--${CRLF}` : `${CRLF}--${boundary}--${CRLF}`;
+  const [sharedHead, htmlStart, end] = [shared + textHead, htmlHead, tail].map(wirePiece);
 
   return (recipient) => {
     const messageId = messageIdFor(edition.id, recipient.email, domain);
     const values = { email: recipient.email, unsubscribeUrl: recipient.unsubscribeUrl };
-    const raw =
-      header('To', recipient.email) +
-      header('Message-ID', messageId) +
-      // The one-click https link only (RFC 8058): no mailto, since no one reads that mailbox for requests.
-      header('List-Unsubscribe', `<${recipient.unsubscribeUrl}>`) +
-      shared + textHead + text(values) + htmlHead + html(values) + tail;
-    return { messageId, envelope: { from: from.email, to: recipient.email }, raw };
+    const wire: Buffer[] = [
+      wirePiece(
+        header('To', recipient.email) +
+          header('Message-ID', messageId) +
+          // The one-click https link only (RFC 8058): no mailto, since no one reads that mailbox for requests.
+          header('List-Unsubscribe', `<${recipient.unsubscribeUrl}>`),
+      ),
+      sharedHead!,
+    ];
+    text(values, wire);
+    wire.push(htmlStart!);
+    html(values, wire);
+    wire.push(end!);
+    return { messageId, envelope: { from: from.email, to: recipient.email }, wire };
   };
 }
 
@@ -138,5 +163,6 @@ export async function composeMessage(options: { from: Sender; to: string; subjec
   })
     .compile()
     .build();
-  return { messageId, envelope: { from: options.from.email, to: options.to }, raw: raw.toString('utf8') };
+  const text = raw.toString('utf8');
+  return { messageId, envelope: { from: options.from.email, to: options.to }, wire: [wirePiece(text.endsWith(CRLF) ? text : text + CRLF)] };
 }

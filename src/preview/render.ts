@@ -11,7 +11,7 @@ import { formatChange, formatLevel } from '../format.js';
 import { ConfigError } from '../config/env.js';
 import { loadNewsletter } from '../config/newsletter.js';
 import type { Context } from '../context.js';
-import { messageFactory } from '../delivery/index.js';
+import { messageFactory, rawMessage } from '../delivery/index.js';
 import { personalizer, renderTransactional } from '../render/index.js';
 import { checkEmail, sizeBadge, type Check } from './checks.js';
 import { explainRules, type RuleExplanation } from './why.js';
@@ -112,7 +112,7 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
     const text = personalizer(edition.text, 'text')(fields);
     const { commentary } = edition;
     const bytes = Buffer.byteLength(emailHtml);
-    const messageBytes = Buffer.byteLength(messageFactory(edition, ctx.sender, ctx.clock())({ email: SAMPLE.email, unsubscribeUrl }).raw);
+    const messageBytes = Buffer.byteLength(rawMessage(messageFactory(edition, ctx.sender, ctx.clock())({ email: SAMPLE.email, unsubscribeUrl })));
     return {
       ok: true, subject: edition.subject, html, text, bytes, messageBytes, badge: sizeBadge(bytes),
       // The raw layout output is checked (it still holds the recipient tokens, which are allowed).

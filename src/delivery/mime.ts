@@ -163,6 +163,7 @@ export async function composeMessage(options: { from: Sender; to: string; subjec
   })
     .compile()
     .build();
-  const text = raw.toString('utf8');
+  // SMTP lines end in CRLF; nodemailer leaves a 7-bit part's bare LFs as they came.
+  const text = raw.toString('utf8').replace(/\r?\n/g, CRLF);
   return { messageId, envelope: { from: options.from.email, to: options.to }, wire: [wirePiece(text.endsWith(CRLF) ? text : text + CRLF)] };
 }

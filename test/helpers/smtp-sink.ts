@@ -13,12 +13,23 @@ export interface SmtpSink {
   url: string;
   port: number;
   received: Received[];
+  /** The most connections that were open at once. */
+  peakConnections(): number;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(options: Partial<SMTPServerOptions> = {}): Promise<SmtpSink> {
   const received: Received[] = [];
+  let open = 0;
+  let peak = 0;
   const server = new SMTPServer({
+    onConnect(_session, callback) {
+      peak = Math.max(peak, ++open);
+      callback();
+    },
+    onClose() {
+      open--;
+    },
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
@@ -41,6 +52,7 @@ export async function startSmtpSink(options: Partial<SMTPServerOptions> = {}): P
     url: `smtp://127.0.0.1:${port}`,
     port,
     received,
+    peakConnections: () => peak,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -319,7 +319,7 @@ function socketError(error: NodeJS.ErrnoException): SmtpError {
 }
 
 /** The connection failed before this message's end of DATA was written: it cannot have been accepted. */
-function notSent(error: unknown): SmtpError {
+export function notSent(error: unknown): SmtpError {
   const e = error as SmtpError;
   if (e instanceof SmtpError && (e.code === 'ECONNECTION' || e.code === 'ETIMEDOUT')) return new SmtpError(`${e.message} (before the message was sent)`, 'ENOTSENT', e.command, e.responseCode, e.response);
   return e;

@@ -3,7 +3,7 @@
  * from a shared queue, renewed after `messagesPerConnection` messages. A connection that dies takes
  * only its own messages with it (reported as the connection left them); the next message opens a new one.
  */
-import { DEFAULT_TIMEOUTS, SmtpConnection, type SmtpReply, type SmtpTimeouts, type WireMessage } from './connection.js';
+import { DEFAULT_TIMEOUTS, notSent, SmtpConnection, type SmtpReply, type SmtpTimeouts, type WireMessage } from './connection.js';
 import type { SmtpSettings } from './settings.js';
 
 export interface PoolOptions {
@@ -73,7 +73,8 @@ export function smtpPool(settings: SmtpSettings, options: PoolOptions, timeouts:
           connection = await connect();
           sent = 0;
         } catch (error) {
-          job.reject(error);
+          // No transaction began on a connection that never opened: nothing can have been accepted.
+          job.reject(notSent(error));
           continue;
         }
       }

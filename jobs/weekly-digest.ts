@@ -3,7 +3,9 @@
  * runs it now; `serve` runs it on the config's cron and resumes an interrupted send at start-up.
  */
 import { ArchiveError, editionFiles, readSavedEdition, writeEditionFiles, type EditionFiles } from '../src/archive.js';
-import { buildEdition, resolveAsOf } from '../src/build.js';
+import { resolveAsOf } from '../src/as-of.js';
+import { RefusedError } from '../src/errors.js';
+import type { BuildOptions, Edition } from '../src/build.js';
 import type { Context } from '../src/context.js';
 import { createLedger } from '../src/db/index.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
@@ -12,7 +14,7 @@ import { editionIdFor } from '../src/edition-id.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, signToken, type TokenSubject } from '../src/subscribers/index.js';
 
-export class SendRefused extends Error {
+export class SendRefused extends RefusedError {
   override name = 'SendRefused';
 }
 
@@ -83,7 +85,7 @@ export const weeklyDigest = {
     if (options.resume || options.retryFailed) return continueEdition(ctx, options);
     const ledger = createLedger(ctx.db);
     const overSmtp = Boolean(ctx.env.SMTP_URL);
-    const built = await buildEdition(ctx, { ...options, allowDemoFallback: !overSmtp || options.allowDemoData === true });
+    const built = await ctx.buildEdition({ ...options, allowDemoFallback: !overSmtp || options.allowDemoData === true });
     const id = options.newEdition ? nextEditionId(built.id, ledger.editionIds(built.id)) : built.id;
     const state = ledger.editionState(id);
     const started = state?.send_started_at != null;

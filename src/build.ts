@@ -4,7 +4,8 @@ import { analyze, type Analysis } from './analysis/index.js';
 import { compose, loadCommentaryTemplates, type Commentary } from './commentary/index.js';
 import type { Context } from './context.js';
 import { editionIdFor } from './edition-id.js';
-import { lastCompletedSession, lastCompletedWeekEnd, sessionOnOrBefore, windowAnchor } from './market/calendar.js';
+import { resolveAsOf } from './as-of.js';
+import { windowAnchor } from './market/calendar.js';
 import { loadMarketData, MarketDataError } from './market/index.js';
 import { isoDateSchema, type IsoDate, type Snapshot } from './market/types.js';
 import { editionView, loadLayout, relativeLineChart, renderEdition, renderWebVersion, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
@@ -28,27 +29,6 @@ export interface BuildOptions {
   allowDemoFallback?: boolean;
   /** Use cached closes only, no network (preview). */
   offline?: boolean;
-}
-
-/** The calendar's range: before it there are no closes to speak of, after it no rules to trust. */
-const FIRST_DATE = '1928-01-03';
-const LAST_DATE = '2099-12-31';
-
-/** A date given on the command line (--as-of, --from, --to), checked before anything is touched. */
-export function parseUserDate(flag: string, input: string): IsoDate {
-  const parsed = isoDateSchema.safeParse(input);
-  if (!parsed.success) throw new MarketDataError(`${flag} "${input}" ${parsed.error.issues[0]!.message}: use YYYY-MM-DD`);
-  if (parsed.data < FIRST_DATE || parsed.data > LAST_DATE) throw new MarketDataError(`${flag} ${input} is outside the calendar (${FIRST_DATE} to ${LAST_DATE})`);
-  return parsed.data;
-}
-
-/** The as-of session: the given date's last session, or the end of the last completed week; never the future. */
-export function resolveAsOf(input: string | undefined, now: Date): IsoDate {
-  const latest = lastCompletedSession(now);
-  if (input === undefined) return lastCompletedWeekEnd(now);
-  const session = sessionOnOrBefore(parseUserDate('--as-of', input));
-  if (session > latest) throw new MarketDataError(`--as-of ${input} is after the last completed session (${latest}): use ${latest} or earlier`);
-  return session;
 }
 
 export async function buildEdition(ctx: Context, options: BuildOptions = {}): Promise<Edition> {

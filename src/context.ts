@@ -2,17 +2,18 @@
  * The edges of the world, gathered once per process and passed down: environment, config, database,
  * clock, logger and mail transport. Tests build one with a fixed clock and temporary folders.
  */
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadEnv, type Env } from './config/env.js';
 import { loadNewsletter, type Newsletter } from './config/newsletter.js';
 import { resolveSecretKey } from './config/secret.js';
 import { createStore, dbFile, openDb, type Db, type Store } from './db/index.js';
 import { createTransport, type Sender, type Transport } from './delivery/index.js';
+import type { BuildOptions, Edition } from './build.js';
+import { PROJECT_ROOT } from './paths.js';
 import { createSubscriberService, parseEmail, type SubscriberService } from './subscribers/index.js';
 
-export const PROJECT_ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+export { PROJECT_ROOT };
 
 export interface Context {
   env: Env;
@@ -30,6 +31,8 @@ export interface Context {
   transport(): Transport;
   /** The edition's send to the list: `delivery.connections` pipelined connections. */
   listTransport(): Transport;
+  /** Builds an edition: in this process, or (the CLI's digest) in a child, so the sender stays small. */
+  buildEdition(options: BuildOptions): Promise<Edition>;
   close(): void;
 }
 
@@ -45,6 +48,8 @@ export interface ContextOptions {
   env?: NodeJS.ProcessEnv;
   clock?: () => Date;
   templatesDir?: string;
+  /** Where editions are built (default: here, loaded when first needed). */
+  buildEdition?: (options: BuildOptions) => Promise<Edition>;
 }
 
 export function createContext(options: ContextOptions = {}): Context {
@@ -60,7 +65,7 @@ export function createContext(options: ContextOptions = {}): Context {
     return transports.get(use)!;
   };
   const secretKey = resolveSecretKey(env.DATA_DIR, env.SECRET_KEY);
-  return {
+  const context: Context = {
     env,
     config,
     sender,
@@ -74,9 +79,11 @@ export function createContext(options: ContextOptions = {}): Context {
     log: pino({ level: env.LOG_LEVEL }, pino.destination(2)),
     transport: () => transportFor('single'),
     listTransport: () => transportFor('list'),
+    buildEdition: options.buildEdition ?? (async (buildOptions) => (await import('./build.js')).buildEdition(context, buildOptions)),
     close() {
       for (const transport of transports.values()) transport.close();
       db.close();
     },
   };
+  return context;
 }

@@ -22,6 +22,8 @@ describe('fresh clone', () => {
     const clone = join(tempDir(), 'marketwrap');
     execFileSync('git', ['clone', '--quiet', '--no-hardlinks', PROJECT_ROOT, clone]);
     symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
+    // What `npm install` does after fetching packages: its prepare script compiles the CLI.
+    execFileSync('npm', ['run', '--silent', 'prepare'], { cwd: clone, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '' } });
     const run = spawnSync('npm', ['run', '--silent', 'digest'], {
       cwd: clone,
       // No configuration at all; the providers point at a closed loopback port, as a machine without

@@ -2,7 +2,7 @@
 import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvCell } from '../src/cli.js';
+import { csvCell } from '../src/cli/output.js';
 import { PROJECT_ROOT } from '../src/context.js';
 import { MjmlError } from '../src/render/mjml.js';
 import { loadLayout, renderEdition } from '../src/render/index.js';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { SIGNAL_KINDS, type SignalKind } from '../analysis/index.js';
 import { registerHelpers } from './helpers.js';
+import { InputError } from '../errors.js';
 
 export { SIGNAL_KINDS };
 const BLOCKS = ['title', 'headline', 'lede', 'detail'] as const;
@@ -42,7 +43,7 @@ export function handlebarsErrorMessage(error: unknown): string {
   return `${lines[0]} ${what}${near ? ` (near "${near}")` : ''}`;
 }
 
-export class TemplateError extends Error {
+export class TemplateError extends InputError {
   override name = 'TemplateError';
   constructor(readonly file: string, readonly line: number | undefined, message: string) {
     super(`${file}${line ? `:${line}` : ''}: ${message}`);

@@ -1,17 +1,19 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+
+import { sourcePath } from '../paths.js';
+import { InputError } from '../errors.js';
 
 export type Db = Database.Database;
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const MIGRATIONS_DIR = sourcePath('db', 'migrations');
 
 /**
  * Opens (creating if needed) the SQLite file and applies numbered migrations (001_*.sql, ...) not yet
  * applied, tracked in PRAGMA user_version; each migration runs in its own transaction.
  */
-export class DatabaseError extends Error {
+export class DatabaseError extends InputError {
   override name = 'DatabaseError';
 }
 

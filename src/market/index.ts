@@ -12,9 +12,9 @@ export { createProviders, fetchLive, sourcesFor, sourceKey, historyStart, type P
 export type { DataIssue } from './guards.js';
 export type { IsoDate, Point, Series, Snapshot } from './types.js';
 
-export class MarketDataError extends Error {
-  override name = 'MarketDataError';
-}
+import { MarketDataError } from './errors.js';
+
+export { MarketDataError };
 
 export type DataSource = { kind: 'demo'; scenario: ScenarioName } | { kind: 'live' } | { kind: 'auto' };
 

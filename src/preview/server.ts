@@ -6,17 +6,17 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import { unsubscribeUrl } from '../../jobs/weekly-digest.js';
 import { composeMessage, messageFactory, sendAdHoc } from '../delivery/index.js';
 import { scenarioNames } from '../market/index.js';
+import { sourcePath } from '../paths.js';
 import { emailSchema } from '../subscribers/index.js';
 import { renderItem, studioEdition, studioItems } from './render.js';
 
-const PAGE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'studio.html'), 'utf8');
+const PAGE = readFileSync(sourcePath('preview', 'studio.html'), 'utf8');
 
 const renderQuery = z.object({
   item: z.string().max(60).default('digest'),

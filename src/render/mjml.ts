@@ -1,6 +1,7 @@
 import mjml2html from 'mjml';
+import { InputError } from '../errors.js';
 
-export class MjmlError extends Error {
+export class MjmlError extends InputError {
   override name = 'MjmlError';
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InputError } from '../errors.js';
 
 /**
  * An email address as we accept it: trimmed, lower-cased (mailbox case is never significant in
@@ -19,7 +20,7 @@ export function parseEmail(input: string): string {
   return parsed.data;
 }
 
-export class InvalidAddressError extends Error {
+export class InvalidAddressError extends InputError {
   override name = 'InvalidAddressError';
   constructor(readonly input: string, reason: string) {
     super(`"${input.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 80)}" ${reason}: give an address like name@example.com`);

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { ConsentSource, Store, SubscriberRow } from '../db/index.js';
 import { parseEmail } from './address.js';
 import { signToken, verifyToken, type TokenCheck } from './tokens.js';
+import { InputError } from '../errors.js';
 
-export class SubscriberError extends Error {
+export class SubscriberError extends InputError {
   override name = 'SubscriberError';
 }
 

@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
-import { digestExitCode } from '../../src/cli.js';
+import { digestExitCode } from '../../src/cli/digest.js';
 import { createLedger } from '../../src/db/index.js';
 import { classify } from '../../src/delivery/index.js';
 import { editionIdFor } from '../../src/edition-id.js';

@@ -1,0 +1,26 @@
+/** The week an edition covers, from what the user typed (or the clock): light, so the sender can load it. */
+import { lastCompletedSession, lastCompletedWeekEnd, sessionOnOrBefore } from './market/calendar.js';
+import { MarketDataError } from './market/errors.js';
+import { isoDateSchema, type IsoDate } from './market/types.js';
+
+/** The calendar's range: before it there are no closes to speak of, after it no rules to trust. */
+const FIRST_DATE = '1928-01-03';
+const LAST_DATE = '2099-12-31';
+
+/** A date given on the command line (--as-of, --from, --to), checked before anything is touched. */
+export function parseUserDate(flag: string, input: string): IsoDate {
+  const parsed = isoDateSchema.safeParse(input);
+  if (!parsed.success) throw new MarketDataError(`${flag} "${input}" ${parsed.error.issues[0]!.message}: use YYYY-MM-DD`);
+  if (parsed.data < FIRST_DATE || parsed.data > LAST_DATE) throw new MarketDataError(`${flag} ${input} is outside the calendar (${FIRST_DATE} to ${LAST_DATE})`);
+  return parsed.data;
+}
+
+/** The as-of session: the given date's last session, or the end of the last completed week; never the future. */
+export function resolveAsOf(input: string | undefined, now: Date): IsoDate {
+  const latest = lastCompletedSession(now);
+  if (input === undefined) return lastCompletedWeekEnd(now);
+  const session = sessionOnOrBefore(parseUserDate('--as-of', input));
+  if (session > latest) throw new MarketDataError(`--as-of ${input} is after the last completed session (${latest}): use ${latest} or earlier`);
+  return session;
+}
+

@@ -1,0 +1,57 @@
+/** `data fetch | show | export`: the market data cache. */
+import type { Command } from 'commander';
+import { resolveAsOf } from '../as-of.js';
+import { EXIT } from '../errors.js';
+import { MarketDataError } from '../market/errors.js';
+import { asOfOption, withContext } from './shared.js';
+
+export function registerData(cli: Command): void {
+  const data = cli.command('data').description('the market data cache');
+  data
+    .command('fetch')
+    .description('fetch live closes for every instrument into the cache (only what is missing, plus recent sessions)')
+    .addOption(asOfOption())
+    .option('--json', 'print the result as JSON')
+    .action(
+      withContext(async (ctx, flags: { asOf?: string; json?: boolean }) => {
+        const { loadMarketData } = await import('../market/index.js');
+        const asOf = resolveAsOf(flags.asOf, ctx.clock());
+        const snapshot = await loadMarketData({ source: 'live', asOf, config: ctx.config, now: ctx.clock(), store: ctx.store, providers: ctx.env, allowDemoFallback: false });
+        if (flags.json) return console.log(JSON.stringify({ asOf, sources: snapshot.sources, issues: snapshot.issues, notes: snapshot.notes }, null, 2));
+        for (const series of snapshot.series) console.log(`${series.symbol.padEnd(8)} ${String(series.points.length).padStart(4)} closes to ${series.points.at(-1)!.date}  ${series.source}`);
+        for (const note of snapshot.notes) console.log(`note: ${note}`);
+        for (const issue of snapshot.issues) console.log(`WARNING: ${issue.message}`);
+        if (snapshot.issues.length) process.exitCode = EXIT.refused;
+      }),
+    );
+  data
+    .command('show <symbol>')
+    .description('cached closes of an instrument (as configured, e.g. ^GSPC) or a source (e.g. yahoo:IWM)')
+    .option('--json', 'print as JSON')
+    .option('--from <date>', 'first date', '0000-00-00')
+    .action(
+      withContext(async (ctx, symbol: string, flags: { json?: boolean; from: string }) => {
+        const { sourceKey, sourcesFor } = await import('../market/index.js');
+        const instrument = ctx.config.instruments.find((i) => i.symbol === symbol);
+        const keys = symbol.includes(':') ? [symbol] : instrument ? sourcesFor(instrument).map(sourceKey) : [];
+        const key = keys.find((k) => ctx.store.lastCloseDate(k));
+        if (!key) throw new MarketDataError(`no cached closes for ${symbol}: run \`marketwrap data fetch\` first (instruments: ${ctx.config.instruments.map((i) => i.symbol).join(', ')})`);
+        const rows = ctx.store.closes(key, flags.from, '9999-12-31');
+        if (flags.json) return console.log(JSON.stringify({ symbol, source: key, closes: rows }, null, 2));
+        console.log(`${symbol} from ${key}: ${rows.length} closes`);
+        for (const r of rows) console.log(`${r.date}  ${r.close}`);
+      }),
+    );
+  data
+    .command('export')
+    .description('every cached close as CSV (source,date,close) on stdout')
+    .action(
+      withContext((ctx) => {
+        const lines = ['source,date,close'];
+        for (const { source } of ctx.store.cachedSources()) {
+          for (const r of ctx.store.closes(source, '0000-00-00', '9999-12-31')) lines.push(`${source},${r.date},${r.close}`);
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }),
+    );
+}

@@ -1,0 +1,81 @@
+/** `digest` (the weekly job, now) and `build` (the edition only). */
+import type { Command } from 'commander';
+import type { DigestResult } from '../../jobs/weekly-digest.js';
+import { EXIT } from '../errors.js';
+import { parseEmail } from '../subscribers/address.js';
+import { printDigest, progressBar, show } from './output.js';
+import { asOfOption, dataOption, openContext, withContext } from './shared.js';
+
+interface DigestFlags {
+  asOf?: string;
+  data?: string;
+  to?: string[];
+  dryRun?: boolean;
+  allowDemoData?: boolean;
+  resume?: boolean;
+  retryFailed?: boolean;
+  newEdition?: boolean;
+  json?: boolean;
+}
+
+/** 0 only when the edition is done: failed, stopped, unfinished or another sender's rows all say 1; a stop signal 130. */
+export function digestExitCode(result: DigestResult): number {
+  const d = result.delivery;
+  if (!d) return EXIT.ok;
+  if (d.interrupted) return EXIT.interrupted;
+  return d.failed > 0 || d.stopped || d.queued > 0 || d.sending > 0 ? EXIT.failed : EXIT.ok;
+}
+
+async function digest(flags: DigestFlags): Promise<void> {
+  const { weeklyDigest } = await import('../../jobs/weekly-digest.js');
+  const ctx = await openContext();
+  // SIGINT/SIGTERM: stop taking new rows, let in-flight messages finish, leave the rest queued.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const bar = !flags.json && process.stderr.isTTY ? progressBar() : undefined;
+  try {
+    const { json, ...request } = flags;
+    const result = await weeklyDigest.run(ctx, { ...request, signal: stop.signal, onProgress: bar?.update });
+    bar?.done();
+    if (json) console.log(JSON.stringify(result, null, 2));
+    else printDigest(result);
+    process.exitCode = digestExitCode(result);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    ctx.close();
+  }
+}
+
+export function registerDigest(cli: Command): void {
+  cli
+    .command('digest')
+    .description('run the weekly job now: build the edition, save it, deliver it')
+    .addOption(asOfOption())
+    .addOption(dataOption())
+    .option('--to <email>', 'send to this address instead of the list (repeatable)', (value: string, all: string[] = []) => [...all, parseEmail(value)])
+    .option('--dry-run', 'build and save the edition, send nothing')
+    .option('--allow-demo-data', 'allow an edition built from demo data to go out over real SMTP')
+    .option('--resume', "continue this week's interrupted send")
+    .option('--retry-failed', "retry this week's temporary failures")
+    .option('--new-edition', 'send a new edition of a week whose edition already went out')
+    .option('--json', 'print the result as JSON')
+    .action(digest);
+
+  cli
+    .command('build')
+    .description('build and save the edition (HTML, text, JSON) without delivering it')
+    .addOption(asOfOption())
+    .addOption(dataOption())
+    .action(
+      withContext(async (ctx, flags: { asOf?: string; data?: string }) => {
+        const [{ buildEdition }, { writeEditionFiles }] = await Promise.all([import('../build.js'), import('../archive.js')]);
+        const edition = await buildEdition(ctx, flags);
+        const files = writeEditionFiles(edition, ctx.editionsDir);
+        console.log(`Edition ${edition.id}: ${edition.subject}\n  ${show(files.html)}\n  ${show(files.text)}\n  ${show(files.webHtml)}\n  ${show(files.json)}`);
+        for (const issue of edition.snapshot.issues) console.log(`  WARNING: ${issue.message}`);
+      }),
+    );
+}

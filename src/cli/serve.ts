@@ -1,0 +1,74 @@
+/** `serve` (the public site and the weekly schedule) and `preview` (the template studio). */
+import type { Command } from 'commander';
+import type { Context } from '../context.js';
+import { InputError, messageOf } from '../errors.js';
+import { listenOrExplain, openContext } from './shared.js';
+
+/** An edition whose send died with the process is finished first (the ledger knows what is owed). */
+async function resumeInterrupted(ctx: Context): Promise<void> {
+  const { weeklyDigest } = await import('../../jobs/weekly-digest.js');
+  for (const editionId of weeklyDigest.interrupted(ctx)) {
+    try {
+      const result = await weeklyDigest.run(ctx, { resume: true, editionId, allowDemoData: ctx.env.SMTP_URL === undefined });
+      console.log(`marketwrap: resumed ${editionId}: ${result.delivery?.sent} sent in total, ${result.delivery?.inFlightAtStart.length} in flight at the interruption`);
+    } catch (error) {
+      console.error(`marketwrap: could not resume ${editionId}: ${messageOf(error)}`);
+    }
+  }
+}
+
+async function serve(flags: { grace: string }): Promise<void> {
+  const grace = Number(flags.grace);
+  if (flags.grace.trim() === '' || !Number.isFinite(grace) || grace < 0) throw new InputError(`--grace "${flags.grace}" is not a number of hours: use e.g. --grace 36`);
+  const [{ buildServer }, { scheduleJobs }, { weeklyDigest }] = await Promise.all([import('../web/server.js'), import('../schedule.js'), import('../../jobs/weekly-digest.js')]);
+  const ctx = await openContext();
+  let scheduler: ReturnType<typeof scheduleJobs> | undefined;
+  const app = buildServer(ctx, { nextRun: () => scheduler?.nextRun() ?? null });
+  // Listen first: a server that cannot listen exits, instead of idling with its schedule armed.
+  const address = await listenOrExplain(() => app.listen({ port: ctx.env.PORT, host: ctx.env.HOST }), ctx.env.HOST, ctx.env.PORT, 'PORT', () => ctx.close());
+  const armed = scheduleJobs(ctx, [weeklyDigest], grace * 3600_000);
+  scheduler = armed;
+  console.log(`marketwrap: ${ctx.config.title} at ${address} (public URL ${ctx.env.PUBLIC_URL})`);
+  console.log(`marketwrap: next weekly send ${armed.nextRun()?.toISOString() ?? 'not scheduled'} (${ctx.config.schedule}, ${ctx.config.timeZone})`);
+  const shutdown = async () => {
+    await armed.stop();
+    await app.close();
+    ctx.close();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  await resumeInterrupted(ctx);
+  await armed.ready;
+}
+
+async function preview(flags: { port: string; templates?: string }): Promise<void> {
+  const { buildPreviewServer } = await import('../preview/server.js');
+  const ctx = await openContext(flags.templates ? { templatesDir: flags.templates } : {});
+  const studio = buildPreviewServer(ctx);
+  const address = await listenOrExplain(() => studio.app.listen({ port: Number(flags.port), host: ctx.env.HOST }), ctx.env.HOST, flags.port, '--port', () => {
+    studio.close();
+    ctx.close();
+  });
+  console.log(`marketwrap: preview studio at ${address} (templates ${ctx.templatesDir}; edits reload the page)`);
+  const stop = async () => {
+    studio.close();
+    await studio.app.close();
+    ctx.close();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+export function registerServe(cli: Command): void {
+  cli
+    .command('serve')
+    .description('run the public site (PORT) and the weekly schedule')
+    .option('--grace <hours>', 'run a scheduled send missed within this many hours at start-up', '36')
+    .action(serve);
+  cli
+    .command('preview')
+    .description('the preview studio: every email and template, live, offline (http://localhost:4000)')
+    .option('--port <port>', 'port to listen on', '4000')
+    .option('--templates <dir>', "templates folder to watch and render (default: the project's)")
+    .action(preview);
+}

@@ -1,0 +1,45 @@
+/**
+ * What every command group shares: a context opened for the action and closed after it, the options
+ * several commands take, and listening with a one-line reason when it cannot. Heavy modules are
+ * imported inside actions, so `marketwrap --help` loads none of them.
+ */
+import { Option } from 'commander';
+import { parseUserDate } from '../as-of.js';
+import type { Context, ContextOptions } from '../context.js';
+import { InputError } from '../errors.js';
+
+export async function openContext(options: ContextOptions = {}): Promise<Context> {
+  const [{ createContext }, { buildInChildProcess }] = await Promise.all([import('../context.js'), import('../build-process.js')]);
+  // Editions are built in a child process: the sender never loads MJML, the charts or the fetchers.
+  return createContext({ buildEdition: buildInChildProcess, ...options });
+}
+
+export function withContext<A extends unknown[]>(action: (ctx: Context, ...args: A) => Promise<void> | void) {
+  return async (...args: A) => {
+    const ctx = await openContext();
+    try {
+      await action(ctx, ...args);
+    } finally {
+      ctx.close();
+    }
+  };
+}
+
+export class ListenError extends InputError {
+  override name = 'ListenError';
+}
+
+/** Listens, or cleans up and says in one line why not (a port in use, a bad port). */
+export async function listenOrExplain(listen: () => Promise<string>, host: string, port: number | string, setting: string, cleanup: () => void): Promise<string> {
+  try {
+    return await listen();
+  } catch (error) {
+    cleanup();
+    const e = error as { code?: string; message?: string };
+    throw new ListenError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): choose a free port with ${setting}`);
+  }
+}
+
+export const dataOption = () => new Option('--data <source>', 'market data: auto, live, demo or demo:<scenario> (default: MARKET_DATA)');
+export const asOfOption = () =>
+  new Option('--as-of <date>', 'the week ending on this date (YYYY-MM-DD; default: the last completed week)').argParser((value) => parseUserDate('--as-of', value));

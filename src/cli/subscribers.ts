@@ -1,0 +1,76 @@
+/** `subscribers add | remove | import | export | erase | list`. */
+import type { Command } from 'commander';
+import { parseEmail } from '../subscribers/address.js';
+import { csvTable } from './output.js';
+import { withContext } from './shared.js';
+
+const EXPORT_COLUMNS = ['email', 'status', 'consent_source', 'created_at', 'status_changed_at', 'confirmed_at', 'unsubscribed_at'] as const;
+
+export function registerSubscribers(cli: Command): void {
+  const subscribers = cli.command('subscribers').description('manage the list');
+  subscribers
+    .command('add <email...>')
+    .description('add confirmed subscribers (they consented elsewhere)')
+    .action(async (emails: string[]) => {
+      // All or nothing: every address is checked before anything (the data folder included) is touched.
+      const valid = emails.map(parseEmail);
+      await withContext((ctx) => {
+        for (const row of ctx.subscribers.addAll(valid, 'cli')) console.log(`${row.email}: ${row.status}`);
+      })();
+    });
+  subscribers
+    .command('remove <email>')
+    .description('unsubscribe an address (kept, so it is never mailed again)')
+    .action(
+      withContext((ctx, email: string) => {
+        const row = ctx.subscribers.remove(email);
+        console.log(`${row.email}: ${row.status}`);
+      }),
+    );
+  subscribers
+    .command('import <csv>')
+    .description('import confirmed subscribers from a CSV file (an "email" column, or one address a line)')
+    .option('--json', 'print the report as JSON')
+    .action(
+      withContext(async (ctx, file: string, flags: { json?: boolean }) => {
+        const { readAddresses } = await import('../subscribers/csv-import.js');
+        const report = await ctx.subscribers.import(readAddresses(file));
+        if (flags.json) return console.log(JSON.stringify(report, null, 2));
+        console.log(`${report.accepted} accepted, ${report.rejected.length} rejected, ${report.duplicates} duplicates`);
+        for (const r of report.rejected) console.log(`  line ${r.line}: ${JSON.stringify(r.value)} ${r.reason}`);
+      }),
+    );
+  subscribers
+    .command('export')
+    .description('the list as CSV (or --json) on stdout')
+    .option('--json', 'print as JSON')
+    .action(
+      withContext((ctx, flags: { json?: boolean }) => {
+        const rows = ctx.subscribers.list();
+        if (flags.json) return console.log(JSON.stringify(rows, null, 2));
+        process.stdout.write(csvTable(EXPORT_COLUMNS, rows));
+      }),
+    );
+  subscribers
+    .command('erase <email>')
+    .description("erase a person's data (GDPR); a hash is kept so the address is never mailed again")
+    .action(
+      withContext((ctx, email: string) => {
+        ctx.subscribers.erase(email);
+        console.log(`${email.trim().toLowerCase()}: erased`);
+      }),
+    );
+  subscribers
+    .command('list')
+    .description('list subscribers')
+    .option('--json', 'print as JSON')
+    .action(
+      withContext((ctx, flags: { json?: boolean }) => {
+        const rows = ctx.subscribers.list();
+        if (flags.json) return console.log(JSON.stringify(rows, null, 2));
+        if (rows.length === 0) return console.log('No subscribers yet: add one with `marketwrap subscribers add you@example.com`.');
+        for (const r of rows) console.log(`${r.email.padEnd(40)} ${r.status.padEnd(12)} ${r.consent_source.padEnd(6)} since ${r.status_changed_at}`);
+        console.log(`${rows.length} subscribers, ${rows.filter((r) => r.status === 'confirmed').length} confirmed`);
+      }),
+    );
+}

@@ -1,10 +1,12 @@
 /**
- * `npm run bench`: figures, no assertions. Sends go to Postfix's smtp-sink on loopback when it is
+ * `npm run bench`: figures, no assertions. The send is the real `marketwrap digest` process (compiled,
+ * as shipped), its peak RSS read from /proc. Sends go to Postfix's smtp-sink on loopback when it is
  * installed (apt-get install postfix), else to an smtp-server sink in its own process; where
  * smtp-source exists it measures the same sink at the same size and connection count: the ceiling.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -19,6 +21,56 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+const bin = join(root, 'bin/marketwrap.js');
+
+/** Peak resident memory of a process (VmHWM), and of its children while they lived. */
+function vmHwm(pid: number): number {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+const childrenOf = (pid: number): number[] => {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+/** The real CLI, as an operator runs it: `marketwrap digest` to n subscribers, its memory read from /proc. */
+async function cliDigest(n: number, smtpUrl: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'marketwrap-bench-'));
+  scenario('seed', String(n), dir);
+  const env = { PATH: process.env['PATH'] ?? '', DATA_DIR: join(dir, 'data'), CONFIG_FILE: join(dir, 'marketwrap.config.json'), MARKET_DATA: 'demo', LOG_LEVEL: 'silent', SMTP_URL: smtpUrl };
+  const child = spawn(process.execPath, ['--max-semi-space-size=2', bin, 'digest', '--allow-demo-data'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  let peak = 0;
+  let buildPeak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, vmHwm(child.pid!));
+    for (const pid of childrenOf(child.pid!)) buildPeak = Math.max(buildPeak, vmHwm(pid));
+  }, 20);
+  await new Promise((resolve) => child.on('exit', resolve));
+  clearInterval(sampler);
+  rmSync(dir, { recursive: true, force: true });
+  const m = /: (\d+) sent, .* in ([\d.]+) s/.exec(out);
+  if (!m || Number(m[1]) !== n) throw new Error(`digest did not send ${n} messages:\n${out}`);
+  return { perSecond: Math.round(n / Number(m[2])), seconds: Number(m[2]), peakMb: Math.round(peak), buildPeakMb: Math.round(buildPeak) };
+}
+
+function startup(args: string[], env: Record<string, string> = {}): number {
+  const times = Array.from({ length: 5 }, () => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+    return performance.now() - t0;
+  });
+  return Math.round(times.sort((a, b) => a - b)[2]!);
 }
 
 function scenario(...args: string[]): Record<string, number | string> {
@@ -56,11 +108,19 @@ if (source) {
   line(`smtp-source -d -s 10 -m ${n} -l ${render['messageBytes']} (the ceiling)`, `${Math.round(ceiling)} messages/s`);
 } else line('smtp-source', 'not installed (apt-get install postfix) — no ceiling measured');
 
-const ours = scenario('send', '10000', sink.url);
-line('marketwrap send, 10,000 personalised digests', `${ours['perSecond']} messages/s (${ours['seconds']} s), peak RSS ${ours['peakRssMb']} MB`);
-if (ceiling) line('  ratio to the ceiling', `${((Number(ours['perSecond']) / ceiling) * 100).toFixed(0)}%`);
+for (const n of [10_000, 100_000]) {
+  const run = await cliDigest(n, sink.url);
+  line(`marketwrap digest, ${n.toLocaleString('en-US')} subscribers`, `${run.perSecond} messages/s (${run.seconds} s), sender peak RSS ${run.peakMb} MB`);
+  if (ceiling) line('  ratio to the ceiling', `${((run.perSecond / ceiling) * 100).toFixed(0)}%`);
+  line('  the edition build (its own process, done before the send)', `peak RSS ${run.buildPeakMb} MB`);
+}
 const naive = scenario('nodemailer', '10000', sink.url);
-line('plain nodemailer, pool of 10, one sendMail each (baseline)', `${naive['perSecond']} messages/s (${naive['seconds']} s), peak RSS ${naive['peakRssMb']} MB`);
-const big = scenario('send', '100000', sink.url);
-line('marketwrap send, 100,000 subscribers', `${big['perSecond']} messages/s (${big['seconds']} s), peak RSS ${big['peakRssMb']} MB`);
+line('the same message through nodemailer, pool of 10 (baseline)', `${naive['perSecond']} messages/s (${naive['seconds']} s)`);
 sink.child.kill();
+
+console.log('\nstart-up (median of 5)');
+line('marketwrap --help (compiled, as shipped)', `${startup([bin, '--help'])} ms`);
+line('marketwrap --help (TypeScript through tsx, as before)', `${startup(['--import', 'tsx', join(root, 'src/cli.ts'), '--help'])} ms`);
+const buildEnv = { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'marketwrap-bench-')), 'data'), MARKET_DATA: 'demo', LOG_LEVEL: 'silent' };
+line('marketwrap build --data demo (compiled)', `${startup([bin, 'build'], buildEnv)} ms`);
+line('marketwrap build --data demo (tsx)', `${startup(['--import', 'tsx', join(root, 'src/cli.ts'), 'build'], buildEnv)} ms`);

@@ -46,6 +46,10 @@ export async function startSmtpSink(options: Partial<SMTPServerOptions> = {}): P
     },
     ...options,
   });
+  // A client killed mid-send (the crash tests do it) resets its connections; that is the point, not a failure.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {

@@ -45,7 +45,14 @@ const childrenOf = (pid: number): number[] => {
 async function cliDigest(n: number, smtpUrl: string) {
   const dir = mkdtempSync(join(tmpdir(), 'marketwrap-bench-'));
   scenario('seed', String(n), dir);
-  const env = { PATH: process.env['PATH'] ?? '', DATA_DIR: join(dir, 'data'), CONFIG_FILE: join(dir, 'marketwrap.config.json'), MARKET_DATA: 'demo', LOG_LEVEL: 'silent', SMTP_URL: smtpUrl };
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    DATA_DIR: join(dir, 'data'),
+    CONFIG_FILE: join(dir, 'marketwrap.config.json'),
+    MARKET_DATA: 'demo',
+    LOG_LEVEL: 'silent',
+    SMTP_URL: smtpUrl,
+  };
   const child = spawn(process.execPath, ['--max-semi-space-size=2', bin, 'digest', '--allow-demo-data'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -59,7 +59,14 @@ if (seeding) {
 } else if (scenario === 'nodemailer') {
   const edition = await buildEdition(ctx, {});
   // The baseline: the very same prepared message, handed to nodemailer's pool one sendMail at a time.
-  const transporter = nodemailer.createTransport({ pool: true, host: new URL(smtpUrl).hostname, port: Number(new URL(smtpUrl).port), secure: false, maxConnections: 10, maxMessages: 100_000 });
+  const transporter = nodemailer.createTransport({
+    pool: true,
+    host: new URL(smtpUrl).hostname,
+    port: Number(new URL(smtpUrl).port),
+    secure: false,
+    maxConnections: 10,
+    maxMessages: 100_000,
+  });
   const build = messageFactory(edition, ctx.sender);
   const started = performance.now();
   let sent = 0;

@@ -5,7 +5,6 @@
 import { ArchiveError, editionFiles, readSavedEdition, writeEditionFiles, type EditionFiles } from '../src/archive.js';
 import { resolveAsOf } from '../src/as-of.js';
 import { RefusedError } from '../src/errors.js';
-import type { BuildOptions, Edition } from '../src/build.js';
 import type { Context } from '../src/context.js';
 import { createLedger } from '../src/db/index.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
@@ -95,9 +94,15 @@ export const weeklyDigest = {
     // send of one is refused before they are read.
     const edition = !started ? { ...built, id, demo: built.snapshot.demo } : request === 'list' ? undefined : savedEdition(ctx, id);
     const decision = decideSend({
-      request, started, completed: state?.send_completed_at != null,
-      dataIssues: built.snapshot.issues.length, demo: edition?.demo ?? false, overSmtp,
-      allowDemoData: options.allowDemoData === true, confirmed: ledger.confirmedCount(), outbox: transport.kind === 'outbox',
+      request,
+      started,
+      completed: state?.send_completed_at != null,
+      dataIssues: built.snapshot.issues.length,
+      demo: edition?.demo ?? false,
+      overSmtp,
+      allowDemoData: options.allowDemoData === true,
+      confirmed: ledger.confirmedCount(),
+      outbox: transport.kind === 'outbox',
     });
     if (!edition || (decision.action === 'refuse' && (decision.because === 'already-sent' || decision.because === 'in-progress'))) {
       const c = ledger.counts(id);
@@ -108,7 +113,13 @@ export const weeklyDigest = {
     }
     const files = started ? editionFiles(ctx.editionsDir, id) : writeEditionFiles({ ...built, id }, ctx.editionsDir);
     const result: DigestResult = {
-      editionId: id, asOf: edition.asOf, subject: edition.subject, demo: edition.demo, files, htmlBytes: Buffer.byteLength(edition.html), dataNotes: built.snapshot.notes,
+      editionId: id,
+      asOf: edition.asOf,
+      subject: edition.subject,
+      demo: edition.demo,
+      files,
+      htmlBytes: Buffer.byteLength(edition.html),
+      dataNotes: built.snapshot.notes,
     };
     if (!started) ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
     const build = messageFactory(edition, ctx.sender, ctx.clock());
@@ -154,10 +165,17 @@ function nextEditionId(weekId: string, taken: readonly string[]): string {
 function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFactory>, options: DigestOptions): Promise<DeliverySummary> {
   const { delivery } = ctx.config;
   return sendToList({
-    ledger: createLedger(ctx.db), editionId: id, owner: processOwner(), build, unsubscribeUrl: (subscriber) => unsubscribeUrl(ctx, subscriber), transport: ctx.listTransport(),
+    ledger: createLedger(ctx.db),
+    editionId: id,
+    owner: processOwner(),
+    build,
+    unsubscribeUrl: (subscriber) => unsubscribeUrl(ctx, subscriber),
+    transport: ctx.listTransport(),
     rate: tokenBucket(delivery.ratePerSecond, delivery.ratePerHour),
     policy: { ...delivery, inFlight: delivery.connections * 2 },
-    clock: ctx.clock, signal: options.signal, onProgress: options.onProgress,
+    clock: ctx.clock,
+    signal: options.signal,
+    onProgress: options.onProgress,
   });
 }
 
@@ -176,7 +194,13 @@ async function continueEdition(ctx: Context, options: DigestOptions): Promise<Di
   if (ledger.counts(id).total === 0) ledger.queueAll(id, ctx.clock());
   const build = messageFactory(edition, ctx.sender, ctx.clock());
   return {
-    editionId: id, asOf: edition.asOf, subject: edition.subject, demo: edition.demo, files: editionFiles(ctx.editionsDir, id), htmlBytes: Buffer.byteLength(edition.html), dataNotes: [],
+    editionId: id,
+    asOf: edition.asOf,
+    subject: edition.subject,
+    demo: edition.demo,
+    files: editionFiles(ctx.editionsDir, id),
+    htmlBytes: Buffer.byteLength(edition.html),
+    dataNotes: [],
     delivery: await sendList(ctx, id, build, options),
   };
 }

@@ -19,7 +19,16 @@ export const savedEditionSchema = z.object({
   preheader: z.string(),
   listId: z.string().min(1),
   demo: z.boolean(),
-  charts: z.array(z.object({ name: z.string().regex(/^[a-z0-9-]+$/), width: z.number().int().positive(), height: z.number().int().positive(), alt: z.string(), title: z.string(), file: z.string().regex(/^[\w.-]+\.png$/) })),
+  charts: z.array(
+    z.object({
+      name: z.string().regex(/^[a-z0-9-]+$/),
+      width: z.number().int().positive(),
+      height: z.number().int().positive(),
+      alt: z.string(),
+      title: z.string(),
+      file: z.string().regex(/^[\w.-]+\.png$/),
+    }),
+  ),
 });
 
 export class ArchiveError extends Error {
@@ -64,7 +73,13 @@ export interface EditionFiles {
 export function writeEditionFiles(edition: Edition, dir: string): EditionFiles {
   mkdirSync(dir, { recursive: true });
   const files = editionFiles(resolve(dir), edition.id);
-  const contents: Record<keyof EditionFiles, string> = { html: edition.html, text: edition.text, json: `${JSON.stringify(editionJson(edition), null, 2)}\n`, webHtml: edition.web.html, webText: edition.web.text };
+  const contents: Record<keyof EditionFiles, string> = {
+    html: edition.html,
+    text: edition.text,
+    json: `${JSON.stringify(editionJson(edition), null, 2)}\n`,
+    webHtml: edition.web.html,
+    webText: edition.web.text,
+  };
   for (const key of Object.keys(files) as Array<keyof EditionFiles>) {
     writeFileSync(`${files[key]}.tmp`, contents[key]);
   }
@@ -95,7 +110,8 @@ export function readSavedEdition(dir: string, id: string) {
     throw new ArchiveError(`${files.json} is not valid JSON (${(error as Error).message}): restore it from a backup`);
   }
   const parsed = savedEditionSchema.safeParse(json);
-  if (!parsed.success) throw new ArchiveError(`${files.json} is not a saved edition (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}): restore it from a backup`);
+  if (!parsed.success)
+    throw new ArchiveError(`${files.json} is not a saved edition (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}): restore it from a backup`);
   const saved = parsed.data;
   const charts = saved.charts.map((c) => ({ ...c, png: readFileSync(join(dir, c.file)) }));
   const sendable = sendableFiles(dir, id);

@@ -23,4 +23,3 @@ export function resolveAsOf(input: string | undefined, now: Date): IsoDate {
   if (session > latest) throw new MarketDataError(`--as-of ${input} is after the last completed session (${latest}): use ${latest} or earlier`);
   return session;
 }
-

@@ -16,7 +16,8 @@ import { demoSnapshot, loadMarketData, MarketDataError, parseDataSource } from '
 import { CsvDataError, csvSeries } from './market/providers/csv.js';
 import { demoWeekAhead } from './market/week-ahead.js';
 import type { Snapshot } from './market/types.js';
-import { editionView, escapeHtml, loadLayout, personalizer, renderEdition } from './render/index.js';
+import { escapeHtml } from './escape.js';
+import { editionView, loadLayout, personalizer, pointChartsAt, renderEdition } from './render/index.js';
 
 export interface BacktestWeek {
   id: string;
@@ -77,7 +78,17 @@ function fullHistory(ctx: Context, options: BacktestOptions, end: string): Snaps
     try {
       const series = csvSeries(dir, ctx.config.instruments, new Set(options.fullHistory ?? []));
       if (series.length === 0) throw new MarketDataError(`${dir} holds no CSV file for any configured instrument (GSPC.csv for ^GSPC, ...)`);
-      return { asOf: end, series, source: options.data, fetchedAt: ctx.clock().toISOString(), demo: false, sources: Object.fromEntries(series.map((s) => [s.symbol, s.source])), issues: [], notes: [], calendar: [] };
+      return {
+        asOf: end,
+        series,
+        source: options.data,
+        fetchedAt: ctx.clock().toISOString(),
+        demo: false,
+        sources: Object.fromEntries(series.map((s) => [s.symbol, s.source])),
+        issues: [],
+        notes: [],
+        calendar: [],
+      };
     } catch (error) {
       if (error instanceof CsvDataError) throw new MarketDataError(error.message);
       throw error;
@@ -110,14 +121,25 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     const commentary = compose({ analysis, config: ctx.config, templates, calendar: snapshot.calendar });
     if (render) {
       const charts = editionCharts(analysis, snapshot, ctx.config.locale);
-      const rendered = await renderEdition(editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts }), layout, charts);
+      const rendered = await renderEdition(
+        editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts }),
+        layout,
+        charts,
+      );
       for (const chart of charts) writeFileSync(join(out, `${id}-${chart.name}.png`), chart.png);
-      const html = personalizer(rendered.html, 'html')({ email: 'reader@example.com', unsubscribeUrl: '#' }).replace(/cid:([a-z0-9-]+)@marketwrap/g, `${id}-$1.png`);
-      writeFileSync(join(out, `${id}.html`), html);
+      const html = personalizer(rendered.html, 'html')({ email: 'reader@example.com', unsubscribeUrl: '#' });
+      writeFileSync(
+        join(out, `${id}.html`),
+        pointChartsAt(html, (name) => `${id}-${name}.png`),
+      );
     }
     const sentences = [commentary.headline, commentary.lede, ...commentary.sections.flatMap((s) => s.paragraphs)].flatMap((p) => p.split(/(?<=\.)\s/)).map(skeleton);
     weeks.push({
-      id, asOf, headline: commentary.headline, lede: commentary.lede, signals: analysis.signals.map((s) => s.id),
+      id,
+      asOf,
+      headline: commentary.headline,
+      lede: commentary.lede,
+      signals: analysis.signals.map((s) => s.id),
       ...reviewEdition(analysis, commentary, snapshot, ctx.config),
       repeated: [...new Set(sentences.filter((s) => previous.has(s)))],
       file: `${id}.html`,
@@ -125,7 +147,10 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     previous = new Set(sentences);
   }
   const report: BacktestReport = {
-    from: options.from, to: options.to, data: options.data, weeks,
+    from: options.from,
+    to: options.to,
+    data: options.data,
+    weeks,
     contradictions: weeks.reduce((n, w) => n + w.contradictions.length, 0),
     lookbacks: weeks.reduce((n, w) => n + w.lookbacks.length, 0),
     style: weeks.reduce((n, w) => n + w.style.length, 0),
@@ -138,7 +163,12 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
 }
 
 /** Every check of what an edition says against its own numbers and the closes behind them. */
-export function reviewEdition(analysis: Analysis, commentary: Commentary, snapshot: Snapshot, config: Pick<Newsletter, 'instruments' | 'baskets'>): Pick<BacktestWeek, 'contradictions' | 'lookbacks' | 'style'> {
+export function reviewEdition(
+  analysis: Analysis,
+  commentary: Commentary,
+  snapshot: Snapshot,
+  config: Pick<Newsletter, 'instruments' | 'baskets'>,
+): Pick<BacktestWeek, 'contradictions' | 'lookbacks' | 'style'> {
   const names = nameTable(config, analysis.asOf);
   const units = new Map([...analysis.metrics].map(([symbol, m]) => [symbol, m.unit]));
   return {
@@ -150,7 +180,10 @@ export function reviewEdition(analysis: Analysis, commentary: Commentary, snapsh
 
 function indexPage(report: BacktestReport): string {
   const rows = report.weeks
-    .map((w) => `<tr><td><a href="${escapeHtml(w.file)}">${escapeHtml(w.id)}</a></td><td>${escapeHtml(w.asOf)}</td><td>${escapeHtml(w.headline)}</td><td>${w.signals.length}</td><td>${escapeHtml(w.signals.join(', '))}</td><td>${problemsOf(w).length ? escapeHtml(problemsOf(w).join(' | ')) : 'none'}</td></tr>`)
+    .map(
+      (w) =>
+        `<tr><td><a href="${escapeHtml(w.file)}">${escapeHtml(w.id)}</a></td><td>${escapeHtml(w.asOf)}</td><td>${escapeHtml(w.headline)}</td><td>${w.signals.length}</td><td>${escapeHtml(w.signals.join(', '))}</td><td>${problemsOf(w).length ? escapeHtml(problemsOf(w).join(' | ')) : 'none'}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Backtest ${escapeHtml(report.from)} to ${escapeHtml(report.to)}</title>
 <style>body{font:14px/1.5 sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}</style></head>

@@ -14,7 +14,11 @@ type Answer = { ok: true; edition: Edition } | { ok: false; message: string; exi
 const revive = (edition: Edition): Edition => ({ ...edition, charts: edition.charts.map((c) => ({ ...c, png: Buffer.from(c.png) })) });
 
 export function buildInChildProcess(options: BuildOptions): Promise<Edition> {
-  const child = fork(fileURLToPath(import.meta.url), ['--build-edition'], { serialization: 'advanced', execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--build-edition'], {
+    serialization: 'advanced',
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     let answered = false;
     child.once('message', (answer: Answer) => {
@@ -38,7 +42,10 @@ async function serve(): Promise<void> {
   try {
     answer = { ok: true, edition: await buildEdition(ctx, options) };
   } catch (error) {
-    answer = error instanceof UserError ? { ok: false, message: error.message, exitCode: error.exitCode } : { ok: false, message: (error as Error).stack ?? messageOf(error), exitCode: EXIT.failed };
+    answer =
+      error instanceof UserError
+        ? { ok: false, message: error.message, exitCode: error.exitCode }
+        : { ok: false, message: (error as Error).stack ?? messageOf(error), exitCode: EXIT.failed };
   } finally {
     ctx.close();
   }

@@ -6,8 +6,8 @@ import type { Context } from './context.js';
 import { editionIdFor } from './edition-id.js';
 import { resolveAsOf } from './as-of.js';
 import { windowAnchor } from './market/calendar.js';
-import { loadMarketData, MarketDataError } from './market/index.js';
-import { isoDateSchema, type IsoDate, type Snapshot } from './market/types.js';
+import { loadMarketData } from './market/index.js';
+import type { IsoDate, Snapshot } from './market/types.js';
 import { editionView, loadLayout, relativeLineChart, renderEdition, renderWebVersion, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
 
 export interface Edition extends RenderedEdition {
@@ -35,14 +35,22 @@ export async function buildEdition(ctx: Context, options: BuildOptions = {}): Pr
   const now = ctx.clock();
   const asOf = resolveAsOf(options.asOf, now);
   const snapshot = await loadMarketData({
-    source: options.data ?? ctx.env.MARKET_DATA, asOf, config: ctx.config, now, store: ctx.store, providers: ctx.env,
-    allowDemoFallback: options.allowDemoFallback ?? true, offline: options.offline,
+    source: options.data ?? ctx.env.MARKET_DATA,
+    asOf,
+    config: ctx.config,
+    now,
+    store: ctx.store,
+    providers: ctx.env,
+    allowDemoFallback: options.allowDemoFallback ?? true,
+    offline: options.offline,
   });
   for (const note of snapshot.notes) ctx.log.info({ note }, 'market data');
   const id = editionIdFor(snapshot.asOf);
   const analysis = analyze(snapshot, ctx.config);
   const commentary = compose({
-    analysis, config: ctx.config, calendar: snapshot.calendar,
+    analysis,
+    config: ctx.config,
+    calendar: snapshot.calendar,
     templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')),
   });
   const charts = editionCharts(analysis, snapshot, ctx.config.locale);
@@ -50,7 +58,10 @@ export async function buildEdition(ctx: Context, options: BuildOptions = {}): Pr
   const layout = loadLayout(ctx.templatesDir, 'digest.mjml');
   const rendered = await renderEdition(view, layout, charts);
   const web = await renderWebVersion(view, layout);
-  const listId = `${ctx.config.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.${ctx.sender.email.split('@')[1]}`;
+  const listId = `${ctx.config.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}.${ctx.sender.email.split('@')[1]}`;
   return { ...rendered, web, id, asOf: snapshot.asOf, listId, snapshot, analysis, commentary };
 }
 
@@ -60,7 +71,8 @@ export function editionCharts(analysis: Analysis, snapshot: Snapshot, locale: st
   const charts: Chart[] = bars.length ? [weekBarsChart(bars, locale)] : [];
   const rut = snapshot.series.find((s) => s.symbol === '^RUT');
   const spx = snapshot.series.find((s) => s.symbol === '^GSPC');
-  const line = rut && spx ? relativeLineChart({ name: 'Russell 2000', points: rut.points }, { name: 'S&P 500', points: spx.points }, windowAnchor(snapshot.asOf, '3M'), locale) : undefined;
+  const line =
+    rut && spx ? relativeLineChart({ name: 'Russell 2000', points: rut.points }, { name: 'S&P 500', points: spx.points }, windowAnchor(snapshot.asOf, '3M'), locale) : undefined;
   if (line) charts.push(line);
   return charts;
 }

@@ -28,7 +28,9 @@ export function shown(value: number, unit: Unit): number {
 
 /** Negative figures carry the true minus sign (U+2212), as print does: a hyphen reads as a dash. */
 export function formatNumber(value: number, digits: number, locale = 'en-US', signed = false): string {
-  return formatter(locale, digits, signed).format(value === 0 ? 0 : value).replace('-', '\u2212');
+  return formatter(locale, digits, signed)
+    .format(value === 0 ? 0 : value)
+    .replace('-', '\u2212');
 }
 
 /** "+1.2%", "-14 bp", "+3.2 pts": the signed change in its unit, as tables show it. */

@@ -60,7 +60,11 @@ export function scheduleJobs(ctx: Context, jobs: readonly Job[], graceMs: number
     }
   })();
   return {
-    nextRun: () => tasks.map((t) => t.task.getNextRun()).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0] ?? null,
+    nextRun: () =>
+      tasks
+        .map((t) => t.task.getNextRun())
+        .filter((d): d is Date => d !== null)
+        .sort((a, b) => a.getTime() - b.getTime())[0] ?? null,
     ready,
     async stop() {
       for (const { task } of tasks) await task.destroy();

@@ -11,7 +11,11 @@ describe('marketwrap CLI', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/Edition 2026-W47 \(week ending 2026-11-20\) — DEMO DATA/);
     expect(run.stdout).toMatch(/Delivery via outbox .*: 1 sent, 0 failed \(0 temporary, 0 permanent, 0 ambiguous\), 0 skipped/);
-    expect(readdirSync(join(dir, 'data/editions')).filter((f) => !f.endsWith('.png')).sort()).toEqual(['2026-W47.html', '2026-W47.json', '2026-W47.mail.html', '2026-W47.mail.txt', '2026-W47.txt']);
+    expect(
+      readdirSync(join(dir, 'data/editions'))
+        .filter((f) => !f.endsWith('.png'))
+        .sort(),
+    ).toEqual(['2026-W47.html', '2026-W47.json', '2026-W47.mail.html', '2026-W47.mail.txt', '2026-W47.txt']);
     expect(readdirSync(join(dir, 'outbox'))).toHaveLength(1);
   });
 
@@ -39,9 +43,24 @@ describe('marketwrap CLI', () => {
     ['an invalid address', ['digest', '--to', 'not-an-address'], /"not-an-address" is not a valid email address: give an address like name@example.com/],
     ['an invalid subscriber', ['subscribers', 'add', 'x@'], /"x@" is not a valid email address/],
     ['a missing import file', ['subscribers', 'import', '/no/such/list.csv'], /no file \/no\/such\/list\.csv: give the path of a CSV file/],
-    ['a config file that is not JSON', ['digest'], /marketwrap\.config\.json is not valid JSON: .*fix the file or delete it/, (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), '{ "title": ')],
-    ['a config file with a bad field', ['digest'], /marketwrap\.config\.json is invalid: rules\.0\.threshold: Too small/, (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), JSON.stringify({ rules: [{ id: 'x', kind: 'move', instrument: '^GSPC', window: '1W', threshold: -1 }] }))],
-    ['an unknown instrument in a rule', ['digest'], /rules\.0\.instrument: unknown instrument \^FOO/, (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), JSON.stringify({ rules: [{ id: 'x', kind: 'move', instrument: '^FOO', window: '1W', threshold: 1 }] }))],
+    [
+      'a config file that is not JSON',
+      ['digest'],
+      /marketwrap\.config\.json is not valid JSON: .*fix the file or delete it/,
+      (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), '{ "title": '),
+    ],
+    [
+      'a config file with a bad field',
+      ['digest'],
+      /marketwrap\.config\.json is invalid: rules\.0\.threshold: Too small/,
+      (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), JSON.stringify({ rules: [{ id: 'x', kind: 'move', instrument: '^GSPC', window: '1W', threshold: -1 }] })),
+    ],
+    [
+      'an unknown instrument in a rule',
+      ['digest'],
+      /rules\.0\.instrument: unknown instrument \^FOO/,
+      (dir) => writeFileSync(join(dir, 'marketwrap.config.json'), JSON.stringify({ rules: [{ id: 'x', kind: 'move', instrument: '^FOO', window: '1W', threshold: 1 }] })),
+    ],
   ];
 
   it.each(badInputs)('%s: one line naming the fix, exit code 2, nothing written', (_name, args, message, setup) => {

@@ -37,7 +37,12 @@ describe('fresh clone', () => {
     expect(run.stdout).toMatch(/no market data provider could be reached .*: this edition uses demo data/);
     const editions = readdirSync(join(clone, 'data/editions'));
     // The email and its text, the reader's copies of both, the numbers.
-    expect(editions.filter((f) => /\.(html|txt|json)$/.test(f)).map((f) => f.replace(/^[\w-]+?(?=\.)/, '<id>')).sort()).toEqual(['<id>.html', '<id>.json', '<id>.mail.html', '<id>.mail.txt', '<id>.txt']);
+    expect(
+      editions
+        .filter((f) => /\.(html|txt|json)$/.test(f))
+        .map((f) => f.replace(/^[\w-]+?(?=\.)/, '<id>'))
+        .sort(),
+    ).toEqual(['<id>.html', '<id>.json', '<id>.mail.html', '<id>.mail.txt', '<id>.txt']);
     const eml = readdirSync(join(clone, 'outbox'));
     expect(eml).toHaveLength(1);
     expect(readFileSync(join(clone, 'outbox', eml[0]!), 'utf8')).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);

@@ -24,7 +24,12 @@ describe('bad input touches nothing', () => {
 
   it('dates outside the calendar, and --to addresses, are refused at once with one line', () => {
     const { dir, env } = dirs();
-    for (const args of [['build', '--as-of', '0001-01-01'], ['digest', '--as-of', '0999-06-30'], ['digest', '--to', 'bad@'], ['backtest', '--from', '0001-01-01', '--to', '2026-01-01']]) {
+    for (const args of [
+      ['build', '--as-of', '0001-01-01'],
+      ['digest', '--as-of', '0999-06-30'],
+      ['digest', '--to', 'bad@'],
+      ['backtest', '--from', '0001-01-01', '--to', '2026-01-01'],
+    ]) {
       const run = runCli(args, env);
       expect(run.status, args.join(' ')).toBe(2);
       expect(run.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
@@ -48,7 +53,14 @@ describe('bad input touches nothing', () => {
     writeFileSync(file, '<mj-section><mj-column><mj-bogus>x</mj-bogus></mj-column></mj-section>\n');
     const ctx = testContext();
     const edition = await buildEdition(ctx, { data: 'demo' });
-    const view = editionView({ analysis: edition.analysis, commentary: edition.commentary, snapshot: edition.snapshot, config: ctx.config, editionId: edition.id, publicUrl: ctx.env.PUBLIC_URL });
+    const view = editionView({
+      analysis: edition.analysis,
+      commentary: edition.commentary,
+      snapshot: edition.snapshot,
+      config: ctx.config,
+      editionId: edition.id,
+      publicUrl: ctx.env.PUBLIC_URL,
+    });
     const error = await renderEdition(view, loadLayout(templates, 'digest.mjml')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MjmlError);
     expect((error as Error).message).toMatch(/digest\.mjml: invalid MJML: line \d+: .*mj-bogus/);

@@ -198,7 +198,10 @@ export function basketMetrics(basket: Basket, members: readonly Metrics[], windo
     kind: 'basket',
     group: basket.group,
     unit: 'pct',
-    source: members.map((m) => m.source).filter((s, i, all) => all.indexOf(s) === i).join(', '),
+    source: members
+      .map((m) => m.source)
+      .filter((s, i, all) => all.indexOf(s) === i)
+      .join(', '),
     windows: {},
     fullHistory: false,
     weekly: (members[0]?.weekly ?? []).flatMap((week, k) => {

@@ -29,14 +29,19 @@ export function registerBacktest(cli: Command): void {
     .action(
       withContext(async (ctx, flags: BacktestFlags) => {
         const { backtest } = await import('../backtest.js');
-        const fullHistory = flags.fullHistory.split(',').map((s) => s.trim()).filter(Boolean);
+        const fullHistory = flags.fullHistory
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const report = await backtest(ctx, { from: flags.from, to: flags.to, data: flags.data, out: flags.out, fullHistory, render: flags.render });
         if (flags.json) return console.log(JSON.stringify(report, null, 2));
         for (const w of report.weeks) {
           const problems = [...w.contradictions, ...w.lookbacks, ...w.style, ...w.repeated.map((r) => `repeated: ${r}`)];
           console.log(`${w.id}  ${String(w.signals.length).padStart(2)} signals  ${w.headline}${problems.length ? `  PROBLEMS: ${problems.join('; ')}` : ''}`);
         }
-        console.log(`${report.weeks.length} editions, ${report.contradictions} contradictions, ${report.lookbacks} look-back errors, ${report.style} style problems, ${report.repeated} repeated phrasings: ${show(report.index)}`);
+        console.log(
+          `${report.weeks.length} editions, ${report.contradictions} contradictions, ${report.lookbacks} look-back errors, ${report.style} style problems, ${report.repeated} repeated phrasings: ${show(report.index)}`,
+        );
         if (report.contradictions + report.lookbacks + report.style) process.exitCode = EXIT.failed;
       }),
     );

@@ -18,7 +18,8 @@ export function registerData(cli: Command): void {
         const asOf = resolveAsOf(flags.asOf, ctx.clock());
         const snapshot = await loadMarketData({ source: 'live', asOf, config: ctx.config, now: ctx.clock(), store: ctx.store, providers: ctx.env, allowDemoFallback: false });
         if (flags.json) return console.log(JSON.stringify({ asOf, sources: snapshot.sources, issues: snapshot.issues, notes: snapshot.notes }, null, 2));
-        for (const series of snapshot.series) console.log(`${series.symbol.padEnd(8)} ${String(series.points.length).padStart(4)} closes to ${series.points.at(-1)!.date}  ${series.source}`);
+        for (const series of snapshot.series)
+          console.log(`${series.symbol.padEnd(8)} ${String(series.points.length).padStart(4)} closes to ${series.points.at(-1)!.date}  ${series.source}`);
         for (const note of snapshot.notes) console.log(`note: ${note}`);
         for (const issue of snapshot.issues) console.log(`WARNING: ${issue.message}`);
         if (snapshot.issues.length) process.exitCode = EXIT.refused;
@@ -35,7 +36,8 @@ export function registerData(cli: Command): void {
         const instrument = ctx.config.instruments.find((i) => i.symbol === symbol);
         const keys = symbol.includes(':') ? [symbol] : instrument ? sourcesFor(instrument).map(sourceKey) : [];
         const key = keys.find((k) => ctx.store.lastCloseDate(k));
-        if (!key) throw new MarketDataError(`no cached closes for ${symbol}: run \`marketwrap data fetch\` first (instruments: ${ctx.config.instruments.map((i) => i.symbol).join(', ')})`);
+        if (!key)
+          throw new MarketDataError(`no cached closes for ${symbol}: run \`marketwrap data fetch\` first (instruments: ${ctx.config.instruments.map((i) => i.symbol).join(', ')})`);
         const rows = ctx.store.closes(key, flags.from, '9999-12-31');
         if (flags.json) return console.log(JSON.stringify({ symbol, source: key, closes: rows }, null, 2));
         console.log(`${symbol} from ${key}: ${rows.length} closes`);

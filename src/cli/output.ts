@@ -31,7 +31,10 @@ function deliveryLines(d: NonNullable<DigestResult['delivery']>): string[] {
   if (d.failedRecipients.length > FAILURES_SHOWN) lines.push(`  ... and ${d.failedRecipients.length - FAILURES_SHOWN} more failures`);
   if (d.inFlightAtStart.length) lines.push(`  In flight when the previous send stopped (maybe delivered, handled by delivery.ambiguous): ${d.inFlightAtStart.join(', ')}`);
   if (d.interrupted) lines.push(`  Interrupted: ${d.queued} left queued; continue with \`marketwrap digest --resume\``);
-  if (d.stopped) lines.push(`  Stopped: the SMTP server refused the session (${d.stopped}); ${d.queued} left queued. Fix SMTP_URL, its credentials or the sender address, then run \`marketwrap digest --resume\``);
+  if (d.stopped)
+    lines.push(
+      `  Stopped: the SMTP server refused the session (${d.stopped}); ${d.queued} left queued. Fix SMTP_URL, its credentials or the sender address, then run \`marketwrap digest --resume\``,
+    );
   if (d.sending) lines.push(`  ${d.sending} still in flight with another sender (its lease is current): run \`marketwrap digest --resume\` once it has stopped`);
   if (d.total > 0) lines.push(`  A crash can leave at most ${d.ambiguousBound} messages unaccounted for (reported by address on --resume, never sent twice).`);
   return lines;

@@ -25,7 +25,13 @@ async function serve(flags: { grace: string }): Promise<void> {
   let scheduler: ReturnType<typeof scheduleJobs> | undefined;
   const app = buildServer(ctx, { nextRun: () => scheduler?.nextRun() ?? null });
   // Listen first: a server that cannot listen exits, instead of idling with its schedule armed.
-  const address = await listenOrExplain(() => app.listen({ port: ctx.env.PORT, host: ctx.env.HOST }), ctx.env.HOST, ctx.env.PORT, 'PORT', () => ctx.close());
+  const address = await listenOrExplain(
+    () => app.listen({ port: ctx.env.PORT, host: ctx.env.HOST }),
+    ctx.env.HOST,
+    ctx.env.PORT,
+    'PORT',
+    () => ctx.close(),
+  );
   const armed = scheduleJobs(ctx, [weeklyDigest], grace * 3600_000);
   scheduler = armed;
   console.log(`marketwrap: ${ctx.config.title} at ${address} (public URL ${ctx.env.PUBLIC_URL})`);
@@ -45,10 +51,16 @@ async function preview(flags: { port: string; templates?: string }): Promise<voi
   const { buildPreviewServer } = await import('../preview/server.js');
   const ctx = await openContext(flags.templates ? { templatesDir: flags.templates } : {});
   const studio = buildPreviewServer(ctx);
-  const address = await listenOrExplain(() => studio.app.listen({ port: Number(flags.port), host: ctx.env.HOST }), ctx.env.HOST, flags.port, '--port', () => {
-    studio.close();
-    ctx.close();
-  });
+  const address = await listenOrExplain(
+    () => studio.app.listen({ port: Number(flags.port), host: ctx.env.HOST }),
+    ctx.env.HOST,
+    flags.port,
+    '--port',
+    () => {
+      studio.close();
+      ctx.close();
+    },
+  );
   console.log(`marketwrap: preview studio at ${address} (templates ${ctx.templatesDir}; edits reload the page)`);
   const stop = async () => {
     studio.close();

@@ -42,7 +42,8 @@ const KIND_ARTICLE: ReadonlySet<string> = new Set(['index', 'volatility', 'rate'
 /** How each instrument is named in prose on a date (a basket's name only once it was in use). */
 export function nameTable(config: Pick<Newsletter, 'instruments' | 'baskets'>, asOf = '9999-12-31'): Record<string, NameInfo> {
   const names: Record<string, NameInfo> = {};
-  for (const item of config.instruments) names[item.symbol] = { shortName: item.shortName, article: item.article ?? KIND_ARTICLE.has(item.kind), theme: item.theme, gloss: item.gloss };
+  for (const item of config.instruments)
+    names[item.symbol] = { shortName: item.shortName, article: item.article ?? KIND_ARTICLE.has(item.kind), theme: item.theme, gloss: item.gloss };
   for (const item of config.baskets) {
     const early = item.namedSince !== undefined && asOf < item.namedSince && item.earlierName !== undefined;
     names[item.symbol] = early ? { shortName: item.earlierName!, article: false, theme: item.earlierName } : { shortName: item.shortName, article: true, theme: item.theme };
@@ -70,8 +71,12 @@ export function helperRoot(analysis: Analysis, config: Pick<Newsletter, 'instrum
   const all = [...analysis.metrics.values()];
   const anchor = all.find((m) => m.sessions !== undefined && config.tableGroups.includes(m.group)) ?? all.find((m) => m.sessions !== undefined);
   return {
-    names: nameTable(config, analysis.asOf), locale: config.locale, week: weekNumber(analysis.asOf), asOf: analysis.asOf,
-    weekStart: anchor?.windows['1W']?.base?.date ?? analysis.asOf, sessions: anchor?.sessions ?? 5,
+    names: nameTable(config, analysis.asOf),
+    locale: config.locale,
+    week: weekNumber(analysis.asOf),
+    asOf: analysis.asOf,
+    weekStart: anchor?.windows['1W']?.base?.date ?? analysis.asOf,
+    sessions: anchor?.sessions ?? 5,
     usual: Object.fromEntries(all.map((m) => [m.symbol, m.usualWeekly])),
     bases: Object.fromEntries(all.map((m) => [m.symbol, Object.fromEntries(Object.entries(m.windows).flatMap(([w, c]) => (c?.base ? [[w, c.base.date]] : [])))])),
     stated: new Set(),
@@ -97,7 +102,10 @@ export function compose({ analysis, config, templates, calendar = [] }: ComposeI
     const kind: KindTemplates = templates.get(signal.kind)!;
     const template = pick(kind[block], root.week + turn, `${signal.id}:${block}`);
     try {
-      return template({ ...signal, ...root }).replace(/\s+/g, ' ').replace(/\s+([.,;:])/g, '$1').trim();
+      return template({ ...signal, ...root })
+        .replace(/\s+/g, ' ')
+        .replace(/\s+([.,;:])/g, '$1')
+        .trim();
     } catch (error) {
       throw new Error(`${kind.file} (${block}) failed for signal ${signal.id}: ${(error as Error).message}`);
     }
@@ -112,7 +120,10 @@ export function compose({ analysis, config, templates, calendar = [] }: ComposeI
     const figure = coreFigure(s);
     return figure !== undefined && story.stated.has(figureKey(story, figure.symbol, figure.window));
   };
-  const lede = ledeSignals.map((s) => (stale(s) ? '' : fill(s, 'lede', story))).filter(Boolean).join(' ');
+  const lede = ledeSignals
+    .map((s) => (stale(s) ? '' : fill(s, 'lede', story)))
+    .filter(Boolean)
+    .join(' ');
   const inLede = new Set(ledeSignals.map((s) => s.id));
 
   const sections: Section[] = [];
@@ -132,7 +143,11 @@ export function compose({ analysis, config, templates, calendar = [] }: ComposeI
   if (ahead) sections.push(ahead);
   const used = new Set([...inLede, ...sections.flatMap((s) => s.signalIds)]);
   return {
-    headline, lede, ledeSignalIds: [...inLede], preheader: keyNumbers(analysis, config), sections,
+    headline,
+    lede,
+    ledeSignalIds: [...inLede],
+    preheader: keyNumbers(analysis, config),
+    sections,
     ranking: ranked.map((s) => ({ id: s.id, kind: s.kind, magnitude: s.magnitude, used: used.has(s.id) })),
   };
 }
@@ -154,7 +169,10 @@ function chooseLede(ranked: readonly Signal[]): Signal[] {
 /** "S&P 500 +1.2% · Russell 2000 +6.3% · 10-year yield 4.12%": what an inbox preview should show. */
 function keyNumbers(analysis: Analysis, config: ComposeInput['config']): string {
   const table = [...analysis.metrics.values()].filter((m) => config.tableGroups.includes(m.group) && m.last);
-  const prices = table.filter((m) => m.unit === 'pct' && m.windows['1W']).slice(0, 2).map((m) => `${m.shortName} ${formatChange(m.windows['1W']!.change, 'pct', config.locale)}`);
+  const prices = table
+    .filter((m) => m.unit === 'pct' && m.windows['1W'])
+    .slice(0, 2)
+    .map((m) => `${m.shortName} ${formatChange(m.windows['1W']!.change, 'pct', config.locale)}`);
   const rate = table.find((m) => m.unit === 'bp');
   const parts = [...prices, ...(rate ? [`${rate.shortName} ${formatLevel(rate.last!.close, 'bp', config.locale)}`] : [])];
   return parts.join(' · ');

@@ -44,8 +44,18 @@ export interface HelperRoot {
  * Bands are measured against the instrument's own usual move when known.
  */
 const VERBS = {
-  up: [['edged up', 'inched up', 'ticked up'], ['rose', 'gained', 'advanced'], ['climbed', 'jumped', 'rallied'], ['surged', 'soared']],
-  down: [['edged down', 'slipped', 'dipped'], ['fell', 'declined', 'lost'], ['slid', 'dropped', 'sank'], ['tumbled', 'plunged']],
+  up: [
+    ['edged up', 'inched up', 'ticked up'],
+    ['rose', 'gained', 'advanced'],
+    ['climbed', 'jumped', 'rallied'],
+    ['surged', 'soared'],
+  ],
+  down: [
+    ['edged down', 'slipped', 'dipped'],
+    ['fell', 'declined', 'lost'],
+    ['slid', 'dropped', 'sank'],
+    ['tumbled', 'plunged'],
+  ],
 } as const;
 /** A rally is a price word: yields and the VIX climb or jump. */
 const PRICE_ONLY: ReadonlySet<string> = new Set(['rallied']);
@@ -186,8 +196,7 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
     level: (value: number, unit: Unit, options: HelperOptions) => formatLevel(value, unit, locale(options)),
     moved,
     /** "up 1.2%", "down 0.7%" or "flat": a level's change stated beside a noun. */
-    upDown: (value: number, unit: Unit, options: HelperOptions) =>
-      shown(value, unit) === 0 ? 'flat' : `${value > 0 ? 'up' : 'down'} ${formatSize(value, unit, locale(options))}`,
+    upDown: (value: number, unit: Unit, options: HelperOptions) => (shown(value, unit) === 0 ? 'flat' : `${value > 0 ? 'up' : 'down'} ${formatSize(value, unit, locale(options))}`),
     points: (value: number, options: HelperOptions) => formatPoints(value, locale(options)),
     period: (window: Window, options: HelperOptions) => {
       const text = windowPhrase(window, rootOf(options).sessions);

@@ -36,7 +36,10 @@ export function handlebarsErrorLine(error: unknown): number | undefined {
  * wrong ("Expecting 'ID', got 'CLOSE'") and the text near it, which follow on lines of their own.
  */
 export function handlebarsErrorMessage(error: unknown): string {
-  const lines = ((error as Error).message ?? String(error)).split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = ((error as Error).message ?? String(error))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length <= 1) return lines[0] ?? '';
   const near = lines.find((l, i) => i > 0 && !/^-*\^$/.test(l) && !/^Expecting /.test(l));
   const what = lines.find((l) => /^Expecting /.test(l)) ?? lines.at(-1)!;
@@ -45,7 +48,11 @@ export function handlebarsErrorMessage(error: unknown): string {
 
 export class TemplateError extends InputError {
   override name = 'TemplateError';
-  constructor(readonly file: string, readonly line: number | undefined, message: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    message: string,
+  ) {
     super(`${file}${line ? `:${line}` : ''}: ${message}`);
   }
 }

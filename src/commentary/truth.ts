@@ -6,11 +6,11 @@
  *   instrument name, no figure of the headline restated by the first section, no figure told twice.
  */
 import { statedChanges, type Metrics, type Signal } from '../analysis/index.js';
+import { escapeRegExp } from '../escape.js';
 import { formatSize, shown, type Unit } from '../format.js';
 import type { Commentary } from './compose.js';
 import { DOWN_VERBS, UP_VERBS, type NameInfo } from './helpers.js';
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NUMBER = '([0-9.,]+(?:%| basis points?| points?))';
 const verbNumber = () => new RegExp(`\\b(${[...UP_VERBS, ...DOWN_VERBS, 'up', 'down'].map(escape).join('|')}) ${NUMBER}`, 'g');
 const isUp = (verb: string) => verb === 'up' || UP_VERBS.includes(verb);
@@ -80,7 +80,11 @@ function factCounts(metrics: ReadonlyMap<string, Metrics>, signals: readonly Sig
   return counts;
 }
 
-export function findStyleProblems(commentary: Commentary, analysis: { metrics: ReadonlyMap<string, Metrics>; signals: readonly Signal[] }, names: Record<string, NameInfo>): string[] {
+export function findStyleProblems(
+  commentary: Commentary,
+  analysis: { metrics: ReadonlyMap<string, Metrics>; signals: readonly Signal[] },
+  names: Record<string, NameInfo>,
+): string[] {
   const problems: string[] = [];
   const prose = [commentary.headline, commentary.lede, ...commentary.sections.flatMap((s) => [s.title, ...s.paragraphs])];
   for (const text of prose) if (SELF_REFERENCE.test(text)) problems.push(`self-reference: "${text}"`);
@@ -91,7 +95,7 @@ export function findStyleProblems(commentary: Commentary, analysis: { metrics: R
   const readings = (figure: string) => (counts.get(`up ${figure}`) ?? 0) + (counts.get(`down ${figure}`) ?? 0);
   const headlineFigures = [...commentary.headline.matchAll(new RegExp(NUMBER, 'g'))].map((m) => m[1]!);
   const first = commentary.sections[0]?.paragraphs.join(' ') ?? '';
-  const appears = (figure: string, text: string) => new RegExp(`(?<![0-9.,])${escape(figure)}`).test(text);
+  const appears = (figure: string, text: string) => new RegExp(`(?<![0-9.,])${escapeRegExp(figure)}`).test(text);
   for (const figure of headlineFigures) if (appears(figure, first) && readings(figure) <= 1) problems.push(`the first section restates the headline's ${figure}`);
   const told = new Map<string, number>();
   for (const text of [commentary.lede, ...commentary.sections.flatMap((s) => s.paragraphs)]) {
@@ -138,7 +142,8 @@ export function findLookbackErrors(
   const problems: string[] = [];
   type Closes = ReadonlyArray<{ date: string; close: number }>;
   // A basket has no closes of its own: its calendar is its first member's.
-  const pointsOf = (symbol: string): Closes => series.find((s) => s.symbol === symbol)?.points ?? series.find((s) => s.symbol === baskets.find((b) => b.symbol === symbol)?.members[0])?.points ?? [];
+  const pointsOf = (symbol: string): Closes =>
+    series.find((s) => s.symbol === symbol)?.points ?? series.find((s) => s.symbol === baskets.find((b) => b.symbol === symbol)?.members[0])?.points ?? [];
   // A basket's week is the mean of its members' weeks (equal weight).
   const weekOf = (symbol: string, date: string, unit: Unit): number | undefined => {
     const basket = baskets.find((b) => b.symbol === symbol);
@@ -154,7 +159,8 @@ export function findLookbackErrors(
     if (!since) return;
     const then = value(since);
     const up = current >= 0;
-    if (then === undefined || (up ? then < current - 1e-9 : then > current + 1e-9)) problems.push(`${label}: the week ending ${since} was not as big the same way (${then} vs ${current})`);
+    if (then === undefined || (up ? then < current - 1e-9 : then > current + 1e-9))
+      problems.push(`${label}: the week ending ${since} was not as big the same way (${then} vs ${current})`);
     for (const date of weekEnds(label.split(' ')[0]!, since, now)) {
       const v = value(date);
       if (v !== undefined && (up ? v >= current - 1e-9 : v <= current + 1e-9)) problems.push(`${label}: the week ending ${date} was as big, after ${since}`);

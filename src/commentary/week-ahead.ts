@@ -9,10 +9,7 @@ import type { Section } from './compose.js';
 const list = (items: string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
 
 /** Two phrasings, turning with the week: a calendar that repeats still reads differently. */
-const PHRASINGS = [
-  (day: string, names: string) => `${day}: ${names}.`,
-  (day: string, names: string) => `On ${day}, ${names}.`,
-];
+const PHRASINGS = [(day: string, names: string) => `${day}: ${names}.`, (day: string, names: string) => `On ${day}, ${names}.`];
 
 export function weekAheadSection(events: readonly CalendarEvent[], locale: string, week: number): Section | undefined {
   if (events.length === 0) return undefined;

@@ -5,33 +5,42 @@
 import type { z } from 'zod';
 import type { Basket, Instrument, ruleSchema, Window } from './newsletter.js';
 
-const index = (symbol: string, name: string, shortName: string, theme: string) =>
-  ({ symbol, name, shortName, theme, kind: 'index', group: 'benchmarks', required: true }) as const;
-const sector = (symbol: string, name: string) =>
-  ({ symbol, name, shortName: name, kind: 'etf', group: 'sectors', required: false }) as const;
-const smallCapSector = (symbol: string, name: string) =>
-  ({ symbol, name, shortName: name, kind: 'etf', group: 'small-cap-sectors', required: false }) as const;
-const megaCap = (symbol: string, name: string) =>
-  ({ symbol, name, shortName: name, kind: 'stock', group: 'mega-caps', required: false }) as const;
+const index = (symbol: string, name: string, shortName: string, theme: string) => ({ symbol, name, shortName, theme, kind: 'index', group: 'benchmarks', required: true }) as const;
+const sector = (symbol: string, name: string) => ({ symbol, name, shortName: name, kind: 'etf', group: 'sectors', required: false }) as const;
+const smallCapSector = (symbol: string, name: string) => ({ symbol, name, shortName: name, kind: 'etf', group: 'small-cap-sectors', required: false }) as const;
+const megaCap = (symbol: string, name: string) => ({ symbol, name, shortName: name, kind: 'stock', group: 'mega-caps', required: false }) as const;
 
 export const defaultInstruments: Instrument[] = [
   index('^GSPC', 'S&P 500', 'S&P 500', 'large caps'),
   {
     ...index('^RUT', 'Russell 2000', 'Russell 2000', 'small caps'),
-    sources: [{ provider: 'yahoo', symbol: '^RUT', proxy: false }, { provider: 'yahoo', symbol: 'IWM', proxy: true }],
+    sources: [
+      { provider: 'yahoo', symbol: '^RUT', proxy: false },
+      { provider: 'yahoo', symbol: 'IWM', proxy: true },
+    ],
   },
   index('^IXIC', 'Nasdaq Composite', 'Nasdaq', 'tech stocks'),
   index('^DJI', 'Dow Jones Industrial Average', 'Dow', 'blue chips'),
   { symbol: '^VIX', name: 'Cboe Volatility Index', shortName: 'VIX', kind: 'volatility', group: 'benchmarks', required: true },
   { symbol: '^TNX', name: '10-year Treasury yield', shortName: '10-year yield', kind: 'rate', group: 'benchmarks', required: true },
   {
-    symbol: 'DGS2', name: '2-year Treasury yield', shortName: '2-year yield', kind: 'rate', group: 'rates', required: false,
+    symbol: 'DGS2',
+    name: '2-year Treasury yield',
+    shortName: '2-year yield',
+    kind: 'rate',
+    group: 'rates',
+    required: false,
     gloss: "the bond market's read of where the Fed is heading",
     sources: [{ provider: 'fred', symbol: 'DGS2', proxy: false }],
   },
   {
     // The curve takes both ends from one source (FRED's constant-maturity yields), never ^TNX minus DGS2.
-    symbol: 'DGS10', name: '10-year Treasury yield (constant maturity)', shortName: '10-year Treasury yield', kind: 'rate', group: 'rates', required: false,
+    symbol: 'DGS10',
+    name: '10-year Treasury yield (constant maturity)',
+    shortName: '10-year Treasury yield',
+    kind: 'rate',
+    group: 'rates',
+    required: false,
     sources: [{ provider: 'fred', symbol: 'DGS10', proxy: false }],
   },
   sector('XLB', 'Materials'),
@@ -46,8 +55,14 @@ export const defaultInstruments: Instrument[] = [
   sector('XLV', 'Health Care'),
   sector('XLY', 'Consumer Discretionary'),
   {
-    symbol: 'RSP', name: 'S&P 500 Equal Weight ETF', shortName: 'equal-weight S&P 500', theme: 'the average stock', article: true,
-    kind: 'etf', group: 'breadth', required: false,
+    symbol: 'RSP',
+    name: 'S&P 500 Equal Weight ETF',
+    shortName: 'equal-weight S&P 500',
+    theme: 'the average stock',
+    article: true,
+    kind: 'etf',
+    group: 'breadth',
+    required: false,
   },
   smallCapSector('PSCF', 'Small-cap Financials'),
   smallCapSector('PSCI', 'Small-cap Industrials'),
@@ -80,7 +95,12 @@ export const defaultRules: Array<z.input<typeof ruleSchema>> = [
   { id: 'index-regimes', kind: 'regime', group: 'benchmarks' },
   { id: 'index-records', kind: 'record', group: 'benchmarks', extreme: 'both' },
   {
-    id: 'small-caps-vs-large-week', kind: 'relative', a: '^RUT', b: '^GSPC', window: '1W', threshold: 2,
+    id: 'small-caps-vs-large-week',
+    kind: 'relative',
+    a: '^RUT',
+    b: '^GSPC',
+    window: '1W',
+    threshold: 2,
     // Small caps borrow more at floating rates: told beside a 2-year yield that moved against their lead.
     alongside: { symbol: 'DGS2', relation: 'inverse', minChange: 8 },
   },

@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 
 /** Where market data comes from: live providers, live with a demo fallback, or a demo scenario. */
-export const marketDataSchema = z
-  .string()
-  .regex(/^(auto|live|demo(:[a-z0-9-]+)?)$/, 'must be "auto", "live", "demo" or "demo:<scenario>"');
+export const marketDataSchema = z.string().regex(/^(auto|live|demo(:[a-z0-9-]+)?)$/, 'must be "auto", "live", "demo" or "demo:<scenario>"');
 
 const optionalString = z
   .string()
@@ -14,9 +12,7 @@ const optionalString = z
 /** process.env, validated once at start-up; every variable is documented in .env.example. */
 export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
-  SMTP_URL: optionalString.pipe(
-    z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
-  ),
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
   OUTBOX_DIR: z.string().min(1).default('./outbox'),
   MAIL_FROM: optionalString,
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://localhost:3000'),
@@ -38,13 +34,18 @@ export const envSchema = z.object({
    * Which proxies may say who the client is (X-Forwarded-For): unset or "false" trusts none (the peer is
    * the client), a number trusts that many hops, otherwise a comma list of proxy addresses or CIDRs.
    */
-  TRUST_PROXY: optionalString.pipe(
-    z
-      .string()
-      .regex(/^(false|true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, 'must be false, a hop count, or a comma list of proxy addresses (not "true": any client could choose its IP)')
-      .refine((v) => v !== 'true', 'must not be "true": any client could choose its IP; give the hop count or the proxy addresses')
-      .optional(),
-  ).transform((v): false | number | string => (v === undefined || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.replace(/\s+/g, ''))),
+  TRUST_PROXY: optionalString
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^(false|true|\d{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/,
+          'must be false, a hop count, or a comma list of proxy addresses (not "true": any client could choose its IP)',
+        )
+        .refine((v) => v !== 'true', 'must not be "true": any client could choose its IP; give the hop count or the proxy addresses')
+        .optional(),
+    )
+    .transform((v): false | number | string => (v === undefined || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.replace(/\s+/g, ''))),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 

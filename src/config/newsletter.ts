@@ -11,7 +11,6 @@ export { windowSchema, type Window } from './primitives.js';
 export const instrumentKindSchema = z.enum(['index', 'etf', 'stock', 'rate', 'volatility']);
 export type InstrumentKind = z.infer<typeof instrumentKindSchema>;
 
-
 const themeSchema = z.string().min(1).max(40).optional().describe('What it stands for in headlines ("small caps")');
 
 export const providerNameSchema = z.enum(['yahoo', 'fred', 'alphavantage']);
@@ -63,7 +62,12 @@ function isTimeZone(zone: string): boolean {
 }
 
 /** A value that goes into a mail header: a CR or LF would start a header of the attacker's choosing (a Bcc). */
-const headerText = (max: number) => z.string().min(1).max(max).regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters (line breaks would inject mail headers)');
+const headerText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters (line breaks would inject mail headers)');
 
 export const newsletterSchema = z
   .strictObject({
@@ -74,22 +78,17 @@ export const newsletterSchema = z
       .strictObject({ name: headerText(80), email: z.email() })
       .default(defaultNewsletter.sender)
       .describe('The From of every email; MAIL_FROM overrides it'),
-    postalAddress: z
-      .string()
-      .min(5)
-      .max(300)
-      .default(defaultNewsletter.postalAddress)
-      .describe('Shown in the footer: CAN-SPAM requires a physical postal address'),
+    postalAddress: z.string().min(5).max(300).default(defaultNewsletter.postalAddress).describe('Shown in the footer: CAN-SPAM requires a physical postal address'),
     locale: z.string().default(defaultNewsletter.locale),
-    timeZone: z
-      .string()
-      .refine(isTimeZone, 'must be an IANA time zone such as America/New_York')
-      .default(defaultNewsletter.timeZone),
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default(defaultNewsletter.timeZone),
     schedule: z
       .string()
       .refine((expr) => cron.validate(expr), 'must be a cron expression such as "0 8 * * 6" (Saturday 08:00)')
       .default(defaultNewsletter.schedule),
-    windows: z.array(windowSchema).min(1).default(() => [...defaultNewsletter.windows]),
+    windows: z
+      .array(windowSchema)
+      .min(1)
+      .default(() => [...defaultNewsletter.windows]),
     tableGroups: z
       .array(groupSchema)
       .min(1)
@@ -105,10 +104,7 @@ export const newsletterSchema = z
         maxAttempts: z.number().int().min(1).max(10).default(3).describe('Attempts for a temporary (4xx) failure before it is failed'),
         retryDelaySeconds: z.number().min(0).default(60).describe('First retry delay after a 4xx; doubles each attempt'),
         hardBounceLimit: z.number().int().min(1).default(2).describe('Permanent (5xx) failures after which a subscriber becomes "bounced"'),
-        ambiguous: z
-          .enum(['skip', 'resend'])
-          .default('skip')
-          .describe('A message in flight when a connection or the process died may have arrived: skip (report it) or resend'),
+        ambiguous: z.enum(['skip', 'resend']).default('skip').describe('A message in flight when a connection or the process died may have arrived: skip (report it) or resend'),
       })
       .default({ connections: 10, messagesPerConnection: 100, ratePerSecond: 0, ratePerHour: 0, maxAttempts: 3, retryDelaySeconds: 60, hardBounceLimit: 2, ambiguous: 'skip' }),
     welcomeEmail: z.boolean().default(false).describe('Send a welcome email when a subscriber confirms'),
@@ -117,7 +113,10 @@ export const newsletterSchema = z
         maxDailyMovePct: z.number().positive().default(25).describe('A broad index moving more than this in one session stops the send'),
       })
       .default({ maxDailyMovePct: 25 }),
-    instruments: z.array(instrumentSchema).min(1).default(() => structuredClone(defaultNewsletter.instruments)),
+    instruments: z
+      .array(instrumentSchema)
+      .min(1)
+      .default(() => structuredClone(defaultNewsletter.instruments)),
     baskets: z.array(basketSchema).default(() => structuredClone(defaultNewsletter.baskets)),
     rules: z.array(ruleSchema).prefault(() => structuredClone(defaultNewsletter.rules)),
   })
@@ -132,13 +131,13 @@ export const newsletterSchema = z
       symbols.add(item.symbol);
       groups.add(item.group);
     });
-    config.baskets.forEach((basket, i) =>
-      basket.members.forEach((member, j) => {
+    for (const [i, basket] of config.baskets.entries()) {
+      for (const [j, member] of basket.members.entries()) {
         if (!config.instruments.some((inst) => inst.symbol === member)) {
           ctx.addIssue({ code: 'custom', path: ['baskets', i, 'members', j], message: `unknown instrument ${member}` });
         }
-      }),
-    );
+      }
+    }
     const ruleIds = new Set<string>();
     config.rules.forEach((rule, i) => {
       if (ruleIds.has(rule.id)) ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id ${rule.id}` });

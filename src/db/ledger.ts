@@ -91,9 +91,7 @@ export function createLedger(db: Db) {
       `UPDATE deliveries SET status = 'queued', failure = NULL, next_attempt_at = NULL, attempts = 0, updated_at = ?
        WHERE edition_id = ? AND status = 'failed' AND failure = 'temporary'`,
     ),
-    nextRetry: db.prepare<[string], { at: string | null }>(
-      "SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE edition_id = ? AND status = 'queued'",
-    ),
+    nextRetry: db.prepare<[string], { at: string | null }>("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE edition_id = ? AND status = 'queued'"),
     counts: db.prepare<[string], LedgerCounts>(
       `SELECT COUNT(*) AS total,
          SUM(status = 'queued') AS queued, SUM(status = 'sending') AS sending, SUM(status = 'sent') AS sent,
@@ -116,7 +114,8 @@ export function createLedger(db: Db) {
     editionIds: (weekId: string) => (db.prepare("SELECT id FROM editions WHERE id = ? OR id LIKE ? || '-%'").all(weekId, weekId) as Array<{ id: string }>).map((r) => r.id),
     editionState: (id: string) => s.editionState.get(id),
     /** Editions whose send started and never finished (the process died): `serve` resumes them. */
-    interruptedEditions: () => (db.prepare('SELECT id FROM editions WHERE send_started_at IS NOT NULL AND send_completed_at IS NULL ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id),
+    interruptedEditions: () =>
+      (db.prepare('SELECT id FROM editions WHERE send_started_at IS NOT NULL AND send_completed_at IS NULL ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id),
     completeEdition: (id: string, now: Date) => void s.completeEdition.run(now.toISOString(), now.toISOString(), id),
     /** One row per confirmed subscriber, in one statement and one transaction, streaming inside SQLite. */
     queueAll: (id: string, now: Date) => s.queueAll.run({ id, now: now.toISOString() }).changes,

@@ -84,9 +84,7 @@ export function createStore(db: Db) {
       `INSERT INTO closes (source, date, close, fetched_at) VALUES (@source, @date, @close, @now)
        ON CONFLICT (source, date) DO UPDATE SET close = excluded.close, fetched_at = excluded.fetched_at`,
     ),
-    closes: db.prepare<[string, string, string], { date: string; close: number }>(
-      'SELECT date, close FROM closes WHERE source = ? AND date BETWEEN ? AND ? ORDER BY date',
-    ),
+    closes: db.prepare<[string, string, string], { date: string; close: number }>('SELECT date, close FROM closes WHERE source = ? AND date BETWEEN ? AND ? ORDER BY date'),
     lastCloseDate: db.prepare<[string], { date: string | null }>('SELECT MAX(date) AS date FROM closes WHERE source = ?'),
     cachedSources: db.prepare<[], { source: string; first: string; last: string; count: number }>(
       'SELECT source, MIN(date) AS first, MAX(date) AS last, COUNT(*) AS count FROM closes GROUP BY source ORDER BY source',

@@ -1,4 +1,15 @@
 export { createTransport, outboxTransport, smtpTransport, smtpListTransport, type Transport, type SendResult, type PoolOptions } from './transports.js';
-export { messageFactory, messageIdFor, domainOf, composeMessage, rawMessage, messageBytes, type Recipient, type Sender, type MessageFactory, type PreparedMessage } from './mime.js';
+export {
+  messageFactory,
+  messageIdFor,
+  domainOf,
+  composeMessage,
+  rawMessage,
+  messageBytes,
+  type Recipient,
+  type Sender,
+  type MessageFactory,
+  type PreparedMessage,
+} from './mime.js';
 export { sendToList, sendAdHoc, classify, processOwner, type DeliverySummary, type FailedRecipient, type SendPolicy } from './sender.js';
 export { tokenBucket, type RateLimit } from './rate.js';

@@ -9,7 +9,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import * as qp from 'nodemailer/lib/qp';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { RenderedEdition } from '../render/index.js';
+import { escapeHtml } from '../escape.js';
+import { chartCid, type RecipientSlot, type RenderedEdition, splitAtTokens } from '../render/index.js';
 
 export interface Sender {
   name: string;
@@ -39,7 +40,9 @@ const wirePiece = (text: string) => Buffer.from(dotStuff(text), 'utf8');
 
 /** The message as a file or nodemailer wants it (RFC 5322, not dot-stuffed). */
 export function rawMessage(message: PreparedMessage): string {
-  return Buffer.concat(message.wire).toString('utf8').replace(/(^|\n)\./g, '$1');
+  return Buffer.concat(message.wire)
+    .toString('utf8')
+    .replace(/(^|\n)\./g, '$1');
 }
 
 export function messageBytes(message: PreparedMessage): number {
@@ -58,27 +61,14 @@ export function messageIdFor(editionId: string, email: string, domain: string): 
   return `<${editionId}.${hash}@${domain}>`;
 }
 
-const TOKEN = /\{\{(unsubscribeUrl|email)\}\}/g;
-type Slot = 'unsubscribeUrl' | 'email';
+type Slot = RecipientSlot;
 const CRLF = '\r\n';
 
 /** QP-encodes a part once, cut at its tokens: pieces between them, each starting a line. */
 function encodePart(text: string): { pieces: Buffer[]; slots: Slot[] } {
-  const normalized = text.replace(/\r?\n/g, CRLF);
-  const pieces: Buffer[] = [];
-  const slots: Slot[] = [];
-  let last = 0;
-  for (const match of normalized.matchAll(TOKEN)) {
-    pieces.push(wirePiece(qp.wrap(qp.encode(normalized.slice(last, match.index)), 76)));
-    slots.push(match[1] as Slot);
-    last = match.index + match[0].length;
-  }
-  pieces.push(wirePiece(qp.wrap(qp.encode(normalized.slice(last)), 76)));
-  return { pieces, slots };
+  const { pieces, slots } = splitAtTokens(text.replace(/\r?\n/g, CRLF));
+  return { pieces: pieces.map((piece) => wirePiece(qp.wrap(qp.encode(piece), 76))), slots };
 }
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 
 /** Fills a part into `out`: each value starts and ends on a soft line break, so QP lines stay under 76. */
 function filler(part: { pieces: Buffer[]; slots: Slot[] }, html: boolean) {
@@ -121,10 +111,11 @@ export function messageFactory(edition: RenderedEdition & { id: string; listId: 
     ? `${CRLF}--${boundary}${CRLF}Content-Type: multipart/related; type="text/html"; boundary="${related}"${CRLF}${CRLF}${partHead(related, 'text/html')}`
     : `${CRLF}${partHead(boundary, 'text/html')}`;
   const images = charts
-    .map((c) =>
-      `${CRLF}--${related}${CRLF}Content-Type: image/png; name="${c.name}.png"${CRLF}Content-Transfer-Encoding: base64${CRLF}` +
-      `Content-ID: <${c.name}@marketwrap>${CRLF}Content-Disposition: inline; filename="${c.name}.png"${CRLF}${CRLF}` +
-      (c.png.toString('base64').match(/.{1,76}/g) ?? []).join(CRLF),
+    .map(
+      (c) =>
+        `${CRLF}--${related}${CRLF}Content-Type: image/png; name="${c.name}.png"${CRLF}Content-Transfer-Encoding: base64${CRLF}` +
+        `Content-ID: <${chartCid(c.name)}>${CRLF}Content-Disposition: inline; filename="${c.name}.png"${CRLF}${CRLF}` +
+        (c.png.toString('base64').match(/.{1,76}/g) ?? []).join(CRLF),
     )
     .join('');
   const tail = charts.length ? `${images}${CRLF}--${related}--${CRLF}--${boundary}--${CRLF}` : `${CRLF}--${boundary}--${CRLF}`;

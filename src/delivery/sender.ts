@@ -136,7 +136,13 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
   const orphanOutcomes: Outcome[] = orphans.map((row) =>
     policy.ambiguous === 'resend'
       ? { subscriberId: row.subscriber_id, status: 'retry', reply: 'in flight when the previous sender stopped; resent by policy', nextAttemptAt: clock().toISOString() }
-      : { subscriberId: row.subscriber_id, status: 'failed', failure: 'ambiguous', reply: 'in flight when the previous sender stopped: may have been delivered, not resent', bounce: false },
+      : {
+          subscriberId: row.subscriber_id,
+          status: 'failed',
+          failure: 'ambiguous',
+          reply: 'in flight when the previous sender stopped: may have been delivered, not resent',
+          bounce: false,
+        },
   );
   ledger.record(editionId, orphanOutcomes, clock(), policy.hardBounceLimit);
   const total = ledger.counts(editionId).total;
@@ -248,11 +254,27 @@ function abortPromise(signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** A test send to addresses off the list: no ledger, one attempt each, every result reported. */
-export async function sendAdHoc(recipients: readonly Recipient[], build: MessageFactory, transport: Transport): Promise<DeliverySummary & { sentTo: Array<{ email: string; reply: string }> }> {
+export async function sendAdHoc(
+  recipients: readonly Recipient[],
+  build: MessageFactory,
+  transport: Transport,
+): Promise<DeliverySummary & { sentTo: Array<{ email: string; reply: string }> }> {
   const started = Date.now();
   const summary: DeliverySummary = {
-    transport: transport.describe, total: recipients.length, sent: 0, skipped: 0, failed: 0, failures: { temporary: 0, permanent: 0, ambiguous: 0 },
-    queued: 0, inFlightAtStart: [], sending: 0, ambiguousBound: 1, failedRecipients: [], durationMs: 0, ratePerSecond: 0, interrupted: false,
+    transport: transport.describe,
+    total: recipients.length,
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    failures: { temporary: 0, permanent: 0, ambiguous: 0 },
+    queued: 0,
+    inFlightAtStart: [],
+    sending: 0,
+    ambiguousBound: 1,
+    failedRecipients: [],
+    durationMs: 0,
+    ratePerSecond: 0,
+    interrupted: false,
   };
   const sentTo: Array<{ email: string; reply: string }> = [];
   for (const recipient of recipients) {

@@ -6,10 +6,14 @@ import type { IsoDate } from './types.js';
 
 /** Unscheduled closures that no rule predicts (national mourning, storms, 9/11). */
 export const SPECIAL_CLOSURES: ReadonlySet<string> = new Set([
-  '2001-09-11', '2001-09-12', '2001-09-13', '2001-09-14', // September 11 attacks
+  '2001-09-11',
+  '2001-09-12',
+  '2001-09-13',
+  '2001-09-14', // September 11 attacks
   '2004-06-11', // President Reagan's funeral
   '2007-01-02', // President Ford's day of mourning
-  '2012-10-29', '2012-10-30', // Hurricane Sandy
+  '2012-10-29',
+  '2012-10-30', // Hurricane Sandy
   '2018-12-05', // President G. H. W. Bush's day of mourning
   '2025-01-09', // President Carter's day of mourning
 ]);
@@ -172,7 +176,12 @@ export function sessionsBetween(from: IsoDate, to: IsoDate): IsoDate[] {
 export function newYorkTime(instant: Date): { date: IsoDate; minutes: number } {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: 'America/New_York',
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
   }).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return { date: `${get('year')}-${get('month')}-${get('day')}`, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
@@ -226,10 +235,15 @@ export function windowAnchor(asOf: IsoDate, window: '1W' | '1M' | '3M' | 'YTD' |
     return toIsoDate(utc(target.getUTCFullYear(), target.getUTCMonth() + 1, Math.min(d, lastDay)));
   };
   switch (window) {
-    case '1W': return addDays(asOf, -(((weekday(asOf) + 6) % 7) + 1));
-    case '1M': return monthsBack(1);
-    case '3M': return monthsBack(3);
-    case '1Y': return monthsBack(12);
-    case 'YTD': return `${y - 1}-12-31`;
+    case '1W':
+      return addDays(asOf, -(((weekday(asOf) + 6) % 7) + 1));
+    case '1M':
+      return monthsBack(1);
+    case '3M':
+      return monthsBack(3);
+    case '1Y':
+      return monthsBack(12);
+    case 'YTD':
+      return `${y - 1}-12-31`;
   }
 }

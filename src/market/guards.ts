@@ -16,11 +16,13 @@ export interface DataIssue {
 export function checkStaleness(instrument: Instrument, points: readonly RawPoint[], expected: string): DataIssue[] {
   const last = points.at(-1)?.date;
   if (last === undefined || last >= expected) return [];
-  return [{
-    symbol: instrument.symbol,
-    kind: 'stale',
-    message: `${instrument.name} (${instrument.symbol}) last closed ${last}, but the last completed session is ${expected}: the provider is behind; try again later or pass an earlier --as-of`,
-  }];
+  return [
+    {
+      symbol: instrument.symbol,
+      kind: 'stale',
+      message: `${instrument.name} (${instrument.symbol}) last closed ${last}, but the last completed session is ${expected}: the provider is behind; try again later or pass an earlier --as-of`,
+    },
+  ];
 }
 
 export interface SanityOptions {
@@ -35,7 +37,12 @@ export function checkSanity(instrument: Instrument, points: readonly RawPoint[],
   const issues: DataIssue[] = [];
   const name = `${instrument.name} (${instrument.symbol})`;
   for (const p of points) {
-    if (!(p.close > 0) || !Number.isFinite(p.close)) issues.push({ symbol: instrument.symbol, kind: 'sanity', message: `${name} has a non-positive close (${p.close}) on ${p.date}: the provider sent bad data; fix or remove that close` });
+    if (!(p.close > 0) || !Number.isFinite(p.close))
+      issues.push({
+        symbol: instrument.symbol,
+        kind: 'sanity',
+        message: `${name} has a non-positive close (${p.close}) on ${p.date}: the provider sent bad data; fix or remove that close`,
+      });
   }
   if (instrument.kind === 'index') {
     for (let i = 1; i < points.length; i++) {
@@ -44,7 +51,11 @@ export function checkSanity(instrument: Instrument, points: readonly RawPoint[],
       if (!(prev.close > 0) || !(cur.close > 0)) continue;
       const move = (cur.close / prev.close - 1) * 100;
       if (Math.abs(move) > options.maxDailyMovePct) {
-        issues.push({ symbol: instrument.symbol, kind: 'sanity', message: `${name} moved ${move.toFixed(1)}% on ${cur.date}, beyond the ${options.maxDailyMovePct}% bound for a broad index: check the data (guards.maxDailyMovePct sets the bound)` });
+        issues.push({
+          symbol: instrument.symbol,
+          kind: 'sanity',
+          message: `${name} moved ${move.toFixed(1)}% on ${cur.date}, beyond the ${options.maxDailyMovePct}% bound for a broad index: check the data (guards.maxDailyMovePct sets the bound)`,
+        });
       }
     }
   }
@@ -55,7 +66,11 @@ export function checkSanity(instrument: Instrument, points: readonly RawPoint[],
     const traded = instrument.kind === 'rate' ? isBondSession : () => true;
     const missing = sessionsBetween(start, points.at(-1)!.date).filter((d) => !have.has(d) && traded(d));
     if (missing.length > 0) {
-      issues.push({ symbol: instrument.symbol, kind: 'sanity', message: `${name} is missing ${missing.length} session${missing.length > 1 ? 's' : ''} inside the windows (first ${missing[0]}): refetch with \`marketwrap data fetch\`` });
+      issues.push({
+        symbol: instrument.symbol,
+        kind: 'sanity',
+        message: `${name} is missing ${missing.length} session${missing.length > 1 ? 's' : ''} inside the windows (first ${missing[0]}): refetch with \`marketwrap data fetch\``,
+      });
     }
   }
   return issues;

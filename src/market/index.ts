@@ -65,14 +65,23 @@ export async function loadMarketData(request: MarketRequest): Promise<Snapshot> 
   if (source.kind === 'demo') return demoSnapshot(source.scenario, asOf, config, now);
   const live = await fetchLive({
     // The as-of session is never after the last completed one (resolveAsOf): its close must be there.
-    config, asOf, expected: sessionOnOrBefore(asOf),
-    store: request.store, providers: createProviders(request.providers, request.sleep), now, offline: request.offline,
+    config,
+    asOf,
+    expected: sessionOnOrBefore(asOf),
+    store: request.store,
+    providers: createProviders(request.providers, request.sleep),
+    now,
+    offline: request.offline,
   });
   if (!live.reachable && live.series.length === 0 && source.kind === 'auto') {
     if (request.allowDemoFallback) {
-      return demoSnapshot(DEFAULT_SCENARIO, asOf, config, now, [`no market data provider could be reached (${live.firstFailure ?? 'no provider configured'}): this edition uses demo data`]);
+      return demoSnapshot(DEFAULT_SCENARIO, asOf, config, now, [
+        `no market data provider could be reached (${live.firstFailure ?? 'no provider configured'}): this edition uses demo data`,
+      ]);
     }
-    throw new MarketDataError(`no market data provider could be reached (${live.firstFailure ?? 'no provider configured'}); check the network, or send demo data with --allow-demo-data`);
+    throw new MarketDataError(
+      `no market data provider could be reached (${live.firstFailure ?? 'no provider configured'}); check the network, or send demo data with --allow-demo-data`,
+    );
   }
   const notes = [...live.notes];
   const calendar = request.offline ? [] : await fetchWeekAhead(request.providers, sessionOnOrBefore(asOf), notes);

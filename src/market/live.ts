@@ -141,7 +141,11 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
       used ??= chain.find((s) => store.closes(sourceKey(s), from, asOf).length > 0);
       if (!used) {
         if (instrument.required) {
-          result.issues.push({ symbol: instrument.symbol, kind: 'missing', message: `${instrument.name} (${instrument.symbol}) has no data from ${chain.map(sourceKey).join(', ')}: it is required; check the notes above or mark it "required": false` });
+          result.issues.push({
+            symbol: instrument.symbol,
+            kind: 'missing',
+            message: `${instrument.name} (${instrument.symbol}) has no data from ${chain.map(sourceKey).join(', ')}: it is required; check the notes above or mark it "required": false`,
+          });
         } else note(`${instrument.symbol}: no data, left out of this edition`);
         return;
       }

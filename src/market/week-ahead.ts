@@ -17,7 +17,10 @@ export function nextWeek(asOf: IsoDate): { from: IsoDate; to: IsoDate } {
 /** A fixed demo calendar (the consumer price index on Wednesday, retail sales on Thursday), for demo data only. */
 export function demoWeekAhead(asOf: IsoDate): CalendarEvent[] {
   const { from } = nextWeek(asOf);
-  return [{ date: addDays(from, 2), name: WATCHED_RELEASES.get(10)! }, { date: addDays(from, 3), name: WATCHED_RELEASES.get(9)! }];
+  return [
+    { date: addDays(from, 2), name: WATCHED_RELEASES.get(10)! },
+    { date: addDays(from, 3), name: WATCHED_RELEASES.get(9)! },
+  ];
 }
 
 export interface WeekAheadSettings {
@@ -27,7 +30,11 @@ export interface WeekAheadSettings {
 }
 
 export async function fetchWeekAhead(settings: WeekAheadSettings, asOf: IsoDate, notes: string[], calendar?: ReleaseCalendar): Promise<CalendarEvent[]> {
-  const source = calendar ?? (settings.FRED_API_KEY ? fredReleaseCalendar({ baseURL: settings.FRED_BASE_URL, timeoutMs: settings.MARKET_TIMEOUT_MS, apiKey: settings.FRED_API_KEY, retries: 1 }) : undefined);
+  const source =
+    calendar ??
+    (settings.FRED_API_KEY
+      ? fredReleaseCalendar({ baseURL: settings.FRED_BASE_URL, timeoutMs: settings.MARKET_TIMEOUT_MS, apiKey: settings.FRED_API_KEY, retries: 1 })
+      : undefined);
   if (!source) {
     notes.push('the week ahead is left out: FRED_API_KEY is not set (FRED publishes the release calendar)');
     return [];

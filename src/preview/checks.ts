@@ -4,6 +4,7 @@
  * (absolute https, or the local PUBLIC_URL), and no unresolved {{ }} placeholders.
  */
 import { caniemail } from 'caniemail';
+import { RECIPIENT_TOKENS } from '../render/personalize.js';
 
 export interface Check {
   id: string;
@@ -39,7 +40,7 @@ export function checkEmail(html: string, publicUrl: string): Check[] {
   checks.push({
     id: 'size',
     level: badge === 'red' ? 'error' : badge === 'amber' ? 'warning' : 'info',
-    message: `${(bytes / 1024).toFixed(1)} KB of HTML${badge === 'red' ? ': Gmail clips it (102,400 bytes)' : badge === 'amber' ? ': over half of Gmail\'s clip size' : ''}`,
+    message: `${(bytes / 1024).toFixed(1)} KB of HTML${badge === 'red' ? ': Gmail clips it (102,400 bytes)' : badge === 'amber' ? ": over half of Gmail's clip size" : ''}`,
   });
 
   if (/<svg\b/i.test(html)) checks.push({ id: 'svg', level: 'error', message: 'inline <svg>: Gmail and Outlook do not show it; use a PNG' });
@@ -49,17 +50,18 @@ export function checkEmail(html: string, publicUrl: string): Check[] {
     if (/^data:/i.test(src)) checks.push({ id: 'data-uri', level: 'error', message: `image ${name}: data: URIs are blocked by Gmail; host the image or attach it by CID` });
     if (/\.svg(\?|$)/i.test(src)) checks.push({ id: 'svg', level: 'error', message: `image ${name}: SVG images do not show in Gmail or Outlook` });
     if (!img['alt']?.trim()) checks.push({ id: 'alt', level: 'error', message: `image ${name} has no alt text` });
-    if (!img['width'] || !img['height']) checks.push({ id: 'dimensions', level: 'error', message: `image ${name} needs width and height attributes (Outlook resizes it otherwise)` });
+    if (!img['width'] || !img['height'])
+      checks.push({ id: 'dimensions', level: 'error', message: `image ${name} needs width and height attributes (Outlook resizes it otherwise)` });
   }
   const local = publicUrl.replace(/\/$/, '');
   for (const a of tags(html, 'a')) {
     const href = a['href'];
-    if (href === undefined || href.startsWith('mailto:') || href === '{{unsubscribeUrl}}') continue;
+    if (href === undefined || href.startsWith('mailto:') || href === RECIPIENT_TOKENS.unsubscribeUrl) continue;
     if (!(href.startsWith('https://') || href.startsWith(`${local}/`) || href === local)) {
       checks.push({ id: 'link', level: 'error', message: `link "${href.slice(0, 80)}" is not an absolute https URL (nor ${local})` });
     }
   }
-  const unresolved = [...new Set([...html.matchAll(/\{\{[^}]*\}\}/g)].map((m) => m[0]))].filter((t) => t !== '{{unsubscribeUrl}}' && t !== '{{email}}');
+  const unresolved = [...new Set([...html.matchAll(/\{\{[^}]*\}\}/g)].map((m) => m[0]))].filter((t) => !(Object.values(RECIPIENT_TOKENS) as string[]).includes(t));
   if (unresolved.length) checks.push({ id: 'placeholder', level: 'error', message: `unresolved placeholders: ${unresolved.join(', ')}` });
 
   const support = caniemail({ clients: Object.keys(CLIENTS) as Array<keyof typeof CLIENTS>, html });

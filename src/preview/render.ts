@@ -7,12 +7,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEdition } from '../build.js';
 import { createHandlebars, helperRoot, loadCommentaryTemplates, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
+import { escapeHtml } from '../escape.js';
 import { formatChange, formatLevel } from '../format.js';
 import { ConfigError } from '../config/env.js';
 import { loadNewsletter } from '../config/newsletter.js';
 import type { Context } from '../context.js';
 import { messageFactory, rawMessage } from '../delivery/index.js';
-import { personalizer, renderTransactional } from '../render/index.js';
+import { personalizer, pointChartsAt, renderTransactional } from '../render/index.js';
 import { checkEmail, sizeBadge, type Check } from './checks.js';
 import { explainRules, type RuleExplanation } from './why.js';
 
@@ -40,8 +41,20 @@ export interface RenderRequest {
 export type RenderResult =
   | {
       /** bytes: the HTML as Gmail measures it (charts are CID parts, not inside it); messageBytes: the whole MIME message. */
-      ok: true; subject: string; html: string; text: string; bytes: number; messageBytes: number; badge: 'green' | 'amber' | 'red'; checks: Check[];
-      why?: { rules: RuleExplanation[]; headline: string; warnings: string[]; numbers: Array<{ symbol: string; name: string; last: string; changes: Record<string, string>; source: string }> };
+      ok: true;
+      subject: string;
+      html: string;
+      text: string;
+      bytes: number;
+      messageBytes: number;
+      badge: 'green' | 'amber' | 'red';
+      checks: Check[];
+      why?: {
+        rules: RuleExplanation[];
+        headline: string;
+        warnings: string[];
+        numbers: Array<{ symbol: string; name: string; last: string; changes: Record<string, string>; source: string }>;
+      };
     }
   | { ok: false; error: { file?: string; line?: number; message: string } };
 
@@ -55,9 +68,7 @@ export function describeError(error: unknown, configFile: string): { file?: stri
     // JSON.parse says where (newer V8: "line N column M"; older: "position N"); zod errors name the field.
     const stated = /\(line (\d+) column \d+\)/.exec(message);
     const position = /position (\d+)/.exec(message);
-    const line = stated
-      ? Number(stated[1])
-      : position && existsSync(configFile) ? readFileSync(configFile, 'utf8').slice(0, Number(position[1])).split('\n').length : undefined;
+    const line = stated ? Number(stated[1]) : position && existsSync(configFile) ? readFileSync(configFile, 'utf8').slice(0, Number(position[1])).split('\n').length : undefined;
     return { file: configFile, line, message };
   }
   const located = /^(\/[^:]+\.(?:mjml|hbs)):?\s*(?:invalid MJML: )?line (\d+)/.exec(message) ?? /^(\/[^:]+\.(?:mjml|hbs))/.exec(message);
@@ -76,11 +87,17 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
     const ctx: Context = { ...base, config: loadNewsletter(base.env.CONFIG_FILE) };
     const publicUrl = ctx.env.PUBLIC_URL.replace(/\/$/, '');
     const unsubscribeUrl = `${publicUrl}/unsubscribe?token=preview`;
-    const data = request.data === 'cache' ? 'live' : request.data;
+    const _data = request.data === 'cache' ? 'live' : request.data;
     if (request.item === 'confirm' || request.item === 'welcome') {
       const mail = await renderTransactional(ctx.templatesDir, request.item, {
-        title: ctx.config.title, tagline: ctx.config.tagline, email: SAMPLE.email, postalAddress: ctx.config.postalAddress,
-        confirmUrl: `${publicUrl}/confirm?token=preview`, days: '7', archiveUrl: `${publicUrl}/archive`, unsubscribeUrl,
+        title: ctx.config.title,
+        tagline: ctx.config.tagline,
+        email: SAMPLE.email,
+        postalAddress: ctx.config.postalAddress,
+        confirmUrl: `${publicUrl}/confirm?token=preview`,
+        days: '7',
+        archiveUrl: `${publicUrl}/archive`,
+        unsubscribeUrl,
       });
       const bytes = Buffer.byteLength(mail.html);
       return { ok: true, subject: mail.subject, html: mail.html, text: mail.text, bytes, messageBytes: bytes, badge: sizeBadge(bytes), checks: checkEmail(mail.html, publicUrl) };
@@ -93,28 +110,46 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
       const t = templates.get(kind as (typeof SIGNAL_KINDS)[number]);
       if (!t) throw new Error(`no commentary kind ${kind}`);
       // Each phrasing on its own, with nothing told before it: every figure shows.
-      const fill = (template: (context: object) => string, signal: object) => escape(template({ ...signal, ...helperRoot(edition.analysis, ctx.config) }));
+      const fill = (template: (context: object) => string, signal: object) => escapeHtml(template({ ...signal, ...helperRoot(edition.analysis, ctx.config) }));
       const blocks = signals.flatMap((signal) => [
-        `<h2>${escape(signal.id)}</h2>`,
+        `<h2>${escapeHtml(signal.id)}</h2>`,
         ...(['title', 'headline', 'lede', 'detail'] as const).flatMap((block) =>
           t[block].map((template, i) => `<p><strong>${block[0]!.toUpperCase()}${block.slice(1)} ${i + 1}:</strong> ${fill(template, signal)}</p>`),
         ),
       ]);
-      const html = `<!doctype html><html lang="en"><body style="font-family:sans-serif;max-width:640px;margin:auto">${blocks.join('\n') || `<p>No ${escape(kind)} signal fired with this data: pick another scenario.</p>`}</body></html>`;
-      const text = html.replace(/<[^>]+>/g, '\n').replace(/\n+/g, '\n').trim();
-      return { ok: true, subject: `Commentary: ${kind}`, html, text, bytes: Buffer.byteLength(html), messageBytes: Buffer.byteLength(html), badge: sizeBadge(Buffer.byteLength(html)), checks: [] };
+      const html = `<!doctype html><html lang="en"><body style="font-family:sans-serif;max-width:640px;margin:auto">${blocks.join('\n') || `<p>No ${escapeHtml(kind)} signal fired with this data: pick another scenario.</p>`}</body></html>`;
+      const text = html
+        .replace(/<[^>]+>/g, '\n')
+        .replace(/\n+/g, '\n')
+        .trim();
+      return {
+        ok: true,
+        subject: `Commentary: ${kind}`,
+        html,
+        text,
+        bytes: Buffer.byteLength(html),
+        messageBytes: Buffer.byteLength(html),
+        badge: sizeBadge(Buffer.byteLength(html)),
+        checks: [],
+      };
     }
     const fields = { email: SAMPLE.email, unsubscribeUrl };
     const emailHtml = personalizer(edition.html, 'html')(fields);
     // The iframe cannot resolve cid: links: show the same PNGs inline (size and checks are of the email's HTML).
     const pngs = new Map(edition.charts.map((c) => [c.name, c.png.toString('base64')]));
-    const html = emailHtml.replace(/cid:([a-z0-9-]+)@marketwrap/g, (cid, name: string) => (pngs.has(name) ? `data:image/png;base64,${pngs.get(name)}` : cid));
+    const html = pointChartsAt(emailHtml, (name) => (pngs.has(name) ? `data:image/png;base64,${pngs.get(name)}` : undefined));
     const text = personalizer(edition.text, 'text')(fields);
     const { commentary } = edition;
     const bytes = Buffer.byteLength(emailHtml);
     const messageBytes = Buffer.byteLength(rawMessage(messageFactory(edition, ctx.sender, ctx.clock())({ email: SAMPLE.email, unsubscribeUrl })));
     return {
-      ok: true, subject: edition.subject, html, text, bytes, messageBytes, badge: sizeBadge(bytes),
+      ok: true,
+      subject: edition.subject,
+      html,
+      text,
+      bytes,
+      messageBytes,
+      badge: sizeBadge(bytes),
       // The raw layout output is checked (it still holds the recipient tokens, which are allowed).
       checks: checkEmail(edition.html, publicUrl),
       why: {
@@ -122,7 +157,10 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
         headline: commentary.headline,
         warnings: edition.snapshot.issues.map((i) => i.message),
         numbers: [...edition.analysis.metrics.values()].map((m) => ({
-          symbol: m.symbol, name: m.shortName, source: m.source, last: m.last ? formatLevel(m.last.close, m.unit) : '—',
+          symbol: m.symbol,
+          name: m.shortName,
+          source: m.source,
+          last: m.last ? formatLevel(m.last.close, m.unit) : '—',
           changes: Object.fromEntries(Object.entries(m.windows).map(([w, c]) => [w, formatChange(c.change, m.unit)])),
         })),
       },
@@ -131,6 +169,3 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
     return { ok: false, error: describeError(error, base.env.CONFIG_FILE) };
   }
 }
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ESCAPES[c]!);

@@ -5,7 +5,7 @@
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../context.js';
@@ -20,8 +20,15 @@ const PAGE = readFileSync(sourcePath('preview', 'studio.html'), 'utf8');
 
 const renderQuery = z.object({
   item: z.string().max(60).default('digest'),
-  data: z.string().regex(/^(cache|demo:[a-z0-9-]+)$/).default('demo:small-cap-rally'),
-  asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().or(z.literal('').transform(() => undefined)),
+  data: z
+    .string()
+    .regex(/^(cache|demo:[a-z0-9-]+)$/)
+    .default('demo:small-cap-rally'),
+  asOf: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 const hostOf = (origin: string): string | undefined => {
@@ -45,7 +52,9 @@ export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(
   const changed = () => {
     // Editors write files in bursts: one reload per burst.
     clearTimeout(timer);
-    timer = setTimeout(() => clients.forEach((send) => send('change')), 100);
+    timer = setTimeout(() => {
+      for (const send of clients) send('change');
+    }, 100);
   };
   watchers.push(watch(resolve(ctx.templatesDir), { recursive: true }, changed));
   const configDir = dirname(resolve(ctx.env.CONFIG_FILE));

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import type { Metrics } from '../analysis/index.js';
+import { escapeHtml } from '../escape.js';
 import { formatChange } from '../format.js';
 import type { Point } from '../market/types.js';
 
@@ -25,11 +26,15 @@ export interface Chart {
 
 export const CHART_COLORS = { up: '#2f9e6e', down: '#d64545', ink: '#1f2933', muted: '#52606d', grid: '#d9e2ec', line: '#102a43' };
 
-const escapeXml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-
 function rasterise(svg: string, width: number): Buffer {
   // Drawn at 2x for sharp text on high-density screens; the email states the 1x size.
-  return new Resvg(svg, { fitTo: { mode: 'width', value: width * 2 }, font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: 'DejaVu Sans' }, background: '#ffffff' }).render().asPng();
+  return new Resvg(svg, {
+    fitTo: { mode: 'width', value: width * 2 },
+    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: 'DejaVu Sans' },
+    background: '#ffffff',
+  })
+    .render()
+    .asPng();
 }
 
 /** Horizontal bars of the week's returns, best first, from a zero line: right and green up, left and red down. */
@@ -40,7 +45,10 @@ function rasterise(svg: string, width: number): Buffer {
 const CHART_WIDTH = 420;
 
 export function weekBarsChart(rows: ReadonlyArray<Pick<Metrics, 'shortName' | 'windows'>>, locale = 'en-US'): Chart {
-  const data = rows.filter((r) => r.windows['1W']).map((r) => ({ name: r.shortName, change: r.windows['1W']!.change })).sort((a, b) => b.change - a.change);
+  const data = rows
+    .filter((r) => r.windows['1W'])
+    .map((r) => ({ name: r.shortName, change: r.windows['1W']!.change }))
+    .sort((a, b) => b.change - a.change);
   const width = CHART_WIDTH;
   const rowHeight = 22;
   const top = 10;
@@ -59,11 +67,14 @@ export function weekBarsChart(rows: ReadonlyArray<Pick<Metrics, 'shortName' | 'w
     const length = Math.max(1, Math.abs(d.change) * scale);
     const x = d.change >= 0 ? zero : zero - length;
     const color = d.change >= 0 ? CHART_COLORS.up : CHART_COLORS.down;
-    return `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" font-size="13" fill="${CHART_COLORS.ink}">${escapeXml(d.name)}</text>` +
+    return (
+      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" font-size="13" fill="${CHART_COLORS.ink}">${escapeHtml(d.name)}</text>` +
       `<rect x="${x.toFixed(1)}" y="${y + 4}" width="${length.toFixed(1)}" height="${rowHeight - 8}" fill="${color}"/>` +
-      `<text x="${width - 4}" y="${y + 15}" text-anchor="end" font-size="13" fill="${color}">${escapeXml(formatChange(d.change, 'pct', locale))}</text>`;
+      `<text x="${width - 4}" y="${y + 15}" text-anchor="end" font-size="13" fill="${color}">${escapeHtml(formatChange(d.change, 'pct', locale))}</text>`
+    );
   });
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
     `<rect width="100%" height="100%" fill="#ffffff"/><line x1="${zero}" y1="${top - 4}" x2="${zero}" y2="${height - top + 4}" stroke="${CHART_COLORS.muted}" stroke-width="1"/>${bars.join('')}</svg>`;
   const alt = `Bar chart of this week's returns: ${data.map((d) => `${d.name} ${formatChange(d.change, 'pct', locale)}`).join(', ')}.`;
   return { name: 'week-returns', png: rasterise(svg, width), width, height, alt, title: "This week's returns" };
@@ -74,7 +85,10 @@ export function relativeLineChart(a: { name: string; points: readonly Point[] },
   const bByDate = new Map(b.points.map((p) => [p.date, p.close]));
   const all = a.points.filter((p) => bByDate.has(p.date)).map((p) => ({ date: p.date, ratio: p.close / bByDate.get(p.date)! }));
   // The same base as the table's 3-month column: the last close on or before the anchor.
-  const start = Math.max(0, all.findLastIndex((p) => p.date <= from));
+  const start = Math.max(
+    0,
+    all.findLastIndex((p) => p.date <= from),
+  );
   const joint = all.slice(start);
   if (joint.length < 2) return undefined;
   const base = joint[0]!.ratio;
@@ -93,10 +107,18 @@ export function relativeLineChart(a: { name: string; points: readonly Point[] },
   const fmt = (d: string) => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`));
   // Gridlines at the start (100), the highest and the lowest value, each labelled; the last value sits at
   // the end of the line, where it is, not pinned to a corner where it would read as the maximum.
-  const gridValues = [...new Set([100, Math.round(hi * 10) / 10, Math.round(lo * 10) / 10])].filter((v, _i, all) => v === 100 || all.every((o) => o === v || Math.abs(y(o) - y(v)) > 14));
-  const grid = gridValues.map((v) => `<line x1="${pad.left}" y1="${y(v).toFixed(1)}" x2="${width - pad.right}" y2="${y(v).toFixed(1)}" stroke="${CHART_COLORS.grid}" stroke-width="1"/>` +
-    `<text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="${CHART_COLORS.muted}">${v.toFixed(v === 100 ? 0 : 1)}</text>`).join('');
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
+  const gridValues = [...new Set([100, Math.round(hi * 10) / 10, Math.round(lo * 10) / 10])].filter(
+    (v, _i, all) => v === 100 || all.every((o) => o === v || Math.abs(y(o) - y(v)) > 14),
+  );
+  const grid = gridValues
+    .map(
+      (v) =>
+        `<line x1="${pad.left}" y1="${y(v).toFixed(1)}" x2="${width - pad.right}" y2="${y(v).toFixed(1)}" stroke="${CHART_COLORS.grid}" stroke-width="1"/>` +
+        `<text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="${CHART_COLORS.muted}">${v.toFixed(v === 100 ? 0 : 1)}</text>`,
+    )
+    .join('');
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
     `<rect width="100%" height="100%" fill="#ffffff"/>${grid}` +
     `<text x="${pad.left}" y="${height - 8}" font-size="12" fill="${CHART_COLORS.muted}">${fmt(line[0]!.date)}</text>` +
     `<text x="${width - pad.right}" y="${height - 8}" text-anchor="end" font-size="12" fill="${CHART_COLORS.muted}">${fmt(last.date)}</text>` +

@@ -1,4 +1,5 @@
 import { handlebarsErrorLine, TemplateError } from '../commentary/index.js';
+import type { Chart } from './charts.js';
 import { compileMjml } from './mjml.js';
 import type { Layout } from './layout.js';
 import { renderText } from './text.js';
@@ -8,23 +9,11 @@ import { RECIPIENT_TOKENS } from './personalize.js';
 /** Gmail clips a message body beyond 102 KB and hides the rest behind "View entire message". */
 export const GMAIL_CLIP_BYTES = 102_400;
 
-export interface ChartImage {
-  name: string;
-  png: Buffer;
-  width: number;
-  height: number;
-  alt: string;
-  title: string;
-}
-
-/** How the HTML refers to a chart: a Content-ID, so the picture travels inside the message. */
-export const chartCid = (name: string) => `${name}@marketwrap`;
-
 export interface RenderedEdition {
   subject: string;
   preheader: string;
-  /** PNGs embedded by CID (cid:<name>@marketwrap), also saved beside the edition for the web version. */
-  charts: ChartImage[];
+  /** PNGs embedded by Content-ID (chart-refs.ts), also saved beside the edition for the web version. */
+  charts: Chart[];
   /** With recipient tokens ({{unsubscribeUrl}}, {{email}}) still in place. */
   html: string;
   text: string;
@@ -46,14 +35,18 @@ export async function renderWebVersion(view: EditionView, layout: Layout): Promi
   return { html: await compileView(web, layout), text: renderText(web) };
 }
 
-export async function renderEdition(view: EditionView, layout: Layout, charts: ChartImage[] = []): Promise<RenderedEdition> {
+export async function renderEdition(view: EditionView, layout: Layout, charts: Chart[] = []): Promise<RenderedEdition> {
   const html = await compileView(view, layout);
   for (const token of Object.values(RECIPIENT_TOKENS)) {
     if (!html.includes(token)) throw new TemplateError(layout.file, undefined, `the layout must contain ${token} (written \\${token} so it survives the first pass)`);
   }
   const size = Buffer.byteLength(html);
   if (size > GMAIL_CLIP_BYTES) {
-    throw new TemplateError(layout.file, undefined, `the rendered digest is ${size} bytes, over Gmail's ${GMAIL_CLIP_BYTES}-byte clip: trim instruments from tableGroups or lower maxSections`);
+    throw new TemplateError(
+      layout.file,
+      undefined,
+      `the rendered digest is ${size} bytes, over Gmail's ${GMAIL_CLIP_BYTES}-byte clip: trim instruments from tableGroups or lower maxSections`,
+    );
   }
   return { subject: view.subject, preheader: view.preheader, html, text: renderText(view), charts };
 }

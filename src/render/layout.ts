@@ -1,7 +1,7 @@
 /** Loads an MJML layout and its partials into a Handlebars instance (HTML-escaping, strict). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { createHandlebars, handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from '../commentary/index.js';
 
 export interface Layout {

@@ -4,6 +4,7 @@ import type { Commentary } from '../commentary/index.js';
 import { formatChange, formatLevel, WINDOW_LABELS } from '../format.js';
 import type { Newsletter } from '../config/newsletter.js';
 import type { Snapshot } from '../market/types.js';
+import { chartSrc } from './chart-refs.js';
 
 export type Tone = 'up' | 'down' | 'flat';
 
@@ -92,7 +93,11 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     scenario: snapshot.scenario ?? '',
     webUrl: `${publicUrl.replace(/\/$/, '')}/editions/${editionId}`,
     sections: commentary.sections,
-    table: { columns: config.windows.map((w) => ({ label: WINDOW_LABELS[w], keep: PHONE_COLUMNS.has(w) })), rows, note: 'Prices in percent; the 10-year yield in basis points (bp); the VIX in index points (pts).' },
+    table: {
+      columns: config.windows.map((w) => ({ label: WINDOW_LABELS[w], keep: PHONE_COLUMNS.has(w) })),
+      rows,
+      note: 'Prices in percent; the 10-year yield in basis points (bp); the VIX in index points (pts).',
+    },
     web: false,
     subscribeUrl: `${publicUrl.replace(/\/$/, '')}/`,
     sectors,
@@ -100,7 +105,7 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     dataSource: snapshot.demo ? `simulated demo data (${snapshot.source})` : describeSources(snapshot.sources),
     warnings: snapshot.issues.map((i) => i.message),
     postalAddress: config.postalAddress,
-    charts: charts.map((c) => ({ src: `cid:${c.name}@marketwrap`, width: c.width, height: c.height, alt: c.alt, title: c.title })),
+    charts: charts.map((c) => ({ src: chartSrc(c.name), width: c.width, height: c.height, alt: c.alt, title: c.title })),
   };
 }
 
@@ -122,6 +127,11 @@ function riskNote(metrics: ReadonlyMap<string, Metrics>, locale: string): string
   const vix = [...metrics.values()].find((m) => m.kind === 'volatility' && m.last);
   if (!vix?.last) return 'Markets move on news no model foresees.';
   const regime = volatilityRegime(vix.last.close);
-  const meaning = { calm: 'markets expect small daily moves', normal: 'expected swings are about average', elevated: 'expect larger daily swings than usual', stressed: 'markets are pricing in large daily swings' }[regime];
+  const meaning = {
+    calm: 'markets expect small daily moves',
+    normal: 'expected swings are about average',
+    elevated: 'expect larger daily swings than usual',
+    stressed: 'markets are pricing in large daily swings',
+  }[regime];
   return `The VIX closed at ${formatLevel(vix.last.close, 'pt', locale)}, a ${regime} reading: ${meaning}.`;
 }

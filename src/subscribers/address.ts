@@ -22,7 +22,10 @@ export function parseEmail(input: string): string {
 
 export class InvalidAddressError extends InputError {
   override name = 'InvalidAddressError';
-  constructor(readonly input: string, reason: string) {
+  constructor(
+    readonly input: string,
+    reason: string,
+  ) {
     super(`"${input.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 80)}" ${reason}: give an address like name@example.com`);
   }
 }

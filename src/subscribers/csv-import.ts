@@ -25,7 +25,7 @@ export async function* readAddresses(file: string): AsyncGenerator<AddressCell> 
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (column === undefined) {
         const header = record.findIndex((cell) => EMAIL_HEADER.test(cell));
-        column = header >= 0 ? header : 0;
+        column = Math.max(header, 0);
         if (header >= 0) continue;
       }
       yield { line: info.lines, value: record[column] ?? '' };

@@ -129,7 +129,7 @@ export function createSubscriberService(store: Store, clock: () => Date, secretK
           reject(line, value, (error as Error).message.replace(/^".*?" /, ''));
           continue;
         }
-        if (suppressed(email)) reject(line, email, 'was erased at its owner\'s request');
+        if (suppressed(email)) reject(line, email, "was erased at its owner's request");
         else if (store.findSubscriber(email)) report.duplicates++;
         else {
           store.addSubscriber(email, 'confirmed', 'import', clock());

@@ -26,8 +26,12 @@ export function startConfirmationWorker(ctx: Context, intervalMs = 1000): Confir
     for (const due of ctx.store.dueConfirmations(ctx.clock(), BATCH)) {
       try {
         const mail = await renderTransactional(ctx.templatesDir, 'confirm', {
-          title: ctx.config.title, tagline: ctx.config.tagline, email: due.email, postalAddress: ctx.config.postalAddress,
-          confirmUrl: `${publicUrl}/confirm?token=${due.token}`, days: String(CONFIRM_TTL_DAYS),
+          title: ctx.config.title,
+          tagline: ctx.config.tagline,
+          email: due.email,
+          postalAddress: ctx.config.postalAddress,
+          confirmUrl: `${publicUrl}/confirm?token=${due.token}`,
+          days: String(CONFIRM_TTL_DAYS),
         });
         await ctx.transport().send(await composeMessage({ from: ctx.sender, to: due.email, ...mail }));
         ctx.store.confirmationDone(due.subscriber_id);

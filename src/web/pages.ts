@@ -12,8 +12,7 @@ export function createPages(templatesDir: string, config: Pick<Newsletter, 'titl
   const layout = load('layout');
   const pages = Object.fromEntries((['home', 'message', 'unsubscribe', 'confirm', 'archive'] as const).map((n) => [n, load(n)])) as Record<PageName, Handlebars.TemplateDelegate>;
   const site = { title: config.title, tagline: config.tagline, postalAddress: config.postalAddress };
-  return (name: PageName, pageTitle: string, data: Record<string, unknown> = {}): string =>
-    layout({ ...site, pageTitle, body: pages[name]({ ...site, ...data }) });
+  return (name: PageName, pageTitle: string, data: Record<string, unknown> = {}): string => layout({ ...site, pageTitle, body: pages[name]({ ...site, ...data }) });
 }
 
 export type Pages = ReturnType<typeof createPages>;

@@ -11,7 +11,7 @@ import { unsubscribeUrl, weeklyDigest } from '../../jobs/weekly-digest.js';
 import type { Context } from '../context.js';
 import { editionIdSchema } from '../edition-id.js';
 import { composeMessage } from '../delivery/index.js';
-import { renderTransactional } from '../render/index.js';
+import { personalizer, pointChartsAt, renderTransactional } from '../render/index.js';
 import { emailSchema } from '../subscribers/index.js';
 import { startConfirmationWorker, type ConfirmationWorker } from './confirmations.js';
 import { createPages } from './pages.js';
@@ -49,11 +49,16 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
   const trustProxy = typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
   const limits = { ...TIMEOUTS, ...options.timeouts };
   const app = Fastify({
-    logger: false, bodyLimit: 16 * 1024, trustProxy,
+    logger: false,
+    bodyLimit: 16 * 1024,
+    trustProxy,
     // Node checks request deadlines every connectionsCheckingInterval (30 s by default): check often
     // enough that a trickled body is cut off close to requestTimeout.
     serverFactory: (handler) => {
-      const server = createServer({ requestTimeout: limits.requestTimeout, headersTimeout: limits.requestTimeout, connectionsCheckingInterval: Math.min(1000, limits.requestTimeout / 2) }, handler);
+      const server = createServer(
+        { requestTimeout: limits.requestTimeout, headersTimeout: limits.requestTimeout, connectionsCheckingInterval: Math.min(1000, limits.requestTimeout / 2) },
+        handler,
+      );
       server.timeout = limits.connectionTimeout;
       server.keepAliveTimeout = limits.keepAliveTimeout;
       server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
@@ -101,8 +106,10 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
   });
 
   app.post('/subscribe', async (req, reply) => {
-    if (isCrossSite(req.headers, req.headers.host)) return message(reply, 403, 'Not allowed', 'This form can only be sent from our own page.', { href: '/', text: 'Go to the subscribe page' });
-    if (!allowSubscribe(req.ip)) return message(reply.header('retry-after', String(Math.ceil(limit.windowMs / 1000))), 429, 'Too many attempts', 'Please wait a few minutes and try again.');
+    if (isCrossSite(req.headers, req.headers.host))
+      return message(reply, 403, 'Not allowed', 'This form can only be sent from our own page.', { href: '/', text: 'Go to the subscribe page' });
+    if (!allowSubscribe(req.ip))
+      return message(reply.header('retry-after', String(Math.ceil(limit.windowMs / 1000))), 429, 'Too many attempts', 'Please wait a few minutes and try again.');
     const body = subscribeBody.safeParse(req.body);
     if (!body.success || !checkFormToken(ctx.secretKey, body.data.form_token, ctx.clock().getTime())) {
       return message(reply, 400, 'Please try again', 'The form expired or was incomplete. Reload the page and submit it again.', { href: '/', text: 'Back to the form' });
@@ -110,7 +117,11 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     // A bot filled the hidden field: tell it what we tell everyone, do nothing.
     if (body.data.website) return message(reply, 200, 'Check your inbox', SUBSCRIBE_ANSWER);
     const email = emailSchema.safeParse(body.data.email);
-    if (!email.success) return message(reply, 400, 'That address does not look right', `Please enter an address like name@example.com (${email.error.issues[0]!.message}).`, { href: '/', text: 'Back to the form' });
+    if (!email.success)
+      return message(reply, 400, 'That address does not look right', `Please enter an address like name@example.com (${email.error.issues[0]!.message}).`, {
+        href: '/',
+        text: 'Back to the form',
+      });
     // The confirmation is queued (the worker sends it, retrying): the answer is immediate and the same
     // for a new, a pending, a confirmed or a throttled address, and whether SMTP is up or not.
     ctx.subscribers.subscribe(email.data);
@@ -118,10 +129,14 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     return message(reply, 200, 'Check your inbox', SUBSCRIBE_ANSWER);
   });
 
-  const badLink = (reply: FastifyReply) => message(reply, 400, 'Link not valid', 'This link is incomplete. Use the link from the email as it came.', { href: '/', text: 'Go to the subscribe page' });
+  const badLink = (reply: FastifyReply) =>
+    message(reply, 400, 'Link not valid', 'This link is incomplete. Use the link from the email as it came.', { href: '/', text: 'Go to the subscribe page' });
 
   // A GET never acts on a link (link scanners follow links): it shows a page with one button that POSTs.
-  for (const [name, title] of [['confirm', 'Confirm'], ['unsubscribe', 'Unsubscribe']] as const) {
+  for (const [name, title] of [
+    ['confirm', 'Confirm'],
+    ['unsubscribe', 'Unsubscribe'],
+  ] as const) {
     app.get(`/${name}`, async (req, reply) => {
       const query = tokenQuery.safeParse(req.query);
       if (!query.success || !/^[\w.-]+$/.test(query.data.token)) return badLink(reply);
@@ -134,16 +149,25 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     if (!query.success) return badLink(reply);
     const result = ctx.subscribers.confirm(query.data.token);
     if (!result.ok) {
-      const text = result.reason === 'expired' ? 'This confirmation link has expired. Subscribe again to get a fresh one.' : 'This confirmation link is not valid. Subscribe again to get a fresh one.';
+      const text =
+        result.reason === 'expired'
+          ? 'This confirmation link has expired. Subscribe again to get a fresh one.'
+          : 'This confirmation link is not valid. Subscribe again to get a fresh one.';
       return message(reply, 400, 'Link not valid', text, { href: '/', text: 'Subscribe' });
     }
     if (result.newlyConfirmed && ctx.config.welcomeEmail) {
       const email = result.subscriber!.email;
       const mail = await renderTransactional(ctx.templatesDir, 'welcome', {
-        title: ctx.config.title, tagline: ctx.config.tagline, email, postalAddress: ctx.config.postalAddress,
-        archiveUrl: `${publicUrl}/archive`, unsubscribeUrl: unsubscribeUrl(ctx, result.subscriber!),
+        title: ctx.config.title,
+        tagline: ctx.config.tagline,
+        email,
+        postalAddress: ctx.config.postalAddress,
+        archiveUrl: `${publicUrl}/archive`,
+        unsubscribeUrl: unsubscribeUrl(ctx, result.subscriber!),
       });
-      await ctx.transport().send(await composeMessage({ from: ctx.sender, to: email, ...mail }))
+      await ctx
+        .transport()
+        .send(await composeMessage({ from: ctx.sender, to: email, ...mail }))
         .catch((error: Error) => ctx.log.error({ err: error.message }, 'welcome email failed'));
     }
     return message(reply, 200, 'You are subscribed', `Thank you. ${ctx.config.title} will arrive every week.`, { href: '/archive', text: 'Read past editions' });
@@ -169,10 +193,8 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     const file = existsSync(web) ? web : edition ? join(ctx.editionsDir, `${edition.id}.html`) : '';
     if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such edition.', { href: '/archive', text: 'All editions' });
     // The charts (CID images in the email) are served as the same PNG files.
-    const body = readFileSync(file, 'utf8')
-      .replaceAll('{{email}}', 'your address')
-      .replaceAll('{{unsubscribeUrl}}', `${publicUrl}/unsubscribe`)
-      .replace(/cid:([a-z0-9-]+)@marketwrap/g, `/editions/${edition.id}/$1.png`);
+    const general = personalizer(readFileSync(file, 'utf8'), 'html')({ email: 'your address', unsubscribeUrl: `${publicUrl}/unsubscribe` });
+    const body = pointChartsAt(general, (name) => `/editions/${edition.id}/${name}.png`);
     return html(reply, 200, body);
   });
 

@@ -23,12 +23,12 @@ describe('window returns', () => {
     const m = seriesMetrics(spx, { ...spx, source: 'typed', points: realCloses }, '2022-11-18', ['1W', '1M', 'YTD']);
     // Independently: 3965.34 / 3992.93 - 1 = -0.691%; / 3719.98 = +6.596%; / 4766.18 = -16.803%.
     expect(m.windows['1W']!.base!.date).toBe('2022-11-11');
-    expect(m.windows['1W']!.change).toBeCloseTo(-0.6910, 3);
+    expect(m.windows['1W']!.change).toBeCloseTo(-0.691, 3);
     expect(m.windows['1M']!.change).toBeCloseTo(6.5957, 3);
     expect(m.windows.YTD!.change).toBeCloseTo(-16.8027, 3);
   });
 
-  it('measures a week from the previous calendar week\'s last close, whatever day it ends', () => {
+  it("measures a week from the previous calendar week's last close, whatever day it ends", () => {
     // A Thursday as-of (as before Good Friday) is measured from the Friday before, not the Thursday.
     const m = seriesMetrics(spx, { ...spx, source: 'typed', points: realCloses }, '2022-11-17', ['1W']);
     expect(m.windows['1W']!.base).toEqual({ date: '2022-11-11', close: 3992.93 });
@@ -38,11 +38,25 @@ describe('window returns', () => {
   });
 
   it('reports yields in basis points and the VIX in points', () => {
-    const points = [{ date: '2022-11-11', close: 3.81 }, { date: '2022-11-18', close: 3.83 }];
+    const points = [
+      { date: '2022-11-11', close: 3.81 },
+      { date: '2022-11-18', close: 3.83 },
+    ];
     const tnx = seriesMetrics({ ...spx, symbol: '^TNX', kind: 'rate' }, { source: 't', points }, '2022-11-18', ['1W']);
     expect(tnx.unit).toBe('bp');
     expect(tnx.windows['1W']!.change).toBeCloseTo(2, 9);
-    const vix = seriesMetrics({ ...spx, symbol: '^VIX', kind: 'volatility' }, { source: 't', points: [{ date: '2022-11-11', close: 22.52 }, { date: '2022-11-18', close: 23.12 }] }, '2022-11-18', ['1W']);
+    const vix = seriesMetrics(
+      { ...spx, symbol: '^VIX', kind: 'volatility' },
+      {
+        source: 't',
+        points: [
+          { date: '2022-11-11', close: 22.52 },
+          { date: '2022-11-18', close: 23.12 },
+        ],
+      },
+      '2022-11-18',
+      ['1W'],
+    );
     expect(vix.windows['1W']!.change).toBeCloseTo(0.6, 9);
   });
 
@@ -64,8 +78,12 @@ describe('window returns', () => {
 
   it('finds a record set on any day of the week, names what it beat, and claims all-time only with the whole history', () => {
     const points = [
-      { date: '2020-01-02', close: 150 }, { date: '2022-03-01', close: 120 }, { date: '2022-11-11', close: 140 },
-      { date: '2022-11-14', close: 141 }, { date: '2022-11-16', close: 152 }, { date: '2022-11-18', close: 149 },
+      { date: '2020-01-02', close: 150 },
+      { date: '2022-03-01', close: 120 },
+      { date: '2022-11-11', close: 140 },
+      { date: '2022-11-14', close: 141 },
+      { date: '2022-11-16', close: 152 },
+      { date: '2022-11-18', close: 149 },
     ];
     const full = seriesMetrics(spx, { source: 't', points, fullHistory: true }, '2022-11-18', ['1W']);
     expect(full.weekHigh).toMatchObject({ point: { date: '2022-11-16', close: 152 }, atClose: false, allTime: true, previous: { date: '2020-01-02', close: 150 } });

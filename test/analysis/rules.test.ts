@@ -5,9 +5,18 @@ import type { z } from 'zod';
 
 function metric(symbol: string, week: number, extra: Partial<Metrics> = {}): Metrics {
   return {
-    symbol, name: symbol, shortName: symbol, kind: 'index', group: 'g', unit: 'pct', source: 't',
-    last: { date: '2026-11-20', close: 100 }, windows: { '1W': { base: { date: '2026-11-13', close: 100 / (1 + week / 100) }, change: week } },
-    fullHistory: false, weekly: [], ...extra,
+    symbol,
+    name: symbol,
+    shortName: symbol,
+    kind: 'index',
+    group: 'g',
+    unit: 'pct',
+    source: 't',
+    last: { date: '2026-11-20', close: 100 },
+    windows: { '1W': { base: { date: '2026-11-13', close: 100 / (1 + week / 100) }, change: week } },
+    fullHistory: false,
+    weekly: [],
+    ...extra,
   };
 }
 const rule = (input: z.input<typeof ruleSchema>): Rule => ruleSchema.parse(input);
@@ -27,7 +36,9 @@ describe('rules', () => {
   });
 
   it('looks back directionally: "last led by as much" skips weeks in which the other side led by more', () => {
-    const weeks = (changes: number[]) => ({ weekly: changes.map((change, k) => ({ date: `2026-${String(11 - Math.floor(k / 4)).padStart(2, '0')}-${String(28 - (k % 4) * 7).padStart(2, '0')}`, change })) });
+    const weeks = (changes: number[]) => ({
+      weekly: changes.map((change, k) => ({ date: `2026-${String(11 - Math.floor(k / 4)).padStart(2, '0')}-${String(28 - (k % 4) * 7).padStart(2, '0')}`, change })),
+    });
     // Gaps A - B, this week first: +3, then -5 (B led by more), +1, +4 (A led by more).
     const a = metric('A', 3, weeks([3, -5, 1, 4]));
     const b = metric('B', 0, weeks([0, 0, 0, 0]));
@@ -65,9 +76,25 @@ describe('rules', () => {
 
   it('record fires for a week beyond the past year, in its group, naming what it beat', () => {
     const records = rule({ id: 'rec', kind: 'record', group: 'g', extreme: 'both' });
-    const weekHigh = { extreme: 'high' as const, point: { date: '2026-11-18', close: 101 }, atClose: false, since: { date: '2024-03-02', close: 102 }, allTime: false, previous: { date: '2021-01-04', close: 130 }, yearsOfData: 20 };
+    const weekHigh = {
+      extreme: 'high' as const,
+      point: { date: '2026-11-18', close: 101 },
+      atClose: false,
+      since: { date: '2024-03-02', close: 102 },
+      allTime: false,
+      previous: { date: '2021-01-04', close: 130 },
+      yearsOfData: 20,
+    };
     const [signal] = evaluate([records], table(metric('A', 1, { weekHigh }), metric('B', 0)));
-    expect(signal).toMatchObject({ id: 'rec:A:high', extreme: 'high', record: { date: '2026-11-18', close: 101 }, level: 100, since: { date: '2024-03-02' }, atClose: false, topic: 'records' });
+    expect(signal).toMatchObject({
+      id: 'rec:A:high',
+      extreme: 'high',
+      record: { date: '2026-11-18', close: 101 },
+      level: 100,
+      since: { date: '2024-03-02' },
+      atClose: false,
+      topic: 'records',
+    });
     expect(evaluate([rule({ id: 'rec', kind: 'record', group: 'g', extreme: 'low' })], table(metric('A', 1, { weekHigh })))).toEqual([]);
   });
 
@@ -79,10 +106,16 @@ describe('rules', () => {
 
   it('leaders names the biggest climber in the ranking since last week', () => {
     const leaders = rule({ id: 'l', kind: 'leaders', group: 'g', window: '1W', count: 1 });
-    const weeks = (now: number, before: number) => ({ weekly: [{ date: '2026-11-20', change: now }, { date: '2026-11-13', change: before }] });
-    const signals = evaluate([leaders], table(
-      metric('A', 5, weeks(5, -3)), metric('B', 4, weeks(4, 3)), metric('C', 3, weeks(3, 2)), metric('D', 2, weeks(2, 1)), metric('E', 1, weeks(1, 0)),
-    ));
+    const weeks = (now: number, before: number) => ({
+      weekly: [
+        { date: '2026-11-20', change: now },
+        { date: '2026-11-13', change: before },
+      ],
+    });
+    const signals = evaluate(
+      [leaders],
+      table(metric('A', 5, weeks(5, -3)), metric('B', 4, weeks(4, 3)), metric('C', 3, weeks(3, 2)), metric('D', 2, weeks(2, 1)), metric('E', 1, weeks(1, 0))),
+    );
     expect(signals[0]).toMatchObject({ climber: { symbol: 'A', from: 5, to: 1 } });
   });
 

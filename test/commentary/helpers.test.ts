@@ -6,7 +6,7 @@ import { formatChange, formatLevel, formatSize, shown } from '../../src/format.j
 describe('number helpers', () => {
   it('formats signed changes in each unit', () => {
     expect(formatChange(1.234, 'pct')).toBe('+1.2%');
-    expect(formatChange(-14.4, 'bp')).toBe('\u221214 bp') // U+2212, the minus sign;
+    expect(formatChange(-14.4, 'bp')).toBe('\u221214 bp'); // U+2212, the minus sign;
     expect(formatChange(3.21, 'pt')).toBe('+3.2 pts');
     expect(formatChange(-0.04, 'pct')).toBe('0.0%'); // rounds to zero: no sign, never "-0.0%"
   });
@@ -20,7 +20,7 @@ describe('number helpers', () => {
     expect(formatLevel(34.6, 'pt')).toBe('34.6');
   });
 
-  it('sizes a move against the instrument\'s own usual move when known, else fixed bands', () => {
+  it("sizes a move against the instrument's own usual move when known, else fixed bands", () => {
     // A 3% week is large for a 2%-a-week index and ordinary for a 6%-a-week one.
     expect(sizeBand(3, 'pct', '1W', 2)).toBe(2);
     expect(sizeBand(3, 'pct', '1W', 6)).toBe(1);
@@ -46,7 +46,7 @@ describe('number helpers', () => {
     expect(directionVerb(30, 'bp', '1W', 5, 2, 'k')).not.toBe('rallied'); // a rally is a price word
   });
 
-  it('counts a holiday week\'s sessions and says how long a record stood', () => {
+  it("counts a holiday week's sessions and says how long a record stood", () => {
     expect(weekPhrase(5)).toBe('this week');
     expect(weekPhrase(4)).toBe('in the four-session week');
     expect(duration('2022-01-03', '2024-01-19')).toBe('two years');

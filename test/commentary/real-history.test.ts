@@ -22,7 +22,17 @@ const fullHistory = csvSeries(SHARED_DATA, config.instruments, new Set(['^GSPC']
 const partialHistory = csvSeries(SHARED_DATA, config.instruments, new Set()).map((s) => ({ ...s, points: s.points.filter((p) => p.date >= '2000-01-01') }));
 
 function edition(asOf: string, series = fullHistory) {
-  const snapshot: Snapshot = { asOf, series: series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })), source: 'csv', fetchedAt: asOf, demo: false, sources: {}, issues: [], notes: [], calendar: [] };
+  const snapshot: Snapshot = {
+    asOf,
+    series: series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })),
+    source: 'csv',
+    fetchedAt: asOf,
+    demo: false,
+    sources: {},
+    issues: [],
+    notes: [],
+    calendar: [],
+  };
   const analysis = analyze(snapshot, config);
   const commentary = compose({ analysis, config, templates });
   const all = [commentary.headline, commentary.lede, ...commentary.sections.flatMap((s) => [s.title, ...s.paragraphs])].join('\n');
@@ -127,7 +137,10 @@ describe('named weeks', () => {
     const weeks = weeklyFromCloses(fullHistory.find((s) => s.symbol === '^GSPC')!.points.filter((p) => p.date <= '2008-10-10'));
     const now = weeks.at(-1)!;
     expect(now.change).toBeCloseTo(-18.195, 2);
-    const worse = weeks.slice(0, -1).filter((w) => w.change <= now.change).at(-1)!;
+    const worse = weeks
+      .slice(0, -1)
+      .filter((w) => w.change <= now.change)
+      .at(-1)!;
     expect(worse.date).toBe('1933-07-21');
     expect(commentary.headline).toMatch(/^The S&P 500.* worst week since July 1933$/);
     expect(commentary.lede).toMatch(/^(The S&P 500|This week, the S&P 500) (tumbled|plunged) 18\.2%.*899\.22.* its worst week since the week ending July 21, 1933\./);
@@ -135,13 +148,17 @@ describe('named weeks', () => {
     const partial = edition('2008-10-10', partialHistory);
     expect(partial.commentary.lede).toContain('its worst week since at least January 2000');
     // The bear market began in July 2008, measured from the October 2007 peak.
-    expect(partial.all).toMatch(/(remains in a bear market|still in the bear market that began on July 9, 2008).* 42\.5% below its (peak of 1,565\.15 on October 9, 2007|October 9, 2007 peak of 1,565\.15)/);
+    expect(partial.all).toMatch(
+      /(remains in a bear market|still in the bear market that began on July 9, 2008).* 42\.5% below its (peak of 1,565\.15 on October 9, 2007|October 9, 2007 peak of 1,565\.15)/,
+    );
   });
 
   it('2020-02-28: four indices cross into a correction, in the lede, and the VIX ranks below them', () => {
     const { commentary, analysis } = edition('2020-02-28');
     expect(commentary.headline).toMatch(/^The S&P 500.* worst week since October 2008$/);
-    expect(commentary.lede).toMatch(/(crossed into a correction on Thursday|On Thursday, the S&P 500 entered a correction), closing 12\.0% below its (peak of 3,386\.15 on February 19, 2020|February 19, 2020 peak of 3,386\.15)/);
+    expect(commentary.lede).toMatch(
+      /(crossed into a correction on Thursday|On Thursday, the S&P 500 entered a correction), closing 12\.0% below its (peak of 3,386\.15 on February 19, 2020|February 19, 2020 peak of 3,386\.15)/,
+    );
     expect(commentary.lede).toContain('The Russell 2000, the Nasdaq-100 and the Dow crossed into a correction this week too.');
     const regime = signal(analysis.signals, 'regime')[0]!;
     const vix = analysis.signals.find((s) => s.id === 'vix-jump-week')!;
@@ -153,12 +170,16 @@ describe('named weeks', () => {
     const { commentary, all } = edition('2020-03-20');
     expect(commentary.headline).toMatch(/worst week since October 2008/);
     expect(commentary.lede).toMatch(/^(The S&P 500|This week, the S&P 500) (tumbled|plunged) 15\.0%.*2,304\.92.* its worst week since the week ending October 10, 2008\./);
-    expect(all).toMatch(/(remains in a bear market|still in the bear market that began on March 12, 2020).* 31\.9% below its (peak of 3,386\.15 on February 19, 2020|February 19, 2020 peak of 3,386\.15)/);
+    expect(all).toMatch(
+      /(remains in a bear market|still in the bear market that began on March 12, 2020).* 31\.9% below its (peak of 3,386\.15 on February 19, 2020|February 19, 2020 peak of 3,386\.15)/,
+    );
   });
 
   it('2011-08-05: a correction from the April high, not a bear market from the 2007 peak', () => {
     const { commentary, all } = edition('2011-08-05');
-    expect(commentary.lede).toMatch(/(The S&P 500 crossed into a correction on Thursday|On Thursday, the S&P 500 entered a correction), closing 12\.0% below its (peak of 1,363\.61 on April 29, 2011|April 29, 2011 peak of 1,363\.61)\./);
+    expect(commentary.lede).toMatch(
+      /(The S&P 500 crossed into a correction on Thursday|On Thursday, the S&P 500 entered a correction), closing 12\.0% below its (peak of 1,363\.61 on April 29, 2011|April 29, 2011 peak of 1,363\.61)\./,
+    );
     expect(commentary.lede).toContain('The Dow crossed into a correction this week too.');
     expect(all).not.toMatch(/(in|into|entered) a bear market/);
     expect(all).not.toMatch(/1,565\.15/);
@@ -168,14 +189,18 @@ describe('named weeks', () => {
     const { commentary } = edition('2009-03-13');
     expect(commentary.headline).toMatch(/^The S&P 500.* best week since November 2008$/);
     expect(commentary.lede).toMatch(/10\.7%.* its best week since the week ending November 28, 2008/);
-    expect(commentary.lede).toMatch(/(On Monday, the S&P 500 closed at a low of 676\.53,|The S&P 500 closed at a low of 676\.53 on Monday,) its lowest close since September 12, 1996/);
+    expect(commentary.lede).toMatch(
+      /(On Monday, the S&P 500 closed at a low of 676\.53,|The S&P 500 closed at a low of 676\.53 on Monday,) its lowest close since September 12, 1996/,
+    );
   });
 
   it('2022-11-11: the best week since June, in a bear market that began in June', () => {
     const { commentary, all } = edition('2022-11-11');
     expect(commentary.headline).toMatch(/best week since June 2022/);
     expect(commentary.lede).toMatch(/5\.9%.*its best week since the week ending June 24, 2022/);
-    expect(all).toMatch(/(still in the bear market that began on June 13, 2022|remains in a bear market).* 16\.8% below its (January 3, 2022 peak of 4,796\.56|peak of 4,796\.56 on January 3, 2022)/);
+    expect(all).toMatch(
+      /(still in the bear market that began on June 13, 2022|remains in a bear market).* 16\.8% below its (January 3, 2022 peak of 4,796\.56|peak of 4,796\.56 on January 3, 2022)/,
+    );
   });
 
   it('2013-03-28, a Thursday before Good Friday: four sessions, and the first record in five years', () => {
@@ -189,7 +214,9 @@ describe('named weeks', () => {
   it('2015-01-02: a four-session New Year week, and a record set on Monday named with the day', () => {
     const { all } = edition('2015-01-02');
     expect(all).toContain('in the four-session week');
-    expect(all).toMatch(/(On Monday, the S&P 500 closed at a record 2,090\.57,|The S&P 500 closed at a record 2,090\.57 on Monday,) topping the record of 2,088\.77 set on December 26, 2014/);
+    expect(all).toMatch(
+      /(On Monday, the S&P 500 closed at a record 2,090\.57,|The S&P 500 closed at a record 2,090\.57 on Monday,) topping the record of 2,088\.77 set on December 26, 2014/,
+    );
     expect(all).not.toMatch(/five sessions/);
   });
 });

@@ -9,6 +9,7 @@ import { analyze, statedChanges } from '../../src/analysis/index.js';
 import { compose, DOWN_VERBS, findContradictions, findStyleProblems, loadCommentaryTemplates, nameTable, UP_VERBS } from '../../src/commentary/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
+import { escapeRegExp } from '../../src/escape.js';
 import { formatSize, shown } from '../../src/format.js';
 import { demoSnapshot, scenarioNames } from '../../src/market/index.js';
 import type { ScenarioName } from '../../src/market/providers/demo.js';
@@ -18,8 +19,7 @@ const templates = loadCommentaryTemplates(join(PROJECT_ROOT, 'templates/commenta
 const names = nameTable(config);
 /** Phrasing turns with the week: twelve weeks' worth of phrasings over the same numbers. */
 const weeks = Array.from({ length: 12 }, (_, i) => new Date(Date.UTC(2026, 10, 20) - i * 7 * 86_400_000).toISOString().slice(0, 10));
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const verbNumber = new RegExp(`\\b(${[...UP_VERBS, ...DOWN_VERBS].map(escape).join('|')}) ([0-9.,]+(?:%| basis points?| points?))`, 'g');
+const verbNumber = new RegExp(`\\b(${[...UP_VERBS, ...DOWN_VERBS].map(escapeRegExp).join('|')}) ([0-9.,]+(?:%| basis points?| points?))`, 'g');
 
 describe.each(scenarioNames)('commentary for %s', (scenario) => {
   const snapshot = demoSnapshot(scenario as ScenarioName, '2026-11-20', config, new Date('2026-11-21T14:00:00Z'));
@@ -74,7 +74,12 @@ describe('the checks used by backtest', () => {
     const broken = {
       ...commentary,
       sections: [
-        { topic: 'market' as const, title: 'The Russell 2000', paragraphs: [`That is more than the 2.0 points this newsletter treats as notable. It ${figure}.`], signalIds: ['x'] },
+        {
+          topic: 'market' as const,
+          title: 'The Russell 2000',
+          paragraphs: [`That is more than the 2.0 points this newsletter treats as notable. It ${figure}.`],
+          signalIds: ['x'],
+        },
         ...commentary.sections,
       ],
     };

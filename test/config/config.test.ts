@@ -23,7 +23,9 @@ describe('configuration', () => {
     expect(() => parseNewsletter({ schedule: 'every saturday' })).toThrow(/schedule: must be a cron expression/);
     expect(() => parseNewsletter({ titel: 'x' })).toThrow(/Unrecognized key: "titel"/);
     expect(() => parseNewsletter({ rules: [{ id: 'a', kind: 'leaders', group: 'nope', window: '1W', count: 2 }] })).toThrow(/rules\.0\.group: no instrument has group nope/);
-    expect(() => parseNewsletter({ windows: ['1W'], rules: [{ id: 'a', kind: 'move', instrument: '^GSPC', window: '1M', threshold: 1 }] })).toThrow(/rules\.0\.window: window 1M is not in windows/);
+    expect(() => parseNewsletter({ windows: ['1W'], rules: [{ id: 'a', kind: 'move', instrument: '^GSPC', window: '1M', threshold: 1 }] })).toThrow(
+      /rules\.0\.window: window 1M is not in windows/,
+    );
   });
 
   it('ships a JSON Schema that matches the zod schema (run `npm run schema` after changing it)', () => {

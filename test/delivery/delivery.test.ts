@@ -17,7 +17,14 @@ afterEach(async () => {
 
 /** Raw header values as sent (mailparser folds List-* headers into one structured object). */
 function header(mail: ParsedMail, name: string): string[] {
-  return mail.headerLines.filter((h) => h.key === name).map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim());
+  return mail.headerLines
+    .filter((h) => h.key === name)
+    .map((h) =>
+      h.line
+        .slice(h.line.indexOf(':') + 1)
+        .replace(/\r?\n\s+/g, ' ')
+        .trim(),
+    );
 }
 
 function expectDigest(mail: ParsedMail, to: string, secret: string, subscriberOf: (id: number) => TokenSubject | undefined) {
@@ -60,7 +67,7 @@ describe('delivery', () => {
     ctx.subscribers.remove('gone@example.com');
     const first = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(first.delivery).toMatchObject({ sent: 2, failed: 0, skipped: 0 });
-    expect(sink.received.map((r) => r.envelopeTo).flat().sort()).toEqual(['ann@example.com', 'bob@example.com']);
+    expect(sink.received.flatMap((r) => r.envelopeTo).sort()).toEqual(['ann@example.com', 'bob@example.com']);
     const urls = sink.received.map((r) => expectDigest(r.parsed, r.envelopeTo[0]!, ctx.secretKey, (id) => ctx.store.subscriberById(id)));
     expect(new Set(urls).size).toBe(2);
     // The same edition again: refused, with what to do; --resume finds nothing owed. Nobody is mailed twice.
@@ -115,6 +122,14 @@ describe('delivery', () => {
     const result = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(result.delivery).toMatchObject({ sent: 0, failed: 1, failures: { temporary: 1 } });
     expect(result.delivery!.failedRecipients[0]!.reply).toMatch(/ECONNREFUSED|connect/);
-    expect(readdirSync(ctx.editionsDir).sort()).toEqual(['2026-W47-small-vs-large.png', '2026-W47-week-returns.png', '2026-W47.html', '2026-W47.json', '2026-W47.mail.html', '2026-W47.mail.txt', '2026-W47.txt']);
+    expect(readdirSync(ctx.editionsDir).sort()).toEqual([
+      '2026-W47-small-vs-large.png',
+      '2026-W47-week-returns.png',
+      '2026-W47.html',
+      '2026-W47.json',
+      '2026-W47.mail.html',
+      '2026-W47.mail.txt',
+      '2026-W47.txt',
+    ]);
   });
 });

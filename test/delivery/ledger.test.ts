@@ -50,7 +50,11 @@ describe('delivery ledger', () => {
     expect(delivery).toMatchObject({ sent: 2, failed: 1, failures: { temporary: 1, permanent: 0, ambiguous: 0 }, queued: 0 });
     const grey = ctx.store.delivery('2026-W47', ctx.store.findSubscriber('grey@example.com')!.id)!;
     expect(grey).toMatchObject({ status: 'sent', attempts: 3 });
-    expect(ctx.store.delivery('2026-W47', ctx.store.findSubscriber('down@example.com')!.id)).toMatchObject({ status: 'failed', attempts: 3, last_reply: expect.stringMatching(/^421/) });
+    expect(ctx.store.delivery('2026-W47', ctx.store.findSubscriber('down@example.com')!.id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      last_reply: expect.stringMatching(/^421/),
+    });
     expect(sink.received.map((r) => r.envelopeTo[0]).sort()).toEqual(['grey@example.com', 'ok@example.com']);
   });
 
@@ -144,10 +148,15 @@ describe('rate limit', () => {
   it('counts sends exactly, per second and per hour', async () => {
     let t = 0;
     const waits: number[] = [];
-    const bucket = tokenBucket(5, 12, () => t, async (ms) => {
-      waits.push(ms);
-      t += ms;
-    });
+    const bucket = tokenBucket(
+      5,
+      12,
+      () => t,
+      async (ms) => {
+        waits.push(ms);
+        t += ms;
+      },
+    );
     const at: number[] = [];
     for (let i = 0; i < 14; i++) {
       await bucket.take();

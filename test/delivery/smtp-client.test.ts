@@ -54,7 +54,20 @@ describe('the list SMTP client', () => {
     expect(nextEnvelopeAt).toBeLessThan(verdictAt);
     // One connection; each body only after its own 354, so at most one message is past its end of DATA.
     expect(server.log).toHaveLength(1);
-    expect(server.log[0]!.filter((l) => /^(MAIL|RCPT|DATA|<end)/.test(l)).map((l) => l.slice(0, 4))).toEqual(['MAIL', 'RCPT', 'DATA', '<end', 'MAIL', 'RCPT', 'DATA', '<end', 'MAIL', 'RCPT', 'DATA', '<end']);
+    expect(server.log[0]!.filter((l) => /^(MAIL|RCPT|DATA|<end)/.test(l)).map((l) => l.slice(0, 4))).toEqual([
+      'MAIL',
+      'RCPT',
+      'DATA',
+      '<end',
+      'MAIL',
+      'RCPT',
+      'DATA',
+      '<end',
+      'MAIL',
+      'RCPT',
+      'DATA',
+      '<end',
+    ]);
     expect(server.accepted).toEqual(['a@example.com', 'b@example.com', 'c@example.com']);
   });
 
@@ -82,7 +95,9 @@ describe('the list SMTP client', () => {
   });
 
   it('after a refused recipient: RSET, and the next message goes out on the same connection', async () => {
-    const server = await scripted((stage, n) => (stage === 'RCPT' && n === 1 ? '550 5.1.1 no such user' : stage === 'DATA' && n === 1 ? '554 5.5.1 no valid recipients' : undefined));
+    const server = await scripted((stage, n) =>
+      stage === 'RCPT' && n === 1 ? '550 5.1.1 no such user' : stage === 'DATA' && n === 1 ? '554 5.5.1 no valid recipients' : undefined,
+    );
     const results = await sendAll(server.url, ['gone@example.com', 'ann@example.com']);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
     expect(server.log).toHaveLength(1);
@@ -111,14 +126,22 @@ describe('TLS and AUTH against smtp-server', () => {
   let tls: { key: Buffer; cert: Buffer };
   beforeAll(() => {
     const dir = tempDir();
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '2', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '2', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+      { stdio: 'ignore' },
+    );
     tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
   });
 
   async function tlsServer(secure: boolean, authMethods: string[]) {
     const seen: Array<{ to: string; secure: boolean; user: string | undefined; body: string }> = [];
     const server = new SMTPServer({
-      secure, ...tls, authMethods, logger: false, closeTimeout: 100,
+      secure,
+      ...tls,
+      authMethods,
+      logger: false,
+      closeTimeout: 100,
       onAuth(auth, _session, callback) {
         if (auth.username === 'wrap' && auth.password === 's3cret pass') return callback(null, { user: auth.username });
         callback(new Error('535 5.7.8 bad credentials'));

@@ -31,8 +31,7 @@ export async function startDroppingSmtp(): Promise<DroppingServer> {
         }
         return;
       }
-      let end: number;
-      while ((end = buffer.indexOf('\r\n')) >= 0) {
+      for (let end = buffer.indexOf('\r\n'); end >= 0; end = buffer.indexOf('\r\n')) {
         const line = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const verb = line.slice(0, 4).toUpperCase();

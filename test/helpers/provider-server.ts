@@ -48,18 +48,38 @@ const DAY = 86_400;
 
 function yahooBody(symbol: string, closes: Close[], from: number, to: number) {
   const inRange = closes.filter((c) => sessionOpenEpoch(c.date) >= from && sessionOpenEpoch(c.date) < to);
-  const meta = { currency: 'USD', symbol, exchangeName: 'SNP', instrumentType: 'INDEX', gmtoffset: -18000, timezone: 'EST', exchangeTimezoneName: 'America/New_York', dataGranularity: '1d', range: '' };
+  const meta = {
+    currency: 'USD',
+    symbol,
+    exchangeName: 'SNP',
+    instrumentType: 'INDEX',
+    gmtoffset: -18000,
+    timezone: 'EST',
+    exchangeTimezoneName: 'America/New_York',
+    dataGranularity: '1d',
+    range: '',
+  };
   if (inRange.length === 0) return { chart: { result: [{ meta, indicators: { quote: [{}] } }], error: null } };
   return {
     chart: {
-      result: [{
-        meta,
-        timestamp: inRange.map((c) => sessionOpenEpoch(c.date)),
-        indicators: {
-          quote: [{ open: inRange.map((c) => c.close), high: inRange.map((c) => c.close), low: inRange.map((c) => c.close), close: inRange.map((c) => c.close), volume: inRange.map(() => 0) }],
-          adjclose: [{ adjclose: inRange.map((c) => c.close) }],
+      result: [
+        {
+          meta,
+          timestamp: inRange.map((c) => sessionOpenEpoch(c.date)),
+          indicators: {
+            quote: [
+              {
+                open: inRange.map((c) => c.close),
+                high: inRange.map((c) => c.close),
+                low: inRange.map((c) => c.close),
+                close: inRange.map((c) => c.close),
+                volume: inRange.map(() => 0),
+              },
+            ],
+            adjclose: [{ adjclose: inRange.map((c) => c.close) }],
+          },
         },
-      }],
+      ],
       error: null,
     },
   };
@@ -112,7 +132,10 @@ export async function startProviderServer(): Promise<ProviderServer> {
         return true;
       case 'fred-bad-key':
         if (provider !== 'fred') return false;
-        json(res, 400, { error_code: 400, error_message: 'Bad Request.  The value for variable api_key is not registered.  Read https://fred.stlouisfed.org/docs/api/api_key.html for more information.' });
+        json(res, 400, {
+          error_code: 400,
+          error_message: 'Bad Request.  The value for variable api_key is not registered.  Read https://fred.stlouisfed.org/docs/api/api_key.html for more information.',
+        });
         return true;
     }
   }
@@ -143,8 +166,24 @@ export async function startProviderServer(): Promise<ProviderServer> {
       if (!closes) return json(res, 400, { error_code: 400, error_message: 'Bad Request.  The series does not exist.' });
       const start = url.searchParams.get('observation_start') ?? '0000';
       const end = url.searchParams.get('observation_end') ?? '9999';
-      const observations = closes.filter((c) => c.date >= start && c.date <= end).map((c) => ({ realtime_start: end, realtime_end: end, date: c.date, value: c.close === null ? '.' : String(c.close) }));
-      return json(res, 200, { realtime_start: end, realtime_end: end, observation_start: start, observation_end: end, units: 'lin', output_type: 1, file_type: 'json', order_by: 'observation_date', sort_order: 'asc', count: observations.length, offset: 0, limit: 100000, observations });
+      const observations = closes
+        .filter((c) => c.date >= start && c.date <= end)
+        .map((c) => ({ realtime_start: end, realtime_end: end, date: c.date, value: c.close === null ? '.' : String(c.close) }));
+      return json(res, 200, {
+        realtime_start: end,
+        realtime_end: end,
+        observation_start: start,
+        observation_end: end,
+        units: 'lin',
+        output_type: 1,
+        file_type: 'json',
+        order_by: 'observation_date',
+        sort_order: 'asc',
+        count: observations.length,
+        offset: 0,
+        limit: 100000,
+        observations,
+      });
     }
     if (url.pathname === '/fred/releases/dates') {
       requests.push('fred release calendar');
@@ -154,18 +193,39 @@ export async function startProviderServer(): Promise<ProviderServer> {
       // Without include_release_dates_with_no_data FRED lists only dates that already have data: none ahead.
       const upcoming = url.searchParams.get('include_release_dates_with_no_data') === 'true';
       const release_dates = state.releases.filter((r) => r.date >= start && r.date <= end && upcoming);
-      return json(res, 200, { realtime_start: start, realtime_end: end, order_by: 'release_date', sort_order: 'asc', count: release_dates.length, offset: 0, limit: 1000, release_dates });
+      return json(res, 200, {
+        realtime_start: start,
+        realtime_end: end,
+        order_by: 'release_date',
+        sort_order: 'asc',
+        count: release_dates.length,
+        offset: 0,
+        limit: 1000,
+        release_dates,
+      });
     }
     if (url.pathname === '/query' && url.searchParams.get('function') === 'TIME_SERIES_DAILY') {
       const symbol = url.searchParams.get('symbol') ?? '';
       requests.push(`alphavantage ${symbol}`);
       if (fault('alphavantage', symbol, res)) return;
       const closes = data.get(symbol);
-      if (!closes) return json(res, 200, { 'Error Message': 'Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for TIME_SERIES_DAILY.' });
-      const latest = closes.filter((c) => c.close !== null).slice(-100).reverse();
+      if (!closes)
+        return json(res, 200, { 'Error Message': 'Invalid API call. Please retry or visit the documentation (https://www.alphavantage.co/documentation/) for TIME_SERIES_DAILY.' });
+      const latest = closes
+        .filter((c) => c.close !== null)
+        .slice(-100)
+        .reverse();
       return json(res, 200, {
-        'Meta Data': { '1. Information': 'Daily Prices (open, high, low, close) and Volumes', '2. Symbol': symbol, '3. Last Refreshed': latest[0]?.date, '4. Output Size': 'Compact', '5. Time Zone': 'US/Eastern' },
-        'Time Series (Daily)': Object.fromEntries(latest.map((c) => [c.date, { '1. open': String(c.close), '2. high': String(c.close), '3. low': String(c.close), '4. close': String(c.close), '5. volume': '1000' }])),
+        'Meta Data': {
+          '1. Information': 'Daily Prices (open, high, low, close) and Volumes',
+          '2. Symbol': symbol,
+          '3. Last Refreshed': latest[0]?.date,
+          '4. Output Size': 'Compact',
+          '5. Time Zone': 'US/Eastern',
+        },
+        'Time Series (Daily)': Object.fromEntries(
+          latest.map((c) => [c.date, { '1. open': String(c.close), '2. high': String(c.close), '3. low': String(c.close), '4. close': String(c.close), '5. volume': '1000' }]),
+        ),
       });
     }
     res.writeHead(404, { 'content-type': 'text/plain' });

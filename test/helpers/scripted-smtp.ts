@@ -45,7 +45,10 @@ export async function startScriptedSmtp(script: (stage: Stage, n: number, line: 
   const server = createServer((socket) => {
     sockets.add(socket);
     peak = Math.max(peak, ++open);
-    socket.on('close', () => (open--, sockets.delete(socket)));
+    socket.on('close', () => {
+      open--;
+      sockets.delete(socket);
+    });
     socket.on('error', () => undefined);
     const lines: string[] = [];
     log.push(lines);

@@ -2,8 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  bondSessionOnOrBefore, holidays, isBondSession, isSession, isoWeekId, lastCompletedSession, lastCompletedWeekEnd, lastSessionOfWeek,
-  sessionOnOrBefore, sessionsBetween, weekStartDay, windowAnchor,
+  bondSessionOnOrBefore,
+  holidays,
+  isBondSession,
+  isSession,
+  isoWeekId,
+  lastCompletedSession,
+  lastCompletedWeekEnd,
+  lastSessionOfWeek,
+  sessionOnOrBefore,
+  sessionsBetween,
+  weekStartDay,
+  windowAnchor,
 } from '../../src/market/calendar.js';
 import { SHARED_DATA } from '../helpers/context.js';
 import { readReferenceCsv } from '../helpers/reference-data.js';
@@ -11,7 +21,16 @@ import { readReferenceCsv } from '../helpers/reference-data.js';
 describe('NYSE calendar', () => {
   it('knows the regular holidays of a year', () => {
     expect([...holidays(2026)].sort()).toEqual([
-      '2026-01-01', '2026-01-19', '2026-02-16', '2026-04-03', '2026-05-25', '2026-06-19', '2026-07-03', '2026-09-07', '2026-11-26', '2026-12-25',
+      '2026-01-01',
+      '2026-01-19',
+      '2026-02-16',
+      '2026-04-03',
+      '2026-05-25',
+      '2026-06-19',
+      '2026-07-03',
+      '2026-09-07',
+      '2026-11-26',
+      '2026-12-25',
     ]);
   });
 
@@ -63,10 +82,16 @@ describe('NYSE calendar', () => {
 
   it('disagrees with the bundled holiday list exactly where that list is wrong', () => {
     const listed = new Set(
-      readFileSync(join(SHARED_DATA, 'us_market_holidays.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',')[0]!)
+      readFileSync(join(SHARED_DATA, 'us_market_holidays.csv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((r) => r.split(',')[0]!)
         .filter((d) => d >= '2000-01-01' && d <= '2022-11-18'),
     );
-    const ours = new Set([...Array(23).keys()].flatMap((i) => [...holidays(2000 + i)]).filter((d) => d <= '2022-11-18' && !['0', '6'].includes(String(new Date(`${d}T00:00:00Z`).getUTCDay()))));
+    const ours = new Set(
+      [...Array(23).keys()].flatMap((i) => [...holidays(2000 + i)]).filter((d) => d <= '2022-11-18' && !['0', '6'].includes(String(new Date(`${d}T00:00:00Z`).getUTCDay()))),
+    );
     // The list marks some Saturday New Years' Eves closed; the data shows they traded, as we say.
     const traded = new Set(readReferenceCsv('GSPC.csv').map((r) => r.date));
     const wronglyListed = [...listed].filter((d) => isSession(d));

@@ -44,7 +44,10 @@ describe('demo provider', () => {
   it('small-cap-rally: the Russell 2000 beats the S&P 500 by more than 4 points; financials, industrials, materials lead; VIX and yield fall', () => {
     const s = snapshot('small-cap-rally');
     expect(weekReturn(s, '^RUT') - weekReturn(s, '^GSPC')).toBeGreaterThan(4);
-    const sectors = config.instruments.filter((i) => i.group === 'sectors').map((i) => i.symbol).sort((a, b) => weekReturn(s, b) - weekReturn(s, a));
+    const sectors = config.instruments
+      .filter((i) => i.group === 'sectors')
+      .map((i) => i.symbol)
+      .sort((a, b) => weekReturn(s, b) - weekReturn(s, a));
     expect(sectors.slice(0, 3).sort()).toEqual(['XLB', 'XLF', 'XLI']);
     expect(last(s, '^VIX')).toBeLessThan(weekAgo(s, '^VIX'));
     expect(last(s, '^TNX')).toBeLessThan(weekAgo(s, '^TNX'));

@@ -60,7 +60,10 @@ describe('live data end to end', () => {
   it('falls back along the chain to a labelled proxy, and says so in the edition', async () => {
     const served = serveAll('small-cap-rally');
     server.data.delete('^RUT');
-    server.data.set('IWM', served.get('^RUT')!.map((c) => ({ date: c.date, close: c.close! / 10 })));
+    server.data.set(
+      'IWM',
+      served.get('^RUT')!.map((c) => ({ date: c.date, close: c.close! / 10 })),
+    );
     const ctx = testContext(liveEnv());
     const edition = await buildEdition(ctx, { data: 'live' });
     expect(edition.snapshot.sources['^RUT']).toBe('yahoo:IWM (proxy)');
@@ -74,7 +77,11 @@ describe('live data end to end', () => {
     const ctx = testContext(liveEnv());
     const first = await buildEdition(ctx, { data: 'live' });
     // The server forgets everything but the last ten days: the cache must supply the rest.
-    for (const [symbol, closes] of served) server.data.set(symbol, closes.filter((c) => c.date >= '2026-11-10'));
+    for (const [symbol, closes] of served)
+      server.data.set(
+        symbol,
+        closes.filter((c) => c.date >= '2026-11-10'),
+      );
     const second = await buildEdition(ctx, { data: 'live' });
     expect(Object.fromEntries(second.analysis.metrics)).toEqual(Object.fromEntries(first.analysis.metrics));
     expect(ctx.store.closes('yahoo:^GSPC', '2026-01-01', '2026-11-20').length).toBeGreaterThan(200);
@@ -86,7 +93,10 @@ describe('live data end to end', () => {
 
   it('a stale required instrument stops the send with a clear message; build still renders with a warning', async () => {
     const served = serveAll();
-    server.data.set('^GSPC', served.get('^GSPC')!.filter((c) => c.date <= '2026-11-19'));
+    server.data.set(
+      '^GSPC',
+      served.get('^GSPC')!.filter((c) => c.date <= '2026-11-19'),
+    );
     sink = await startSmtpSink();
     const ctx = testContext({ ...liveEnv(), SMTP_URL: sink.url });
     ctx.subscribers.add('ann@example.com');
@@ -100,9 +110,17 @@ describe('live data end to end', () => {
   });
 
   const sanityCases: Array<[string, (closes: Close[]) => Close[], RegExp]> = [
-    ['a daily move beyond the bound', (c) => c.map((p) => (p.date === '2026-11-18' ? { ...p, close: p.close! * 1.3 } : p)), /Dow Jones Industrial Average \(\^DJI\) moved \d+\.\d% on 2026-11-18, beyond the 25% bound for a broad index/],
+    [
+      'a daily move beyond the bound',
+      (c) => c.map((p) => (p.date === '2026-11-18' ? { ...p, close: p.close! * 1.3 } : p)),
+      /Dow Jones Industrial Average \(\^DJI\) moved \d+\.\d% on 2026-11-18, beyond the 25% bound for a broad index/,
+    ],
     ['a non-positive price', (c) => c.map((p) => (p.date === '2026-10-07' ? { ...p, close: 0 } : p)), /\(\^DJI\) has a non-positive close \(0\) on 2026-10-07/],
-    ['a gap of missing sessions', (c) => c.filter((p) => p.date !== '2026-09-15' && p.date !== '2026-09-16'), /\(\^DJI\) is missing 2 sessions inside the windows \(first 2026-09-15\)/],
+    [
+      'a gap of missing sessions',
+      (c) => c.filter((p) => p.date !== '2026-09-15' && p.date !== '2026-09-16'),
+      /\(\^DJI\) is missing 2 sessions inside the windows \(first 2026-09-15\)/,
+    ],
   ];
   it.each(sanityCases)('%s stops the send and names instrument and date', async (_name, corrupt, message) => {
     const served = serveAll();

@@ -63,7 +63,9 @@ describe('Yahoo chart v8', () => {
 
   it('times out a server that hangs, after retrying', async () => {
     server.faults.set('^GSPC', { kind: 'hang' });
-    await expect(yahooProvider({ baseURL: server.url, ...fast, retries: 1 })('^GSPC', '2022-11-14', '2022-11-18')).rejects.toThrow('yahoo ^GSPC: timed out after 300 ms after 2 attempts');
+    await expect(yahooProvider({ baseURL: server.url, ...fast, retries: 1 })('^GSPC', '2022-11-14', '2022-11-18')).rejects.toThrow(
+      'yahoo ^GSPC: timed out after 300 ms after 2 attempts',
+    );
   });
 
   it('succeeds after a server fails twice', async () => {
@@ -83,11 +85,18 @@ describe('FRED', () => {
   const fred = () => fredProvider({ baseURL: `${server.url}/fred`, apiKey: 'k', ...fast });
 
   it('asks for JSON, parses string values and skips "."', async () => {
-    server.data.set('DGS10', [{ date: '2022-11-10', close: 3.82 }, { date: '2022-11-11', close: null }, { date: '2022-11-14', close: 3.87 }]);
-    expect(await fred()('DGS10', '2022-11-01', '2022-11-18')).toEqual([{ date: '2022-11-10', close: 3.82 }, { date: '2022-11-14', close: 3.87 }]);
+    server.data.set('DGS10', [
+      { date: '2022-11-10', close: 3.82 },
+      { date: '2022-11-11', close: null },
+      { date: '2022-11-14', close: 3.87 },
+    ]);
+    expect(await fred()('DGS10', '2022-11-01', '2022-11-18')).toEqual([
+      { date: '2022-11-10', close: 3.82 },
+      { date: '2022-11-14', close: 3.87 },
+    ]);
   });
 
-  it('returns nothing for an empty range, reports a bad key with FRED\'s message', async () => {
+  it("returns nothing for an empty range, reports a bad key with FRED's message", async () => {
     server.data.set('DGS10', [{ date: '2022-11-10', close: 3.82 }]);
     expect(await fred()('DGS10', '2023-01-01', '2023-01-31')).toEqual([]);
     server.faults.set('DGS2', { kind: 'fred-bad-key' });
@@ -99,7 +108,9 @@ describe('FRED', () => {
     server.faults.set('DGS10', { kind: 'fail', times: 2, status: 500 });
     expect(await fred()('DGS10', '2022-11-01', '2022-11-18')).toHaveLength(1);
     server.faults.set('DGS10', { kind: 'rate-limit' });
-    await expect(fredProvider({ baseURL: `${server.url}/fred`, apiKey: 'k', ...fast, retries: 0 })('DGS10', '2022-11-01', '2022-11-18')).rejects.toThrow('fred DGS10: HTTP 429 (rate limited) after 1 attempts');
+    await expect(fredProvider({ baseURL: `${server.url}/fred`, apiKey: 'k', ...fast, retries: 0 })('DGS10', '2022-11-01', '2022-11-18')).rejects.toThrow(
+      'fred DGS10: HTTP 429 (rate limited) after 1 attempts',
+    );
     server.faults.set('DGS10', { kind: 'malformed' });
     await expect(fred()('DGS10', '2022-11-01', '2022-11-18')).rejects.toThrow(/fred DGS10: response is not JSON/);
     server.faults.set('DGS10', { kind: 'hang' });
@@ -111,8 +122,14 @@ describe('Alpha Vantage', () => {
   const av = () => alphaVantageProvider({ baseURL: server.url, apiKey: 'k', ...fast, minIntervalMs: 0 });
 
   it('reads TIME_SERIES_DAILY closes in date order', async () => {
-    server.data.set('XLF', [{ date: '2022-11-17', close: 35.1 }, { date: '2022-11-18', close: 35.4 }]);
-    expect(await av()('XLF', '2022-11-01', '2022-11-18')).toEqual([{ date: '2022-11-17', close: 35.1 }, { date: '2022-11-18', close: 35.4 }]);
+    server.data.set('XLF', [
+      { date: '2022-11-17', close: 35.1 },
+      { date: '2022-11-18', close: 35.4 },
+    ]);
+    expect(await av()('XLF', '2022-11-01', '2022-11-18')).toEqual([
+      { date: '2022-11-17', close: 35.1 },
+      { date: '2022-11-18', close: 35.4 },
+    ]);
     expect(await av()('XLF', '2023-01-01', '2023-01-31')).toEqual([]);
   });
 
@@ -151,7 +168,15 @@ describe('http client', () => {
   it('backs off exponentially with jitter', async () => {
     const waits: number[] = [];
     server.faults.set('X', { kind: 'fail', times: 9, status: 500 });
-    const client = createHttpClient({ provider: 'p', baseURL: server.url, timeoutMs: 500, retries: 3, baseDelayMs: 100, random: () => 0.5, sleep: async (ms) => void waits.push(ms) });
+    const client = createHttpClient({
+      provider: 'p',
+      baseURL: server.url,
+      timeoutMs: 500,
+      retries: 3,
+      baseDelayMs: 100,
+      random: () => 0.5,
+      sleep: async (ms) => void waits.push(ms),
+    });
     await expect(client.get('/v8/finance/chart/X', {}, 'X')).rejects.toThrow('p X: HTTP 500 after 4 attempts');
     expect(waits).toEqual([50, 100, 200]);
   });
@@ -159,8 +184,14 @@ describe('http client', () => {
 
 describe('returns from live-format responses of the reference data', () => {
   it('match ../shared/market-data/README.md', async () => {
-    for (const [file, symbol] of [['GSPC.csv', '^GSPC'], ['RUT.csv', '^RUT']] as const) {
-      server.data.set(symbol, readReferenceCsv(file).filter((r) => r.date >= '2021-11-01'));
+    for (const [file, symbol] of [
+      ['GSPC.csv', '^GSPC'],
+      ['RUT.csv', '^RUT'],
+    ] as const) {
+      server.data.set(
+        symbol,
+        readReferenceCsv(file).filter((r) => r.date >= '2021-11-01'),
+      );
     }
     const yahoo = yahooProvider({ baseURL: server.url, ...fast });
     const instrument = (symbol: string): Instrument => ({ symbol, name: symbol, shortName: symbol, kind: 'index', group: 'g', required: true });

@@ -58,7 +58,16 @@ describe('the week ahead', () => {
     const snapshot = demoSnapshot('quiet-week', '2026-11-20', config, new Date('2026-11-21T14:00:00Z'));
     expect(snapshot.calendar.map((e) => e.date)).toEqual(['2026-11-25', '2026-11-26']);
     const templates = loadCommentaryTemplates(join(PROJECT_ROOT, 'templates/commentary'));
-    const commentary = compose({ analysis: analyze(snapshot, config), config, templates, calendar: [{ date: '2026-11-25', name: 'the consumer price index' }, { date: '2026-11-25', name: "the Fed's rate decision" }, { date: '2026-11-27', name: 'the jobs report' }] });
+    const commentary = compose({
+      analysis: analyze(snapshot, config),
+      config,
+      templates,
+      calendar: [
+        { date: '2026-11-25', name: 'the consumer price index' },
+        { date: '2026-11-25', name: "the Fed's rate decision" },
+        { date: '2026-11-27', name: 'the jobs report' },
+      ],
+    });
     expect(commentary.sections.at(-1)!.title).toBe('The week ahead');
     expect(commentary.sections.at(-1)!.paragraphs[0]).toMatch(/^(On )?Wednesday(:|,) the consumer price index and the Fed's rate decision\. (On )?Friday(:|,) the jobs report\.$/);
     expect(compose({ analysis: analyze(snapshot, config), config, templates }).sections.some((s) => s.title === 'The week ahead')).toBe(false);

@@ -18,7 +18,15 @@ function studioContext(): { ctx: Context; templates: string; configFile: string 
   const configFile = join(dir, 'marketwrap.config.json');
   writeFileSync(configFile, '{}');
   const ctx = createContext({
-    env: { ...OFFLINE_ENV, DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: configFile, MARKET_DATA: 'demo', LOG_LEVEL: 'silent', PUBLIC_URL: 'https://wrap.example' },
+    env: {
+      ...OFFLINE_ENV,
+      DATA_DIR: join(dir, 'data'),
+      OUTBOX_DIR: join(dir, 'outbox'),
+      CONFIG_FILE: configFile,
+      MARKET_DATA: 'demo',
+      LOG_LEVEL: 'silent',
+      PUBLIC_URL: 'https://wrap.example',
+    },
     templatesDir: templates,
     clock: tickingClock(FIXED_NOW),
   });
@@ -42,10 +50,14 @@ describe('studio checks', () => {
 
   it('each check fires on a template written to break it', async () => {
     const { ctx, templates } = studioContext();
-    edit(join(templates, 'partials/footer.mjml'), '<mj-column>', `<mj-column>
+    edit(
+      join(templates, 'partials/footer.mjml'),
+      '<mj-column>',
+      `<mj-column>
       <mj-image src="data:image/png;base64,AAAA" />
       <mj-image src="https://wrap.example/chart.svg" alt="chart" width="300px" />
-      <mj-text><a href="http://insecure.example/x">insecure</a> \\{{name}}<svg width="1" height="1"></svg></mj-text>`);
+      <mj-text><a href="http://insecure.example/x">insecure</a> \\{{name}}<svg width="1" height="1"></svg></mj-text>`,
+    );
     const result = await renderItem(ctx, { item: 'digest', data: 'demo:small-cap-rally' });
     if (!result.ok) throw new Error(result.error.message);
     const ids = result.checks.filter((c) => c.level === 'error').map((c) => c.id);
@@ -55,7 +67,7 @@ describe('studio checks', () => {
     ctx.close();
   });
 
-  it('flags images without dimensions, and sizes by Gmail\'s clip', () => {
+  it("flags images without dimensions, and sizes by Gmail's clip", () => {
     expect(checkEmail('<img src="https://a.example/x.png" alt="x">', 'https://a.example').map((c) => c.id)).toContain('dimensions');
     expect([sizeBadge(51_199), sizeBadge(51_200), sizeBadge(102_400)]).toEqual(['green', 'amber', 'red']);
     expect(checkEmail(`<p>${'x'.repeat(103_000)}</p>`, 'https://a.example')[0]).toMatchObject({ id: 'size', level: 'error' });
@@ -67,7 +79,10 @@ describe('studio checks', () => {
     const mjml = await renderItem(ctx, { item: 'digest', data: 'demo:quiet-week' });
     expect(mjml).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Attribute colour is illegal/) } });
     edit(join(templates, 'partials/header.mjml'), '<mj-text colour="red">x</mj-text>', '');
-    writeFileSync(join(templates, 'commentary/move.hbs'), readFileSync(join(templates, 'commentary/move.hbs'), 'utf8').replace('{{The symbol}} {{moved', '{{#if symbol}}{{The symbol}} {{moved'));
+    writeFileSync(
+      join(templates, 'commentary/move.hbs'),
+      readFileSync(join(templates, 'commentary/move.hbs'), 'utf8').replace('{{The symbol}} {{moved', '{{#if symbol}}{{The symbol}} {{moved'),
+    );
     const hbs = await renderItem(ctx, { item: 'digest', data: 'demo:risk-off' });
     expect(hbs).toMatchObject({ ok: false, error: { file: join(templates, 'commentary/move.hbs'), line: expect.any(Number) } });
     writeFileSync(configFile, '{\n  "title": "x",\n  "b" 3\n}');
@@ -126,7 +141,11 @@ describe.skipIf(skipBrowser)('studio in chromium', () => {
       expect(await page.getAttribute('#badge', 'class')).toBe('green');
 
       // Dark mode applies the email's own prefers-color-scheme: dark rules; then forced dark inverts.
-      const cardColour = () => frame.locator('.card').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+      const cardColour = () =>
+        frame
+          .locator('.card')
+          .first()
+          .evaluate((el) => getComputedStyle(el).backgroundColor);
       expect(await cardColour()).toBe('rgb(255, 255, 255)');
       await page.locator('#dark').click();
       await expect.poll(cardColour, { timeout: 5000 }).toBe('rgb(22, 32, 43)');
@@ -162,7 +181,12 @@ describe('studio guards', () => {
       expect(local.headers['x-content-type-options']).toBe('nosniff');
       expect((await studio.app.inject({ url: '/api/options', headers: { host: 'attacker.example:4000' } })).statusCode).toBe(403);
       const send = (headers: Record<string, string>) =>
-        studio.app.inject({ method: 'POST', url: '/api/send-test', headers: { host: '127.0.0.1:4000', 'content-type': 'application/json', ...headers }, payload: { to: 'a@example.com', item: 'digest', data: 'demo' } });
+        studio.app.inject({
+          method: 'POST',
+          url: '/api/send-test',
+          headers: { host: '127.0.0.1:4000', 'content-type': 'application/json', ...headers },
+          payload: { to: 'a@example.com', item: 'digest', data: 'demo' },
+        });
       expect((await send({ origin: 'http://attacker.example' })).statusCode).toBe(403);
       expect((await send({ 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
       expect((await send({ origin: 'http://127.0.0.1:4000' })).statusCode).not.toBe(403);

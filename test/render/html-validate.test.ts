@@ -18,11 +18,15 @@ const validator = new HtmlValidate({
 });
 
 describe("html-validate's WCAG and ARIA rules", () => {
-  it.each(scenarioNames)('%s: the email and its web version pass', async (scenario) => {
-    const edition = await buildEdition(testContext(), { data: `demo:${scenario}` });
-    for (const html of [edition.html, edition.web.html]) {
-      const report = await validator.validateString(html);
-      expect(report.results.flatMap((r) => r.messages).map((m) => `${m.ruleId} at line ${m.line}: ${m.message}`)).toEqual([]);
-    }
-  }, 60_000);
+  it.each(scenarioNames)(
+    '%s: the email and its web version pass',
+    async (scenario) => {
+      const edition = await buildEdition(testContext(), { data: `demo:${scenario}` });
+      for (const html of [edition.html, edition.web.html]) {
+        const report = await validator.validateString(html);
+        expect(report.results.flatMap((r) => r.messages).map((m) => `${m.ruleId} at line ${m.line}: ${m.message}`)).toEqual([]);
+      }
+    },
+    60_000,
+  );
 });

@@ -16,17 +16,21 @@ describe('the list', () => {
   it('imports a CSV, reporting accepted, rejected (with reason) and duplicates', async () => {
     const ctx = testContext();
     ctx.subscribers.add('old@example.com');
-    const report = await ctx.subscribers.import(csv('name,email\nAnn,ann@example.com\nBob,not-an-address\nAnn again,ANN@example.com\nOld,old@example.com\nCarl,carl@example.com\n\n'));
+    const report = await ctx.subscribers.import(
+      csv('name,email\nAnn,ann@example.com\nBob,not-an-address\nAnn again,ANN@example.com\nOld,old@example.com\nCarl,carl@example.com\n\n'),
+    );
     expect(report.accepted).toBe(2);
     expect(report.duplicates).toBe(2);
     expect(report.rejected).toEqual([{ line: 3, value: 'not-an-address', reason: 'is not a valid email address: give an address like name@example.com' }]);
     expect(ctx.store.findSubscriber('carl@example.com')).toMatchObject({ status: 'confirmed', consent_source: 'import' });
   });
 
-  it("reads real exports: quotes with commas, semicolons, a BOM, Mailchimp's \"Email Address\" column", async () => {
+  it('reads real exports: quotes with commas, semicolons, a BOM, Mailchimp\'s "Email Address" column', async () => {
     const ctx = testContext();
     const bom = Buffer.from([0xef, 0xbb, 0xbf]);
-    const mailchimp = await ctx.subscribers.import(csv(Buffer.concat([bom, Buffer.from('"First Name";"Email Address";"Notes"\r\n"Smith, Ann";"ann@example.com";"likes ""rates"""\r\n"Bob";"bob@example.com";""\r\n')])));
+    const mailchimp = await ctx.subscribers.import(
+      csv(Buffer.concat([bom, Buffer.from('"First Name";"Email Address";"Notes"\r\n"Smith, Ann";"ann@example.com";"likes ""rates"""\r\n"Bob";"bob@example.com";""\r\n')])),
+    );
     expect(mailchimp).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
     const plain = await ctx.subscribers.import(csv('carl@example.com\ndora@example.com\n'));
     expect(plain.accepted).toBe(2);
@@ -59,9 +63,12 @@ describe('the list', () => {
     expect(ctx.subscribers.recipients().map((r) => r.email)).toEqual(['p@example.com']);
   });
 
-  it('tokens are bound to purpose, subscriber, the subscriber\'s own key and expiry', () => {
+  it("tokens are bound to purpose, subscriber, the subscriber's own key and expiry", () => {
     const key = 'k'.repeat(40);
-    const people = new Map([[7, { id: 7, token_key: 'a1' }], [8, { id: 8, token_key: 'b2' }]]);
+    const people = new Map([
+      [7, { id: 7, token_key: 'a1' }],
+      [8, { id: 8, token_key: 'b2' }],
+    ]);
     const subjectOf = (id: number) => people.get(id);
     const token = signToken(key, 'confirm', people.get(7)!, 2_000_000_000);
     expect(verifyToken(key, 'confirm', token, FIXED_NOW, subjectOf)).toEqual({ ok: true, subscriberId: 7 });

@@ -17,7 +17,9 @@ afterEach(async () => {
 
 const subscribe = (app: ReturnType<typeof buildServer>, email: string, secret: string, headers: Record<string, string> = {}, issued = FIXED_NOW) =>
   app.inject({
-    method: 'POST', url: '/subscribe', remoteAddress: '203.0.113.7',
+    method: 'POST',
+    url: '/subscribe',
+    remoteAddress: '203.0.113.7',
     payload: new URLSearchParams({ email, form_token: issueFormToken(secret, issued.getTime()) }).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost:3000', ...headers },
   });
@@ -41,7 +43,10 @@ describe('the subscribe form', () => {
     const base = tickingClock(new Date('2026-11-21T01:00:00Z'));
     const now = () => new Date(base().getTime() + offset);
     const dir = tempDir();
-    const ctx = createContext({ env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'none.json'), LOG_LEVEL: 'silent', ...OFFLINE_ENV, SMTP_URL: sink.url }, clock: now });
+    const ctx = createContext({
+      env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'none.json'), LOG_LEVEL: 'silent', ...OFFLINE_ENV, SMTP_URL: sink.url },
+      clock: now,
+    });
     const app = buildServer(ctx, { subscribeLimit: { limit: 1000, windowMs: 60_000 } });
     const answers = new Set<string>();
     const burst = async (n: number) => {
@@ -77,7 +82,7 @@ describe('the subscribe form', () => {
 });
 
 describe('links', () => {
-  it('an erased person\'s links never act on whoever signs up next', async () => {
+  it("an erased person's links never act on whoever signs up next", async () => {
     const ctx = testContext();
     const app = buildServer(ctx);
     const erased = ctx.subscribers.add('erased@example.com');
@@ -98,7 +103,8 @@ describe('links', () => {
     const ann = ctx.subscribers.add('ann@example.com');
     const boundary = '----x';
     const res = await app.inject({
-      method: 'POST', url: `/unsubscribe?token=${signToken(ctx.secretKey, 'unsubscribe', ann)}`,
+      method: 'POST',
+      url: `/unsubscribe?token=${signToken(ctx.secretKey, 'unsubscribe', ann)}`,
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
       payload: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
     });

@@ -31,7 +31,15 @@ describe.skipIf(skipBrowser)('subscriber journey in chromium', () => {
     const dir = tempDir();
     let now = new Date('2026-11-21T14:00:00Z');
     const ctx = createContext({
-      env: { ...OFFLINE_ENV, DATA_DIR: join(dir, 'data'), CONFIG_FILE: join(dir, 'none.json'), SMTP_URL: sink.url, PUBLIC_URL: `http://127.0.0.1:${port}`, MARKET_DATA: 'demo', LOG_LEVEL: 'silent' },
+      env: {
+        ...OFFLINE_ENV,
+        DATA_DIR: join(dir, 'data'),
+        CONFIG_FILE: join(dir, 'none.json'),
+        SMTP_URL: sink.url,
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        MARKET_DATA: 'demo',
+        LOG_LEVEL: 'silent',
+      },
       clock: () => now,
     });
     const app = buildServer(ctx);

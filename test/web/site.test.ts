@@ -48,7 +48,7 @@ describe('public site', () => {
     const mail = sink.received[0]!.parsed;
     expect(mail.subject).toBe('Confirm your subscription to The Weekly Wrap');
     const link = /http:\/\/localhost:3000\/confirm\?token=[\w.-]+/.exec(mail.text ?? '')![0];
-    expect(mail.html).toContain(`href="${link.replace("=", "&#x3D;")}"`);
+    expect(mail.html).toContain(`href="${link.replace('=', '&#x3D;')}"`);
     // The link shows a button (a link scanner's GET confirms nothing); the button confirms.
     const shown = await app.inject(link.replace('http://localhost:3000', ''));
     expect(shown.statusCode).toBe(200);
@@ -74,7 +74,12 @@ describe('public site', () => {
     expect(page.body).toContain('<button type="submit">Unsubscribe</button>');
     expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('confirmed');
     for (let i = 0; i < 2; i++) {
-      const res = await app.inject({ method: 'POST', url: `/unsubscribe?token=${unsub}`, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/unsubscribe?token=${unsub}`,
+        payload: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(res.statusCode).toBe(200);
       expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('unsubscribed');
     }
@@ -98,21 +103,37 @@ describe('public site', () => {
     const expired = signToken(ctx.secretKey, 'confirm', id, Math.floor(FIXED_NOW.getTime() / 1000) - 1);
     const forged = signToken('another-secret-key-that-is-long-enough', 'confirm', id);
     const wrongPurpose = signToken(ctx.secretKey, 'unsubscribe', id);
-    for (const [bad, text] of [[expired, 'has expired'], [forged, 'not valid'], [wrongPurpose, 'not valid'], ['garbage', 'not valid']] as const) {
+    for (const [bad, text] of [
+      [expired, 'has expired'],
+      [forged, 'not valid'],
+      [wrongPurpose, 'not valid'],
+      ['garbage', 'not valid'],
+    ] as const) {
       const res = await app.inject({ method: 'POST', url: `/confirm?token=${encodeURIComponent(bad)}` });
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain(text);
     }
     expect(ctx.store.findSubscriber('p@example.com')!.status).toBe('pending');
     const confirmToken = signToken(ctx.secretKey, 'confirm', id);
-    const res = await app.inject({ method: 'POST', url: `/unsubscribe?token=${confirmToken}`, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/unsubscribe?token=${confirmToken}`,
+      payload: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.statusCode).toBe(400);
     expect(ctx.store.findSubscriber('p@example.com')!.status).toBe('pending');
   });
 
   it('rejects invalid, oversized and header-injecting addresses, and ignores the honeypot', async () => {
     const { app, ctx, sink } = await site();
-    for (const email of ['not-an-address', `${'a'.repeat(250)}@example.com`, 'a@example.com\r\nBcc: victim@example.com', 'x@example.com%0d%0aBcc:y@example.com', '<script>alert(1)</script>@example.com']) {
+    for (const email of [
+      'not-an-address',
+      `${'a'.repeat(250)}@example.com`,
+      'a@example.com\r\nBcc: victim@example.com',
+      'x@example.com%0d%0aBcc:y@example.com',
+      '<script>alert(1)</script>@example.com',
+    ]) {
       const res = await post(app, '/subscribe', { email, form_token: token(ctx) });
       expect(res.statusCode, email).toBe(400);
       expect(res.body).not.toContain('<script>alert');

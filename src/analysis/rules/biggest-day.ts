@@ -14,7 +14,7 @@ export interface BiggestDaySignal extends SignalBase {
 export const biggestDay = defineRuleKind({
   schema: ruleSchemaOf('biggest-day', {
     group: groupSchema,
-    threshold: z.number().positive().describe('Percent: the week\'s largest one-session move must reach it'),
+    threshold: z.number().positive().describe("Percent: the week's largest one-session move must reach it"),
   }),
   references: (rule) => ({ symbols: [], group: rule.group }),
   evaluate(rule, { metrics }): BiggestDaySignal[] {
@@ -23,13 +23,24 @@ export const biggestDay = defineRuleKind({
     if (!biggest || Math.abs(biggest.biggestDay!.change) < rule.threshold) return [];
     const day = biggest.biggestDay!;
     const usualDay = biggest.usualWeekly ? biggest.usualWeekly / Math.sqrt(5) : undefined;
-    return [{
-      id: rule.id, kind: 'biggest-day', topic: 'market', symbol: biggest.symbol, date: day.date, change: day.change, threshold: rule.threshold,
-      magnitude: 0.5 * (usualDay ? Math.abs(day.change) / usualDay / 2 : Math.abs(day.change) / rule.threshold),
-    }];
+    return [
+      {
+        id: rule.id,
+        kind: 'biggest-day',
+        topic: 'market',
+        symbol: biggest.symbol,
+        date: day.date,
+        change: day.change,
+        threshold: rule.threshold,
+        magnitude: 0.5 * (usualDay ? Math.abs(day.change) / usualDay / 2 : Math.abs(day.change) / rule.threshold),
+      },
+    ];
   },
   explain: (rule, { metrics }) => {
-    const best = [...metrics.values()].filter((m) => m.group === rule.group && m.unit === 'pct' && m.biggestDay).map((m) => Math.abs(m.biggestDay!.change)).sort((a, b) => b - a)[0];
+    const best = [...metrics.values()]
+      .filter((m) => m.group === rule.group && m.unit === 'pct' && m.biggestDay)
+      .map((m) => Math.abs(m.biggestDay!.change))
+      .sort((a, b) => b - a)[0];
     return { condition: `the week's largest one-session move in ${rule.group} >= ${rule.threshold}%`, observed: best === undefined ? 'no data' : `${best.toFixed(2)}%` };
   },
   stated: (s) => [{ value: s.change, unit: 'pct' }],

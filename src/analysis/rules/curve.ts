@@ -26,7 +26,13 @@ export const curve = defineRuleKind({
     window: windowSchema,
     threshold: z.number().positive().describe('Change of the spread in basis points'),
   }),
-  references: (rule) => ({ symbols: [['long', rule.long], ['short', rule.short]], window: rule.window }),
+  references: (rule) => ({
+    symbols: [
+      ['long', rule.long],
+      ['short', rule.short],
+    ],
+    window: rule.window,
+  }),
   evaluate(rule, ctx): CurveSignal[] {
     const long = ctx.metrics.get(rule.long);
     const short = ctx.metrics.get(rule.short);
@@ -37,15 +43,29 @@ export const curve = defineRuleKind({
     const spreadChange = lc - sc;
     const crossedZero = Math.sign(spread) !== Math.sign(spread - spreadChange) && spread !== 0;
     if (Math.abs(spreadChange) < rule.threshold && !crossedZero) return [];
-    return [{
-      id: rule.id, kind: 'curve', topic: 'rates', window: rule.window, long: { symbol: rule.long, change: lc }, short: { symbol: rule.short, change: sc },
-      threshold: rule.threshold, spread, spreadChange, crossedZero,
-      magnitude: 0.5 * (Math.abs(spreadChange) / rule.threshold + (crossedZero ? 1 : 0)),
-    }];
+    return [
+      {
+        id: rule.id,
+        kind: 'curve',
+        topic: 'rates',
+        window: rule.window,
+        long: { symbol: rule.long, change: lc },
+        short: { symbol: rule.short, change: sc },
+        threshold: rule.threshold,
+        spread,
+        spreadChange,
+        crossedZero,
+        magnitude: 0.5 * (Math.abs(spreadChange) / rule.threshold + (crossedZero ? 1 : 0)),
+      },
+    ];
   },
   explain: (rule, ctx) => ({
     condition: `|change of ${rule.long} - ${rule.short}| over ${rule.window} >= ${rule.threshold} bp, or a change of sign`,
     observed: `${fmt(changeOf(ctx, rule.long, rule.window), 1)} bp vs ${fmt(changeOf(ctx, rule.short, rule.window), 1)} bp`,
   }),
-  stated: (s) => [{ value: s.long.change, unit: 'bp' }, { value: s.short.change, unit: 'bp' }, { value: s.spreadChange, unit: 'bp' }],
+  stated: (s) => [
+    { value: s.long.change, unit: 'bp' },
+    { value: s.short.change, unit: 'bp' },
+    { value: s.spreadChange, unit: 'bp' },
+  ],
 });

@@ -21,7 +21,10 @@ const LEADERS_WEIGHT = 0.2;
 /** Sector rotation: who moved up the ranking most since last week (ranks are 1-based, best first). */
 function biggestClimber(members: readonly Metrics[]): LeadersSignal['climber'] {
   const rank = (k: number) => {
-    const order = members.filter((m) => m.weekly[k]).sort((a, b) => b.weekly[k]!.change - a.weekly[k]!.change).map((m) => m.symbol);
+    const order = members
+      .filter((m) => m.weekly[k])
+      .sort((a, b) => b.weekly[k]!.change - a.weekly[k]!.change)
+      .map((m) => m.symbol);
     return new Map(order.map((symbol, i) => [symbol, i + 1]));
   };
   const now = rank(0);
@@ -52,11 +55,20 @@ export const leaders = defineRuleKind({
     const top = members.slice(0, count);
     const bottom = members.slice(-count).reverse();
     const spread = top[0]!.change - bottom[0]!.change;
-    return [{
-      id: rule.id, kind: 'leaders', topic: 'sectors', window: rule.window, group: rule.group, leaders: top, laggards: bottom, spread,
-      climber: rule.window === '1W' ? biggestClimber(members.map((m) => metrics.get(m.symbol)!)) : undefined,
-      magnitude: LEADERS_WEIGHT * (1 + spread / 10),
-    }];
+    return [
+      {
+        id: rule.id,
+        kind: 'leaders',
+        topic: 'sectors',
+        window: rule.window,
+        group: rule.group,
+        leaders: top,
+        laggards: bottom,
+        spread,
+        climber: rule.window === '1W' ? biggestClimber(members.map((m) => metrics.get(m.symbol)!)) : undefined,
+        magnitude: LEADERS_WEIGHT * (1 + spread / 10),
+      },
+    ];
   },
   explain: (rule, { metrics }) => {
     const n = [...metrics.values()].filter((m) => m.group === rule.group && m.windows[rule.window]).length;

@@ -33,11 +33,22 @@ export const level = defineRuleKind({
     if (!beyond(close)) return [];
     const base = m.windows['1W']?.base?.close;
     const wasThere = base !== undefined && beyond(base);
-    return [{
-      id: rule.id, kind: 'level', topic: m.unit === 'bp' ? 'rates' : 'risk', symbol: rule.instrument, unit: m.unit, level: close, op: rule.op, value: rule.value,
-      weekChange: m.windows['1W']?.change, label: rule.label, wasThere,
-      magnitude: (wasThere ? 0.4 : 0.8) * (rule.op === 'at-or-above' ? close / rule.value : rule.value / close),
-    }];
+    return [
+      {
+        id: rule.id,
+        kind: 'level',
+        topic: m.unit === 'bp' ? 'rates' : 'risk',
+        symbol: rule.instrument,
+        unit: m.unit,
+        level: close,
+        op: rule.op,
+        value: rule.value,
+        weekChange: m.windows['1W']?.change,
+        label: rule.label,
+        wasThere,
+        magnitude: (wasThere ? 0.4 : 0.8) * (rule.op === 'at-or-above' ? close / rule.value : rule.value / close),
+      },
+    ];
   },
   explain: (rule, { metrics }) => ({ condition: `${rule.instrument} ${rule.op} ${rule.value}`, observed: fmt(metrics.get(rule.instrument)?.last?.close) }),
   stated: (s) => (s.weekChange === undefined ? [] : [{ value: s.weekChange, unit: s.unit }]),

@@ -39,17 +39,29 @@ export const market = defineRuleKind({
     if (!m?.last || !week || m.sessions === undefined || !m.weekRank) return [];
     const notable = m.weekRank.span >= NOTABLE_WEEKS && week.change !== 0;
     const regime = m.regime;
-    const standing = regime && regime.now.phase !== 'bull' && regime.weekAgo.phase === regime.now.phase
-      ? { phase: regime.now.phase, fromPeak: regime.now.fromPeak, peak: regime.now.peak, since: regime.now.since }
-      : undefined;
+    const standing =
+      regime && regime.now.phase !== 'bull' && regime.weekAgo.phase === regime.now.phase
+        ? { phase: regime.now.phase, fromPeak: regime.now.fromPeak, peak: regime.now.peak, since: regime.now.since }
+        : undefined;
     // The broad market's week is the default story: it leads unless something else is news.
     const bonus = 0.8 + (notable ? 1.5 * Math.log2(m.weekRank.span / NOTABLE_WEEKS) + 1 : 0);
-    return [{
-      id: rule.id, kind: 'market', topic: 'market', symbol: rule.instrument, change: week.change, level: m.last.close, sessions: m.sessions,
-      best: week.change >= 0, rank: { ...m.weekRank, weeks: m.weekRank.span, onRecord: !m.weekRank.since && m.fullHistory, notable },
-      ytd: m.windows.YTD && m.windows.YTD.base?.date !== week.base?.date ? m.windows.YTD.change : undefined, historyFrom: m.historyFrom ?? m.last.date, standing,
-      magnitude: surprise(week.change, m.usualWeekly, '1W', 2) + bonus,
-    }];
+    return [
+      {
+        id: rule.id,
+        kind: 'market',
+        topic: 'market',
+        symbol: rule.instrument,
+        change: week.change,
+        level: m.last.close,
+        sessions: m.sessions,
+        best: week.change >= 0,
+        rank: { ...m.weekRank, weeks: m.weekRank.span, onRecord: !m.weekRank.since && m.fullHistory, notable },
+        ytd: m.windows.YTD && m.windows.YTD.base?.date !== week.base?.date ? m.windows.YTD.change : undefined,
+        historyFrom: m.historyFrom ?? m.last.date,
+        standing,
+        magnitude: surprise(week.change, m.usualWeekly, '1W', 2) + bonus,
+      },
+    ];
   },
   explain: (rule, { metrics }) => {
     const m = metrics.get(rule.instrument);

@@ -35,10 +35,20 @@ export const move = defineRuleKind({
     const c = changeOf(ctx, rule.instrument, rule.window);
     if (!m?.last || c === undefined || Math.abs(c) < rule.threshold) return [];
     const since = rule.window === '1W' && m.weekRank && m.weekRank.span >= 26 ? m.weekRank.since : undefined;
-    return [{
-      id: rule.id, kind: 'move', topic: TOPIC[m.unit], window: rule.window, symbol: rule.instrument, unit: m.unit, change: c, level: m.last.close, since,
-      magnitude: Math.min(CAP[m.unit], WEIGHT[m.unit] * surprise(c, m.usualWeekly, rule.window, rule.threshold)),
-    }];
+    return [
+      {
+        id: rule.id,
+        kind: 'move',
+        topic: TOPIC[m.unit],
+        window: rule.window,
+        symbol: rule.instrument,
+        unit: m.unit,
+        change: c,
+        level: m.last.close,
+        since,
+        magnitude: Math.min(CAP[m.unit], WEIGHT[m.unit] * surprise(c, m.usualWeekly, rule.window, rule.threshold)),
+      },
+    ];
   },
   explain: (rule, ctx) => ({ condition: `|${rule.instrument}| over ${rule.window} >= ${rule.threshold}`, observed: fmt(changeOf(ctx, rule.instrument, rule.window)) }),
   stated: (s) => [{ value: s.change, unit: s.unit }],

@@ -44,8 +44,16 @@ export const record = defineRuleKind({
         // record the week then walked away from below one it closed at.
         const weight = (m.unit === 'pct' ? 1 : 0.6) * (found.atClose ? 1 : 0.7);
         out.push({
-          ...rest, id: `${rule.id}:${m.symbol}:${found.extreme}`, kind: 'record', topic: m.unit === 'pct' ? 'records' : m.unit === 'pt' ? 'risk' : 'rates',
-          symbol: m.symbol, unit: m.unit, record: point, level: m.last.close, yearsSince, magnitude: weight * news,
+          ...rest,
+          id: `${rule.id}:${m.symbol}:${found.extreme}`,
+          kind: 'record',
+          topic: m.unit === 'pct' ? 'records' : m.unit === 'pt' ? 'risk' : 'rates',
+          symbol: m.symbol,
+          unit: m.unit,
+          record: point,
+          level: m.last.close,
+          yearsSince,
+          magnitude: weight * news,
         });
       }
     }
@@ -53,7 +61,10 @@ export const record = defineRuleKind({
   },
   explain: (rule, { metrics }) => {
     const hits = [...metrics.values()].filter((m) => m.group === rule.group && (m.weekHigh || m.weekLow)).map((m) => `${m.symbol} ${m.weekHigh ? 'high' : 'low'}`);
-    return { condition: `a close beyond the 52 weeks before this one in ${rule.group} (${rule.extreme === 'both' ? 'high or low' : rule.extreme})`, observed: hits.join(', ') || 'none' };
+    return {
+      condition: `a close beyond the 52 weeks before this one in ${rule.group} (${rule.extreme === 'both' ? 'high or low' : rule.extreme})`,
+      observed: hits.join(', ') || 'none',
+    };
   },
   stated: () => [],
 });

@@ -54,21 +54,42 @@ export const regime = defineRuleKind({
         if (weekAgo.phase === 'bear') continue; // a correction can't follow a bear market without a new bull first
         const again = now.phase === 'correction' && weekAgo.correctedSincePeak;
         out.push({
-          ...base, event: now.phase, again, peak: now.peak, fromPeak: now.fromPeak, crossedFrom: (crossed.close / now.peak.close - 1) * 100,
-          low: undefined, fromLow: undefined, others: [], magnitude: NEWS[now.phase] - (again ? 1.5 : 0),
+          ...base,
+          event: now.phase,
+          again,
+          peak: now.peak,
+          fromPeak: now.fromPeak,
+          crossedFrom: (crossed.close / now.peak.close - 1) * 100,
+          low: undefined,
+          fromLow: undefined,
+          others: [],
+          magnitude: NEWS[now.phase] - (again ? 1.5 : 0),
         });
       } else if (weekAgo.phase === 'bear' && now.bullFrom) {
         out.push({
-          ...base, event: 'bull', again: false, peak: weekAgo.peak, fromPeak: now.fromPeak, low: now.bullFrom, crossedFrom: (crossed.close / now.bullFrom.close - 1) * 100,
-          fromLow: (m.last.close / now.bullFrom.close - 1) * 100, others: [], magnitude: NEWS.bull,
+          ...base,
+          event: 'bull',
+          again: false,
+          peak: weekAgo.peak,
+          fromPeak: now.fromPeak,
+          low: now.bullFrom,
+          crossedFrom: (crossed.close / now.bullFrom.close - 1) * 100,
+          fromLow: (m.last.close / now.bullFrom.close - 1) * 100,
+          others: [],
+          magnitude: NEWS.bull,
         });
       }
     }
     return groupSameCrossings(out);
   },
   explain: (rule, { metrics }) => {
-    const phases = [...metrics.values()].filter((m) => m.group === rule.group && m.regime).map((m) => `${m.symbol} ${m.regime!.weekAgo.phase} -> ${m.regime!.now.phase} (${m.regime!.now.fromPeak.toFixed(1)}% from its ${m.regime!.now.peak.date} peak)`);
-    return { condition: `${rule.group}: a close 10% (correction) or 20% (bear market) below the bull market's high, or 20% above a bear market's low, this week`, observed: phases.join('; ') || 'no data' };
+    const phases = [...metrics.values()]
+      .filter((m) => m.group === rule.group && m.regime)
+      .map((m) => `${m.symbol} ${m.regime!.weekAgo.phase} -> ${m.regime!.now.phase} (${m.regime!.now.fromPeak.toFixed(1)}% from its ${m.regime!.now.peak.date} peak)`);
+    return {
+      condition: `${rule.group}: a close 10% (correction) or 20% (bear market) below the bull market's high, or 20% above a bear market's low, this week`,
+      observed: phases.join('; ') || 'no data',
+    };
   },
   stated: () => [],
 });

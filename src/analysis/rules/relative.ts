@@ -53,7 +53,7 @@ export const relative = defineRuleKind({
     alongside: z
       .strictObject({
         symbol: symbolSchema.describe('Told beside the comparison, e.g. DGS2'),
-        relation: z.enum(['same', 'inverse']).describe('inverse: told only when it moved against a\'s lead (yields down while small caps led)'),
+        relation: z.enum(['same', 'inverse']).describe("inverse: told only when it moved against a's lead (yields down while small caps led)"),
         minChange: z.number().positive().describe('Its smallest move worth telling, in its unit'),
       })
       .optional(),
@@ -64,7 +64,15 @@ export const relative = defineRuleKind({
     const b = changeOf(ctx, rule.b, rule.window);
     if (a === undefined || b === undefined || Math.abs(a - b) < rule.threshold) return [];
     const aLeads = a >= b;
-    const [leader, laggard] = aLeads ? [{ symbol: rule.a, change: a }, { symbol: rule.b, change: b }] : [{ symbol: rule.b, change: b }, { symbol: rule.a, change: a }];
+    const [leader, laggard] = aLeads
+      ? [
+          { symbol: rule.a, change: a },
+          { symbol: rule.b, change: b },
+        ]
+      : [
+          { symbol: rule.b, change: b },
+          { symbol: rule.a, change: a },
+        ];
     const gap = leader.change - laggard.change;
     const gaps = weeklyGaps(ctx.metrics.get(leader.symbol)!, ctx.metrics.get(laggard.symbol)!);
     let streak: number | undefined;
@@ -91,16 +99,37 @@ export const relative = defineRuleKind({
       if (agrees && Math.abs(c) >= rule.alongside.minChange) alongside = { symbol: rule.alongside.symbol, change: c, unit: ctx.metrics.get(rule.alongside.symbol)!.unit };
     }
     const usual = rms(gaps.slice(1).map((g) => g.value));
-    return [{
-      id: rule.id, kind: 'relative', topic: rule.topic, window: rule.window, leader, laggard, gap, pair: [rule.a, rule.b].sort().join('/'), streak, largestSince, largestInAYear, longer, alongside,
-      // A week's news outranks the month's: longer comparisons are context more often than story.
-      magnitude: (rule.window === '1W' ? 0.9 : 0.6) * surprise(gap, usual, rule.window, rule.threshold),
-    }];
+    return [
+      {
+        id: rule.id,
+        kind: 'relative',
+        topic: rule.topic,
+        window: rule.window,
+        leader,
+        laggard,
+        gap,
+        pair: [rule.a, rule.b].sort().join('/'),
+        streak,
+        largestSince,
+        largestInAYear,
+        longer,
+        alongside,
+        // A week's news outranks the month's: longer comparisons are context more often than story.
+        magnitude: (rule.window === '1W' ? 0.9 : 0.6) * surprise(gap, usual, rule.window, rule.threshold),
+      },
+    ];
   },
   explain: (rule, ctx) => {
     const a = changeOf(ctx, rule.a, rule.window);
     const b = changeOf(ctx, rule.b, rule.window);
-    return { condition: `|${rule.a} - ${rule.b}| over ${rule.window} >= ${rule.threshold} pts`, observed: a === undefined || b === undefined ? 'no data' : `${fmt(a)} vs ${fmt(b)}: gap ${fmt(Math.abs(a - b))}` };
+    return {
+      condition: `|${rule.a} - ${rule.b}| over ${rule.window} >= ${rule.threshold} pts`,
+      observed: a === undefined || b === undefined ? 'no data' : `${fmt(a)} vs ${fmt(b)}: gap ${fmt(Math.abs(a - b))}`,
+    };
   },
-  stated: (s) => [{ value: s.leader.change, unit: 'pct' }, { value: s.laggard.change, unit: 'pct' }, ...(s.alongside ? [{ value: s.alongside.change, unit: s.alongside.unit }] : [])],
+  stated: (s) => [
+    { value: s.leader.change, unit: 'pct' },
+    { value: s.laggard.change, unit: 'pct' },
+    ...(s.alongside ? [{ value: s.alongside.change, unit: s.alongside.unit }] : []),
+  ],
 });

@@ -79,8 +79,7 @@ function replyReader(): (chunk: string) => SmtpReply[] {
   };
 }
 
-const replyError = (command: string, reply: SmtpReply, code: SmtpErrorCode = 'EPROTOCOL') =>
-  new SmtpError(`${command}: ${reply.text}`, code, command, reply.code, reply.text);
+const replyError = (command: string, reply: SmtpReply, code: SmtpErrorCode = 'EPROTOCOL') => new SmtpError(`${command}: ${reply.text}`, code, command, reply.code, reply.text);
 
 export class SmtpConnection {
   private socket: Socket;
@@ -156,7 +155,14 @@ export class SmtpConnection {
     }
     // A refusal the server gave before it hung up (a 421 to RCPT) is the answer that counts.
     const [mail, rcpt, data] = replies;
-    const refused = mail && mail.code >= 400 ? (['MAIL FROM', mail] as const) : rcpt && rcpt.code >= 400 ? (['RCPT TO', rcpt] as const) : data && data.code !== 354 ? (['DATA', data] as const) : undefined;
+    const refused =
+      mail && mail.code >= 400
+        ? (['MAIL FROM', mail] as const)
+        : rcpt && rcpt.code >= 400
+          ? (['RCPT TO', rcpt] as const)
+          : data && data.code !== 354
+            ? (['DATA', data] as const)
+            : undefined;
     if (refused) {
       if (!this.closed) {
         // A server that answered 354 anyway gets an empty body; then RSET clears the transaction.
@@ -202,10 +208,13 @@ export class SmtpConnection {
     if (reply.code >= 500 && reply.code < 503) reply = await this.send([`HELO ${name}`], timeouts.commandMs)[0]!;
     if (reply.code !== 250) throw replyError('EHLO', reply);
     this.extensions = new Map(
-      reply.text.split('\n').slice(1).map((line) => {
-        const [keyword = '', ...rest] = line.slice(4).split(' ');
-        return [keyword.toUpperCase(), rest.join(' ').toUpperCase()];
-      }),
+      reply.text
+        .split('\n')
+        .slice(1)
+        .map((line) => {
+          const [keyword = '', ...rest] = line.slice(4).split(' ');
+          return [keyword.toUpperCase(), rest.join(' ').toUpperCase()];
+        }),
     );
   }
 
@@ -225,8 +234,14 @@ export class SmtpConnection {
     this.read = replyReader();
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new SmtpError('STARTTLS: no TLS handshake within the greeting timeout', 'ETLS', 'STARTTLS')), timeouts.greetingMs);
-      secure.once('secureConnect', () => (clearTimeout(timer), resolve()));
-      secure.once('error', (error: Error) => (clearTimeout(timer), reject(new SmtpError(`STARTTLS: ${error.message} (SMTP_URL ?verify=false accepts it, on a network you trust)`, 'ETLS', 'STARTTLS'))));
+      secure.once('secureConnect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      secure.once('error', (error: Error) => {
+        clearTimeout(timer);
+        reject(new SmtpError(`STARTTLS: ${error.message} (SMTP_URL ?verify=false accepts it, on a network you trust)`, 'ETLS', 'STARTTLS'));
+      });
     });
     this.attach(secure);
     await this.hello(timeouts);
@@ -321,6 +336,7 @@ function socketError(error: NodeJS.ErrnoException): SmtpError {
 /** The connection failed before this message's end of DATA was written: it cannot have been accepted. */
 export function notSent(error: unknown): SmtpError {
   const e = error as SmtpError;
-  if (e instanceof SmtpError && (e.code === 'ECONNECTION' || e.code === 'ETIMEDOUT')) return new SmtpError(`${e.message} (before the message was sent)`, 'ENOTSENT', e.command, e.responseCode, e.response);
+  if (e instanceof SmtpError && (e.code === 'ECONNECTION' || e.code === 'ETIMEDOUT'))
+    return new SmtpError(`${e.message} (before the message was sent)`, 'ENOTSENT', e.command, e.responseCode, e.response);
   return e;
 }

@@ -13,7 +13,10 @@ export class CsvDataError extends Error {
 }
 
 function readCloses(file: string): Point[] {
-  const [header = '', ...rows] = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const [header = '', ...rows] = readFileSync(file, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/);
   const columns = header.split(',').map((c) => c.trim());
   const dateAt = columns.indexOf('Date');
   const closeAt = columns.indexOf('Close');
@@ -38,7 +41,14 @@ export function csvSeries(dir: string, instruments: readonly Instrument[], fullH
     const byDate = new Map<string, number>();
     for (const file of mine) for (const p of readCloses(join(dir, file))) byDate.set(p.date, p.close);
     const points = [...byDate].sort(([a], [b]) => a.localeCompare(b)).map(([date, close]) => ({ date, close }));
-    const parsed = seriesSchema.safeParse({ symbol: instrument.symbol, name: instrument.name, kind: instrument.kind, source: `csv:${mine.join('+')}`, fullHistory: fullHistory.has(instrument.symbol), points });
+    const parsed = seriesSchema.safeParse({
+      symbol: instrument.symbol,
+      name: instrument.name,
+      kind: instrument.kind,
+      source: `csv:${mine.join('+')}`,
+      fullHistory: fullHistory.has(instrument.symbol),
+      points,
+    });
     if (!parsed.success) throw new CsvDataError(`${join(dir, mine[0]!)}: ${parsed.error.issues[0]!.message}`);
     return [parsed.data];
   });

@@ -11,7 +11,7 @@ import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type 
 import { decideSend } from '../src/delivery/policy.js';
 import { editionIdFor } from '../src/edition-id.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
-import { parseEmail, signToken, type TokenSubject } from '../src/subscribers/index.js';
+import { parseEmail, unsubscribeUrl } from '../src/subscribers/index.js';
 
 export class SendRefused extends RefusedError {
   override name = 'SendRefused';
@@ -49,11 +49,6 @@ export interface DigestResult {
   /** What happened while fetching market data (providers skipped, fallbacks). */
   dataNotes: string[];
   delivery?: DeliverySummary & { sentTo?: Array<{ email: string; reply: string }> };
-}
-
-export function unsubscribeUrl(ctx: Context, subscriber: TokenSubject | undefined): string {
-  const base = ctx.env.PUBLIC_URL.replace(/\/$/, '');
-  return subscriber === undefined ? `${base}/unsubscribe` : `${base}/unsubscribe?token=${signToken(ctx.secretKey, 'unsubscribe', subscriber)}`;
 }
 
 /** The saved edition, or SendRefused saying why it cannot be read back. */

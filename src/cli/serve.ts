@@ -23,7 +23,7 @@ async function serve(flags: { grace: string }): Promise<void> {
   const [{ buildServer }, { scheduleJobs }, { weeklyDigest }] = await Promise.all([import('../web/server.js'), import('../schedule.js'), import('../../jobs/weekly-digest.js')]);
   const ctx = await openContext();
   let scheduler: ReturnType<typeof scheduleJobs> | undefined;
-  const app = buildServer(ctx, { nextRun: () => scheduler?.nextRun() ?? null });
+  const app = buildServer(ctx, { nextRun: () => scheduler?.nextRun() ?? null, sendNow: () => weeklyDigest.run(ctx, {}) });
   // Listen first: a server that cannot listen exits, instead of idling with its schedule armed.
   const address = await listenOrExplain(
     () => app.listen({ port: ctx.env.PORT, host: ctx.env.HOST }),

@@ -15,7 +15,11 @@ export const envSchema = z.object({
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
   OUTBOX_DIR: z.string().min(1).default('./outbox'),
   MAIL_FROM: optionalString,
-  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://localhost:3000'),
+  /** The site's address, without a trailing slash: every link is built on it. */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default('http://localhost:3000')
+    .transform((url) => url.replace(/\/+$/, '')),
   MARKET_DATA: marketDataSchema.default('auto'),
   YAHOO_BASE_URL: z.url().default('https://query1.finance.yahoo.com'),
   FRED_BASE_URL: z.url().default('https://api.stlouisfed.org/fred'),

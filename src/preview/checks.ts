@@ -53,12 +53,11 @@ export function checkEmail(html: string, publicUrl: string): Check[] {
     if (!img['width'] || !img['height'])
       checks.push({ id: 'dimensions', level: 'error', message: `image ${name} needs width and height attributes (Outlook resizes it otherwise)` });
   }
-  const local = publicUrl.replace(/\/$/, '');
   for (const a of tags(html, 'a')) {
     const href = a['href'];
     if (href === undefined || href.startsWith('mailto:') || href === RECIPIENT_TOKENS.unsubscribeUrl) continue;
-    if (!(href.startsWith('https://') || href.startsWith(`${local}/`) || href === local)) {
-      checks.push({ id: 'link', level: 'error', message: `link "${href.slice(0, 80)}" is not an absolute https URL (nor ${local})` });
+    if (!(href.startsWith('https://') || href.startsWith(`${publicUrl}/`) || href === publicUrl)) {
+      checks.push({ id: 'link', level: 'error', message: `link "${href.slice(0, 80)}" is not an absolute https URL (nor ${publicUrl})` });
     }
   }
   const unresolved = [...new Set([...html.matchAll(/\{\{[^}]*\}\}/g)].map((m) => m[0]))].filter((t) => !(Object.values(RECIPIENT_TOKENS) as string[]).includes(t));

@@ -85,7 +85,7 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
   try {
     // The config file is read on every render: an edit shows at once.
     const ctx: Context = { ...base, config: loadNewsletter(base.env.CONFIG_FILE) };
-    const publicUrl = ctx.env.PUBLIC_URL.replace(/\/$/, '');
+    const publicUrl = ctx.env.PUBLIC_URL;
     const unsubscribeUrl = `${publicUrl}/unsubscribe?token=preview`;
     const _data = request.data === 'cache' ? 'live' : request.data;
     if (request.item === 'confirm' || request.item === 'welcome') {

@@ -9,11 +9,10 @@ import { dirname, resolve } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../context.js';
-import { unsubscribeUrl } from '../../jobs/weekly-digest.js';
 import { composeMessage, messageFactory, sendAdHoc } from '../delivery/index.js';
 import { scenarioNames } from '../market/index.js';
 import { sourcePath } from '../paths.js';
-import { emailSchema } from '../subscribers/index.js';
+import { emailSchema, unsubscribeUrl } from '../subscribers/index.js';
 import { renderItem, studioEdition, studioItems } from './render.js';
 
 const PAGE = readFileSync(sourcePath('preview', 'studio.html'), 'utf8');

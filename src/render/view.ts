@@ -58,6 +58,7 @@ export interface ViewInput {
   snapshot: Snapshot;
   config: Newsletter;
   editionId: string;
+  /** PUBLIC_URL, without a trailing slash (the environment schema strips it). */
   publicUrl: string;
 }
 
@@ -91,7 +92,7 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     preheader: commentary.preheader,
     demo: snapshot.demo,
     scenario: snapshot.scenario ?? '',
-    webUrl: `${publicUrl.replace(/\/$/, '')}/editions/${editionId}`,
+    webUrl: `${publicUrl}/editions/${editionId}`,
     sections: commentary.sections,
     table: {
       columns: config.windows.map((w) => ({ label: WINDOW_LABELS[w], keep: PHONE_COLUMNS.has(w) })),
@@ -99,7 +100,7 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
       note: 'Prices in percent; the 10-year yield in basis points (bp); the VIX in index points (pts).',
     },
     web: false,
-    subscribeUrl: `${publicUrl.replace(/\/$/, '')}/`,
+    subscribeUrl: `${publicUrl}/`,
     sectors,
     riskNote: riskNote(analysis.metrics, locale),
     dataSource: snapshot.demo ? `simulated demo data (${snapshot.source})` : describeSources(snapshot.sources),

@@ -5,7 +5,7 @@
 import type { Context } from '../context.js';
 import { composeMessage } from '../delivery/index.js';
 import { renderTransactional } from '../render/index.js';
-import { CONFIRM_TTL_DAYS } from '../subscribers/index.js';
+import { CONFIRM_TTL_DAYS, confirmUrl } from '../subscribers/index.js';
 
 const BATCH = 20;
 const MAX_ATTEMPTS = 8;
@@ -19,7 +19,6 @@ export interface ConfirmationWorker {
 }
 
 export function startConfirmationWorker(ctx: Context, intervalMs = 1000): ConfirmationWorker {
-  const publicUrl = ctx.env.PUBLIC_URL.replace(/\/$/, '');
   let running: Promise<number> | undefined;
   const runOnce = async (): Promise<number> => {
     let sent = 0;
@@ -30,7 +29,7 @@ export function startConfirmationWorker(ctx: Context, intervalMs = 1000): Confir
           tagline: ctx.config.tagline,
           email: due.email,
           postalAddress: ctx.config.postalAddress,
-          confirmUrl: `${publicUrl}/confirm?token=${due.token}`,
+          confirmUrl: confirmUrl(ctx, due.token),
           days: String(CONFIRM_TTL_DAYS),
         });
         await ctx.transport().send(await composeMessage({ from: ctx.sender, to: due.email, ...mail }));

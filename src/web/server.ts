@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { unsubscribeUrl, weeklyDigest } from '../../jobs/weekly-digest.js';
 import type { Context } from '../context.js';
 import { editionIdSchema } from '../edition-id.js';
 import { composeMessage } from '../delivery/index.js';
 import { personalizer, pointChartsAt, renderTransactional } from '../render/index.js';
-import { emailSchema } from '../subscribers/index.js';
+import { messageOf } from '../errors.js';
+import { emailSchema, type TokenSubject, unsubscribeUrl } from '../subscribers/index.js';
 import { startConfirmationWorker, type ConfirmationWorker } from './confirmations.js';
 import { createPages } from './pages.js';
 import { checkFormToken, isCrossSite, issueFormToken, rateLimiter, safeEqual, SECURITY_HEADERS } from './security.js';
@@ -26,6 +26,18 @@ export interface ServerOptions {
   confirmationIntervalMs?: number;
   /** Overrides of the socket limits (tests use short ones). */
   timeouts?: Partial<typeof TIMEOUTS>;
+  /** POST /admin/send runs this (the weekly job, passed in by `serve`); without it the route does not exist. */
+  sendNow?: () => Promise<unknown>;
+}
+
+/** What every route group uses: the context, page rendering and the answers all pages share. */
+interface Site {
+  app: FastifyInstance;
+  ctx: Context;
+  page: ReturnType<typeof createPages>;
+  html: (reply: FastifyReply, status: number, body: string) => FastifyReply;
+  message: (reply: FastifyReply, status: number, heading: string, text: string, link?: { href: string; text: string }) => FastifyReply;
+  badLink: (reply: FastifyReply) => FastifyReply;
 }
 
 /** Slow clients cannot hold sockets: whole-request, idle and keep-alive limits, and a connection cap. */
@@ -44,10 +56,35 @@ const editionParams = z.object({ id: editionIdSchema });
 const SUBSCRIBE_ANSWER = 'If that address can receive email, a confirmation link is on its way. Click it to start receiving the newsletter.';
 
 export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyInstance & { confirmations: ConfirmationWorker } {
+  const app = createApp(ctx, { ...TIMEOUTS, ...options.timeouts });
+  const confirmations = startConfirmationWorker(ctx, options.confirmationIntervalMs);
+  app.addHook('onClose', async () => confirmations.stop());
+  const page = createPages(ctx.templatesDir, ctx.config);
+  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
+  const message: Site['message'] = (reply, status, heading, text, link) =>
+    html(reply, status, page('message', heading, { heading, message: text, link, role: status >= 400 ? 'alert' : 'status' }));
+  const badLink = (reply: FastifyReply) =>
+    message(reply, 400, 'Link not valid', 'This link is incomplete. Use the link from the email as it came.', { href: '/', text: 'Go to the subscribe page' });
+  const site: Site = { app, ctx, page, html, message, badLink };
+  // Whatever goes wrong, the answer never echoes internals (a stack, a zod dump, a file path).
+  app.setErrorHandler((error: { statusCode?: number }, _req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) ctx.log.error({ err: String(error) }, 'request failed');
+    return message(reply, status, status === 500 ? 'Something went wrong' : 'Bad request', status === 500 ? 'Please try again in a moment.' : 'The request was not understood.');
+  });
+  registerSubscribe(site, confirmations, options.subscribeLimit ?? { limit: 5, windowMs: 10 * 60_000 });
+  registerLinks(site);
+  registerArchive(site);
+  registerHealth(site, options.nextRun);
+  if (ctx.env.ADMIN_TOKEN && options.sendNow) registerAdmin(site, ctx.env.ADMIN_TOKEN, options.sendNow);
+  return Object.assign(app, { confirmations });
+}
+
+/** Fastify with socket limits, proxy trust as configured, body parsers and security headers. */
+function createApp(ctx: Context, limits: typeof TIMEOUTS): FastifyInstance {
   const trust = ctx.env.TRUST_PROXY;
   // A hop count trusts that many proxies in front: the client is the address they reported before them.
   const trustProxy = typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
-  const limits = { ...TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     logger: false,
     bodyLimit: 16 * 1024,
@@ -66,13 +103,6 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
       return server;
     },
   });
-  const confirmations = startConfirmationWorker(ctx, options.confirmationIntervalMs);
-  app.addHook('onClose', async () => confirmations.stop());
-  const page = createPages(ctx.templatesDir, ctx.config);
-  const limit = options.subscribeLimit ?? { limit: 5, windowMs: 10 * 60_000 };
-  const allowSubscribe = rateLimiter(limit.limit, limit.windowMs);
-  const publicUrl = ctx.env.PUBLIC_URL.replace(/\/$/, '');
-
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
@@ -86,20 +116,15 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
       done(Object.assign(new Error('the body is not valid JSON'), { statusCode: 400 }), undefined);
     }
   });
-  // Whatever goes wrong, the answer never echoes internals (a stack, a zod dump, a file path).
-  app.setErrorHandler((error: { statusCode?: number }, _req, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) ctx.log.error({ err: String(error) }, 'request failed');
-    return message(reply, status, status === 500 ? 'Something went wrong' : 'Bad request', status === 500 ? 'Please try again in a moment.' : 'The request was not understood.');
-  });
   app.addHook('onSend', async (_req, reply) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
   });
+  return app;
+}
 
-  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
-  const message = (reply: FastifyReply, status: number, heading: string, text: string, link?: { href: string; text: string }) =>
-    html(reply, status, page('message', heading, { heading, message: text, link, role: status >= 400 ? 'alert' : 'status' }));
-
+/** The home page and its form: double opt-in, the same answer whatever the address. */
+function registerSubscribe({ app, ctx, page, html, message }: Site, confirmations: ConfirmationWorker, limit: { limit: number; windowMs: number }): void {
+  const allowSubscribe = rateLimiter(limit.limit, limit.windowMs);
   app.get('/', async (_req, reply) => {
     const latest = ctx.store.sentEditions()[0];
     return html(reply, 200, page('home', 'Subscribe', { latest, formToken: issueFormToken(ctx.secretKey, ctx.clock().getTime()) }));
@@ -128,11 +153,10 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     confirmations.runOnce().catch((error: Error) => ctx.log.error({ err: error.message }, 'confirmation queue'));
     return message(reply, 200, 'Check your inbox', SUBSCRIBE_ANSWER);
   });
+}
 
-  const badLink = (reply: FastifyReply) =>
-    message(reply, 400, 'Link not valid', 'This link is incomplete. Use the link from the email as it came.', { href: '/', text: 'Go to the subscribe page' });
-
-  // A GET never acts on a link (link scanners follow links): it shows a page with one button that POSTs.
+/** Confirm and unsubscribe links: a GET shows one button, the POST acts (link scanners only GET). */
+function registerLinks({ app, ctx, page, html, message, badLink }: Site): void {
   for (const [name, title] of [
     ['confirm', 'Confirm'],
     ['unsubscribe', 'Unsubscribe'],
@@ -155,21 +179,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
           : 'This confirmation link is not valid. Subscribe again to get a fresh one.';
       return message(reply, 400, 'Link not valid', text, { href: '/', text: 'Subscribe' });
     }
-    if (result.newlyConfirmed && ctx.config.welcomeEmail) {
-      const email = result.subscriber!.email;
-      const mail = await renderTransactional(ctx.templatesDir, 'welcome', {
-        title: ctx.config.title,
-        tagline: ctx.config.tagline,
-        email,
-        postalAddress: ctx.config.postalAddress,
-        archiveUrl: `${publicUrl}/archive`,
-        unsubscribeUrl: unsubscribeUrl(ctx, result.subscriber!),
-      });
-      await ctx
-        .transport()
-        .send(await composeMessage({ from: ctx.sender, to: email, ...mail }))
-        .catch((error: Error) => ctx.log.error({ err: error.message }, 'welcome email failed'));
-    }
+    if (result.newlyConfirmed && ctx.config.welcomeEmail) await sendWelcome(ctx, result.subscriber!);
     return message(reply, 200, 'You are subscribed', `Thank you. ${ctx.config.title} will arrive every week.`, { href: '/archive', text: 'Read past editions' });
   });
 
@@ -181,7 +191,25 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     if (!result.ok) return message(reply, 400, 'Link not valid', 'This unsubscribe link is not valid. Use the unsubscribe link at the foot of our latest email.');
     return message(reply, 200, 'You are unsubscribed', `You will not receive ${ctx.config.title} any more.`, { href: '/', text: 'Changed your mind? Subscribe again' });
   });
+}
 
+async function sendWelcome(ctx: Context, subscriber: TokenSubject & { email: string }): Promise<void> {
+  const mail = await renderTransactional(ctx.templatesDir, 'welcome', {
+    title: ctx.config.title,
+    tagline: ctx.config.tagline,
+    email: subscriber.email,
+    postalAddress: ctx.config.postalAddress,
+    archiveUrl: `${ctx.env.PUBLIC_URL}/archive`,
+    unsubscribeUrl: unsubscribeUrl(ctx, subscriber),
+  });
+  await ctx
+    .transport()
+    .send(await composeMessage({ from: ctx.sender, to: subscriber.email, ...mail }))
+    .catch((error: Error) => ctx.log.error({ err: error.message }, 'welcome email failed'));
+}
+
+/** Past editions as web pages, their charts as PNG files. */
+function registerArchive({ app, ctx, page, html, message }: Site): void {
   app.get('/archive', async (_req, reply) => html(reply, 200, page('archive', 'Archive', { editions: ctx.store.sentEditions() })));
 
   app.get('/editions/:id', async (req, reply) => {
@@ -192,10 +220,13 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     // whose recipient parts are made general below.
     const file = existsSync(web) ? web : edition ? join(ctx.editionsDir, `${edition.id}.html`) : '';
     if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such edition.', { href: '/archive', text: 'All editions' });
+    const general = personalizer(readFileSync(file, 'utf8'), 'html')({ email: 'your address', unsubscribeUrl: `${ctx.env.PUBLIC_URL}/unsubscribe` });
     // The charts (CID images in the email) are served as the same PNG files.
-    const general = personalizer(readFileSync(file, 'utf8'), 'html')({ email: 'your address', unsubscribeUrl: `${publicUrl}/unsubscribe` });
-    const body = pointChartsAt(general, (name) => `/editions/${edition.id}/${name}.png`);
-    return html(reply, 200, body);
+    return html(
+      reply,
+      200,
+      pointChartsAt(general, (name) => `/editions/${edition.id}/${name}.png`),
+    );
   });
 
   app.get('/editions/:id/:chart', async (req, reply) => {
@@ -205,7 +236,9 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such chart.');
     return reply.type('image/png').header('cache-control', 'public, max-age=31536000, immutable').send(readFileSync(file));
   });
+}
 
+function registerHealth({ app, ctx }: Site, nextRun: ServerOptions['nextRun']): void {
   app.get('/healthz', async (_req, reply) => {
     let database = 'ok';
     try {
@@ -213,25 +246,24 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     } catch {
       database = 'unreachable';
     }
-    const next = options.nextRun?.() ?? null;
+    const next = nextRun?.() ?? null;
     return reply.code(database === 'ok' ? 200 : 503).send({ status: database === 'ok' ? 'ok' : 'degraded', database, nextRun: next?.toISOString() ?? null });
   });
+}
 
-  const adminToken = ctx.env.ADMIN_TOKEN;
-  if (adminToken) {
-    // Authenticate before anything reads the body: a stranger gets 401, never a parser's 400 or 415.
-    app.addHook('onRequest', async (req, reply) => {
-      if (!req.url.startsWith('/admin/')) return;
-      const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-      if (!safeEqual(given, adminToken)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
-    });
-    app.post('/admin/send', async (_req, reply) => {
-      try {
-        return reply.send(await weeklyDigest.run(ctx, {}));
-      } catch (error) {
-        return reply.code(409).send({ error: (error as Error).message });
-      }
-    });
-  }
-  return Object.assign(app, { confirmations });
+/** POST /admin/send behind a bearer token, checked before anything reads the body. */
+function registerAdmin({ app }: Site, adminToken: string, sendNow: () => Promise<unknown>): void {
+  // A stranger gets 401, never a parser's 400 or 415.
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/admin/')) return;
+    const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    if (!safeEqual(given, adminToken)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+  });
+  app.post('/admin/send', async (_req, reply) => {
+    try {
+      return reply.send(await sendNow());
+    } catch (error) {
+      return reply.code(409).send({ error: messageOf(error) });
+    }
+  });
 }

@@ -2,6 +2,7 @@
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/subscribers/index.js';
+import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { buildServer } from '../../src/web/server.js';
 import { issueFormToken } from '../../src/web/security.js';
 import { join } from 'node:path';
@@ -125,7 +126,7 @@ describe('the admin route', () => {
 
   it('authenticates before reading the body, and takes an empty body', async () => {
     const ctx = testContext({ ADMIN_TOKEN });
-    const app = buildServer(ctx);
+    const app = buildServer(ctx, { sendNow: () => weeklyDigest.run(ctx, {}) });
     for (const headers of [{ 'content-type': 'application/json' }, { 'content-type': 'text/plain' }, { 'content-type': 'application/xml' }]) {
       const res = await app.inject({ method: 'POST', url: '/admin/send', headers, payload: '{not json' });
       expect(res.statusCode).toBe(401);

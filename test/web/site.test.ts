@@ -17,7 +17,7 @@ afterEach(async () => {
 async function site(env: Record<string, string> = {}, options: Parameters<typeof buildServer>[1] = { subscribeLimit: { limit: 100, windowMs: 60_000 } }) {
   sink = await startSmtpSink();
   const ctx = testContext({ SMTP_URL: sink.url, ...env });
-  const app = buildServer(ctx, options);
+  const app = buildServer(ctx, { sendNow: () => weeklyDigest.run(ctx, {}), ...options });
   return { ctx, app, sink };
 }
 
@@ -222,7 +222,11 @@ describe('admin send', () => {
     // Outbox delivery of demo data is allowed: drop SMTP for this one.
     const outboxCtx = testContext({ ADMIN_TOKEN });
     outboxCtx.subscribers.add('ann@example.com');
-    const res = await buildServer(outboxCtx).inject({ method: 'POST', url: '/admin/send', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await buildServer(outboxCtx, { sendNow: () => weeklyDigest.run(outboxCtx, {}) }).inject({
+      method: 'POST',
+      url: '/admin/send',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ editionId: '2026-W47', delivery: { sent: 1, failed: 0 } });
     expect(sink.received).toHaveLength(0);

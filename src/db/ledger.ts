@@ -33,8 +33,9 @@ export interface LedgerCounts {
   failedAmbiguous: number;
 }
 
-export function createLedger(db: Db) {
-  const s = {
+/** The statements about an edition as a whole: its claim, its state, its completion. */
+function editionStatements(db: Db) {
+  return {
     beginEdition: db.prepare(
       `UPDATE editions SET send_started_at = @now, send_owner = @owner, send_completed_at = NULL
        WHERE id = @id AND send_started_at IS NULL`,
@@ -43,11 +44,18 @@ export function createLedger(db: Db) {
       'SELECT send_started_at, send_completed_at, send_owner FROM editions WHERE id = ?',
     ),
     completeEdition: db.prepare('UPDATE editions SET send_completed_at = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ?'),
+    confirmed: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"),
     queueAll: db.prepare(
       `INSERT INTO deliveries (edition_id, subscriber_id, status, attempts, queued_at, updated_at)
        SELECT @id, id, 'queued', 0, @now, @now FROM subscribers WHERE status = 'confirmed'
        ON CONFLICT (edition_id, subscriber_id) DO NOTHING`,
     ),
+  };
+}
+
+/** The statements about one edition's rows: claiming, leases, outcomes, what is left. */
+function deliveryStatements(db: Db) {
+  return {
     claimable: db.prepare<[string, string, number], ClaimedRow>(
       `SELECT d.subscriber_id, s.email, s.token_key, s.status AS subscriber_status, d.attempts
        FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
@@ -63,7 +71,6 @@ export function createLedger(db: Db) {
       `UPDATE deliveries SET status = 'queued', attempts = MAX(attempts - 1, 0), last_reply = @reply, updated_at = @now, claimed_by = NULL, claimed_at = NULL
        WHERE edition_id = @id AND subscriber_id = @subscriberId`,
     ),
-    confirmed: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"),
     skip: db.prepare(`UPDATE deliveries SET status = 'skipped', last_reply = @reply, updated_at = @now WHERE edition_id = @id AND subscriber_id = @subscriberId`),
     sent: db.prepare(
       `UPDATE deliveries SET status = 'sent', last_reply = @reply, message_id = @messageId, sent_at = @now, updated_at = @now, claimed_by = NULL
@@ -106,7 +113,10 @@ export function createLedger(db: Db) {
        WHERE d.edition_id = ? AND d.status = 'failed' ORDER BY d.subscriber_id LIMIT 1000`,
     ),
   };
+}
 
+export function createLedger(db: Db) {
+  const s = { ...editionStatements(db), ...deliveryStatements(db) };
   return {
     /** The edition-level claim: true for exactly one caller, whatever the number of processes. */
     beginEdition: (id: string, owner: string, now: Date) => s.beginEdition.run({ id, owner, now: now.toISOString() }).changes === 1,

@@ -47,7 +47,8 @@ export interface DeliveryRow {
   updated_at: string;
 }
 
-export function createStore(db: Db) {
+/** Subscribers, their status and erasure with a suppression hash. */
+function subscriberStore(db: Db) {
   const statements = {
     findByEmail: db.prepare<[string], SubscriberRow>('SELECT * FROM subscribers WHERE email = ?'),
     insertSubscriber: db.prepare(
@@ -63,74 +64,13 @@ export function createStore(db: Db) {
     ),
     list: db.prepare<[], SubscriberRow>('SELECT * FROM subscribers ORDER BY id'),
     byId: db.prepare<[number], SubscriberRow>('SELECT * FROM subscribers WHERE id = ?'),
+    confirmed: db.prepare<[], SubscriberRow>("SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY id"),
     deleteSubscriber: db.prepare('DELETE FROM subscribers WHERE id = ?'),
     deleteDeliveries: db.prepare('DELETE FROM deliveries WHERE subscriber_id = ?'),
     suppress: db.prepare('INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, ?, ?)'),
     suppressed: db.prepare<[string], { email_hash: string }>('SELECT email_hash FROM suppressions WHERE email_hash = ?'),
-    markEditionSent: db.prepare('UPDATE editions SET sent_at = COALESCE(sent_at, ?) WHERE id = ?'),
-    sentEditions: db.prepare<[], EditionRow>('SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE sent_at IS NOT NULL ORDER BY as_of DESC'),
-    edition: db.prepare<[string], EditionRow>('SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE id = ?'),
-    confirmed: db.prepare<[], SubscriberRow>("SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY id"),
-    upsertEdition: db.prepare(
-      `INSERT INTO editions (id, as_of, subject, headline, demo, created_at) VALUES (@id, @asOf, @subject, @headline, @demo, @now)
-       ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, headline = excluded.headline, as_of = excluded.as_of, demo = excluded.demo`,
-    ),
-    queueDelivery: db.prepare(
-      `INSERT INTO deliveries (edition_id, subscriber_id, status, updated_at, message_id)
-       VALUES (@editionId, @subscriberId, 'queued', @now, @messageId) ON CONFLICT DO NOTHING`,
-    ),
-    delivery: db.prepare<[string, number], DeliveryRow>('SELECT * FROM deliveries WHERE edition_id = ? AND subscriber_id = ?'),
-    upsertClose: db.prepare(
-      `INSERT INTO closes (source, date, close, fetched_at) VALUES (@source, @date, @close, @now)
-       ON CONFLICT (source, date) DO UPDATE SET close = excluded.close, fetched_at = excluded.fetched_at`,
-    ),
-    closes: db.prepare<[string, string, string], { date: string; close: number }>('SELECT date, close FROM closes WHERE source = ? AND date BETWEEN ? AND ? ORDER BY date'),
-    lastCloseDate: db.prepare<[string], { date: string | null }>('SELECT MAX(date) AS date FROM closes WHERE source = ?'),
-    cachedSources: db.prepare<[], { source: string; first: string; last: string; count: number }>(
-      'SELECT source, MIN(date) AS first, MAX(date) AS last, COUNT(*) AS count FROM closes GROUP BY source ORDER BY source',
-    ),
-    countConfirmation: db.prepare(
-      `UPDATE subscribers SET confirm_sent_at = @now,
-         confirm_day_count = CASE WHEN confirm_day = @day THEN confirm_day_count + 1 ELSE 1 END, confirm_day = @day
-       WHERE id = @id`,
-    ),
-    queueConfirmation: db.prepare(
-      `INSERT INTO confirmations (subscriber_id, token, attempts, next_attempt_at) VALUES (@id, @token, 0, @now)
-       ON CONFLICT (subscriber_id) DO UPDATE SET token = excluded.token, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL`,
-    ),
-    dueConfirmations: db.prepare<[string, number], DueConfirmation>(
-      `SELECT c.subscriber_id, s.email, c.token, c.attempts FROM confirmations c JOIN subscribers s ON s.id = c.subscriber_id
-       WHERE c.next_attempt_at <= ? ORDER BY c.next_attempt_at LIMIT ?`,
-    ),
-    confirmationDone: db.prepare('DELETE FROM confirmations WHERE subscriber_id = ?'),
-    confirmationRetry: db.prepare('UPDATE confirmations SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE subscriber_id = @id'),
-    markDelivery: db.prepare(
-      `UPDATE deliveries SET status = @status, attempts = attempts + @attempt, last_reply = @reply, updated_at = @now
-       WHERE edition_id = @editionId AND subscriber_id = @subscriberId`,
-    ),
   };
-
   return {
-    /** A real read of the tables the site serves from (SELECT 1 answers even on a corrupt file). */
-    healthCheck: () => void db.prepare('SELECT (SELECT COUNT(*) FROM editions) + (SELECT COUNT(*) FROM subscribers)').get(),
-    /** Runs `work` in one transaction: all of it is stored, or none. */
-    transaction: <T>(work: () => T): T => db.transaction(work)(),
-    /** Replaces revised closes: providers correct the last few sessions after the fact. */
-    saveCloses: db.transaction((source: string, points: ReadonlyArray<{ date: string; close: number }>, now: Date) => {
-      for (const p of points) statements.upsertClose.run({ source, ...p, now: now.toISOString() });
-    }),
-    closes: (source: string, from: string, to: string) => statements.closes.all(source, from, to),
-    /** Queues a confirmation email and counts it against the address's throttle, in one transaction. */
-    queueConfirmation: db.transaction((id: number, token: string, now: Date) => {
-      const iso = now.toISOString();
-      statements.countConfirmation.run({ id, now: iso, day: iso.slice(0, 10) });
-      statements.queueConfirmation.run({ id, token, now: iso });
-    }),
-    dueConfirmations: (now: Date, limit: number) => statements.dueConfirmations.all(now.toISOString(), limit),
-    confirmationDone: (id: number) => void statements.confirmationDone.run(id),
-    confirmationRetry: (id: number, error: string, next: Date) => void statements.confirmationRetry.run({ id, error: error.slice(0, 500), next: next.toISOString() }),
-    lastCloseDate: (source: string) => statements.lastCloseDate.get(source)?.date ?? undefined,
-    cachedSources: () => statements.cachedSources.all(),
     findSubscriber: (email: string) => statements.findByEmail.get(email),
     addSubscriber(email: string, status: SubscriberStatus, source: ConsentSource, now: Date): SubscriberRow {
       statements.insertSubscriber.run({ email, status, source, now: now.toISOString() });
@@ -149,20 +89,98 @@ export function createStore(db: Db) {
       statements.deleteSubscriber.run(id);
     }),
     isSuppressed: (emailHash: string) => statements.suppressed.get(emailHash) !== undefined,
+  };
+}
+
+/** Editions as the site lists them, and one delivery row (the ledger owns the rest). */
+function editionStore(db: Db) {
+  const statements = {
+    markEditionSent: db.prepare('UPDATE editions SET sent_at = COALESCE(sent_at, ?) WHERE id = ?'),
+    sentEditions: db.prepare<[], EditionRow>('SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE sent_at IS NOT NULL ORDER BY as_of DESC'),
+    edition: db.prepare<[string], EditionRow>('SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE id = ?'),
+    upsertEdition: db.prepare(
+      `INSERT INTO editions (id, as_of, subject, headline, demo, created_at) VALUES (@id, @asOf, @subject, @headline, @demo, @now)
+       ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, headline = excluded.headline, as_of = excluded.as_of, demo = excluded.demo`,
+    ),
+    delivery: db.prepare<[string, number], DeliveryRow>('SELECT * FROM deliveries WHERE edition_id = ? AND subscriber_id = ?'),
+  };
+  return {
     markEditionSent: (id: string, now: Date) => void statements.markEditionSent.run(now.toISOString(), id),
     sentEditions: () => statements.sentEditions.all(),
     edition: (id: string) => statements.edition.get(id),
     saveEdition(edition: { id: string; asOf: string; subject: string; headline: string; demo: boolean }, now: Date): void {
       statements.upsertEdition.run({ ...edition, demo: edition.demo ? 1 : 0, now: now.toISOString() });
     },
-    /** Queues one row per subscriber in one transaction; rows that exist (an earlier run) are kept. */
-    queueDeliveries: db.transaction((editionId: string, rows: Array<{ subscriberId: number; messageId: string }>, now: Date) => {
-      for (const row of rows) statements.queueDelivery.run({ editionId, ...row, now: now.toISOString() });
-    }),
     delivery: (editionId: string, subscriberId: number) => statements.delivery.get(editionId, subscriberId),
-    markDelivery(editionId: string, subscriberId: number, status: DeliveryRow['status'], reply: string | null, now: Date): void {
-      statements.markDelivery.run({ editionId, subscriberId, status, reply, attempt: status === 'sending' ? 1 : 0, now: now.toISOString() });
-    },
+  };
+}
+
+/** Cached closes per source (yahoo:^GSPC, fred:DGS10, ...). */
+function marketCache(db: Db) {
+  const statements = {
+    upsertClose: db.prepare(
+      `INSERT INTO closes (source, date, close, fetched_at) VALUES (@source, @date, @close, @now)
+       ON CONFLICT (source, date) DO UPDATE SET close = excluded.close, fetched_at = excluded.fetched_at`,
+    ),
+    closes: db.prepare<[string, string, string], { date: string; close: number }>('SELECT date, close FROM closes WHERE source = ? AND date BETWEEN ? AND ? ORDER BY date'),
+    lastCloseDate: db.prepare<[string], { date: string | null }>('SELECT MAX(date) AS date FROM closes WHERE source = ?'),
+    cachedSources: db.prepare<[], { source: string; first: string; last: string; count: number }>(
+      'SELECT source, MIN(date) AS first, MAX(date) AS last, COUNT(*) AS count FROM closes GROUP BY source ORDER BY source',
+    ),
+  };
+  return {
+    /** Replaces revised closes: providers correct the last few sessions after the fact. */
+    saveCloses: db.transaction((source: string, points: ReadonlyArray<{ date: string; close: number }>, now: Date) => {
+      for (const p of points) statements.upsertClose.run({ source, ...p, now: now.toISOString() });
+    }),
+    closes: (source: string, from: string, to: string) => statements.closes.all(source, from, to),
+    lastCloseDate: (source: string) => statements.lastCloseDate.get(source)?.date ?? undefined,
+    cachedSources: () => statements.cachedSources.all(),
+  };
+}
+
+/** The confirmation emails the site owes, with the per-address throttle's counters. */
+function confirmationQueue(db: Db) {
+  const statements = {
+    countConfirmation: db.prepare(
+      `UPDATE subscribers SET confirm_sent_at = @now,
+         confirm_day_count = CASE WHEN confirm_day = @day THEN confirm_day_count + 1 ELSE 1 END, confirm_day = @day
+       WHERE id = @id`,
+    ),
+    queueConfirmation: db.prepare(
+      `INSERT INTO confirmations (subscriber_id, token, attempts, next_attempt_at) VALUES (@id, @token, 0, @now)
+       ON CONFLICT (subscriber_id) DO UPDATE SET token = excluded.token, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL`,
+    ),
+    dueConfirmations: db.prepare<[string, number], DueConfirmation>(
+      `SELECT c.subscriber_id, s.email, c.token, c.attempts FROM confirmations c JOIN subscribers s ON s.id = c.subscriber_id
+       WHERE c.next_attempt_at <= ? ORDER BY c.next_attempt_at LIMIT ?`,
+    ),
+    confirmationDone: db.prepare('DELETE FROM confirmations WHERE subscriber_id = ?'),
+    confirmationRetry: db.prepare('UPDATE confirmations SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE subscriber_id = @id'),
+  };
+  return {
+    /** Queues a confirmation email and counts it against the address's throttle, in one transaction. */
+    queueConfirmation: db.transaction((id: number, token: string, now: Date) => {
+      const iso = now.toISOString();
+      statements.countConfirmation.run({ id, now: iso, day: iso.slice(0, 10) });
+      statements.queueConfirmation.run({ id, token, now: iso });
+    }),
+    dueConfirmations: (now: Date, limit: number) => statements.dueConfirmations.all(now.toISOString(), limit),
+    confirmationDone: (id: number) => void statements.confirmationDone.run(id),
+    confirmationRetry: (id: number, error: string, next: Date) => void statements.confirmationRetry.run({ id, error: error.slice(0, 500), next: next.toISOString() }),
+  };
+}
+
+export function createStore(db: Db) {
+  return {
+    /** A real read of the tables the site serves from (SELECT 1 answers even on a corrupt file). */
+    healthCheck: () => void db.prepare('SELECT (SELECT COUNT(*) FROM editions) + (SELECT COUNT(*) FROM subscribers)').get(),
+    /** Runs `work` in one transaction: all of it is stored, or none. */
+    transaction: <T>(work: () => T): T => db.transaction(work)(),
+    ...subscriberStore(db),
+    ...editionStore(db),
+    ...marketCache(db),
+    ...confirmationQueue(db),
   };
 }
 

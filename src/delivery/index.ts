@@ -11,5 +11,5 @@ export {
   type MessageFactory,
   type PreparedMessage,
 } from './mime.js';
-export { sendToList, sendAdHoc, classify, processOwner, type DeliverySummary, type FailedRecipient, type SendPolicy } from './sender.js';
+export { sendToList, sendAdHoc, classify, failureOutcome, processOwner, type DeliverySummary, type FailedRecipient, type SendPolicy } from './sender.js';
 export { tokenBucket, type RateLimit } from './rate.js';

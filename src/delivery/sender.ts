@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClaimedRow, Ledger, Outcome } from '../db/index.js';
-import type { MessageFactory, PreparedMessage, Recipient } from './mime.js';
+import type { MessageFactory, Recipient } from './mime.js';
 import type { RateLimit } from './rate.js';
 import type { Transport } from './transports.js';
 
@@ -126,14 +126,27 @@ export function ambiguousBound(policy: Pick<SendPolicy, 'inFlight'>): number {
   return policy.inFlight + Math.min(FLUSH_EVERY, policy.inFlight);
 }
 
-export async function sendToList(input: ListSendInput): Promise<DeliverySummary> {
-  const { ledger, editionId, owner, transport, policy, clock } = input;
-  const sleep = input.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const started = Date.now();
+/**
+ * What the ledger records for a message that failed: the policy decision, pure. A server-level refusal
+ * puts the row back untried; a temporary failure retries with doubling delays; an ambiguous one is
+ * resent only when the policy says so; anything else is final (and a permanent failure bounces).
+ */
+export function failureOutcome(row: Pick<ClaimedRow, 'subscriber_id' | 'attempts'>, failure: Failure, reply: string, policy: SendPolicy, now: Date): Outcome {
+  const subscriberId = row.subscriber_id;
+  if (failure === 'server') return { subscriberId, status: 'released', reply };
+  if (failure === 'temporary' && row.attempts < policy.maxAttempts) {
+    const delay = policy.retryDelaySeconds * 1000 * 2 ** (row.attempts - 1);
+    return { subscriberId, status: 'retry', reply, nextAttemptAt: new Date(now.getTime() + delay).toISOString() };
+  }
+  if (failure === 'ambiguous' && policy.ambiguous === 'resend' && row.attempts < policy.maxAttempts)
+    return { subscriberId, status: 'retry', reply, nextAttemptAt: now.toISOString() };
+  return { subscriberId, status: 'failed', failure, reply, bounce: failure === 'permanent' };
+}
 
-  // Rows left 'sending' by a dead sender (its lease ran out) were in flight at the crash: report them, apply the policy.
+/** Rows left 'sending' by a dead sender (its lease ran out) were in flight at the crash: report them, apply the policy. */
+function settleOrphans({ ledger, editionId, policy, clock }: ListSendInput) {
   const orphans = ledger.inFlight(editionId).filter((row) => !leaseHeld(row, clock()));
-  const orphanOutcomes: Outcome[] = orphans.map((row) =>
+  const outcomes: Outcome[] = orphans.map((row) =>
     policy.ambiguous === 'resend'
       ? { subscriberId: row.subscriber_id, status: 'retry', reply: 'in flight when the previous sender stopped; resent by policy', nextAttemptAt: clock().toISOString() }
       : {
@@ -144,74 +157,76 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
           bounce: false,
         },
   );
-  ledger.record(editionId, orphanOutcomes, clock(), policy.hardBounceLimit);
-  const total = ledger.counts(editionId).total;
+  ledger.record(editionId, outcomes, clock(), policy.hardBounceLimit);
+  return orphans;
+}
 
+/** Outcomes buffered and written in batches: at most FLUSH_EVERY (never more than the window) or every 100 ms. */
+function outcomeBatch({ ledger, editionId, policy, clock, onProgress }: ListSendInput, total: number) {
   let pending: Outcome[] = [];
   let lastFlush = Date.now();
   const flush = () => {
-    if (pending.length === 0) return;
-    ledger.record(editionId, pending, clock(), policy.hardBounceLimit);
+    if (pending.length > 0) ledger.record(editionId, pending, clock(), policy.hardBounceLimit);
     pending = [];
     lastFlush = Date.now();
-  };
-  const progress = () => {
-    if (!input.onProgress) return;
+    if (!onProgress) return;
     const c = ledger.counts(editionId);
-    input.onProgress(c.sent + c.skipped + c.failedTemporary + c.failedPermanent + c.failedAmbiguous, total);
+    onProgress(c.sent + c.skipped + c.failedTemporary + c.failedPermanent + c.failedAmbiguous, total);
   };
+  return {
+    push: (outcome: Outcome) => void pending.push(outcome),
+    flush,
+    flushIfDue: () => {
+      if (pending.length >= Math.min(FLUSH_EVERY, policy.inFlight) || (pending.length > 0 && Date.now() - lastFlush > 100)) flush();
+    },
+  };
+}
 
+/** One claimed row: build its message, wait for the rate, send, and record what happened. */
+async function deliverRow(row: ClaimedRow, input: ListSendInput, batch: ReturnType<typeof outcomeBatch>, stop: (reply: string) => void): Promise<void> {
+  if (row.subscriber_status !== 'confirmed') return batch.push({ subscriberId: row.subscriber_id, status: 'skipped', reply: `subscriber is ${row.subscriber_status}` });
+  try {
+    const message = input.build({ email: row.email, subscriberId: row.subscriber_id, unsubscribeUrl: input.unsubscribeUrl({ id: row.subscriber_id, token_key: row.token_key }) });
+    await input.rate.take();
+    const { reply } = await input.transport.send(message);
+    batch.push({ subscriberId: row.subscriber_id, status: 'sent', reply, messageId: message.messageId });
+  } catch (error) {
+    const { failure, reply } = classify(error);
+    // Not this recipient's fault: back to the queue, and no new rows until someone fixes the server side.
+    if (failure === 'server') stop(reply);
+    batch.push(failureOutcome(row, failure, reply, input.policy, input.clock()));
+  }
+}
+
+export async function sendToList(input: ListSendInput): Promise<DeliverySummary> {
+  const { ledger, editionId, owner, policy, clock } = input;
+  const sleep = input.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = Date.now();
+  const orphans = settleOrphans(input);
+  const batch = outcomeBatch(input, ledger.counts(editionId).total);
   const inFlight = new Set<Promise<void>>();
   let stopped: string | undefined;
+  const stop = (reply: string) => {
+    stopped ??= reply;
+  };
   const renewal = setInterval(() => ledger.renew(editionId, owner, clock()), LEASE_MS / 3);
   renewal.unref();
-  const send = async (row: ClaimedRow) => {
-    if (row.subscriber_status !== 'confirmed') {
-      pending.push({ subscriberId: row.subscriber_id, status: 'skipped', reply: `subscriber is ${row.subscriber_status}` });
-      return;
-    }
-    let message: PreparedMessage | undefined;
-    try {
-      message = input.build({ email: row.email, subscriberId: row.subscriber_id, unsubscribeUrl: input.unsubscribeUrl({ id: row.subscriber_id, token_key: row.token_key }) });
-      await input.rate.take();
-      const { reply } = await transport.send(message);
-      pending.push({ subscriberId: row.subscriber_id, status: 'sent', reply, messageId: message.messageId });
-    } catch (error) {
-      const { failure, reply } = classify(error);
-      if (failure === 'server') {
-        // Not this recipient's fault: back to the queue, and no new rows until someone fixes the server side.
-        stopped ??= reply;
-        pending.push({ subscriberId: row.subscriber_id, status: 'released', reply });
-      } else if (failure === 'temporary' && row.attempts < policy.maxAttempts) {
-        const delay = policy.retryDelaySeconds * 1000 * 2 ** (row.attempts - 1);
-        pending.push({ subscriberId: row.subscriber_id, status: 'retry', reply, nextAttemptAt: new Date(clock().getTime() + delay).toISOString() });
-      } else if (failure === 'ambiguous' && policy.ambiguous === 'resend' && row.attempts < policy.maxAttempts) {
-        pending.push({ subscriberId: row.subscriber_id, status: 'retry', reply, nextAttemptAt: clock().toISOString() });
-      } else {
-        pending.push({ subscriberId: row.subscriber_id, status: 'failed', failure, reply, bounce: failure === 'permanent' });
-      }
-    }
-  };
-
   for (;;) {
     if (input.signal?.aborted || stopped) break;
     // Refill in batches (half the window at a time): one claim transaction per several messages.
     const room = policy.inFlight - inFlight.size;
     const rows = room >= Math.max(1, policy.inFlight / 2) || inFlight.size === 0 ? ledger.claim(editionId, owner, room, clock()) : [];
     for (const row of rows) {
-      const task: Promise<void> = send(row).finally(() => inFlight.delete(task));
+      const task: Promise<void> = deliverRow(row, input, batch, stop).finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
-    if (pending.length >= Math.min(FLUSH_EVERY, policy.inFlight) || (pending.length > 0 && Date.now() - lastFlush > 100)) {
-      flush();
-      progress();
-    }
+    batch.flushIfDue();
     if (inFlight.size > 0) {
       await Promise.race(inFlight);
       continue;
     }
     if (rows.length > 0) continue;
-    flush();
+    batch.flush();
     const next = ledger.nextRetry(editionId);
     if (next === undefined) break;
     // Only retries are left: wait for the earliest (or a stop signal).
@@ -220,14 +235,18 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
   // Stopping: in-flight messages finish and are recorded; the rest stay queued for --resume.
   await Promise.all(inFlight);
   clearInterval(renewal);
-  flush();
-  progress();
+  batch.flush();
+  return summarize(input, { orphans, stopped, started });
+}
 
+function summarize(
+  { ledger, editionId, transport, policy, clock, signal }: ListSendInput,
+  run: { orphans: Array<{ email: string }>; stopped: string | undefined; started: number },
+): DeliverySummary {
   const c = ledger.counts(editionId);
   // An edition with no rows is not done while the list has confirmed subscribers: it was never queued.
   if (c.queued === 0 && c.sending === 0 && (c.total > 0 || ledger.confirmedCount() === 0)) ledger.completeEdition(editionId, clock());
-  const durationMs = Date.now() - started;
-  const failures = ledger.failures(editionId).map((f) => ({ email: f.email, failure: f.failure, reply: f.last_reply ?? '' }));
+  const durationMs = Date.now() - run.started;
   return {
     transport: transport.describe,
     total: c.total,
@@ -236,14 +255,14 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
     failed: c.failedTemporary + c.failedPermanent + c.failedAmbiguous,
     failures: { temporary: c.failedTemporary, permanent: c.failedPermanent, ambiguous: c.failedAmbiguous },
     queued: c.queued,
-    inFlightAtStart: orphans.map((o) => o.email),
+    inFlightAtStart: run.orphans.map((o) => o.email),
     sending: c.sending,
-    ...(stopped ? { stopped } : {}),
+    ...(run.stopped ? { stopped: run.stopped } : {}),
     ambiguousBound: ambiguousBound(policy),
-    failedRecipients: failures,
+    failedRecipients: ledger.failures(editionId).map((f) => ({ email: f.email, failure: f.failure, reply: f.last_reply ?? '' })),
     durationMs,
     ratePerSecond: durationMs > 0 ? Math.round((c.sent * 1000) / durationMs) : 0,
-    interrupted: Boolean(input.signal?.aborted),
+    interrupted: Boolean(signal?.aborted),
   };
 }
 

@@ -14,6 +14,7 @@ import { loadNewsletter } from '../config/newsletter.js';
 import type { Context } from '../context.js';
 import { messageFactory, rawMessage } from '../delivery/index.js';
 import { personalizer, pointChartsAt, renderTransactional } from '../render/index.js';
+import { CONFIRM_TTL_DAYS } from '../subscribers/index.js';
 import { checkEmail, sizeBadge, type Check } from './checks.js';
 import { explainRules, type RuleExplanation } from './why.js';
 
@@ -85,87 +86,95 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
   try {
     // The config file is read on every render: an edit shows at once.
     const ctx: Context = { ...base, config: loadNewsletter(base.env.CONFIG_FILE) };
-    const publicUrl = ctx.env.PUBLIC_URL;
-    const unsubscribeUrl = `${publicUrl}/unsubscribe?token=preview`;
-    const _data = request.data === 'cache' ? 'live' : request.data;
-    if (request.item === 'confirm' || request.item === 'welcome') {
-      const mail = await renderTransactional(ctx.templatesDir, request.item, {
-        title: ctx.config.title,
-        tagline: ctx.config.tagline,
-        email: SAMPLE.email,
-        postalAddress: ctx.config.postalAddress,
-        confirmUrl: `${publicUrl}/confirm?token=preview`,
-        days: '7',
-        archiveUrl: `${publicUrl}/archive`,
-        unsubscribeUrl,
-      });
-      const bytes = Buffer.byteLength(mail.html);
-      return { ok: true, subject: mail.subject, html: mail.html, text: mail.text, bytes, messageBytes: bytes, badge: sizeBadge(bytes), checks: checkEmail(mail.html, publicUrl) };
-    }
+    if (request.item === 'confirm' || request.item === 'welcome') return await transactionalItem(ctx, request.item);
     const edition = await studioEdition(ctx, request);
-    if (request.item.startsWith('commentary:')) {
-      const kind = request.item.slice('commentary:'.length);
-      const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'), createHandlebars());
-      const signals = edition.analysis.signals.filter((s) => s.kind === kind);
-      const t = templates.get(kind as (typeof SIGNAL_KINDS)[number]);
-      if (!t) throw new Error(`no commentary kind ${kind}`);
-      // Each phrasing on its own, with nothing told before it: every figure shows.
-      const fill = (template: (context: object) => string, signal: object) => escapeHtml(template({ ...signal, ...helperRoot(edition.analysis, ctx.config) }));
-      const blocks = signals.flatMap((signal) => [
-        `<h2>${escapeHtml(signal.id)}</h2>`,
-        ...(['title', 'headline', 'lede', 'detail'] as const).flatMap((block) =>
-          t[block].map((template, i) => `<p><strong>${block[0]!.toUpperCase()}${block.slice(1)} ${i + 1}:</strong> ${fill(template, signal)}</p>`),
-        ),
-      ]);
-      const html = `<!doctype html><html lang="en"><body style="font-family:sans-serif;max-width:640px;margin:auto">${blocks.join('\n') || `<p>No ${escapeHtml(kind)} signal fired with this data: pick another scenario.</p>`}</body></html>`;
-      const text = html
-        .replace(/<[^>]+>/g, '\n')
-        .replace(/\n+/g, '\n')
-        .trim();
-      return {
-        ok: true,
-        subject: `Commentary: ${kind}`,
-        html,
-        text,
-        bytes: Buffer.byteLength(html),
-        messageBytes: Buffer.byteLength(html),
-        badge: sizeBadge(Buffer.byteLength(html)),
-        checks: [],
-      };
-    }
-    const fields = { email: SAMPLE.email, unsubscribeUrl };
-    const emailHtml = personalizer(edition.html, 'html')(fields);
-    // The iframe cannot resolve cid: links: show the same PNGs inline (size and checks are of the email's HTML).
-    const pngs = new Map(edition.charts.map((c) => [c.name, c.png.toString('base64')]));
-    const html = pointChartsAt(emailHtml, (name) => (pngs.has(name) ? `data:image/png;base64,${pngs.get(name)}` : undefined));
-    const text = personalizer(edition.text, 'text')(fields);
-    const { commentary } = edition;
-    const bytes = Buffer.byteLength(emailHtml);
-    const messageBytes = Buffer.byteLength(rawMessage(messageFactory(edition, ctx.sender, ctx.clock())({ email: SAMPLE.email, unsubscribeUrl })));
-    return {
-      ok: true,
-      subject: edition.subject,
-      html,
-      text,
-      bytes,
-      messageBytes,
-      badge: sizeBadge(bytes),
-      // The raw layout output is checked (it still holds the recipient tokens, which are allowed).
-      checks: checkEmail(edition.html, publicUrl),
-      why: {
-        rules: explainRules(ctx.config.rules, edition.analysis, commentary.ranking),
-        headline: commentary.headline,
-        warnings: edition.snapshot.issues.map((i) => i.message),
-        numbers: [...edition.analysis.metrics.values()].map((m) => ({
-          symbol: m.symbol,
-          name: m.shortName,
-          source: m.source,
-          last: m.last ? formatLevel(m.last.close, m.unit) : '—',
-          changes: Object.fromEntries(Object.entries(m.windows).map(([w, c]) => [w, formatChange(c.change, m.unit)])),
-        })),
-      },
-    };
+    if (request.item.startsWith('commentary:')) return commentaryItem(ctx, edition, request.item.slice('commentary:'.length));
+    return digestItem(ctx, edition);
   } catch (error) {
     return { ok: false, error: describeError(error, base.env.CONFIG_FILE) };
   }
+}
+
+type Rendered = Extract<RenderResult, { ok: true }>;
+type StudioEdition = Awaited<ReturnType<typeof studioEdition>>;
+const PREVIEW_UNSUBSCRIBE = (ctx: Context) => `${ctx.env.PUBLIC_URL}/unsubscribe?token=preview`;
+
+async function transactionalItem(ctx: Context, item: 'confirm' | 'welcome'): Promise<Rendered> {
+  const mail = await renderTransactional(ctx.templatesDir, item, {
+    title: ctx.config.title,
+    tagline: ctx.config.tagline,
+    email: SAMPLE.email,
+    postalAddress: ctx.config.postalAddress,
+    confirmUrl: `${ctx.env.PUBLIC_URL}/confirm?token=preview`,
+    days: String(CONFIRM_TTL_DAYS),
+    archiveUrl: `${ctx.env.PUBLIC_URL}/archive`,
+    unsubscribeUrl: PREVIEW_UNSUBSCRIBE(ctx),
+  });
+  const bytes = Buffer.byteLength(mail.html);
+  return {
+    ok: true,
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    bytes,
+    messageBytes: bytes,
+    badge: sizeBadge(bytes),
+    checks: checkEmail(mail.html, ctx.env.PUBLIC_URL),
+  };
+}
+
+/** Every phrasing of one kind's templates, each on its own with nothing told before it: every figure shows. */
+function commentaryItem(ctx: Context, edition: StudioEdition, kind: string): Rendered {
+  const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'), createHandlebars());
+  const t = templates.get(kind as (typeof SIGNAL_KINDS)[number]);
+  if (!t) throw new Error(`no commentary kind ${kind}`);
+  const fill = (template: (context: object) => string, signal: object) => escapeHtml(template({ ...signal, ...helperRoot(edition.analysis, ctx.config) }));
+  const blocks = edition.analysis.signals
+    .filter((s) => s.kind === kind)
+    .flatMap((signal) => [
+      `<h2>${escapeHtml(signal.id)}</h2>`,
+      ...(['title', 'headline', 'lede', 'detail'] as const).flatMap((block) =>
+        t[block].map((template, i) => `<p><strong>${block[0]!.toUpperCase()}${block.slice(1)} ${i + 1}:</strong> ${fill(template, signal)}</p>`),
+      ),
+    ]);
+  const html = `<!doctype html><html lang="en"><body style="font-family:sans-serif;max-width:640px;margin:auto">${blocks.join('\n') || `<p>No ${escapeHtml(kind)} signal fired with this data: pick another scenario.</p>`}</body></html>`;
+  const text = html
+    .replace(/<[^>]+>/g, '\n')
+    .replace(/\n+/g, '\n')
+    .trim();
+  const bytes = Buffer.byteLength(html);
+  return { ok: true, subject: `Commentary: ${kind}`, html, text, bytes, messageBytes: bytes, badge: sizeBadge(bytes), checks: [] };
+}
+
+/** The digest as a subscriber gets it, with the charts inline (an iframe cannot resolve cid: links) and why it says what it says. */
+function digestItem(ctx: Context, edition: StudioEdition): Rendered {
+  const fields = { email: SAMPLE.email, unsubscribeUrl: PREVIEW_UNSUBSCRIBE(ctx) };
+  const emailHtml = personalizer(edition.html, 'html')(fields);
+  const pngs = new Map(edition.charts.map((c) => [c.name, c.png.toString('base64')]));
+  const bytes = Buffer.byteLength(emailHtml);
+  const { commentary } = edition;
+  return {
+    ok: true,
+    subject: edition.subject,
+    html: pointChartsAt(emailHtml, (name) => (pngs.has(name) ? `data:image/png;base64,${pngs.get(name)}` : undefined)),
+    text: personalizer(edition.text, 'text')(fields),
+    // Gmail clips on the HTML; the whole message (charts included) is shown apart.
+    bytes,
+    messageBytes: Buffer.byteLength(rawMessage(messageFactory(edition, ctx.sender, ctx.clock())(fields))),
+    badge: sizeBadge(bytes),
+    // The raw layout output is checked (it still holds the recipient tokens, which are allowed).
+    checks: checkEmail(edition.html, ctx.env.PUBLIC_URL),
+    why: {
+      rules: explainRules(ctx.config.rules, edition.analysis, commentary.ranking),
+      headline: commentary.headline,
+      warnings: edition.snapshot.issues.map((i) => i.message),
+      numbers: [...edition.analysis.metrics.values()].map((m) => ({
+        symbol: m.symbol,
+        name: m.shortName,
+        source: m.source,
+        last: m.last ? formatLevel(m.last.close, m.unit) : '—',
+        changes: Object.fromEntries(Object.entries(m.windows).map(([w, c]) => [w, formatChange(c.change, m.unit)])),
+      })),
+    },
+  };
 }

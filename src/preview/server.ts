@@ -6,7 +6,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import { composeMessage, messageFactory, sendAdHoc } from '../delivery/index.js';
@@ -43,9 +43,8 @@ export function isLocalHost(host: string | undefined): boolean {
   return host !== undefined && /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i.test(host);
 }
 
-export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(): void } {
-  const app = Fastify({ logger: false, forceCloseConnections: true });
-  const clients = new Set<(event: string) => void>();
+/** Templates and the config file, watched: every change (one per editor burst) reaches each open page. */
+function watchForChanges(ctx: Context, clients: Set<(event: string) => void>): () => void {
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   const changed = () => {
@@ -58,9 +57,15 @@ export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(
   watchers.push(watch(resolve(ctx.templatesDir), { recursive: true }, changed));
   const configDir = dirname(resolve(ctx.env.CONFIG_FILE));
   watchers.push(watch(configDir, (_event, file) => file && resolve(configDir, String(file)) === resolve(ctx.env.CONFIG_FILE) && changed()));
+  return () => {
+    clearTimeout(timer);
+    for (const w of watchers) w.close();
+  };
+}
 
-  // A web page elsewhere must not drive the studio (it sends real mail): DNS rebinding sends a foreign
-  // Host, a cross-site request a foreign Origin. Only localhost names, only same-origin requests.
+/** A web page elsewhere must not drive the studio (it sends real mail): only localhost, only same-origin. */
+function guardLocal(app: FastifyInstance): void {
+  // DNS rebinding sends a foreign Host, a cross-site request a foreign Origin.
   app.addHook('onRequest', async (req, reply) => {
     if (!isLocalHost(req.headers.host)) return reply.code(403).send({ ok: false, error: 'the studio answers only to localhost' });
     const origin = req.headers.origin;
@@ -75,6 +80,13 @@ export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(
     reply.header('cross-origin-resource-policy', 'same-origin');
     reply.header('content-security-policy', "frame-ancestors 'self'");
   });
+}
+
+export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(): void } {
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  const clients = new Set<(event: string) => void>();
+  const stopWatching = watchForChanges(ctx, clients);
+  guardLocal(app);
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
 
@@ -90,25 +102,7 @@ export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(
     return renderItem(ctx, query.data);
   });
 
-  app.post('/api/send-test', async (req, reply) => {
-    const body = z.object({ to: emailSchema, item: z.string().max(60), data: z.string().max(60), asOf: z.string().max(10).optional() }).safeParse(req.body);
-    if (!body.success) return reply.code(400).send({ ok: false, error: body.error.issues[0]!.message });
-    const query = renderQuery.parse({ item: body.data.item, data: body.data.data, asOf: body.data.asOf });
-    if (query.item === 'digest') {
-      // The real message, as `digest --to` sends it: charts as CID parts, List-Unsubscribe, the same MIME.
-      const edition = await studioEdition(ctx, query).catch((error: Error) => error);
-      if (edition instanceof Error) return reply.code(409).send({ ok: false, error: edition.message });
-      const recipient = { email: body.data.to, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(body.data.to)) };
-      const summary = await sendAdHoc([recipient], messageFactory(edition, ctx.sender, ctx.clock()), ctx.transport());
-      if (summary.failed) return reply.code(502).send({ ok: false, error: summary.failedRecipients[0]!.reply });
-      return { ok: true, transport: ctx.transport().describe, reply: summary.sentTo[0]!.reply };
-    }
-    const rendered = await renderItem(ctx, query);
-    if (!rendered.ok) return reply.code(409).send({ ok: false, error: rendered.error.message });
-    const message = await composeMessage({ from: ctx.sender, to: body.data.to, subject: `[TEST] ${rendered.subject}`, html: rendered.html, text: rendered.text });
-    const { reply: where } = await ctx.transport().send(message);
-    return { ok: true, transport: ctx.transport().describe, reply: where };
-  });
+  app.post('/api/send-test', (req, reply) => sendTest(ctx, req.body, reply));
 
   app.get('/events', (req, reply) => {
     reply.hijack();
@@ -119,11 +113,26 @@ export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(
     req.raw.on('close', () => clients.delete(send));
   });
 
-  return {
-    app,
-    close() {
-      clearTimeout(timer);
-      for (const w of watchers) w.close();
-    },
-  };
+  return { app, close: stopWatching };
+}
+
+/** "Send test": the digest as `digest --to` sends it (charts as CID parts, List-Unsubscribe), other items as rendered. */
+async function sendTest(ctx: Context, input: unknown, reply: FastifyReply) {
+  const body = z.object({ to: emailSchema, item: z.string().max(60), data: z.string().max(60), asOf: z.string().max(10).optional() }).safeParse(input);
+  if (!body.success) return reply.code(400).send({ ok: false, error: body.error.issues[0]!.message });
+  const query = renderQuery.parse({ item: body.data.item, data: body.data.data, asOf: body.data.asOf });
+  if (query.item === 'digest') {
+    // The real message, as `digest --to` sends it: charts as CID parts, List-Unsubscribe, the same MIME.
+    const edition = await studioEdition(ctx, query).catch((error: Error) => error);
+    if (edition instanceof Error) return reply.code(409).send({ ok: false, error: edition.message });
+    const recipient = { email: body.data.to, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(body.data.to)) };
+    const summary = await sendAdHoc([recipient], messageFactory(edition, ctx.sender, ctx.clock()), ctx.transport());
+    if (summary.failed) return reply.code(502).send({ ok: false, error: summary.failedRecipients[0]!.reply });
+    return { ok: true, transport: ctx.transport().describe, reply: summary.sentTo[0]!.reply };
+  }
+  const rendered = await renderItem(ctx, query);
+  if (!rendered.ok) return reply.code(409).send({ ok: false, error: rendered.error.message });
+  const message = await composeMessage({ from: ctx.sender, to: body.data.to, subject: `[TEST] ${rendered.subject}`, html: rendered.html, text: rendered.text });
+  const { reply: where } = await ctx.transport().send(message);
+  return { ok: true, transport: ctx.transport().describe, reply: where };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConsentSource, Store, SubscriberRow } from '../db/index.js';
 import { parseEmail } from './address.js';
 import { signToken, verifyToken, type TokenCheck } from './tokens.js';
-import { InputError } from '../errors.js';
+import { InputError, messageOf } from '../errors.js';
 
 export class SubscriberError extends InputError {
   override name = 'SubscriberError';
@@ -35,113 +35,127 @@ export interface ImportReport {
   rejected: Array<{ line: number; value: string; reason: string }>;
 }
 
-export function createSubscriberService(store: Store, clock: () => Date, secretKey: string) {
-  const suppressed = (email: string) => store.isSuppressed(emailHash(email));
-  return {
-    /** The publisher adds someone who consented elsewhere: confirmed at once, source recorded. */
-    add(input: string, source: ConsentSource = 'cli'): SubscriberRow {
-      const email = parseEmail(input);
-      if (suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again`);
-      const existing = store.findSubscriber(email);
-      if (existing?.status === 'confirmed') return existing;
-      if (existing) {
-        store.setSubscriberStatus(existing.id, 'confirmed', clock());
-        return store.findSubscriber(email)!;
+export class SubscriberService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => Date,
+    private readonly secretKey: string,
+  ) {}
+
+  private suppressed(email: string): boolean {
+    return this.store.isSuppressed(emailHash(email));
+  }
+
+  /** The publisher adds someone who consented elsewhere: confirmed at once, source recorded. */
+  add(input: string, source: ConsentSource = 'cli'): SubscriberRow {
+    const email = parseEmail(input);
+    if (this.suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again`);
+    const existing = this.store.findSubscriber(email);
+    if (existing?.status === 'confirmed') return existing;
+    if (existing) {
+      this.store.setSubscriberStatus(existing.id, 'confirmed', this.clock());
+      return this.store.findSubscriber(email)!;
+    }
+    return this.store.addSubscriber(email, 'confirmed', source, this.clock());
+  }
+
+  /** Adds several at once, all or nothing: one bad address stores none of them. */
+  addAll(inputs: readonly string[], source: ConsentSource = 'cli'): SubscriberRow[] {
+    const emails = inputs.map(parseEmail);
+    for (const email of emails) if (this.suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again; nothing was added`);
+    return this.store.transaction(() => emails.map((email) => this.add(email, source)));
+  }
+
+  /** Double opt-in, step one: a new, pending or departed address gets a fresh confirmation link. */
+  subscribe(input: string): SubscribeOutcome {
+    const email = parseEmail(input);
+    if (this.suppressed(email)) return { action: 'none' };
+    let subscriber = this.store.findSubscriber(email);
+    if (subscriber?.status === 'confirmed') return { action: 'none' };
+    if (!subscriber) subscriber = this.store.addSubscriber(email, 'pending', 'form', this.clock());
+    else if (subscriber.status !== 'pending') {
+      // Re-subscribing after leaving (or a bounce) goes through confirmation again.
+      this.store.setSubscriberStatus(subscriber.id, 'pending', this.clock());
+      subscriber = this.store.findSubscriber(email)!;
+    }
+    if (!confirmationAllowed(subscriber, this.clock())) return { action: 'none' };
+    const expires = Math.floor(this.clock().getTime() / 1000) + CONFIRM_TTL_DAYS * 86_400;
+    const token = signToken(this.secretKey, 'confirm', subscriber, expires);
+    this.store.queueConfirmation(subscriber.id, token, this.clock());
+    return { action: 'confirm', subscriber, token };
+  }
+
+  /** Step two: a valid token confirms; anything else changes nothing. */
+  confirm(token: string): TokenCheck & { subscriber?: SubscriberRow; newlyConfirmed?: boolean } {
+    const check = verifyToken(this.secretKey, 'confirm', token, this.clock(), (id) => this.store.subscriberById(id));
+    if (!check.ok) return check;
+    const subscriber = this.store.subscriberById(check.subscriberId);
+    if (!subscriber) return { ok: false, reason: 'forged' };
+    if (subscriber.status === 'confirmed') return { ...check, subscriber, newlyConfirmed: false };
+    if (subscriber.status !== 'pending') return { ok: false, reason: 'expired' };
+    this.store.setSubscriberStatus(subscriber.id, 'confirmed', this.clock());
+    return { ...check, subscriber: this.store.subscriberById(subscriber.id)!, newlyConfirmed: true };
+  }
+
+  /** One click from an email: idempotent, so a second click (or a scanner's) is harmless. */
+  unsubscribeByToken(token: string): TokenCheck {
+    const check = verifyToken(this.secretKey, 'unsubscribe', token, this.clock(), (id) => this.store.subscriberById(id));
+    if (!check.ok) return check;
+    const subscriber = this.store.subscriberById(check.subscriberId);
+    if (subscriber && subscriber.status !== 'unsubscribed') this.store.setSubscriberStatus(subscriber.id, 'unsubscribed', this.clock());
+    return check;
+  }
+
+  remove(input: string): SubscriberRow {
+    const email = parseEmail(input);
+    const existing = this.store.findSubscriber(email);
+    if (!existing) throw new SubscriberError(`${email} is not on the list: see \`marketwrap subscribers list\``);
+    this.store.setSubscriberStatus(existing.id, 'unsubscribed', this.clock());
+    return this.store.findSubscriber(email)!;
+  }
+
+  /** GDPR erasure: personal data removed, a hash kept so the address is never mailed again. */
+  erase(input: string): void {
+    const email = parseEmail(input);
+    const existing = this.store.findSubscriber(email);
+    if (existing) this.store.eraseSubscriber(existing.id, emailHash(email), this.clock());
+    else this.store.eraseSubscriber(-1, emailHash(email), this.clock());
+  }
+
+  /** Addresses streamed from a file (see csv-import.ts); consent recorded as `import`. Reports what it did with each. */
+  async import(cells: AsyncIterable<{ line: number; value: string }>): Promise<ImportReport> {
+    const report: ImportReport = { accepted: 0, duplicates: 0, rejected: [] };
+    const REJECTIONS_KEPT = 1000;
+    const reject = (line: number, value: string, reason: string) => {
+      if (report.rejected.length < REJECTIONS_KEPT) report.rejected.push({ line, value: value.slice(0, 80), reason });
+    };
+    for await (const { line, value } of cells) {
+      let email: string;
+      try {
+        email = parseEmail(value);
+      } catch (error) {
+        reject(line, value, messageOf(error).replace(/^".*?" /, ''));
+        continue;
       }
-      return store.addSubscriber(email, 'confirmed', source, clock());
-    },
-
-    /** Adds several at once, all or nothing: one bad address stores none of them. */
-    addAll(inputs: readonly string[], source: ConsentSource = 'cli'): SubscriberRow[] {
-      const emails = inputs.map(parseEmail);
-      for (const email of emails) if (suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again; nothing was added`);
-      return store.transaction(() => emails.map((email) => this.add(email, source)));
-    },
-
-    /** Double opt-in, step one: a new, pending or departed address gets a fresh confirmation link. */
-    subscribe(input: string): SubscribeOutcome {
-      const email = parseEmail(input);
-      if (suppressed(email)) return { action: 'none' };
-      let subscriber = store.findSubscriber(email);
-      if (subscriber?.status === 'confirmed') return { action: 'none' };
-      if (!subscriber) subscriber = store.addSubscriber(email, 'pending', 'form', clock());
-      else if (subscriber.status !== 'pending') {
-        // Re-subscribing after leaving (or a bounce) goes through confirmation again.
-        store.setSubscriberStatus(subscriber.id, 'pending', clock());
-        subscriber = store.findSubscriber(email)!;
+      if (this.suppressed(email)) reject(line, email, "was erased at its owner's request");
+      else if (this.store.findSubscriber(email)) report.duplicates++;
+      else {
+        this.store.addSubscriber(email, 'confirmed', 'import', this.clock());
+        report.accepted++;
       }
-      if (!confirmationAllowed(subscriber, clock())) return { action: 'none' };
-      const expires = Math.floor(clock().getTime() / 1000) + CONFIRM_TTL_DAYS * 86_400;
-      const token = signToken(secretKey, 'confirm', subscriber, expires);
-      store.queueConfirmation(subscriber.id, token, clock());
-      return { action: 'confirm', subscriber, token };
-    },
+    }
+    return report;
+  }
 
-    /** Step two: a valid token confirms; anything else changes nothing. */
-    confirm(token: string): TokenCheck & { subscriber?: SubscriberRow; newlyConfirmed?: boolean } {
-      const check = verifyToken(secretKey, 'confirm', token, clock(), store.subscriberById);
-      if (!check.ok) return check;
-      const subscriber = store.subscriberById(check.subscriberId);
-      if (!subscriber) return { ok: false, reason: 'forged' };
-      if (subscriber.status === 'confirmed') return { ...check, subscriber, newlyConfirmed: false };
-      if (subscriber.status !== 'pending') return { ok: false, reason: 'expired' };
-      store.setSubscriberStatus(subscriber.id, 'confirmed', clock());
-      return { ...check, subscriber: store.subscriberById(subscriber.id)!, newlyConfirmed: true };
-    },
+  list(): SubscriberRow[] {
+    return this.store.listSubscribers();
+  }
 
-    /** One click from an email: idempotent, so a second click (or a scanner's) is harmless. */
-    unsubscribeByToken(token: string): TokenCheck {
-      const check = verifyToken(secretKey, 'unsubscribe', token, clock(), store.subscriberById);
-      if (!check.ok) return check;
-      const subscriber = store.subscriberById(check.subscriberId);
-      if (subscriber && subscriber.status !== 'unsubscribed') store.setSubscriberStatus(subscriber.id, 'unsubscribed', clock());
-      return check;
-    },
-
-    remove(input: string): SubscriberRow {
-      const email = parseEmail(input);
-      const existing = store.findSubscriber(email);
-      if (!existing) throw new SubscriberError(`${email} is not on the list: see \`marketwrap subscribers list\``);
-      store.setSubscriberStatus(existing.id, 'unsubscribed', clock());
-      return store.findSubscriber(email)!;
-    },
-
-    /** GDPR erasure: personal data removed, a hash kept so the address is never mailed again. */
-    erase(input: string): void {
-      const email = parseEmail(input);
-      const existing = store.findSubscriber(email);
-      if (existing) store.eraseSubscriber(existing.id, emailHash(email), clock());
-      else store.eraseSubscriber(-1, emailHash(email), clock());
-    },
-
-    /** Addresses streamed from a file (see csv-import.ts); consent recorded as `import`. Reports what it did with each. */
-    async import(cells: AsyncIterable<{ line: number; value: string }>): Promise<ImportReport> {
-      const report: ImportReport = { accepted: 0, duplicates: 0, rejected: [] };
-      const REJECTIONS_KEPT = 1000;
-      const reject = (line: number, value: string, reason: string) => {
-        if (report.rejected.length < REJECTIONS_KEPT) report.rejected.push({ line, value: value.slice(0, 80), reason });
-      };
-      for await (const { line, value } of cells) {
-        let email: string;
-        try {
-          email = parseEmail(value);
-        } catch (error) {
-          reject(line, value, (error as Error).message.replace(/^".*?" /, ''));
-          continue;
-        }
-        if (suppressed(email)) reject(line, email, "was erased at its owner's request");
-        else if (store.findSubscriber(email)) report.duplicates++;
-        else {
-          store.addSubscriber(email, 'confirmed', 'import', clock());
-          report.accepted++;
-        }
-      }
-      return report;
-    },
-
-    list: () => store.listSubscribers(),
-    recipients: () => store.confirmedSubscribers(),
-  };
+  recipients(): SubscriberRow[] {
+    return this.store.confirmedSubscribers();
+  }
 }
 
-export type SubscriberService = ReturnType<typeof createSubscriberService>;
+export function createSubscriberService(store: Store, clock: () => Date, secretKey: string): SubscriberService {
+  return new SubscriberService(store, clock, secretKey);
+}

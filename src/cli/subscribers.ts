@@ -1,5 +1,6 @@
 /** `subscribers add | remove | import | export | erase | list`. */
 import type { Command } from 'commander';
+import type { SubscriberRow } from '../db/index.js';
 import { parseEmail } from '../subscribers/address.js';
 import { csvTable } from './output.js';
 import { withContext } from './shared.js';
@@ -40,17 +41,7 @@ export function registerSubscribers(cli: Command): void {
         for (const r of report.rejected) console.log(`  line ${r.line}: ${JSON.stringify(r.value)} ${r.reason}`);
       }),
     );
-  subscribers
-    .command('export')
-    .description('the list as CSV (or --json) on stdout')
-    .option('--json', 'print as JSON')
-    .action(
-      withContext((ctx, flags: { json?: boolean }) => {
-        const rows = ctx.subscribers.list();
-        if (flags.json) return console.log(JSON.stringify(rows, null, 2));
-        process.stdout.write(csvTable(EXPORT_COLUMNS, rows));
-      }),
-    );
+  registerListing(subscribers, 'export', 'the list as CSV (or --json) on stdout', (rows) => process.stdout.write(csvTable(EXPORT_COLUMNS, rows)));
   subscribers
     .command('erase <email>')
     .description("erase a person's data (GDPR); a hash is kept so the address is never mailed again")
@@ -60,17 +51,24 @@ export function registerSubscribers(cli: Command): void {
         console.log(`${email.trim().toLowerCase()}: erased`);
       }),
     );
+  registerListing(subscribers, 'list', 'list subscribers', (rows) => {
+    if (rows.length === 0) return console.log('No subscribers yet: add one with `marketwrap subscribers add you@example.com`.');
+    for (const r of rows) console.log(`${r.email.padEnd(40)} ${r.status.padEnd(12)} ${r.consent_source.padEnd(6)} since ${r.status_changed_at}`);
+    console.log(`${rows.length} subscribers, ${rows.filter((r) => r.status === 'confirmed').length} confirmed`);
+  });
+}
+
+/** A command that shows the whole list: as JSON with --json, else as `print` shows it. */
+function registerListing(subscribers: Command, name: string, description: string, print: (rows: SubscriberRow[]) => void): void {
   subscribers
-    .command('list')
-    .description('list subscribers')
+    .command(name)
+    .description(description)
     .option('--json', 'print as JSON')
     .action(
       withContext((ctx, flags: { json?: boolean }) => {
         const rows = ctx.subscribers.list();
         if (flags.json) return console.log(JSON.stringify(rows, null, 2));
-        if (rows.length === 0) return console.log('No subscribers yet: add one with `marketwrap subscribers add you@example.com`.');
-        for (const r of rows) console.log(`${r.email.padEnd(40)} ${r.status.padEnd(12)} ${r.consent_source.padEnd(6)} since ${r.status_changed_at}`);
-        console.log(`${rows.length} subscribers, ${rows.filter((r) => r.status === 'confirmed').length} confirmed`);
+        print(rows);
       }),
     );
 }

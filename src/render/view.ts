@@ -1,7 +1,7 @@
 /** The edition as the layout sees it: every number formatted once, nothing computed here. */
 import type { Analysis, Metrics } from '../analysis/index.js';
 import type { Commentary } from '../commentary/index.js';
-import { formatChange, formatLevel, WINDOW_LABELS } from '../format.js';
+import { formatChange, formatLevel, shown, type Unit, WINDOW_LABELS } from '../format.js';
 import type { Newsletter } from '../config/newsletter.js';
 import type { Snapshot } from '../market/types.js';
 import { chartSrc } from './chart-refs.js';
@@ -37,8 +37,10 @@ export interface EditionView {
   postalAddress: string;
 }
 
-export function tone(text: string): Tone {
-  return text.startsWith('+') ? 'up' : text.startsWith('-') ? 'down' : 'flat';
+/** Gain or loss as the reader sees it: the sign of the figure as rounded for the table. */
+export function tone(change: number, unit: Unit): Tone {
+  const rounded = shown(change, unit);
+  return rounded > 0 ? 'up' : rounded < 0 ? 'down' : 'flat';
 }
 
 /** Volatility bands a strategist would use for the VIX. */
@@ -74,7 +76,7 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
         const c = m.windows[w];
         const text = c ? formatChange(c.change, m.unit, locale) : 'n/a';
         // A rising VIX or a falling yield is neither good nor bad news in itself: no colour for them.
-        return { text, tone: m.unit === 'pct' ? tone(text) : 'flat', keep: PHONE_COLUMNS.has(w) };
+        return { text, tone: c && m.unit === 'pct' ? tone(c.change, m.unit) : 'flat', keep: PHONE_COLUMNS.has(w) };
       }),
     }));
   const sectors = all

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildEdition } from '../../src/build.js';
 import { compileMjml, GMAIL_CLIP_BYTES, personalizer, RECIPIENT_TOKENS } from '../../src/render/index.js';
+import { escapeRegExp } from '../../src/escape.js';
 import { formatChange } from '../../src/format.js';
 import { scenarioNames } from '../../src/market/index.js';
 import { testContext } from '../helpers/context.js';
@@ -51,6 +52,10 @@ describe('rendered digest', () => {
       for (const window of ctx.config.windows) {
         const text = formatChange(metric.windows[window]!.change, metric.unit);
         expect(edition.html, `${metric.symbol} ${window}`).toContain(`>${text}<`);
+        // Gains green, losses red, by the sign as shown (the minus is U+2212); rates and volatility neutral.
+        const change = Number(metric.windows[window]!.change.toFixed(metric.unit === 'bp' ? 0 : 1));
+        const expected = metric.unit !== 'pct' || change === 0 ? 'flat' : change > 0 ? 'up' : 'down';
+        expect(edition.html, `${metric.symbol} ${window} tone`).toMatch(new RegExp(`class="${expected}( wide)?"[^>]*>${escapeRegExp(text)}<`));
         expect(edition.text).toContain(text);
       }
     }

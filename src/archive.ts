@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Edition } from './build.js';
+import { messageOf } from './errors.js';
 
 /** The part of the saved JSON that a resumed send relies on (the rest is for people and the studio). */
 export const savedEditionSchema = z.object({
@@ -107,7 +108,7 @@ export function readSavedEdition(dir: string, id: string) {
   try {
     json = JSON.parse(readFileSync(files.json, 'utf8'));
   } catch (error) {
-    throw new ArchiveError(`${files.json} is not valid JSON (${(error as Error).message}): restore it from a backup`);
+    throw new ArchiveError(`${files.json} is not valid JSON (${messageOf(error)}): restore it from a backup`);
   }
   const parsed = savedEditionSchema.safeParse(json);
   if (!parsed.success)

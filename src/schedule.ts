@@ -4,6 +4,7 @@
  */
 import cron from 'node-cron';
 import type { Context } from './context.js';
+import { messageOf } from './errors.js';
 
 export interface Job {
   name: string;
@@ -44,7 +45,7 @@ export function scheduleJobs(ctx: Context, jobs: readonly Job[], graceMs: number
         const result = await job.run(ctx);
         ctx.log.info({ job: job.name, result }, 'job finished');
       } catch (error) {
-        ctx.log.error({ job: job.name, err: (error as Error).message }, 'job failed');
+        ctx.log.error({ job: job.name, err: messageOf(error) }, 'job failed');
       }
     };
     const task = cron.schedule(expression, run, { name: job.name, timezone: timeZone, noOverlap: true });

@@ -11,6 +11,7 @@ import { rankSignals } from './rank.js';
 import type { CommentaryTemplates, KindTemplates } from './templates.js';
 import type { CalendarEvent } from '../market/types.js';
 import { weekAheadSection } from './week-ahead.js';
+import { messageOf } from '../errors.js';
 
 export interface Section {
   topic: Topic | 'week-ahead';
@@ -107,7 +108,7 @@ export function compose({ analysis, config, templates, calendar = [] }: ComposeI
         .replace(/\s+([.,;:])/g, '$1')
         .trim();
     } catch (error) {
-      throw new Error(`${kind.file} (${block}) failed for signal ${signal.id}: ${(error as Error).message}`);
+      throw new Error(`${kind.file} (${block}) failed for signal ${signal.id}: ${messageOf(error)}`);
     }
   };
 

@@ -6,6 +6,7 @@
  */
 import type { HelperOptions } from 'handlebars';
 import type { Window } from '../config/primitives.js';
+import { fnv1a } from '../hash.js';
 import { formatChange, formatDate, formatLevel, formatMonthYear, formatPoints, formatSize, formatWeekday, shown, type Unit } from '../format.js';
 
 export interface NameInfo {
@@ -69,15 +70,8 @@ const BANDS: Record<Unit, [small: number, medium: number, large: number]> = { pc
 const Z_BANDS: [number, number, number] = [0.3, 1.1, 2.2];
 const WEEKS: Record<Window, number> = { '1W': 1, '1M': 4.33, '3M': 13, YTD: 26, '1Y': 52 };
 
-/** FNV-1a: a stable spread of keys over phrasings. */
-export function hashKey(key: string): number {
-  let h = 2_166_136_261;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16_777_619);
-  return h >>> 0;
-}
-
 export function pick<T>(choices: readonly T[], week: number, key: string): T {
-  return choices[(week + hashKey(key)) % choices.length]!;
+  return choices[(week + fnv1a(key)) % choices.length]!;
 }
 
 export function sizeBand(value: number, unit: Unit, window: Window, usualWeekly: number | undefined): 0 | 1 | 2 | 3 {

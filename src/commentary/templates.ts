@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { SIGNAL_KINDS, type SignalKind } from '../analysis/index.js';
 import { registerHelpers } from './helpers.js';
-import { InputError } from '../errors.js';
+import { InputError, messageOf } from '../errors.js';
 
 export { SIGNAL_KINDS };
 const BLOCKS = ['title', 'headline', 'lede', 'detail'] as const;
@@ -36,7 +36,7 @@ export function handlebarsErrorLine(error: unknown): number | undefined {
  * wrong ("Expecting 'ID', got 'CLOSE'") and the text near it, which follow on lines of their own.
  */
 export function handlebarsErrorMessage(error: unknown): string {
-  const lines = ((error as Error).message ?? String(error))
+  const lines = (messageOf(error) ?? String(error))
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);

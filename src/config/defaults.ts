@@ -90,6 +90,9 @@ export const defaultBaskets: Basket[] = [
   },
 ];
 
+/** The VIX bands a strategist uses, one definition for the default rules and the risk note: calm at or below 13, elevated from 20, stressed from 30. */
+export const VIX_BANDS = { calm: 13, elevated: 20, stressed: 30 } as const;
+
 export const defaultRules: Array<z.input<typeof ruleSchema>> = [
   { id: 'market-week', kind: 'market', instrument: '^GSPC' },
   { id: 'index-regimes', kind: 'regime', group: 'benchmarks' },
@@ -114,9 +117,9 @@ export const defaultRules: Array<z.input<typeof ruleSchema>> = [
   { id: 'two-year-yield-week', kind: 'move', instrument: 'DGS2', window: '1W', threshold: 10 },
   { id: 'yield-curve-week', kind: 'curve', long: 'DGS10', short: 'DGS2', window: '1W', threshold: 5 },
   { id: 'vix-jump-week', kind: 'move', instrument: '^VIX', window: '1W', threshold: 4 },
-  { id: 'vix-elevated', kind: 'level', instrument: '^VIX', op: 'at-or-above', value: 20, label: 'elevated' },
-  { id: 'vix-stressed', kind: 'level', instrument: '^VIX', op: 'at-or-above', value: 30, label: 'stressed' },
-  { id: 'vix-calm', kind: 'level', instrument: '^VIX', op: 'at-or-below', value: 13, label: 'calm' },
+  { id: 'vix-elevated', kind: 'level', instrument: '^VIX', op: 'at-or-above', value: VIX_BANDS.elevated, label: 'elevated' },
+  { id: 'vix-stressed', kind: 'level', instrument: '^VIX', op: 'at-or-above', value: VIX_BANDS.stressed, label: 'stressed' },
+  { id: 'vix-calm', kind: 'level', instrument: '^VIX', op: 'at-or-below', value: VIX_BANDS.calm, label: 'calm' },
   { id: 'biggest-day', kind: 'biggest-day', group: 'benchmarks', threshold: 2 },
   { id: 'sector-leaders-week', kind: 'leaders', group: 'sectors', window: '1W', count: 3 },
   { id: 'small-cap-sector-leaders-week', kind: 'leaders', group: 'small-cap-sectors', window: '1W', count: 1 },

@@ -5,6 +5,7 @@ import { ruleReferences, ruleSchema, type Rule } from '../analysis/rules/index.j
 import { defaultNewsletter } from './defaults.js';
 import { ConfigError, describeIssues } from './env.js';
 import { groupSchema, symbolSchema, windowSchema } from './primitives.js';
+import { messageOf } from '../errors.js';
 
 export { windowSchema, type Window } from './primitives.js';
 
@@ -179,7 +180,7 @@ export function loadNewsletter(path: string): Newsletter {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON: ${(error as Error).message}; fix the file or delete it to use the defaults`);
+    throw new ConfigError(`${path} is not valid JSON: ${messageOf(error)}; fix the file or delete it to use the defaults`);
   }
   return parseNewsletter(raw, path);
 }

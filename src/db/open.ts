@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 
 import { sourcePath } from '../paths.js';
-import { InputError } from '../errors.js';
+import { InputError, messageOf } from '../errors.js';
 
 export type Db = Database.Database;
 
@@ -34,7 +34,7 @@ export function openDb(file: string): Db {
   try {
     check = db.pragma('quick_check', { simple: true });
   } catch (error) {
-    throw damaged((error as Error).message);
+    throw damaged(messageOf(error));
   }
   if (check !== 'ok') throw damaged(String(check));
   db.pragma('journal_mode = WAL');

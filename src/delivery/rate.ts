@@ -2,11 +2,12 @@
  * Exact rate limiting: token buckets that count sends (a token is taken right before a message is
  * handed to SMTP), one per second and one per hour. A rate of 0 means no limit.
  */
+import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 export interface RateLimit {
   take(): Promise<void>;
 }
 
-export function tokenBucket(perSecond: number, perHour: number, now: () => number = Date.now, sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): RateLimit {
+export function tokenBucket(perSecond: number, perHour: number, now: () => number = Date.now, sleep: (ms: number) => Promise<unknown> = setTimeoutPromise): RateLimit {
   const buckets = [
     { rate: perSecond / 1000, capacity: Math.max(1, perSecond) },
     { rate: perHour / 3_600_000, capacity: Math.max(1, perHour) },

@@ -3,6 +3,7 @@
  * to the pool, a bounded number at a time, and outcomes are written back in batched transactions.
  * Whatever stops the process, a row is queued (send it), done, or was in flight (report it).
  */
+import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClaimedRow, Ledger, Outcome } from '../db/index.js';
@@ -200,7 +201,7 @@ async function deliverRow(row: ClaimedRow, input: ListSendInput, batch: ReturnTy
 
 export async function sendToList(input: ListSendInput): Promise<DeliverySummary> {
   const { ledger, editionId, owner, policy, clock } = input;
-  const sleep = input.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = input.sleep ?? setTimeoutPromise;
   const started = Date.now();
   const orphans = settleOrphans(input);
   const batch = outcomeBatch(input, ledger.counts(editionId).total);

@@ -3,6 +3,7 @@
  * full jitter on network errors, 5xx and 429 (honouring Retry-After), a concurrency limit and pacing
  * per provider. Everything else (4xx, bad bodies) is the provider's to interpret.
  */
+import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 import axios, { type AxiosResponse } from 'axios';
 
 export interface HttpOptions {
@@ -38,7 +39,7 @@ export interface HttpClient {
   get(path: string, params: Record<string, string | number>, symbol: string): Promise<AxiosResponse<string>>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const defaultSleep: (ms: number) => Promise<unknown> = setTimeoutPromise;
 
 /** Seconds or an HTTP date, as RFC 9110 allows. */
 export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {

@@ -17,6 +17,7 @@ import { personalizer, pointChartsAt, renderTransactional } from '../render/inde
 import { CONFIRM_TTL_DAYS } from '../subscribers/index.js';
 import { checkEmail, sizeBadge, type Check } from './checks.js';
 import { explainRules, type RuleExplanation } from './why.js';
+import { messageOf } from '../errors.js';
 
 export interface StudioItem {
   id: string;
@@ -64,7 +65,7 @@ const SAMPLE = { email: 'reader@example.com' };
 /** Errors as the overlay shows them: which file, which line, what. */
 export function describeError(error: unknown, configFile: string): { file?: string; line?: number; message: string } {
   if (error instanceof TemplateError) return { file: error.file, line: error.line, message: error.message };
-  const message = (error as Error).message ?? String(error);
+  const message = messageOf(error) ?? String(error);
   if (error instanceof ConfigError) {
     // JSON.parse says where (newer V8: "line N column M"; older: "position N"); zod errors name the field.
     const stated = /\(line (\d+) column \d+\)/.exec(message);

@@ -5,6 +5,7 @@ import type { Layout } from './layout.js';
 import { renderText } from './text.js';
 import type { EditionView } from './view.js';
 import { RECIPIENT_TOKENS } from './personalize.js';
+import { messageOf } from '../errors.js';
 
 /** Gmail clips a message body beyond 102 KB and hides the rest behind "View entire message". */
 export const GMAIL_CLIP_BYTES = 102_400;
@@ -24,7 +25,7 @@ async function compileView(view: EditionView, layout: Layout): Promise<string> {
   try {
     mjml = layout.template(view);
   } catch (error) {
-    throw new TemplateError(layout.file, handlebarsErrorLine(error), (error as Error).message);
+    throw new TemplateError(layout.file, handlebarsErrorLine(error), messageOf(error));
   }
   return compileMjml(mjml, layout.file);
 }

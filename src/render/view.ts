@@ -2,6 +2,7 @@
 import type { Analysis, Metrics } from '../analysis/index.js';
 import type { Commentary } from '../commentary/index.js';
 import { formatChange, formatLevel, shown, type Unit, WINDOW_LABELS } from '../format.js';
+import { VIX_BANDS } from '../config/defaults.js';
 import type { Newsletter } from '../config/newsletter.js';
 import type { Snapshot } from '../market/types.js';
 import { chartSrc } from './chart-refs.js';
@@ -43,9 +44,9 @@ export function tone(change: number, unit: Unit): Tone {
   return rounded > 0 ? 'up' : rounded < 0 ? 'down' : 'flat';
 }
 
-/** Volatility bands a strategist would use for the VIX. */
+/** The VIX's band at a close, by the bands the default rules use. */
 export function volatilityRegime(level: number): 'calm' | 'normal' | 'elevated' | 'stressed' {
-  return level < 15 ? 'calm' : level < 20 ? 'normal' : level < 30 ? 'elevated' : 'stressed';
+  return level <= VIX_BANDS.calm ? 'calm' : level < VIX_BANDS.elevated ? 'normal' : level < VIX_BANDS.stressed ? 'elevated' : 'stressed';
 }
 
 export const DEMO_SUBJECT_TAG = '[DEMO DATA]';

@@ -6,6 +6,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import { SubscriberError } from './service.js';
+import { messageOf } from '../errors.js';
 
 const EMAIL_HEADER = /^e-?mail(\s*address)?$/i;
 
@@ -32,6 +33,6 @@ export async function* readAddresses(file: string): AsyncGenerator<AddressCell> 
     }
   } catch (error) {
     if (error instanceof SubscriberError) throw error;
-    throw new SubscriberError(`${file} is not a readable CSV file (${(error as Error).message.split('\n')[0]}): export it again as CSV`);
+    throw new SubscriberError(`${file} is not a readable CSV file (${messageOf(error).split('\n')[0]}): export it again as CSV`);
   }
 }

@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { composeMessage } from '../delivery/index.js';
 import { renderTransactional } from '../render/index.js';
 import { CONFIRM_TTL_DAYS, confirmUrl } from '../subscribers/index.js';
+import { messageOf } from '../errors.js';
 
 const BATCH = 20;
 const MAX_ATTEMPTS = 8;
@@ -36,7 +37,7 @@ export function startConfirmationWorker(ctx: Context, intervalMs = 1000): Confir
         ctx.store.confirmationDone(due.subscriber_id);
         sent++;
       } catch (error) {
-        const message = (error as Error).message;
+        const message = messageOf(error);
         if (due.attempts + 1 >= MAX_ATTEMPTS) {
           ctx.log.error({ err: message, subscriber: due.subscriber_id }, 'confirmation email given up after retries');
           ctx.store.confirmationDone(due.subscriber_id);

@@ -8,6 +8,7 @@
 import type { Instrument } from '../../config/newsletter.js';
 import { addDays, sessionOnOrBefore, sessionsBetween } from '../calendar.js';
 import type { IsoDate, Series } from '../types.js';
+import { fnv1a } from '../../hash.js';
 
 export interface Scenario {
   description: string;
@@ -213,12 +214,6 @@ function prng(seed: number): () => number {
   };
 }
 
-function hashString(text: string): number {
-  let h = 2_166_136_261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16_777_619);
-  return h >>> 0;
-}
-
 /** Box-Muller standard normal from a uniform source. */
 function normal(rand: () => number): number {
   const u = Math.max(rand(), Number.EPSILON);
@@ -253,7 +248,7 @@ export function demoSeries({ scenario: name, asOf, instruments }: DemoRequest): 
   const market = zeroSumNoise(marketRand, historyDays, 0.008).map((x) => x + 0.0003);
 
   return instruments.map((instrument) => {
-    const rand = prng(SEED ^ hashString(instrument.symbol) ^ hashString(name));
+    const rand = prng(SEED ^ fnv1a(instrument.symbol) ^ fnv1a(name));
     const source = `demo:${name}`;
     // 2.5 simulated years are not a market's whole history: no "on record" claims from demo data.
     const base = { symbol: instrument.symbol, name: instrument.name, kind: instrument.kind, source, fullHistory: false };

@@ -5,9 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { analyze, type Analysis } from './analysis/index.js';
-import { editionCharts } from './build.js';
-import { compose, findContradictions, findLookbackErrors, findStyleProblems, loadCommentaryTemplates, nameTable, type Commentary } from './commentary/index.js';
+import type { Analysis } from './analysis/index.js';
+import { type Edition, editionFromSnapshot, editionParts, tellStory } from './build.js';
+import { findContradictions, findLookbackErrors, findStyleProblems, nameTable, type Commentary } from './commentary/index.js';
 import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
 import { editionIdFor } from './edition-id.js';
@@ -17,7 +17,7 @@ import { CsvDataError, csvSeries } from './market/providers/csv.js';
 import { demoWeekAhead } from './market/week-ahead.js';
 import type { Snapshot } from './market/types.js';
 import { escapeHtml } from './escape.js';
-import { editionView, loadLayout, personalizer, pointChartsAt, renderEdition } from './render/index.js';
+import { pointChartsAt } from './render/index.js';
 
 export interface BacktestWeek {
   id: string;
@@ -105,8 +105,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   if (ends.length === 0) throw new MarketDataError(`no sessions between ${options.from} and ${options.to}`);
   const full = fullHistory(ctx, options, ends.at(-1)!);
   const render = options.render ?? true;
-  const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'));
-  const layout = loadLayout(ctx.templatesDir, 'digest.mjml');
+  const parts = editionParts(ctx);
   const out = resolve(options.out);
   mkdirSync(out, { recursive: true });
   const weeks: BacktestWeek[] = [];
@@ -117,22 +116,8 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       : await loadMarketData({ source: 'live', asOf, config: ctx.config, now: ctx.clock(), store: ctx.store, providers: ctx.env, allowDemoFallback: false, offline: true });
     if (snapshot.series.length === 0) continue;
     const id = editionIdFor(asOf);
-    const analysis = analyze(snapshot, ctx.config);
-    const commentary = compose({ analysis, config: ctx.config, templates, calendar: snapshot.calendar });
-    if (render) {
-      const charts = editionCharts(analysis, snapshot, ctx.config.locale);
-      const rendered = await renderEdition(
-        editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts }),
-        layout,
-        charts,
-      );
-      for (const chart of charts) writeFileSync(join(out, `${id}-${chart.name}.png`), chart.png);
-      const html = personalizer(rendered.html, 'html')({ email: 'reader@example.com', unsubscribeUrl: '#' });
-      writeFileSync(
-        join(out, `${id}.html`),
-        pointChartsAt(html, (name) => `${id}-${name}.png`),
-      );
-    }
+    // Rendering is the whole edition, as a send builds it; without it, only the story is told.
+    const { analysis, commentary } = render ? await archiveEdition(await editionFromSnapshot(snapshot, parts), out) : tellStory(snapshot, parts);
     const sentences = [commentary.headline, commentary.lede, ...commentary.sections.flatMap((s) => s.paragraphs)].flatMap((p) => p.split(/(?<=\.)\s/)).map(skeleton);
     weeks.push({
       id,
@@ -193,4 +178,14 @@ function indexPage(report: BacktestReport): string {
 ${rows}
 </tbody></table></body></html>
 `;
+}
+
+/** The edition's web version and charts in the backtest folder, as the archive keeps them. */
+async function archiveEdition(edition: Edition, out: string): Promise<Edition> {
+  for (const chart of edition.charts) writeFileSync(join(out, `${edition.id}-${chart.name}.png`), chart.png);
+  writeFileSync(
+    join(out, `${edition.id}.html`),
+    pointChartsAt(edition.web.html, (name) => `${edition.id}-${name}.png`),
+  );
+  return edition;
 }

@@ -1,7 +1,8 @@
 /** One edition, from market data to rendered parts: the road of the architecture, stage by stage. */
 import { join } from 'node:path';
 import { analyze, type Analysis } from './analysis/index.js';
-import { compose, loadCommentaryTemplates, type Commentary } from './commentary/index.js';
+import { compose, loadCommentaryTemplates, type Commentary, type CommentaryTemplates } from './commentary/index.js';
+import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
 import { editionIdFor } from './edition-id.js';
 import { resolveAsOf } from './as-of.js';
@@ -9,9 +10,9 @@ import { windowAnchor } from './market/calendar.js';
 import { loadMarketData } from './market/index.js';
 import type { IsoDate, Snapshot } from './market/types.js';
 import { editionView, loadLayout, relativeLineChart, renderEdition, renderWebVersion, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
+import type { Layout } from './render/layout.js';
 
 export interface Edition extends RenderedEdition {
-  /** The web version: no recipient footer, no "view in browser" link to itself. */
   /** The reader's copy: the web page and text without recipient parts. */
   web: { html: string; text: string };
   id: string;
@@ -31,12 +32,52 @@ export interface BuildOptions {
   offline?: boolean;
 }
 
+/** What an edition is made of besides its snapshot: loaded once, reused for every week of a backtest. */
+export interface EditionParts {
+  config: Newsletter;
+  templates: CommentaryTemplates;
+  layout: Layout;
+  publicUrl: string;
+  /** The sender's address: its domain names the list (List-Id). */
+  senderEmail: string;
+}
+
+export function editionParts(ctx: Context): EditionParts {
+  return {
+    config: ctx.config,
+    templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')),
+    layout: loadLayout(ctx.templatesDir, 'digest.mjml'),
+    publicUrl: ctx.env.PUBLIC_URL,
+    senderEmail: ctx.sender.email,
+  };
+}
+
+/** The story of a snapshot: what the data says (analysis) and how it is told (commentary). */
+export function tellStory(snapshot: Snapshot, parts: Pick<EditionParts, 'config' | 'templates'>): { analysis: Analysis; commentary: Commentary } {
+  const analysis = analyze(snapshot, parts.config);
+  return { analysis, commentary: compose({ analysis, config: parts.config, calendar: snapshot.calendar, templates: parts.templates }) };
+}
+
+/** One edition from a snapshot: the story, its charts, the email and the web version. No I/O. */
+export async function editionFromSnapshot(snapshot: Snapshot, parts: EditionParts): Promise<Edition> {
+  const id = editionIdFor(snapshot.asOf);
+  const { analysis, commentary } = tellStory(snapshot, parts);
+  const charts = editionCharts(analysis, snapshot, parts.config.locale);
+  const view = editionView({ analysis, commentary, snapshot, config: parts.config, editionId: id, publicUrl: parts.publicUrl, charts });
+  const rendered = await renderEdition(view, parts.layout, charts);
+  const web = await renderWebVersion(view, parts.layout);
+  const listName = parts.config.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  return { ...rendered, web, id, asOf: snapshot.asOf, listId: `${listName}.${parts.senderEmail.split('@')[1]}`, snapshot, analysis, commentary };
+}
+
 export async function buildEdition(ctx: Context, options: BuildOptions = {}): Promise<Edition> {
   const now = ctx.clock();
-  const asOf = resolveAsOf(options.asOf, now);
   const snapshot = await loadMarketData({
     source: options.data ?? ctx.env.MARKET_DATA,
-    asOf,
+    asOf: resolveAsOf(options.asOf, now),
     config: ctx.config,
     now,
     store: ctx.store,
@@ -45,24 +86,7 @@ export async function buildEdition(ctx: Context, options: BuildOptions = {}): Pr
     offline: options.offline,
   });
   for (const note of snapshot.notes) ctx.log.info({ note }, 'market data');
-  const id = editionIdFor(snapshot.asOf);
-  const analysis = analyze(snapshot, ctx.config);
-  const commentary = compose({
-    analysis,
-    config: ctx.config,
-    calendar: snapshot.calendar,
-    templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')),
-  });
-  const charts = editionCharts(analysis, snapshot, ctx.config.locale);
-  const view = editionView({ analysis, commentary, snapshot, config: ctx.config, editionId: id, publicUrl: ctx.env.PUBLIC_URL, charts });
-  const layout = loadLayout(ctx.templatesDir, 'digest.mjml');
-  const rendered = await renderEdition(view, layout, charts);
-  const web = await renderWebVersion(view, layout);
-  const listId = `${ctx.config.title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')}.${ctx.sender.email.split('@')[1]}`;
-  return { ...rendered, web, id, asOf: snapshot.asOf, listId, snapshot, analysis, commentary };
+  return editionFromSnapshot(snapshot, editionParts(ctx));
 }
 
 /** The week's returns as bars (benchmarks and sectors), and the Russell 2000 against the S&P 500 over three months. */

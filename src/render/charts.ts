@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import type { Metrics } from '../analysis/index.js';
 import { escapeHtml } from '../escape.js';
+import { PALETTE } from './palette.js';
 import { formatChange } from '../format.js';
 import type { Point } from '../market/types.js';
 
@@ -23,8 +24,6 @@ export interface Chart {
   /** The caption shown above it. */
   title: string;
 }
-
-export const CHART_COLORS = { up: '#2f9e6e', down: '#d64545', ink: '#1f2933', muted: '#52606d', grid: '#d9e2ec', line: '#102a43' };
 
 function rasterise(svg: string, width: number): Buffer {
   // Drawn at 2x for sharp text on high-density screens; the email states the 1x size.
@@ -66,16 +65,16 @@ export function weekBarsChart(rows: ReadonlyArray<Pick<Metrics, 'shortName' | 'w
     const y = top + i * rowHeight;
     const length = Math.max(1, Math.abs(d.change) * scale);
     const x = d.change >= 0 ? zero : zero - length;
-    const color = d.change >= 0 ? CHART_COLORS.up : CHART_COLORS.down;
+    const color = d.change >= 0 ? PALETTE.up : PALETTE.down;
     return (
-      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" font-size="13" fill="${CHART_COLORS.ink}">${escapeHtml(d.name)}</text>` +
+      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" font-size="13" fill="${PALETTE.ink}">${escapeHtml(d.name)}</text>` +
       `<rect x="${x.toFixed(1)}" y="${y + 4}" width="${length.toFixed(1)}" height="${rowHeight - 8}" fill="${color}"/>` +
       `<text x="${width - 4}" y="${y + 15}" text-anchor="end" font-size="13" fill="${color}">${escapeHtml(formatChange(d.change, 'pct', locale))}</text>`
     );
   });
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
-    `<rect width="100%" height="100%" fill="#ffffff"/><line x1="${zero}" y1="${top - 4}" x2="${zero}" y2="${height - top + 4}" stroke="${CHART_COLORS.muted}" stroke-width="1"/>${bars.join('')}</svg>`;
+    `<rect width="100%" height="100%" fill="#ffffff"/><line x1="${zero}" y1="${top - 4}" x2="${zero}" y2="${height - top + 4}" stroke="${PALETTE.muted}" stroke-width="1"/>${bars.join('')}</svg>`;
   const alt = `Bar chart of this week's returns: ${data.map((d) => `${d.name} ${formatChange(d.change, 'pct', locale)}`).join(', ')}.`;
   return { name: 'week-returns', png: rasterise(svg, width), width, height, alt, title: "This week's returns" };
 }
@@ -113,17 +112,17 @@ export function relativeLineChart(a: { name: string; points: readonly Point[] },
   const grid = gridValues
     .map(
       (v) =>
-        `<line x1="${pad.left}" y1="${y(v).toFixed(1)}" x2="${width - pad.right}" y2="${y(v).toFixed(1)}" stroke="${CHART_COLORS.grid}" stroke-width="1"/>` +
-        `<text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="${CHART_COLORS.muted}">${v.toFixed(v === 100 ? 0 : 1)}</text>`,
+        `<line x1="${pad.left}" y1="${y(v).toFixed(1)}" x2="${width - pad.right}" y2="${y(v).toFixed(1)}" stroke="${PALETTE.grid}" stroke-width="1"/>` +
+        `<text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="${PALETTE.muted}">${v.toFixed(v === 100 ? 0 : 1)}</text>`,
     )
     .join('');
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
     `<rect width="100%" height="100%" fill="#ffffff"/>${grid}` +
-    `<text x="${pad.left}" y="${height - 8}" font-size="12" fill="${CHART_COLORS.muted}">${fmt(line[0]!.date)}</text>` +
-    `<text x="${width - pad.right}" y="${height - 8}" text-anchor="end" font-size="12" fill="${CHART_COLORS.muted}">${fmt(last.date)}</text>` +
-    `<path d="${path}" fill="none" stroke="${last.value >= 100 ? CHART_COLORS.up : CHART_COLORS.down}" stroke-width="2.5"/>` +
-    `<text x="${x(line.length - 1) + 6}" y="${(y(last.value) + 4).toFixed(1)}" font-size="13" font-weight="bold" fill="${CHART_COLORS.ink}">${last.value.toFixed(1)}</text></svg>`;
+    `<text x="${pad.left}" y="${height - 8}" font-size="12" fill="${PALETTE.muted}">${fmt(line[0]!.date)}</text>` +
+    `<text x="${width - pad.right}" y="${height - 8}" text-anchor="end" font-size="12" fill="${PALETTE.muted}">${fmt(last.date)}</text>` +
+    `<path d="${path}" fill="none" stroke="${last.value >= 100 ? PALETTE.up : PALETTE.down}" stroke-width="2.5"/>` +
+    `<text x="${x(line.length - 1) + 6}" y="${(y(last.value) + 4).toFixed(1)}" font-size="13" font-weight="bold" fill="${PALETTE.ink}">${last.value.toFixed(1)}</text></svg>`;
   const alt = `Line chart of the ${a.name} relative to the ${b.name} from ${fmt(line[0]!.date)} to ${fmt(last.date)}, rebased to 100: now ${last.value.toFixed(1)} (${formatChange(last.value - 100, 'pct', locale)} for the ${a.name} against the ${b.name}).`;
   return { name: 'small-vs-large', png: rasterise(svg, width), width, height, alt, title: `The ${a.name} relative to the ${b.name} since ${fmt(line[0]!.date)} (start = 100)` };
 }

@@ -6,6 +6,7 @@ import { VIX_BANDS } from '../config/defaults.js';
 import type { Newsletter } from '../config/newsletter.js';
 import type { Snapshot } from '../market/types.js';
 import { chartSrc } from './chart-refs.js';
+import { PALETTE } from './palette.js';
 
 export type Tone = 'up' | 'down' | 'flat';
 
@@ -32,6 +33,8 @@ export interface EditionView {
   subscribeUrl: string;
   charts: Array<{ src: string; width: number; height: number; alt: string; title: string }>;
   riskNote: string;
+  /** The colours of gains, losses and neutral figures, light and dark (the layout's styles use them). */
+  palette: typeof PALETTE;
   dataSource: string;
   /** Guard findings: shown in a red banner; an edition with any is never sent. */
   warnings: string[];
@@ -106,6 +109,7 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     subscribeUrl: `${publicUrl}/`,
     sectors,
     riskNote: riskNote(analysis.metrics, locale),
+    palette: PALETTE,
     dataSource: snapshot.demo ? `simulated demo data (${snapshot.source})` : describeSources(snapshot.sources),
     warnings: snapshot.issues.map((i) => i.message),
     postalAddress: config.postalAddress,

@@ -118,3 +118,15 @@ export function readSavedEdition(dir: string, id: string) {
   const sendable = sendableFiles(dir, id);
   return { ...saved, html: readFileSync(sendable.html, 'utf8'), text: readFileSync(sendable.text, 'utf8'), charts };
 }
+
+const ledeSchema = z.object({ lede: z.string().min(1) });
+
+/** The lede saved with an edition (for the feed); undefined when the file is missing or has none. */
+export function savedLede(dir: string, id: string): string | undefined {
+  try {
+    const parsed = ledeSchema.safeParse(JSON.parse(readFileSync(editionFiles(dir, id).json, 'utf8')));
+    return parsed.success ? parsed.data.lede : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -13,7 +13,9 @@ import { composeMessage } from '../delivery/index.js';
 import { personalizer, pointChartsAt, renderTransactional } from '../render/index.js';
 import { messageOf } from '../errors.js';
 import { emailSchema, type TokenSubject, unsubscribeUrl } from '../subscribers/index.js';
+import { savedLede } from '../archive.js';
 import { startConfirmationWorker, type ConfirmationWorker } from './confirmations.js';
+import { atomFeed, FEED_ENTRIES } from './feed.js';
 import { createPages } from './pages.js';
 import { checkFormToken, isCrossSite, issueFormToken, rateLimiter, safeEqual, SECURITY_HEADERS } from './security.js';
 
@@ -211,6 +213,15 @@ async function sendWelcome(ctx: Context, subscriber: TokenSubject & { email: str
 /** Past editions as web pages, their charts as PNG files. */
 function registerArchive({ app, ctx, page, html, message }: Site): void {
   app.get('/archive', async (_req, reply) => html(reply, 200, page('archive', 'Archive', { editions: ctx.store.sentEditions() })));
+
+  app.get('/feed.xml', async (_req, reply) => {
+    const entries = ctx.store
+      .sentEditions()
+      .slice(0, FEED_ENTRIES)
+      .map((e) => ({ id: e.id, headline: e.headline ?? e.subject, lede: savedLede(ctx.editionsDir, e.id), sentAt: e.sent_at! }));
+    const site = { title: ctx.config.title, tagline: ctx.config.tagline, publicUrl: ctx.env.PUBLIC_URL };
+    return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=900').send(atomFeed(site, entries));
+  });
 
   app.get('/editions/:id', async (req, reply) => {
     const params = editionParams.safeParse(req.params);

@@ -1,4 +1,6 @@
 /** The public site over fastify's injector: every route, and hostile input against each. */
+import { readFileSync } from 'node:fs';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/web/server.js';
 import { issueFormToken } from '../../src/web/security.js';
@@ -186,6 +188,34 @@ describe('public site', () => {
     expect((await app.inject('/editions/2026-W01')).statusCode).toBe(404);
     expect((await app.inject('/editions/..%2Fsecret')).statusCode).toBe(404);
     expect((await app.inject('/')).body).toContain('Latest edition: <a href="/editions/2026-W47">');
+  });
+
+  it('publishes the archive as an Atom feed, linked from every page: headline, lede and link per edition', async () => {
+    const { app, ctx } = await site();
+    expect((await app.inject('/feed.xml')).body).not.toContain('<entry>');
+    ctx.subscribers.add('ann@example.com');
+    const sent = await weeklyDigest.run(ctx, { allowDemoData: true });
+    ctx.store.saveEdition({ id: '2026-W46', asOf: '2026-11-13', subject: 's', headline: 'Stocks & "bonds" <fell>', demo: false }, FIXED_NOW);
+    ctx.store.markEditionSent('2026-W46', new Date('2026-11-14T13:00:00Z'));
+    const res = await app.inject('/feed.xml');
+    expect(res.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
+    expect(XMLValidator.validate(res.body)).toBe(true);
+    const feed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', htmlEntities: true }).parse(res.body).feed;
+    expect(feed.title).toBe(ctx.config.title);
+    expect(feed.link.find((l: { rel: string }) => l.rel === 'self').href).toBe('http://localhost:3000/feed.xml');
+    const [latest, older] = feed.entry;
+    expect(latest).toMatchObject({
+      title: sent.subject.replace('[DEMO DATA] ', ''),
+      id: 'http://localhost:3000/editions/2026-W47',
+      link: { href: 'http://localhost:3000/editions/2026-W47' },
+    });
+    const saved = JSON.parse(readFileSync(sent.files.json, 'utf8'));
+    expect(latest.summary).toBe(saved.lede);
+    // Escaped in the XML, whole once parsed; no lede saved, no summary.
+    expect(older).toMatchObject({ title: 'Stocks & "bonds" <fell>', updated: '2026-11-14T13:00:00.000Z' });
+    expect(older.summary).toBeUndefined();
+    expect((await app.inject('/')).body).toContain('<link rel="alternate" type="application/atom+xml"');
+    expect((await app.inject('/archive')).body).toContain('href="/feed.xml"');
   });
 
   it('healthz reports the database and the next run', async () => {

@@ -101,6 +101,7 @@ console.log(`marketwrap bench on ${process.platform} ${process.arch}, Node ${pro
 const render = scenario('render', '20000');
 line('per-recipient personalisation (real digest), median', `${Number(render['medianUs']).toFixed(1)} µs`);
 line('per-recipient personalisation, p99', `${Number(render['p99Us']).toFixed(1)} µs`);
+line('per-recipient personalisation with DKIM (RSA-2048), median', `${Number(render['dkimMedianUs']).toFixed(1)} µs`);
 line('message size (MIME, bytes) / HTML (bytes)', `${render['messageBytes']} / ${render['htmlBytes']}`);
 
 const sink = await startSink();

@@ -117,7 +117,7 @@ export const weeklyDigest = {
       dataNotes: built.snapshot.notes,
     };
     if (!started) ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
-    const build = messageFactory(edition, ctx.sender, ctx.clock());
+    const build = messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim);
     switch (decision.action) {
       case 'refuse':
         throw new SendRefused(
@@ -187,7 +187,7 @@ async function continueEdition(ctx: Context, options: DigestOptions): Promise<Di
   if (options.retryFailed) ledger.requeueTemporary(id, ctx.clock());
   // An edition claimed with no rows (a queueing that failed before claim and queue were one transaction) is queued now.
   if (ledger.counts(id).total === 0) ledger.queueAll(id, ctx.clock());
-  const build = messageFactory(edition, ctx.sender, ctx.clock());
+  const build = messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim);
   return {
     editionId: id,
     asOf: edition.asOf,

@@ -9,6 +9,7 @@ import { loadNewsletter, type Newsletter } from './config/newsletter.js';
 import { resolveSecretKey } from './config/secret.js';
 import { createStore, dbFile, openDb, type Db, type Store } from './db/index.js';
 import { createTransport, type Sender, type Transport } from './delivery/index.js';
+import { type DkimKey, loadDkimKey } from './delivery/dkim.js';
 import type { BuildOptions, Edition } from './build.js';
 import { PROJECT_ROOT } from './paths.js';
 import { createSubscriberService, parseEmail, type SubscriberService } from './subscribers/index.js';
@@ -27,6 +28,8 @@ export interface Context {
   subscribers: SubscriberService;
   clock: () => Date;
   log: Logger;
+  /** The DKIM key every outgoing message is signed with, when configured. */
+  dkim: DkimKey | undefined;
   /** One-off emails (confirmations, welcome, --to, the studio's test). */
   transport(): Transport;
   /** The edition's send to the list: `delivery.connections` pipelined connections. */
@@ -70,6 +73,7 @@ export function createContext(options: ContextOptions = {}): Context {
     config,
     sender,
     templatesDir: options.templatesDir ?? join(PROJECT_ROOT, 'templates'),
+    dkim: loadDkimKey(env),
     editionsDir: join(env.DATA_DIR, 'editions'),
     secretKey,
     db,

@@ -50,6 +50,16 @@ export const envSchema = z.object({
         .optional(),
     )
     .transform((v): false | number | string => (v === undefined || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.replace(/\s+/g, ''))),
+  /** DKIM signing: all three (the key inline as PEM, or its file), or none. */
+  DKIM_DOMAIN: optionalString,
+  DKIM_SELECTOR: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]+$/, 'must be a DNS label such as "mw2026"')
+      .optional(),
+  ),
+  DKIM_PRIVATE_KEY: optionalString,
+  DKIM_PRIVATE_KEY_FILE: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 

@@ -10,6 +10,7 @@ import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import * as qp from 'nodemailer/lib/qp';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { escapeHtml } from '../escape.js';
+import { bodyHasher, type DkimKey, dkimSignatureHeader, headerLines, signMessage } from './dkim.js';
 import { chartCid, type RecipientSlot, type RenderedEdition, splitAtTokens } from '../render/index.js';
 
 export interface Sender {
@@ -64,19 +65,26 @@ export function messageIdFor(editionId: string, email: string, domain: string): 
 type Slot = RecipientSlot;
 const CRLF = '\r\n';
 
+/** A piece of a message in both forms: as DATA carries it (dot-stuffed) and as signed (as written). */
+interface Piece {
+  wire: Buffer;
+  raw: Buffer;
+}
+const piece = (text: string): Piece => ({ wire: wirePiece(text), raw: Buffer.from(text, 'utf8') });
+
 /** QP-encodes a part once, cut at its tokens: pieces between them, each starting a line. */
-function encodePart(text: string): { pieces: Buffer[]; slots: Slot[] } {
+function encodePart(text: string): { pieces: Piece[]; slots: Slot[] } {
   const { pieces, slots } = splitAtTokens(text.replace(/\r?\n/g, CRLF));
-  return { pieces: pieces.map((piece) => wirePiece(qp.wrap(qp.encode(piece), 76))), slots };
+  return { pieces: pieces.map((p) => piece(qp.wrap(qp.encode(p), 76))), slots };
 }
 
 /** Fills a part into `out`: each value starts and ends on a soft line break, so QP lines stay under 76. */
-function filler(part: { pieces: Buffer[]; slots: Slot[] }, html: boolean) {
-  return (values: Record<Slot, string>, out: Buffer[]): void => {
+function filler(part: { pieces: Piece[]; slots: Slot[] }, html: boolean) {
+  return (values: Record<Slot, string>, out: Piece[]): void => {
     out.push(part.pieces[0]!);
     for (let i = 0; i < part.slots.length; i++) {
       const value = html ? escapeHtml(values[part.slots[i]!]) : values[part.slots[i]!];
-      out.push(wirePiece(`=${CRLF}${qp.wrap(qp.encode(value), 76)}=${CRLF}`), part.pieces[i + 1]!);
+      out.push(piece(`=${CRLF}${qp.wrap(qp.encode(value), 76)}=${CRLF}`), part.pieces[i + 1]!);
     }
   };
 }
@@ -86,25 +94,14 @@ const displayName = (name: string) => (/^[\x20-\x7e]*$/.test(name) ? `"${name.re
 
 const header = (name: string, value: string) => mimeFuncs.foldLines(`${name}: ${value}`, 76) + CRLF;
 
-export function messageFactory(edition: RenderedEdition & { id: string; listId: string }, from: Sender, date = new Date()): MessageFactory {
-  const boundary = `--mw-${randomBytes(12).toString('hex')}`;
-  const domain = domainOf(from.email);
-  const fromHeader = `${displayName(from.name)} <${from.email}>`;
-  const shared =
-    header('From', fromHeader) +
-    header('Subject', mimeFuncs.encodeWords(edition.subject, 'Q', 52)) +
-    header('Date', date.toUTCString().replace(/GMT$/, '+0000')) +
-    header('List-Id', `${displayName(from.name)} <${edition.listId}>`) +
-    // RFC 8058: mail clients may POST "List-Unsubscribe=One-Click" to the https URL.
-    header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click') +
-    header('MIME-Version', '1.0') +
-    header('Content-Type', `multipart/alternative; boundary="${boundary}"`) +
-    CRLF;
+/**
+ * The body after the header block: multipart/alternative [text, multipart/related [html, PNGs by
+ * Content-ID]], encoded once; per recipient only their values are encoded in.
+ */
+function bodyBuilder(edition: RenderedEdition, boundary: string): (values: Record<Slot, string>) => Piece[] {
   const partHead = (b: string, type: string) => `--${b}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: quoted-printable${CRLF}${CRLF}`;
   const text = filler(encodePart(edition.text), false);
   const html = filler(encodePart(edition.html), true);
-  const textHead = partHead(boundary, 'text/plain');
-  // With charts: multipart/alternative [text, multipart/related [html, PNGs by Content-ID]].
   const related = `--mw-rel-${randomBytes(12).toString('hex')}`;
   const charts = edition.charts ?? [];
   const htmlHead = charts.length
@@ -119,30 +116,62 @@ export function messageFactory(edition: RenderedEdition & { id: string; listId: 
     )
     .join('');
   const tail = charts.length ? `${images}${CRLF}--${related}--${CRLF}--${boundary}--${CRLF}` : `${CRLF}--${boundary}--${CRLF}`;
-  const [sharedHead, htmlStart, end] = [shared + textHead, htmlHead, tail].map(wirePiece);
+  const [textStart, htmlStart, end] = [partHead(boundary, 'text/plain'), htmlHead, tail].map(piece);
+  return (values) => {
+    const parts: Piece[] = [textStart!];
+    text(values, parts);
+    parts.push(htmlStart!);
+    html(values, parts);
+    parts.push(end!);
+    return parts;
+  };
+}
+
+/** Every recipient's message of an edition, signed with DKIM when a key is given. */
+export function messageFactory(edition: RenderedEdition & { id: string; listId: string }, from: Sender, date = new Date(), dkim?: DkimKey): MessageFactory {
+  const boundary = `--mw-${randomBytes(12).toString('hex')}`;
+  const domain = domainOf(from.email);
+  const sharedHeaders =
+    header('From', `${displayName(from.name)} <${from.email}>`) +
+    header('Subject', mimeFuncs.encodeWords(edition.subject, 'Q', 52)) +
+    header('Date', date.toUTCString().replace(/GMT$/, '+0000')) +
+    header('List-Id', `${displayName(from.name)} <${edition.listId}>`) +
+    // RFC 8058: mail clients may POST "List-Unsubscribe=One-Click" to the https URL.
+    header('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click') +
+    header('MIME-Version', '1.0') +
+    header('Content-Type', `multipart/alternative; boundary="${boundary}"`);
+  const sharedLines = headerLines(sharedHeaders);
+  const sharedHead = wirePiece(sharedHeaders + CRLF);
+  const body = bodyBuilder(edition, boundary);
 
   return (recipient) => {
     const messageId = messageIdFor(edition.id, recipient.email, domain);
-    const values = { email: recipient.email, unsubscribeUrl: recipient.unsubscribeUrl };
-    const wire: Buffer[] = [
-      wirePiece(
-        header('To', recipient.email) +
-          header('Message-ID', messageId) +
-          // The one-click https link only (RFC 8058): no mailto, since no one reads that mailbox for requests.
-          header('List-Unsubscribe', `<${recipient.unsubscribeUrl}>`),
-      ),
-      sharedHead!,
-    ];
-    text(values, wire);
-    wire.push(htmlStart!);
-    html(values, wire);
-    wire.push(end!);
+    const own =
+      header('To', recipient.email) +
+      header('Message-ID', messageId) +
+      // The one-click https link only (RFC 8058): no mailto, since no one reads that mailbox for requests.
+      header('List-Unsubscribe', `<${recipient.unsubscribeUrl}>`);
+    const parts = body({ email: recipient.email, unsubscribeUrl: recipient.unsubscribeUrl });
+    const wire = [wirePiece(own), sharedHead, ...parts.map((p) => p.wire)];
+    if (dkim) {
+      const hash = bodyHasher();
+      for (const p of parts) hash.update(p.raw);
+      wire.unshift(wirePiece(dkimSignatureHeader(dkim, [...headerLines(own), ...sharedLines], hash.digest(), date)));
+    }
     return { messageId, envelope: { from: from.email, to: recipient.email }, wire };
   };
 }
 
 /** A one-off message (confirmation, welcome) composed by nodemailer, in the same prepared form. */
-export async function composeMessage(options: { from: Sender; to: string; subject: string; html: string; text: string; messageId?: string }): Promise<PreparedMessage> {
+export async function composeMessage(options: {
+  from: Sender;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  messageId?: string;
+  dkim?: DkimKey;
+}): Promise<PreparedMessage> {
   const messageId = options.messageId ?? `<${randomBytes(16).toString('hex')}@${domainOf(options.from.email)}>`;
   const raw = await new MailComposer({
     from: { name: options.from.name, address: options.from.email },
@@ -155,6 +184,7 @@ export async function composeMessage(options: { from: Sender; to: string; subjec
     .compile()
     .build();
   // SMTP lines end in CRLF; nodemailer leaves a 7-bit part's bare LFs as they came.
-  const text = raw.toString('utf8').replace(/\r?\n/g, CRLF);
+  const unsigned = raw.toString('utf8').replace(/\r?\n/g, CRLF);
+  const text = options.dkim ? signMessage(options.dkim, unsigned, new Date()) : unsigned;
   return { messageId, envelope: { from: options.from.email, to: options.to }, wire: [wirePiece(text.endsWith(CRLF) ? text : text + CRLF)] };
 }

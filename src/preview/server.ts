@@ -126,13 +126,13 @@ async function sendTest(ctx: Context, input: unknown, reply: FastifyReply) {
     const edition = await studioEdition(ctx, query).catch((error: Error) => error);
     if (edition instanceof Error) return reply.code(409).send({ ok: false, error: edition.message });
     const recipient = { email: body.data.to, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(body.data.to)) };
-    const summary = await sendAdHoc([recipient], messageFactory(edition, ctx.sender, ctx.clock()), ctx.transport());
+    const summary = await sendAdHoc([recipient], messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim), ctx.transport());
     if (summary.failed) return reply.code(502).send({ ok: false, error: summary.failedRecipients[0]!.reply });
     return { ok: true, transport: ctx.transport().describe, reply: summary.sentTo[0]!.reply };
   }
   const rendered = await renderItem(ctx, query);
   if (!rendered.ok) return reply.code(409).send({ ok: false, error: rendered.error.message });
-  const message = await composeMessage({ from: ctx.sender, to: body.data.to, subject: `[TEST] ${rendered.subject}`, html: rendered.html, text: rendered.text });
+  const message = await composeMessage({ from: ctx.sender, to: body.data.to, subject: `[TEST] ${rendered.subject}`, html: rendered.html, text: rendered.text, dkim: ctx.dkim });
   const { reply: where } = await ctx.transport().send(message);
   return { ok: true, transport: ctx.transport().describe, reply: where };
 }

@@ -33,7 +33,7 @@ export function startConfirmationWorker(ctx: Context, intervalMs = 1000): Confir
           confirmUrl: confirmUrl(ctx, due.token),
           days: String(CONFIRM_TTL_DAYS),
         });
-        await ctx.transport().send(await composeMessage({ from: ctx.sender, to: due.email, ...mail }));
+        await ctx.transport().send(await composeMessage({ from: ctx.sender, to: due.email, ...mail, dkim: ctx.dkim }));
         ctx.store.confirmationDone(due.subscriber_id);
         sent++;
       } catch (error) {

@@ -206,7 +206,7 @@ async function sendWelcome(ctx: Context, subscriber: TokenSubject & { email: str
   });
   await ctx
     .transport()
-    .send(await composeMessage({ from: ctx.sender, to: subscriber.email, ...mail }))
+    .send(await composeMessage({ from: ctx.sender, to: subscriber.email, ...mail, dkim: ctx.dkim }))
     .catch((error: Error) => ctx.log.error({ err: error.message }, 'welcome email failed'));
 }
 

@@ -2,6 +2,7 @@
  * The code's shape, checked: no function outside the tests runs past 80 lines (a screen and a bit),
  * measured from the TypeScript syntax tree of every file under src/ and jobs/.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
@@ -35,5 +36,23 @@ describe('structure', () => {
     const files = [...sources(join(PROJECT_ROOT, 'src')), ...sources(join(PROJECT_ROOT, 'jobs'))];
     expect(files.length).toBeGreaterThan(50);
     expect(files.flatMap(longFunctions)).toEqual([]);
+  });
+});
+
+describe('what the sender loads', () => {
+  // The edition is built in a child process so that the sending process stays small: the job, the
+  // context and the delivery code must not pull in MJML or the chart renderer (CommonJS, so they show
+  // in require.cache when loaded).
+  it('the weekly job and the digest command load neither MJML nor resvg', () => {
+    const probe = `
+      import { createRequire } from 'node:module';
+      for (const m of ${JSON.stringify(['jobs/weekly-digest.ts', 'src/cli/digest.ts', 'src/context.ts'].map((f) => join(PROJECT_ROOT, f)))}) await import(m);
+      const cache = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify({ modules: cache.length, heavy: cache.filter((k) => /node_modules\\/(mjml[^/]*|@resvg)\\//.test(k)).slice(0, 3) }));`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const loaded = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(loaded.modules).toBeGreaterThan(5);
+    expect(loaded.heavy).toEqual([]);
   });
 });

@@ -11,7 +11,10 @@ import * as qp from 'nodemailer/lib/qp';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { escapeHtml } from '../escape.js';
 import { bodyHasher, type DkimKey, dkimSignatureHeader, headerLines, signMessage } from './dkim.js';
-import { chartCid, type RecipientSlot, type RenderedEdition, splitAtTokens } from '../render/index.js';
+// The modules themselves, not render/index.js: the sender must not load MJML or the chart renderer.
+import { chartCid } from '../render/chart-refs.js';
+import type { RenderedEdition } from '../render/edition.js';
+import { type RecipientSlot, splitAtTokens } from '../render/personalize.js';
 
 export interface Sender {
   name: string;

@@ -50,6 +50,15 @@ export const envSchema = z.object({
         .optional(),
     )
     .transform((v): false | number | string => (v === undefined || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.replace(/\s+/g, ''))),
+  /** Postmark's bounce and spam-complaint webhook authenticates with this (the password of the webhook URL's basic auth). */
+  POSTMARK_WEBHOOK_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters (try: openssl rand -hex 24)').optional()),
+  /** Amazon SES notifications through SNS are taken from this topic only; unset, the route does not exist. */
+  SES_TOPIC_ARN: optionalString.pipe(
+    z
+      .string()
+      .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+$/, 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)')
+      .optional(),
+  ),
   /** DKIM signing: all three (the key inline as PEM, or its file), or none. */
   DKIM_DOMAIN: optionalString,
   DKIM_SELECTOR: optionalString.pipe(

@@ -105,9 +105,20 @@ export const newsletterSchema = z
         maxAttempts: z.number().int().min(1).max(10).default(3).describe('Attempts for a temporary (4xx) failure before it is failed'),
         retryDelaySeconds: z.number().min(0).default(60).describe('First retry delay after a 4xx; doubles each attempt'),
         hardBounceLimit: z.number().int().min(1).default(2).describe('Permanent (5xx) failures after which a subscriber becomes "bounced"'),
+        softBouncesCount: z.boolean().default(false).describe('Whether soft bounces reported after the send (mailbox full, greylisting) count toward hardBounceLimit'),
         ambiguous: z.enum(['skip', 'resend']).default('skip').describe('A message in flight when a connection or the process died may have arrived: skip (report it) or resend'),
       })
-      .default({ connections: 10, messagesPerConnection: 100, ratePerSecond: 0, ratePerHour: 0, maxAttempts: 3, retryDelaySeconds: 60, hardBounceLimit: 2, ambiguous: 'skip' }),
+      .default({
+        connections: 10,
+        messagesPerConnection: 100,
+        ratePerSecond: 0,
+        ratePerHour: 0,
+        maxAttempts: 3,
+        retryDelaySeconds: 60,
+        hardBounceLimit: 2,
+        softBouncesCount: false,
+        ambiguous: 'skip',
+      }),
     welcomeEmail: z.boolean().default(false).describe('Send a welcome email when a subscriber confirms'),
     guards: z
       .strictObject({

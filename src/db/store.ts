@@ -19,6 +19,8 @@ export interface SubscriberRow {
   confirm_sent_at: string | null;
   confirm_day: string | null;
   confirm_day_count: number;
+  /** Hard bounces counted so far (at the SMTP conversation and reported after it). */
+  hard_bounces: number;
 }
 
 export interface DueConfirmation {
@@ -171,6 +173,34 @@ function confirmationQueue(db: Db) {
   };
 }
 
+/** Bounces and complaints reported after the send: the evidence, and what they change. */
+function feedbackStore(db: Db) {
+  const statements = {
+    byMessageId: db.prepare<[string], { edition_id: string; subscriber_id: number }>('SELECT edition_id, subscriber_id FROM deliveries WHERE message_id = ? LIMIT 1'),
+    addEvent: db.prepare(
+      `INSERT INTO feedback_events (subscriber_id, email_hash, edition_id, kind, source, message_id, detail, received_at)
+       VALUES (@subscriberId, @emailHash, @editionId, @kind, @source, @messageId, @detail, @now)`,
+    ),
+    countHardBounce: db.prepare('UPDATE subscribers SET hard_bounces = hard_bounces + 1 WHERE id = ?'),
+    suppress: db.prepare('INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, ?, ?)'),
+    events: db.prepare<[number], { kind: string; source: string; edition_id: string | null; message_id: string | null; detail: string | null }>(
+      'SELECT kind, source, edition_id, message_id, detail FROM feedback_events WHERE subscriber_id = ? ORDER BY id',
+    ),
+  };
+  return {
+    deliveryByMessageId: (messageId: string) => statements.byMessageId.get(messageId),
+    addFeedbackEvent(
+      event: { subscriberId: number | null; emailHash: string; editionId: string | null; kind: string; source: string; messageId: string | null; detail: string },
+      now: Date,
+    ): void {
+      statements.addEvent.run({ ...event, now: now.toISOString() });
+    },
+    countHardBounce: (id: number) => void statements.countHardBounce.run(id),
+    suppress: (emailHash: string, reason: string, now: Date) => void statements.suppress.run(emailHash, reason, now.toISOString()),
+    feedbackEvents: (subscriberId: number) => statements.events.all(subscriberId),
+  };
+}
+
 export function createStore(db: Db) {
   return {
     /** A real read of the tables the site serves from (SELECT 1 answers even on a corrupt file). */
@@ -181,6 +211,7 @@ export function createStore(db: Db) {
     ...editionStore(db),
     ...marketCache(db),
     ...confirmationQueue(db),
+    ...feedbackStore(db),
   };
 }
 

@@ -14,6 +14,9 @@ import { personalizer, pointChartsAt, renderTransactional } from '../render/inde
 import { messageOf } from '../errors.js';
 import { emailSchema, type TokenSubject, unsubscribeUrl } from '../subscribers/index.js';
 import { savedLede } from '../archive.js';
+import { recordFeedback } from '../feedback/apply.js';
+import { postmarkFeedback, sesFeedback } from '../feedback/relays.js';
+import { isSnsUrl, snsMessageSchema, verifySnsMessage } from '../feedback/sns.js';
 import { startConfirmationWorker, type ConfirmationWorker } from './confirmations.js';
 import { atomFeed, FEED_ENTRIES } from './feed.js';
 import { createPages } from './pages.js';
@@ -30,6 +33,8 @@ export interface ServerOptions {
   timeouts?: Partial<typeof TIMEOUTS>;
   /** POST /admin/send runs this (the weekly job, passed in by `serve`); without it the route does not exist. */
   sendNow?: () => Promise<unknown>;
+  /** Fetches an SNS signing certificate or confirms a subscription (AWS over https; tests serve their own). */
+  fetchText?: (url: string) => Promise<string>;
 }
 
 /** What every route group uses: the context, page rendering and the answers all pages share. */
@@ -78,6 +83,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
   registerLinks(site);
   registerArchive(site);
   registerHealth(site, options.nextRun);
+  registerWebhooks(site, options.fetchText ?? fetchOverHttps);
   if (ctx.env.ADMIN_TOKEN && options.sendNow) registerAdmin(site, ctx.env.ADMIN_TOKEN, options.sendNow);
   return Object.assign(app, { confirmations });
 }
@@ -276,5 +282,56 @@ function registerAdmin({ app }: Site, adminToken: string, sendNow: () => Promise
     } catch (error) {
       return reply.code(409).send({ error: messageOf(error) });
     }
+  });
+}
+
+/** SNS certificates and subscription confirmations: plain https GETs, short, cached by the caller's needs. */
+async function fetchOverHttps(url: string): Promise<string> {
+  const { default: axios } = await import('axios');
+  return (await axios.get<string>(url, { timeout: 5000, responseType: 'text', maxContentLength: 64 * 1024 })).data;
+}
+
+/**
+ * Bounces and complaints after the send, from the relays: Postmark (basic auth with POSTMARK_WEBHOOK_TOKEN)
+ * and Amazon SES through SNS (signature verified, SES_TOPIC_ARN only). Each route exists only when configured.
+ */
+function registerWebhooks({ app, ctx }: Site, fetchText: (url: string) => Promise<string>): void {
+  const policy = ctx.config.delivery;
+  const token = ctx.env.POSTMARK_WEBHOOK_TOKEN;
+  if (token) {
+    app.post('/webhooks/postmark', async (req, reply) => {
+      const password = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const given = password ? Buffer.from(password, 'base64').toString().split(':').slice(1).join(':') : '';
+      if (!safeEqual(given, token)) return reply.code(401).header('www-authenticate', 'Basic realm="webhooks"').send({ error: 'unauthorized' });
+      return reply.send({ recorded: recordFeedback(ctx.store, postmarkFeedback(req.body), policy, ctx.clock()).length });
+    });
+  }
+  const topic = ctx.env.SES_TOPIC_ARN;
+  if (!topic) return;
+  // SNS posts JSON as text/plain, and SES notifications with headers run past the site's 16 KB limit.
+  app.post('/webhooks/ses', { bodyLimit: 256 * 1024 }, async (req, reply) => {
+    let json: unknown;
+    try {
+      json = typeof req.body === 'string' ? JSON.parse(req.body) : req.body;
+    } catch {
+      return reply.code(400).send({ error: 'not an SNS message' });
+    }
+    const message = snsMessageSchema.safeParse(json);
+    if (!message.success) return reply.code(400).send({ error: 'not an SNS message' });
+    const m = message.data;
+    if (m.TopicArn !== topic || !(await verifySnsMessage(m, fetchText).catch(() => false))) return reply.code(403).send({ error: 'not signed by SNS for the configured topic' });
+    if (m.Type === 'SubscriptionConfirmation') {
+      if (!m.SubscribeURL || !isSnsUrl(m.SubscribeURL)) return reply.code(403).send({ error: 'the subscription URL is not an SNS endpoint' });
+      await fetchText(m.SubscribeURL);
+      return reply.send({ subscribed: topic });
+    }
+    if (m.Type !== 'Notification') return reply.send({ recorded: 0 });
+    let notification: unknown;
+    try {
+      notification = JSON.parse(m.Message);
+    } catch {
+      return reply.code(400).send({ error: 'the SNS Message is not JSON' });
+    }
+    return reply.send({ recorded: recordFeedback(ctx.store, sesFeedback(notification), policy, ctx.clock()).length });
   });
 }

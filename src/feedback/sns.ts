@@ -1,0 +1,55 @@
+/**
+ * Amazon SNS messages, checked as AWS documents: the signing certificate must come over https from an
+ * sns.<region>.amazonaws.com host, and the signature (SHA1 for SignatureVersion 1, SHA256 for 2) must
+ * verify over the message's fields in their fixed order. Anything else is refused.
+ */
+import { verify } from 'node:crypto';
+import { z } from 'zod';
+
+export const snsMessageSchema = z.object({
+  Type: z.enum(['Notification', 'SubscriptionConfirmation', 'UnsubscribeConfirmation']),
+  MessageId: z.string().max(200),
+  TopicArn: z.string().max(300),
+  Message: z.string().max(250_000),
+  Timestamp: z.string().max(40),
+  SignatureVersion: z.enum(['1', '2']),
+  Signature: z.string().max(2000),
+  SigningCertURL: z.string().max(500),
+  Subject: z.string().max(500).optional(),
+  SubscribeURL: z.string().max(2000).optional(),
+  Token: z.string().max(2000).optional(),
+});
+export type SnsMessage = z.infer<typeof snsMessageSchema>;
+
+/** An AWS SNS endpoint: https, an sns.<region>.amazonaws.com host (or .com.cn). */
+export function isSnsUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' && /^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** The text AWS signs: "Key\nValue\n" for the type's fields, in this order, Subject only when present. */
+export function snsStringToSign(m: SnsMessage): string {
+  const keys =
+    m.Type === 'Notification'
+      ? (['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] as const)
+      : (['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'] as const);
+  return keys
+    .filter((k) => m[k] !== undefined)
+    .map((k) => `${k}\n${m[k]}\n`)
+    .join('');
+}
+
+/** True when the message is signed by the certificate at its SigningCertURL; `fetchText` reaches AWS. */
+export async function verifySnsMessage(m: SnsMessage, fetchText: (url: string) => Promise<string>): Promise<boolean> {
+  if (!isSnsUrl(m.SigningCertURL) || !new URL(m.SigningCertURL).pathname.endsWith('.pem')) return false;
+  const certificate = await fetchText(m.SigningCertURL);
+  try {
+    return verify(m.SignatureVersion === '1' ? 'sha1' : 'sha256', Buffer.from(snsStringToSign(m), 'utf8'), certificate, Buffer.from(m.Signature, 'base64'));
+  } catch {
+    return false;
+  }
+}

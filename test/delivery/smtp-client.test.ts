@@ -1,16 +1,12 @@
-/**
- * The list's SMTP client against real servers on loopback: smtp-server with STARTTLS, implicit TLS and
- * AUTH; a scripted server that answers each stage as told (refuses, hangs up, never answers); and a
- * whole digest whose sink counts the connections the configured pool opens.
- */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { classify, composeMessage, smtpListTransport, type PreparedMessage } from '../../src/delivery/index.js';
+import { selfSignedCertificate } from '../helpers/certificate.js';
 import { tempDir, testContext } from '../helpers/context.js';
 import { startScriptedSmtp, type Action, type ScriptedSmtp, type Stage } from '../helpers/scripted-smtp.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
@@ -125,13 +121,7 @@ describe('the list SMTP client', () => {
 describe('TLS and AUTH against smtp-server', () => {
   let tls: { key: Buffer; cert: Buffer };
   beforeAll(() => {
-    const dir = tempDir();
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '2', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
-      { stdio: 'ignore' },
-    );
-    tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+    tls = selfSignedCertificate('localhost');
   });
 
   async function tlsServer(secure: boolean, authMethods: string[]) {

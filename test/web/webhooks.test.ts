@@ -1,12 +1,6 @@
-/**
- * Bounces and complaints that arrive after the send: Postmark's webhook (basic auth) and Amazon SES
- * through SNS, signed here exactly as SNS signs (a real certificate and RSA signature; only the fetch of
- * the certificate from AWS is served by the test, as the internet is not here). Forged, unsigned or
- * foreign-topic posts change nothing.
- */
-import { execFileSync } from 'node:child_process';
+
 import { createPrivateKey, sign } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
@@ -14,6 +8,7 @@ import { feedbackAction, type FeedbackKind } from '../../src/feedback/policy.js'
 import { postmarkFeedback, sesFeedback } from '../../src/feedback/relays.js';
 import { type SnsMessage, snsStringToSign } from '../../src/feedback/sns.js';
 import { buildServer } from '../../src/web/server.js';
+import { selfSignedCertificate } from '../helpers/certificate.js';
 import { tempDir, testContext } from '../helpers/context.js';
 
 const TOKEN = 'p'.repeat(32);
@@ -23,14 +18,9 @@ const CERT_URL = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-
 let certificate = '';
 let privateKey = '';
 beforeAll(() => {
-  const dir = tempDir();
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=sns.amazonaws.com', '-days', '2', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')],
-    { stdio: 'ignore' },
-  );
-  certificate = readFileSync(join(dir, 'c.pem'), 'utf8');
-  privateKey = readFileSync(join(dir, 'k.pem'), 'utf8');
+  const pair = selfSignedCertificate('sns.amazonaws.com');
+  certificate = pair.cert.toString();
+  privateKey = pair.key.toString();
 });
 
 function snsEnvelope(fields: Partial<SnsMessage> & Pick<SnsMessage, 'Type' | 'Message'>): SnsMessage {

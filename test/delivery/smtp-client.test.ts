@@ -1,4 +1,8 @@
-
+/**
+ * The list's SMTP client against real servers on loopback: smtp-server with STARTTLS, implicit TLS and
+ * AUTH; a scripted server that answers each stage as told (refuses, hangs up, never answers); and a
+ * whole digest whose sink counts the connections the configured pool opens.
+ */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';

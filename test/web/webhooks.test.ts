@@ -1,4 +1,9 @@
-
+/**
+ * Bounces and complaints that arrive after the send: Postmark's webhook (basic auth) and Amazon SES
+ * through SNS, signed here exactly as SNS signs (a real certificate and RSA signature; only the fetch of
+ * the certificate from AWS is served by the test, as the internet is not here). Forged, unsigned or
+ * foreign-topic posts change nothing.
+ */
 import { createPrivateKey, sign } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -17,6 +17,18 @@ async function resumeInterrupted(ctx: Context): Promise<void> {
   }
 }
 
+/** Every 10 minutes, the bounce mailbox (when BOUNCE_IMAP_URL is set); a failed read is logged and tried again. */
+function watchBounceMailbox(ctx: Context): void {
+  const url = ctx.env.BOUNCE_IMAP_URL;
+  if (!url) return;
+  const read = async () => {
+    const { processBounceMailbox } = await import('../feedback/mailbox.js');
+    const run = await processBounceMailbox(url, ctx.store, ctx.config.delivery, ctx.clock);
+    if (run.read) ctx.log.info(run, 'bounce mailbox');
+  };
+  setInterval(() => read().catch((error) => ctx.log.error({ err: messageOf(error) }, 'bounce mailbox')), 10 * 60_000).unref();
+}
+
 async function serve(flags: { grace: string }): Promise<void> {
   const grace = Number(flags.grace);
   if (flags.grace.trim() === '' || !Number.isFinite(grace) || grace < 0) throw new InputError(`--grace "${flags.grace}" is not a number of hours: use e.g. --grace 36`);
@@ -43,6 +55,7 @@ async function serve(flags: { grace: string }): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  watchBounceMailbox(ctx);
   await resumeInterrupted(ctx);
   await armed.ready;
 }

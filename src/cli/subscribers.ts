@@ -1,6 +1,7 @@
 /** `subscribers add | remove | import | export | erase | list`. */
 import type { Command } from 'commander';
 import type { SubscriberRow } from '../db/index.js';
+import { InputError } from '../errors.js';
 import { parseEmail } from '../subscribers/address.js';
 import { csvTable } from './output.js';
 import { withContext } from './shared.js';
@@ -39,6 +40,17 @@ export function registerSubscribers(cli: Command): void {
         if (flags.json) return console.log(JSON.stringify(report, null, 2));
         console.log(`${report.accepted} accepted, ${report.rejected.length} rejected, ${report.duplicates} duplicates`);
         for (const r of report.rejected) console.log(`  line ${r.line}: ${JSON.stringify(r.value)} ${r.reason}`);
+      }),
+    );
+  subscribers
+    .command('bounces')
+    .description('read the bounce mailbox (BOUNCE_IMAP_URL): record each bounce and complaint, act on it')
+    .action(
+      withContext(async (ctx) => {
+        if (!ctx.env.BOUNCE_IMAP_URL) throw new InputError('BOUNCE_IMAP_URL is not set: give the bounce mailbox as imaps://user:password@host/INBOX');
+        const { processBounceMailbox } = await import('../feedback/mailbox.js');
+        const run = await processBounceMailbox(ctx.env.BOUNCE_IMAP_URL, ctx.store, ctx.config.delivery, ctx.clock);
+        console.log(`${run.read} messages read, ${run.recorded} bounces and complaints recorded`);
       }),
     );
   registerListing(subscribers, 'export', 'the list as CSV (or --json) on stdout', (rows) => process.stdout.write(csvTable(EXPORT_COLUMNS, rows)));

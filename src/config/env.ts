@@ -50,6 +50,8 @@ export const envSchema = z.object({
         .optional(),
     )
     .transform((v): false | number | string => (v === undefined || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.replace(/\s+/g, ''))),
+  /** The mailbox bounces and complaints arrive in (imap:// or imaps://user:password@host/mailbox): read by `marketwrap bounces` and every 10 minutes by `serve`. */
+  BOUNCE_IMAP_URL: optionalString.pipe(z.url({ protocol: /^imaps?$/, error: 'must be an imap:// or imaps:// URL with the user and password' }).optional()),
   /** Postmark's bounce and spam-complaint webhook authenticates with this (the password of the webhook URL's basic auth). */
   POSTMARK_WEBHOOK_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters (try: openssl rand -hex 24)').optional()),
   /** Amazon SES notifications through SNS are taken from this topic only; unset, the route does not exist. */

@@ -90,8 +90,12 @@ export const SUBJECT_LENGTH = 60;
 
 /** The week's own headline phrasing if it fits a subject line, else the next that does, else the shortest. */
 function fittingHeadline(variant: (turn: number) => string, count: number): string {
-  const variants = Array.from({ length: count }, (_, turn) => variant(turn));
-  return variants.find((h) => h.length <= SUBJECT_LENGTH) ?? variants.reduce((a, b) => (b.length < a.length ? b : a));
+  let best = variant(0);
+  for (let turn = 1; turn < count && best.length > SUBJECT_LENGTH; turn++) {
+    const next = variant(turn);
+    if (next.length <= SUBJECT_LENGTH || next.length < best.length) best = next;
+  }
+  return best;
 }
 
 export function compose({ analysis, config, templates, calendar = [] }: ComposeInput): Commentary {

@@ -68,12 +68,12 @@ export function messageIdFor(editionId: string, email: string, domain: string): 
 type Slot = RecipientSlot;
 const CRLF = '\r\n';
 
-/** A piece of a message in both forms: as DATA carries it (dot-stuffed) and as signed (as written). */
+/** A piece of a message in both forms: as DATA carries it (dot-stuffed) and as signed (the text as written). */
 interface Piece {
   wire: Buffer;
-  raw: Buffer;
+  raw: string;
 }
-const piece = (text: string): Piece => ({ wire: wirePiece(text), raw: Buffer.from(text, 'utf8') });
+const piece = (text: string): Piece => ({ wire: wirePiece(text), raw: text });
 
 /** QP-encodes a part once, cut at its tokens: pieces between them, each starting a line. */
 function encodePart(text: string): { pieces: Piece[]; slots: Slot[] } {

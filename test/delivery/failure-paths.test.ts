@@ -25,6 +25,13 @@ afterEach(async () => {
 const send = { allowDemoData: true };
 const list = ['a@example.com', 'b@example.com', 'c@example.com'];
 
+/** A context sending over `server` to the three subscribers of `list`. */
+function listOverSmtp(server: SmtpSink) {
+  const ctx = testContext({ SMTP_URL: server.url, CONFIG_FILE: config() });
+  for (const e of list) ctx.subscribers.add(e);
+  return ctx;
+}
+
 function config(): string {
   const file = join(tempDir(), 'marketwrap.config.json');
   writeFileSync(file, JSON.stringify({ delivery: { retryDelaySeconds: 0.05, connections: 2, hardBounceLimit: 1 } }));
@@ -34,8 +41,7 @@ function config(): string {
 describe('an edition is never lost between claim and queue', () => {
   it('a failure while queueing (a full disk) leaves the edition unclaimed; the next run sends it', async () => {
     sink = await startSmtpSink();
-    const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config() });
-    for (const e of list) ctx.subscribers.add(e);
+    const ctx = listOverSmtp(sink);
     // What SQLite says when the disk is full, on the first row queued.
     ctx.db.exec("CREATE TRIGGER disk_full BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
     await expect(weeklyDigest.run(ctx, send)).rejects.toThrow(/disk is full/);
@@ -49,8 +55,7 @@ describe('an edition is never lost between claim and queue', () => {
 
   it('--resume of an edition claimed with no rows (written by an older version) queues and sends it, never completes it empty', async () => {
     sink = await startSmtpSink();
-    const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config() });
-    for (const e of list) ctx.subscribers.add(e);
+    const ctx = listOverSmtp(sink);
     await weeklyDigest.run(ctx, { ...send, dryRun: true }); // saves the edition's files
     expect(createLedger(ctx.db).beginEdition('2026-W47', 'old:1', new Date())).toBe(true); // claimed, nothing queued
     const resumed = await weeklyDigest.run(ctx, { ...send, resume: true });
@@ -69,8 +74,7 @@ describe('a server-level 5xx stops the send instead of bouncing the list', () =>
         callback();
       },
     });
-    const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config() });
-    for (const e of list) ctx.subscribers.add(e);
+    const ctx = listOverSmtp(sink);
     for (let run = 0; run < 2; run++) {
       const result = await weeklyDigest.run(ctx, run === 0 ? send : { ...send, resume: true });
       expect(result.delivery).toMatchObject({ sent: 0, failed: 0, queued: 3, stopped: expect.stringMatching(/^553/) });
@@ -104,8 +108,7 @@ describe('rows in flight are leased, not owned by host and pid', () => {
 
   it('a sender on another host with a current lease keeps its rows: reported, exit 1, nothing sent twice', async () => {
     sink = await startSmtpSink();
-    const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config() });
-    for (const e of list) ctx.subscribers.add(e);
+    const ctx = listOverSmtp(sink);
     await weeklyDigest.run(ctx, { ...send, dryRun: true });
     claimAll(ctx, 'other-host:1:cafe', ctx.clock());
     const result = await weeklyDigest.run(ctx, { ...send, resume: true });
@@ -116,8 +119,7 @@ describe('rows in flight are leased, not owned by host and pid', () => {
 
   it('after a restart on a new host (the lease ran out), the rows are orphans: reported and completed, exit 1 for the ambiguous ones', async () => {
     sink = await startSmtpSink();
-    const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config() });
-    for (const e of list) ctx.subscribers.add(e);
+    const ctx = listOverSmtp(sink);
     await weeklyDigest.run(ctx, { ...send, dryRun: true });
     claimAll(ctx, 'old-container:1:beef', new Date(ctx.clock().getTime() - 5 * 60_000));
     const result = await weeklyDigest.run(ctx, { ...send, resume: true });

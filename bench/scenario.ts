@@ -32,19 +32,19 @@ const done = (result: object) => {
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   console.log(JSON.stringify({ scenario, ...result, peakRssMb: Math.round(peakRss / 1048576) }));
-  ctx.close();
+  void ctx.close();
   if (!seeding) rmSync(dir, { recursive: true, force: true });
 };
 
 function addSubscribers(n: number) {
-  const insert = ctx.db.prepare("INSERT INTO subscribers (email, status, consent_source, created_at, status_changed_at) VALUES (?, 'confirmed', 'import', ?, ?)");
-  ctx.db.transaction(() => {
-    for (let i = 0; i < n; i++) insert.run(`reader${i}@bench.example`, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
-  })();
+  const now = new Date('2026-01-01T00:00:00Z');
+  return ctx.store.transaction(async (tx) => {
+    for (let i = 0; i < n; i++) await tx.addSubscriber(`reader${i}@bench.example`, 'confirmed', 'import', now);
+  });
 }
 
 if (seeding) {
-  addSubscribers(count);
+  await addSubscribers(count);
   done({ subscribers: count });
 } else if (scenario === 'render') {
   const edition = await buildEdition(ctx, {});

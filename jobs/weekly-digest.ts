@@ -6,7 +6,6 @@ import { ArchiveError, editionFiles, readSavedEdition, writeEditionFiles, type E
 import { resolveAsOf } from '../src/as-of.js';
 import { RefusedError } from '../src/errors.js';
 import type { Context } from '../src/context.js';
-import { createLedger } from '../src/db/index.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
 import { decideSend } from '../src/delivery/policy.js';
 import { editionIdFor } from '../src/edition-id.js';
@@ -66,22 +65,22 @@ export const weeklyDigest = {
   schedule: (ctx: Context) => ({ cron: ctx.config.schedule, timeZone: ctx.config.timeZone }),
 
   /** The edition of the week that `due` closes went out already (a missed-run catch-up must not repeat it). */
-  ranSince(ctx: Context, due: Date): boolean {
-    return createLedger(ctx.db).editionState(editionIdFor(lastCompletedWeekEnd(due)))?.send_started_at != null;
+  async ranSince(ctx: Context, due: Date): Promise<boolean> {
+    return (await ctx.ledger.editionState(editionIdFor(lastCompletedWeekEnd(due))))?.send_started_at != null;
   },
 
   /** Editions whose send started and never finished (the process died): `serve` resumes them. */
-  interrupted: (ctx: Context): string[] => createLedger(ctx.db).interruptedEditions(),
+  interrupted: (ctx: Context): Promise<string[]> => ctx.ledger.editionsInProgress(),
 
   async run(ctx: Context, options: DigestOptions = {}): Promise<DigestResult> {
     // Validate every input before anything is written.
     const adHoc = options.to?.map(parseEmail);
     if (options.resume || options.retryFailed) return continueEdition(ctx, options);
-    const ledger = createLedger(ctx.db);
+    const { ledger } = ctx;
     const overSmtp = Boolean(ctx.env.SMTP_URL);
     const built = await ctx.buildEdition({ ...options, allowDemoFallback: !overSmtp || options.allowDemoData === true });
-    const id = options.newEdition ? nextEditionId(built.id, ledger.editionIds(built.id)) : built.id;
-    const state = ledger.editionState(id);
+    const id = options.newEdition ? nextEditionId(built.id, await ledger.editionIds(built.id)) : built.id;
+    const state = await ledger.editionState(id);
     const started = state?.send_started_at != null;
     const transport = ctx.transport();
     const request = options.dryRun ? 'dry-run' : adHoc?.length ? 'adhoc' : 'list';
@@ -96,11 +95,11 @@ export const weeklyDigest = {
       demo: edition?.demo ?? false,
       overSmtp,
       allowDemoData: options.allowDemoData === true,
-      confirmed: ledger.confirmedCount(),
+      confirmed: await ledger.confirmedCount(),
       outbox: transport.kind === 'outbox',
     });
     if (!edition || (decision.action === 'refuse' && (decision.because === 'already-sent' || decision.because === 'in-progress'))) {
-      const c = ledger.counts(id);
+      const c = await ledger.counts(id);
       throw new SendRefused(
         `edition ${id} ${state?.send_completed_at ? 'was already sent' : 'is being sent or was interrupted'} (${c.sent} sent, ${c.queued} queued, ${c.failedTemporary + c.failedPermanent + c.failedAmbiguous} failed): ` +
           'use --resume to continue it, --retry-failed to retry temporary failures, or --new-edition to send a new edition of this week',
@@ -116,7 +115,7 @@ export const weeklyDigest = {
       htmlBytes: Buffer.byteLength(edition.html),
       dataNotes: built.snapshot.notes,
     };
-    if (!started) ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
+    if (!started) await ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
     const build = messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim);
     switch (decision.action) {
       case 'refuse':
@@ -128,7 +127,8 @@ export const weeklyDigest = {
       case 'dry-run':
         return { ...result, note: 'dry run: nothing was sent' };
       case 'adhoc': {
-        const recipients: Recipient[] = adHoc!.map((email) => ({ email, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(email)) }));
+        const recipients: Recipient[] = [];
+        for (const email of adHoc!) recipients.push({ email, unsubscribeUrl: unsubscribeUrl(ctx, await ctx.store.findSubscriber(email)) });
         return { ...result, delivery: await sendAdHoc(recipients, build, transport) };
       }
       case 'nobody':
@@ -139,7 +139,7 @@ export const weeklyDigest = {
       }
       case 'queue-and-send': {
         // Claim and queue in one transaction: a failure here leaves the edition unclaimed, to be sent again.
-        const queued = ledger.beginAndQueue(id, processOwner(), ctx.clock());
+        const queued = await ledger.beginAndQueue(id, processOwner(), ctx.clock());
         if (queued === undefined) throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
         if (queued === 0) throw new Error(`edition ${id}: nothing was queued although the list has confirmed subscribers; run the digest again`);
         return { ...result, delivery: await sendList(ctx, id, build, options) };
@@ -160,7 +160,7 @@ function nextEditionId(weekId: string, taken: readonly string[]): string {
 function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFactory>, options: DigestOptions): Promise<DeliverySummary> {
   const { delivery } = ctx.config;
   return sendToList({
-    ledger: createLedger(ctx.db),
+    ledger: ctx.ledger,
     editionId: id,
     owner: processOwner(),
     build,
@@ -176,17 +176,17 @@ function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFact
 
 /** --resume and --retry-failed: the saved edition, to the rows the ledger still owes. */
 async function continueEdition(ctx: Context, options: DigestOptions): Promise<DigestResult> {
-  const ledger = createLedger(ctx.db);
+  const { ledger } = ctx;
   const id = options.editionId ?? editionIdFor(resolveAsOf(options.asOf, ctx.clock()));
-  const state = ledger.editionState(id);
+  const state = await ledger.editionState(id);
   if (!state?.send_started_at) throw new SendRefused(`edition ${id} was never sent: run without --resume or --retry-failed`);
   const edition = savedEdition(ctx, id);
   if (ctx.env.SMTP_URL && edition.demo && !options.allowDemoData) {
     throw new SendRefused(`not sending ${id} over SMTP: it was built from demo data; pass --allow-demo-data to send it anyway`);
   }
-  if (options.retryFailed) ledger.requeueTemporary(id, ctx.clock());
+  if (options.retryFailed) await ledger.requeueTemporary(id, ctx.clock());
   // An edition claimed with no rows (a queueing that failed before claim and queue were one transaction) is queued now.
-  if (ledger.counts(id).total === 0) ledger.queueAll(id, ctx.clock());
+  if ((await ledger.counts(id)).total === 0) await ledger.queueAll(id, ctx.clock());
   const build = messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim);
   return {
     editionId: id,

@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import { loadEnv, type Env } from './config/env.js';
 import { loadNewsletter, type Newsletter } from './config/newsletter.js';
 import { resolveSecretKey } from './config/secret.js';
-import { createStore, dbFile, openDb, type Db, type Store } from './db/index.js';
+import { type Database, type Ledger, openDatabase, type Store } from './db/index.js';
 import { createTransport, type Sender, type Transport } from './delivery/index.js';
 import { type DkimKey, loadDkimKey } from './delivery/dkim.js';
 import type { BuildOptions, Edition } from './build.js';
@@ -23,8 +23,10 @@ export interface Context {
   templatesDir: string;
   editionsDir: string;
   secretKey: string;
-  db: Db;
+  /** SQLite (the file in DATA_DIR) or PostgreSQL (DATABASE_URL): the same store and ledger. */
+  database: Database;
   store: Store;
+  ledger: Ledger;
   subscribers: SubscriberService;
   clock: () => Date;
   log: Logger;
@@ -36,7 +38,9 @@ export interface Context {
   listTransport(): Transport;
   /** Builds an edition: in this process, or (the CLI's digest) in a child, so the sender stays small. */
   buildEdition(options: BuildOptions): Promise<Edition>;
-  close(): void;
+  close(): Promise<void>;
+  /** True once close() was called: timers that outlive their server stop. */
+  readonly closed: boolean;
 }
 
 /** MAIL_FROM as "Name <address>" or a bare address; the config's sender fills what it leaves out. */
@@ -59,8 +63,8 @@ export function createContext(options: ContextOptions = {}): Context {
   const env = loadEnv(options.env ?? process.env);
   const config = loadNewsletter(env.CONFIG_FILE);
   const sender = parseSender(env.MAIL_FROM, config.sender);
-  const db = openDb(dbFile(env.DATA_DIR));
-  const store = createStore(db);
+  const database = openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const { store, ledger } = database;
   const clock = options.clock ?? (() => new Date());
   const transports = new Map<'list' | 'single', Transport>();
   const transportFor = (use: 'list' | 'single') => {
@@ -68,6 +72,7 @@ export function createContext(options: ContextOptions = {}): Context {
     return transports.get(use)!;
   };
   const secretKey = resolveSecretKey(env.DATA_DIR, env.SECRET_KEY);
+  let closed = false;
   const context: Context = {
     env,
     config,
@@ -76,17 +81,22 @@ export function createContext(options: ContextOptions = {}): Context {
     dkim: loadDkimKey(env),
     editionsDir: join(env.DATA_DIR, 'editions'),
     secretKey,
-    db,
+    database,
     store,
+    ledger,
     subscribers: createSubscriberService(store, clock, secretKey),
     clock,
     log: pino({ level: env.LOG_LEVEL }, pino.destination(2)),
     transport: () => transportFor('single'),
     listTransport: () => transportFor('list'),
     buildEdition: options.buildEdition ?? (async (buildOptions) => (await import('./build.js')).buildEdition(context, buildOptions)),
-    close() {
+    get closed() {
+      return closed;
+    },
+    async close() {
+      closed = true;
       for (const transport of transports.values()) transport.close();
-      db.close();
+      await database.close();
     },
   };
   return context;

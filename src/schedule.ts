@@ -10,7 +10,7 @@ export interface Job {
   name: string;
   schedule(ctx: Context): { cron: string; timeZone: string };
   /** Did the run due at `due` already happen (so a missed-run catch-up must not repeat it)? */
-  ranSince(ctx: Context, due: Date): boolean;
+  ranSince(ctx: Context, due: Date): Promise<boolean>;
   run(ctx: Context): Promise<unknown>;
 }
 
@@ -35,13 +35,13 @@ export function scheduleJobs(ctx: Context, jobs: readonly Job[], graceMs: number
   const tasks = jobs.map((job) => {
     const { cron: expression, timeZone } = job.schedule(ctx);
     const run = async () => {
-      if (job.ranSince(ctx, ctx.clock())) {
-        // E.g. a week with no session since the last edition (a holiday week): nothing new to say.
-        ctx.log.warn({ job: job.name }, 'no completed session since the last edition went out: nothing to send this time');
-        return;
-      }
-      ctx.log.info({ job: job.name }, 'job started');
       try {
+        if (await job.ranSince(ctx, ctx.clock())) {
+          // E.g. a week with no session since the last edition (a holiday week): nothing new to say.
+          ctx.log.warn({ job: job.name }, 'no completed session since the last edition went out: nothing to send this time');
+          return;
+        }
+        ctx.log.info({ job: job.name }, 'job started');
         const result = await job.run(ctx);
         ctx.log.info({ job: job.name, result }, 'job finished');
       } catch (error) {
@@ -54,7 +54,7 @@ export function scheduleJobs(ctx: Context, jobs: readonly Job[], graceMs: number
   const ready = (async () => {
     for (const { job, task, run } of tasks) {
       const due = lastDue((d) => task.match(d), ctx.clock(), graceMs);
-      if (due && !job.ranSince(ctx, due)) {
+      if (due && !(await job.ranSince(ctx, due))) {
         ctx.log.warn({ job: job.name, due: due.toISOString() }, 'a scheduled run was missed while the server was down: running it now');
         await run();
       }

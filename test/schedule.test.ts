@@ -9,7 +9,7 @@ function countingJob(ranAlready = false) {
   const job: Job = {
     name: 'counting',
     schedule: () => ({ cron: '0 8 * * 6', timeZone: 'America/New_York' }),
-    ranSince: () => ranAlready,
+    ranSince: async () => ranAlready,
     run: async (ctx) => void runs.push(ctx.clock()),
   };
   return { job, runs };
@@ -49,16 +49,16 @@ describe('schedule', () => {
 
   it('the weekly job knows whether a week went out, and which sends were interrupted', async () => {
     const ctx = testContext();
-    ctx.subscribers.add('ann@example.com');
-    expect(weeklyDigest.ranSince(ctx, new Date('2026-11-21T13:00:00Z'))).toBe(false);
+    await ctx.subscribers.add('ann@example.com');
+    expect(await weeklyDigest.ranSince(ctx, new Date('2026-11-21T13:00:00Z'))).toBe(false);
     const stop = new AbortController();
     stop.abort();
     await weeklyDigest.run(ctx, { signal: stop.signal });
-    expect(weeklyDigest.ranSince(ctx, new Date('2026-11-21T13:00:00Z'))).toBe(true);
-    expect(weeklyDigest.interrupted(ctx)).toEqual(['2026-W47']);
+    expect(await weeklyDigest.ranSince(ctx, new Date('2026-11-21T13:00:00Z'))).toBe(true);
+    expect(await weeklyDigest.interrupted(ctx)).toEqual(['2026-W47']);
     await weeklyDigest.run(ctx, { resume: true, editionId: '2026-W47' });
-    expect(weeklyDigest.interrupted(ctx)).toEqual([]);
+    expect(await weeklyDigest.interrupted(ctx)).toEqual([]);
     // A holiday week with no new session maps to the edition already sent.
-    expect(weeklyDigest.ranSince(ctx, new Date('2026-11-22T13:00:00Z'))).toBe(true);
+    expect(await weeklyDigest.ranSince(ctx, new Date('2026-11-22T13:00:00Z'))).toBe(true);
   });
 });

@@ -43,7 +43,7 @@ describe('what the sender loads', () => {
   // The edition is built in a child process so that the sending process stays small: the job, the
   // context and the delivery code must not pull in MJML or the chart renderer (CommonJS, so they show
   // in require.cache when loaded).
-  it('the weekly job and the digest command load neither MJML nor resvg', () => {
+  it('the weekly job and the digest command load neither MJML nor resvg', async () => {
     const probe = `
       import { createRequire } from 'node:module';
       for (const m of ${JSON.stringify(['jobs/weekly-digest.ts', 'src/cli/digest.ts', 'src/context.ts'].map((f) => join(PROJECT_ROOT, f)))}) await import(m);

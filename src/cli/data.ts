@@ -35,10 +35,11 @@ export function registerData(cli: Command): void {
         const { sourceKey, sourcesFor } = await import('../market/index.js');
         const instrument = ctx.config.instruments.find((i) => i.symbol === symbol);
         const keys = symbol.includes(':') ? [symbol] : instrument ? sourcesFor(instrument).map(sourceKey) : [];
-        const key = keys.find((k) => ctx.store.lastCloseDate(k));
+        let key: string | undefined;
+        for (const k of keys) if (!key && (await ctx.store.lastCloseDate(k))) key = k;
         if (!key)
           throw new MarketDataError(`no cached closes for ${symbol}: run \`marketwrap data fetch\` first (instruments: ${ctx.config.instruments.map((i) => i.symbol).join(', ')})`);
-        const rows = ctx.store.closes(key, flags.from, '9999-12-31');
+        const rows = await ctx.store.closes(key, flags.from, '9999-12-31');
         if (flags.json) return console.log(JSON.stringify({ symbol, source: key, closes: rows }, null, 2));
         console.log(`${symbol} from ${key}: ${rows.length} closes`);
         for (const r of rows) console.log(`${r.date}  ${r.close}`);
@@ -48,10 +49,10 @@ export function registerData(cli: Command): void {
     .command('export')
     .description('every cached close as CSV (source,date,close) on stdout')
     .action(
-      withContext((ctx) => {
+      withContext(async (ctx) => {
         const lines = ['source,date,close'];
-        for (const { source } of ctx.store.cachedSources()) {
-          for (const r of ctx.store.closes(source, '0000-00-00', '9999-12-31')) lines.push(`${source},${r.date},${r.close}`);
+        for (const { source } of await ctx.store.cachedSources()) {
+          for (const r of await ctx.store.closes(source, '0000-00-00', '9999-12-31')) lines.push(`${source},${r.date},${r.close}`);
         }
         process.stdout.write(`${lines.join('\n')}\n`);
       }),

@@ -45,7 +45,7 @@ async function digest(flags: DigestFlags): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    ctx.close();
+    await ctx.close();
   }
 }
 

@@ -7,7 +7,7 @@ import { listenOrExplain, openContext } from './shared.js';
 /** An edition whose send died with the process is finished first (the ledger knows what is owed). */
 async function resumeInterrupted(ctx: Context): Promise<void> {
   const { weeklyDigest } = await import('../../jobs/weekly-digest.js');
-  for (const editionId of weeklyDigest.interrupted(ctx)) {
+  for (const editionId of await weeklyDigest.interrupted(ctx)) {
     try {
       const result = await weeklyDigest.run(ctx, { resume: true, editionId, allowDemoData: ctx.env.SMTP_URL === undefined });
       console.log(`marketwrap: resumed ${editionId}: ${result.delivery?.sent} sent in total, ${result.delivery?.inFlightAtStart.length} in flight at the interruption`);
@@ -51,7 +51,7 @@ async function serve(flags: { grace: string }): Promise<void> {
   const shutdown = async () => {
     await armed.stop();
     await app.close();
-    ctx.close();
+    await ctx.close();
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
@@ -71,14 +71,14 @@ async function preview(flags: { port: string; templates?: string }): Promise<voi
     '--port',
     () => {
       studio.close();
-      ctx.close();
+      return ctx.close();
     },
   );
   console.log(`marketwrap: preview studio at ${address} (templates ${ctx.templatesDir}; edits reload the page)`);
   const stop = async () => {
     studio.close();
     await studio.app.close();
-    ctx.close();
+    await ctx.close();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -11,7 +11,15 @@ import { InputError } from '../errors.js';
 export async function openContext(options: ContextOptions = {}): Promise<Context> {
   const [{ createContext }, { buildInChildProcess }] = await Promise.all([import('../context.js'), import('../build-process.js')]);
   // Editions are built in a child process: the sender never loads MJML, the charts or the fetchers.
-  return createContext({ buildEdition: buildInChildProcess, ...options });
+  const ctx = createContext({ buildEdition: buildInChildProcess, ...options });
+  try {
+    // A database that cannot be reached (or migrated) is said at once, in one line, before any work.
+    await ctx.store.healthCheck();
+  } catch (error) {
+    await ctx.close().catch(() => undefined);
+    throw error;
+  }
+  return ctx;
 }
 
 export function withContext<A extends unknown[]>(action: (ctx: Context, ...args: A) => Promise<void> | void) {
@@ -20,7 +28,7 @@ export function withContext<A extends unknown[]>(action: (ctx: Context, ...args:
     try {
       await action(ctx, ...args);
     } finally {
-      ctx.close();
+      await ctx.close();
     }
   };
 }
@@ -30,11 +38,11 @@ export class ListenError extends InputError {
 }
 
 /** Listens, or cleans up and says in one line why not (a port in use, a bad port). */
-export async function listenOrExplain(listen: () => Promise<string>, host: string, port: number | string, setting: string, cleanup: () => void): Promise<string> {
+export async function listenOrExplain(listen: () => Promise<string>, host: string, port: number | string, setting: string, cleanup: () => Promise<void>): Promise<string> {
   try {
     return await listen();
   } catch (error) {
-    cleanup();
+    await cleanup();
     const e = error as { code?: string; message?: string };
     throw new ListenError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): choose a free port with ${setting}`);
   }

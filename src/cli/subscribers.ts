@@ -16,16 +16,16 @@ export function registerSubscribers(cli: Command): void {
     .action(async (emails: string[]) => {
       // All or nothing: every address is checked before anything (the data folder included) is touched.
       const valid = emails.map(parseEmail);
-      await withContext((ctx) => {
-        for (const row of ctx.subscribers.addAll(valid, 'cli')) console.log(`${row.email}: ${row.status}`);
+      await withContext(async (ctx) => {
+        for (const row of await ctx.subscribers.addAll(valid, 'cli')) console.log(`${row.email}: ${row.status}`);
       })();
     });
   subscribers
     .command('remove <email>')
     .description('unsubscribe an address (kept, so it is never mailed again)')
     .action(
-      withContext((ctx, email: string) => {
-        const row = ctx.subscribers.remove(email);
+      withContext(async (ctx, email: string) => {
+        const row = await ctx.subscribers.remove(email);
         console.log(`${row.email}: ${row.status}`);
       }),
     );
@@ -58,8 +58,8 @@ export function registerSubscribers(cli: Command): void {
     .command('erase <email>')
     .description("erase a person's data (GDPR); a hash is kept so the address is never mailed again")
     .action(
-      withContext((ctx, email: string) => {
-        ctx.subscribers.erase(email);
+      withContext(async (ctx, email: string) => {
+        await ctx.subscribers.erase(email);
         console.log(`${email.trim().toLowerCase()}: erased`);
       }),
     );
@@ -77,8 +77,8 @@ function registerListing(subscribers: Command, name: string, description: string
     .description(description)
     .option('--json', 'print as JSON')
     .action(
-      withContext((ctx, flags: { json?: boolean }) => {
-        const rows = ctx.subscribers.list();
+      withContext(async (ctx, flags: { json?: boolean }) => {
+        const rows = await ctx.subscribers.list();
         if (flags.json) return console.log(JSON.stringify(rows, null, 2));
         print(rows);
       }),

@@ -12,6 +12,13 @@ const optionalString = z
 /** process.env, validated once at start-up; every variable is documented in .env.example. */
 export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
+  /** PostgreSQL (postgres://user:password@host:5432/db, optional ?schema=name) instead of the SQLite file in DATA_DIR. */
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(postgres(ql)?:\/\/\S+|sqlite:\S+)$/, 'must be a postgres:// URL (or sqlite:<file>)')
+      .optional(),
+  ),
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
   OUTBOX_DIR: z.string().min(1).default('./outbox'),
   MAIL_FROM: optionalString,

@@ -145,8 +145,8 @@ export function failureOutcome(row: Pick<ClaimedRow, 'subscriber_id' | 'attempts
 }
 
 /** Rows left 'sending' by a dead sender (its lease ran out) were in flight at the crash: report them, apply the policy. */
-function settleOrphans({ ledger, editionId, policy, clock }: ListSendInput) {
-  const orphans = ledger.inFlight(editionId).filter((row) => !leaseHeld(row, clock()));
+async function settleOrphans({ ledger, editionId, policy, clock }: ListSendInput) {
+  const orphans = (await ledger.inFlight(editionId)).filter((row) => !leaseHeld(row, clock()));
   const outcomes: Outcome[] = orphans.map((row) =>
     policy.ambiguous === 'resend'
       ? { subscriberId: row.subscriber_id, status: 'retry', reply: 'in flight when the previous sender stopped; resent by policy', nextAttemptAt: clock().toISOString() }
@@ -158,27 +158,31 @@ function settleOrphans({ ledger, editionId, policy, clock }: ListSendInput) {
           bounce: false,
         },
   );
-  ledger.record(editionId, outcomes, clock(), policy.hardBounceLimit);
+  await ledger.record(editionId, outcomes, clock(), policy.hardBounceLimit);
   return orphans;
 }
 
-/** Outcomes buffered and written in batches: at most FLUSH_EVERY (never more than the window) or every 100 ms. */
+/**
+ * Outcomes buffered and written in batches: at most FLUSH_EVERY (never more than the window) or every
+ * 100 ms. Outcomes that arrive while a batch is being written wait for the next one.
+ */
 function outcomeBatch({ ledger, editionId, policy, clock, onProgress }: ListSendInput, total: number) {
   let pending: Outcome[] = [];
   let lastFlush = Date.now();
-  const flush = () => {
-    if (pending.length > 0) ledger.record(editionId, pending, clock(), policy.hardBounceLimit);
+  const flush = async () => {
+    const batch = pending;
     pending = [];
     lastFlush = Date.now();
+    if (batch.length > 0) await ledger.record(editionId, batch, clock(), policy.hardBounceLimit);
     if (!onProgress) return;
-    const c = ledger.counts(editionId);
+    const c = await ledger.counts(editionId);
     onProgress(c.sent + c.skipped + c.failedTemporary + c.failedPermanent + c.failedAmbiguous, total);
   };
   return {
     push: (outcome: Outcome) => void pending.push(outcome),
     flush,
-    flushIfDue: () => {
-      if (pending.length >= Math.min(FLUSH_EVERY, policy.inFlight) || (pending.length > 0 && Date.now() - lastFlush > 100)) flush();
+    flushIfDue: async () => {
+      if (pending.length >= Math.min(FLUSH_EVERY, policy.inFlight) || (pending.length > 0 && Date.now() - lastFlush > 100)) await flush();
     },
   };
 }
@@ -203,32 +207,33 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
   const { ledger, editionId, owner, policy, clock } = input;
   const sleep = input.sleep ?? setTimeoutPromise;
   const started = Date.now();
-  const orphans = settleOrphans(input);
-  const batch = outcomeBatch(input, ledger.counts(editionId).total);
+  const orphans = await settleOrphans(input);
+  const batch = outcomeBatch(input, (await ledger.counts(editionId)).total);
   const inFlight = new Set<Promise<void>>();
   let stopped: string | undefined;
   const stop = (reply: string) => {
     stopped ??= reply;
   };
-  const renewal = setInterval(() => ledger.renew(editionId, owner, clock()), LEASE_MS / 3);
+  // A renewal that fails (the database away for a moment) is tried again a third of a lease later.
+  const renewal = setInterval(() => ledger.renew(editionId, owner, clock()).catch(() => undefined), LEASE_MS / 3);
   renewal.unref();
   for (;;) {
     if (input.signal?.aborted || stopped) break;
     // Refill in batches (half the window at a time): one claim transaction per several messages.
     const room = policy.inFlight - inFlight.size;
-    const rows = room >= Math.max(1, policy.inFlight / 2) || inFlight.size === 0 ? ledger.claim(editionId, owner, room, clock()) : [];
+    const rows = room >= Math.max(1, policy.inFlight / 2) || inFlight.size === 0 ? await ledger.claim(editionId, owner, room, clock()) : [];
     for (const row of rows) {
       const task: Promise<void> = deliverRow(row, input, batch, stop).finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
-    batch.flushIfDue();
+    await batch.flushIfDue();
     if (inFlight.size > 0) {
       await Promise.race(inFlight);
       continue;
     }
     if (rows.length > 0) continue;
-    batch.flush();
-    const next = ledger.nextRetry(editionId);
+    await batch.flush();
+    const next = await ledger.nextRetry(editionId);
     if (next === undefined) break;
     // Only retries are left: wait for the earliest (or a stop signal).
     await Promise.race([sleep(Math.max(0, Date.parse(next) - clock().getTime())), abortPromise(input.signal)]);
@@ -236,17 +241,18 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
   // Stopping: in-flight messages finish and are recorded; the rest stay queued for --resume.
   await Promise.all(inFlight);
   clearInterval(renewal);
-  batch.flush();
+  await batch.flush();
   return summarize(input, { orphans, stopped, started });
 }
 
-function summarize(
+async function summarize(
   { ledger, editionId, transport, policy, clock, signal }: ListSendInput,
   run: { orphans: Array<{ email: string }>; stopped: string | undefined; started: number },
-): DeliverySummary {
-  const c = ledger.counts(editionId);
+): Promise<DeliverySummary> {
+  const c = await ledger.counts(editionId);
   // An edition with no rows is not done while the list has confirmed subscribers: it was never queued.
-  if (c.queued === 0 && c.sending === 0 && (c.total > 0 || ledger.confirmedCount() === 0)) ledger.completeEdition(editionId, clock());
+  if (c.queued === 0 && c.sending === 0 && (c.total > 0 || (await ledger.confirmedCount()) === 0)) await ledger.completeEdition(editionId, clock());
+  const failed = await ledger.failures(editionId);
   const durationMs = Date.now() - run.started;
   return {
     transport: transport.describe,
@@ -260,7 +266,7 @@ function summarize(
     sending: c.sending,
     ...(run.stopped ? { stopped: run.stopped } : {}),
     ambiguousBound: ambiguousBound(policy),
-    failedRecipients: ledger.failures(editionId).map((f) => ({ email: f.email, failure: f.failure, reply: f.last_reply ?? '' })),
+    failedRecipients: failed.map((f) => ({ email: f.email, failure: f.failure, reply: f.last_reply ?? '' })),
     durationMs,
     ratePerSecond: durationMs > 0 ? Math.round((c.sent * 1000) / durationMs) : 0,
     interrupted: Boolean(signal?.aborted),

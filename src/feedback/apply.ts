@@ -10,33 +10,39 @@ export interface FeedbackResult {
   status: SubscriberStatus | undefined;
 }
 
-export function recordFeedback(store: Store, items: readonly Feedback[], policy: { hardBounceLimit: number; softBouncesCount: boolean }, now: Date): FeedbackResult[] {
-  return store.transaction(() =>
-    items.map((f) => {
-      const email = f.email.trim().toLowerCase();
-      // The Message-ID names the very delivery (and edition); the address is the fallback.
-      const delivery = f.messageId ? store.deliveryByMessageId(f.messageId) : undefined;
-      const subscriber = delivery ? store.subscriberById(delivery.subscriber_id) : store.findSubscriber(email);
-      store.addFeedbackEvent(
-        {
-          subscriberId: subscriber?.id ?? null,
-          emailHash: emailHash(email),
-          editionId: delivery?.edition_id ?? null,
-          kind: f.kind,
-          source: f.source,
-          messageId: f.messageId ?? null,
-          detail: f.detail,
-        },
-        now,
-      );
-      if (!subscriber) return { email, kind: f.kind, status: undefined };
-      const action = feedbackAction(f.kind, subscriber.hard_bounces, policy);
-      if (action.countBounce) store.countHardBounce(subscriber.id);
-      if (action.status) {
-        store.setSubscriberStatus(subscriber.id, action.status, now);
-        store.suppress(emailHash(subscriber.email), action.status, now);
-      }
-      return { email, kind: f.kind, status: action.status ?? subscriber.status };
-    }),
+type Policy = { hardBounceLimit: number; softBouncesCount: boolean };
+
+export function recordFeedback(store: Store, items: readonly Feedback[], policy: Policy, now: Date): Promise<FeedbackResult[]> {
+  return store.transaction(async (tx) => {
+    const results: FeedbackResult[] = [];
+    for (const f of items) results.push(await recordOne(tx, f, policy, now));
+    return results;
+  });
+}
+
+async function recordOne(store: Store, f: Feedback, policy: Policy, now: Date): Promise<FeedbackResult> {
+  const email = f.email.trim().toLowerCase();
+  // The Message-ID names the very delivery (and edition); the address is the fallback.
+  const delivery = f.messageId ? await store.deliveryByMessageId(f.messageId) : undefined;
+  const subscriber = delivery ? await store.subscriberById(delivery.subscriber_id) : await store.findSubscriber(email);
+  await store.addFeedbackEvent(
+    {
+      subscriberId: subscriber?.id ?? null,
+      emailHash: emailHash(email),
+      editionId: delivery?.edition_id ?? null,
+      kind: f.kind,
+      source: f.source,
+      messageId: f.messageId ?? null,
+      detail: f.detail,
+    },
+    now,
   );
+  if (!subscriber) return { email, kind: f.kind, status: undefined };
+  const action = feedbackAction(f.kind, subscriber.hard_bounces, policy);
+  if (action.countBounce) await store.countHardBounce(subscriber.id);
+  if (action.status) {
+    await store.setSubscriberStatus(subscriber.id, action.status, now);
+    await store.suppress(emailHash(subscriber.email), action.status, now);
+  }
+  return { email, kind: f.kind, status: action.status ?? subscriber.status };
 }

@@ -46,7 +46,7 @@ export async function processBounceMailbox(url: string, store: Store, policy: { 
       // fetchOne answers false for a message gone since the search.
       if (message === false || !message.source) continue;
       run.read++;
-      run.recorded += recordFeedback(store, await readReport(message.source), policy, clock()).length;
+      run.recorded += (await recordFeedback(store, await readReport(message.source), policy, clock())).length;
       await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
     }
   } finally {

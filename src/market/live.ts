@@ -104,7 +104,7 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
 
   async function refresh(source: Source, instrument: Instrument): Promise<void> {
     const fetcher = providers[source.provider] as ProviderFetch;
-    const cachedUntil = store.lastCloseDate(sourceKey(source));
+    const cachedUntil = await store.lastCloseDate(sourceKey(source));
     // Indices at Yahoo come with their whole history the first time, so all-time highs and drawdowns
     // from the peak are real; after that, only what is new (plus recent revisions).
     const first = fullHistorySource(source, instrument) ? FULL_HISTORY_START : from;
@@ -112,7 +112,7 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
     const points = await fetcher(source.symbol, start, asOf);
     result.reachable = true;
     if (points.length === 0) throw new ProviderError(source.provider, source.symbol, `no data between ${start} and ${asOf}`);
-    store.saveCloses(sourceKey(source), points, now);
+    await store.saveCloses(sourceKey(source), points, now);
   }
 
   await Promise.all(
@@ -138,7 +138,7 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
         }
       }
       // Nothing fetched: fall back to what the cache holds (the staleness guard judges it).
-      used ??= chain.find((s) => store.closes(sourceKey(s), from, asOf).length > 0);
+      for (const s of chain) if (!used && (await store.closes(sourceKey(s), from, asOf)).length > 0) used = s;
       if (!used) {
         if (instrument.required) {
           result.issues.push({
@@ -150,7 +150,7 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
         return;
       }
       const full = fullHistorySource(used, instrument);
-      const rows: RawPoint[] = store.closes(sourceKey(used), full ? FULL_HISTORY_START : from, asOf);
+      const rows: RawPoint[] = await store.closes(sourceKey(used), full ? FULL_HISTORY_START : from, asOf);
       result.issues.push(...checkSanity(instrument, rows, { maxDailyMovePct: config.guards.maxDailyMovePct, from: windowAnchor(asOf, '1Y'), allowGaps: used.provider === 'fred' }));
       // Yields follow the bond market's calendar: no close on Columbus Day or Veterans Day is not late.
       const expected = instrument.kind === 'rate' ? bondSessionOnOrBefore(request.expected) : request.expected;

@@ -93,7 +93,7 @@ export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(
   app.get('/api/options', async () => ({
     items: studioItems(),
     data: [...scenarioNames.map((s) => ({ id: `demo:${s}`, label: `Demo: ${s}` })), { id: 'cache', label: 'Cached live data' }],
-    cache: ctx.store.cachedSources(),
+    cache: await ctx.store.cachedSources(),
   }));
 
   app.get('/api/render', async (req, reply) => {
@@ -125,7 +125,7 @@ async function sendTest(ctx: Context, input: unknown, reply: FastifyReply) {
     // The real message, as `digest --to` sends it: charts as CID parts, List-Unsubscribe, the same MIME.
     const edition = await studioEdition(ctx, query).catch((error: Error) => error);
     if (edition instanceof Error) return reply.code(409).send({ ok: false, error: edition.message });
-    const recipient = { email: body.data.to, unsubscribeUrl: unsubscribeUrl(ctx, ctx.store.findSubscriber(body.data.to)) };
+    const recipient = { email: body.data.to, unsubscribeUrl: unsubscribeUrl(ctx, await ctx.store.findSubscriber(body.data.to)) };
     const summary = await sendAdHoc([recipient], messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim), ctx.transport());
     if (summary.failed) return reply.code(502).send({ ok: false, error: summary.failedRecipients[0]!.reply });
     return { ok: true, transport: ctx.transport().describe, reply: summary.sentTo[0]!.reply };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConsentSource, Store, SubscriberRow } from '../db/index.js';
 import { parseEmail } from './address.js';
-import { signToken, verifyToken, type TokenCheck } from './tokens.js';
+import { signToken, tokenSubscriberId, verifyToken, type TokenCheck, type TokenPurpose } from './tokens.js';
 import { InputError, messageOf } from '../errors.js';
 
 export class SubscriberError extends InputError {
@@ -42,84 +42,98 @@ export class SubscriberService {
     private readonly secretKey: string,
   ) {}
 
-  private suppressed(email: string): boolean {
+  private suppressed(email: string): Promise<boolean> {
     return this.store.isSuppressed(emailHash(email));
   }
 
   /** The publisher adds someone who consented elsewhere: confirmed at once, source recorded. */
-  add(input: string, source: ConsentSource = 'cli'): SubscriberRow {
+  async add(input: string, source: ConsentSource = 'cli'): Promise<SubscriberRow> {
     const email = parseEmail(input);
-    if (this.suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again`);
-    const existing = this.store.findSubscriber(email);
+    if (await this.suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again`);
+    return this.confirmOn(this.store, email, source);
+  }
+
+  private async confirmOn(store: Store, email: string, source: ConsentSource): Promise<SubscriberRow> {
+    const existing = await store.findSubscriber(email);
     if (existing?.status === 'confirmed') return existing;
-    if (existing) {
-      this.store.setSubscriberStatus(existing.id, 'confirmed', this.clock());
-      return this.store.findSubscriber(email)!;
-    }
-    return this.store.addSubscriber(email, 'confirmed', source, this.clock());
+    if (!existing) return store.addSubscriber(email, 'confirmed', source, this.clock());
+    await store.setSubscriberStatus(existing.id, 'confirmed', this.clock());
+    return (await store.findSubscriber(email))!;
   }
 
   /** Adds several at once, all or nothing: one bad address stores none of them. */
-  addAll(inputs: readonly string[], source: ConsentSource = 'cli'): SubscriberRow[] {
+  async addAll(inputs: readonly string[], source: ConsentSource = 'cli'): Promise<SubscriberRow[]> {
     const emails = inputs.map(parseEmail);
-    for (const email of emails) if (this.suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again; nothing was added`);
-    return this.store.transaction(() => emails.map((email) => this.add(email, source)));
+    for (const email of emails) {
+      if (await this.suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again; nothing was added`);
+    }
+    return this.store.transaction(async (tx) => {
+      const added: SubscriberRow[] = [];
+      for (const email of emails) added.push(await this.confirmOn(tx, email, source));
+      return added;
+    });
+  }
+
+  /** The subscriber a link names, if its signature holds. */
+  private async checkToken(purpose: TokenPurpose, token: string): Promise<TokenCheck> {
+    const id = tokenSubscriberId(token);
+    const subject = id === undefined ? undefined : await this.store.subscriberById(id);
+    return verifyToken(this.secretKey, purpose, token, this.clock(), () => subject);
   }
 
   /** Double opt-in, step one: a new, pending or departed address gets a fresh confirmation link. */
-  subscribe(input: string): SubscribeOutcome {
+  async subscribe(input: string): Promise<SubscribeOutcome> {
     const email = parseEmail(input);
-    if (this.suppressed(email)) return { action: 'none' };
-    let subscriber = this.store.findSubscriber(email);
+    if (await this.suppressed(email)) return { action: 'none' };
+    let subscriber = await this.store.findSubscriber(email);
     if (subscriber?.status === 'confirmed') return { action: 'none' };
-    if (!subscriber) subscriber = this.store.addSubscriber(email, 'pending', 'form', this.clock());
+    if (!subscriber) subscriber = await this.store.addSubscriber(email, 'pending', 'form', this.clock());
     else if (subscriber.status !== 'pending') {
       // Re-subscribing after leaving (or a bounce) goes through confirmation again.
-      this.store.setSubscriberStatus(subscriber.id, 'pending', this.clock());
-      subscriber = this.store.findSubscriber(email)!;
+      await this.store.setSubscriberStatus(subscriber.id, 'pending', this.clock());
+      subscriber = (await this.store.findSubscriber(email))!;
     }
     if (!confirmationAllowed(subscriber, this.clock())) return { action: 'none' };
     const expires = Math.floor(this.clock().getTime() / 1000) + CONFIRM_TTL_DAYS * 86_400;
     const token = signToken(this.secretKey, 'confirm', subscriber, expires);
-    this.store.queueConfirmation(subscriber.id, token, this.clock());
+    await this.store.queueConfirmation(subscriber.id, token, this.clock());
     return { action: 'confirm', subscriber, token };
   }
 
   /** Step two: a valid token confirms; anything else changes nothing. */
-  confirm(token: string): TokenCheck & { subscriber?: SubscriberRow; newlyConfirmed?: boolean } {
-    const check = verifyToken(this.secretKey, 'confirm', token, this.clock(), (id) => this.store.subscriberById(id));
+  async confirm(token: string): Promise<TokenCheck & { subscriber?: SubscriberRow; newlyConfirmed?: boolean }> {
+    const check = await this.checkToken('confirm', token);
     if (!check.ok) return check;
-    const subscriber = this.store.subscriberById(check.subscriberId);
+    const subscriber = await this.store.subscriberById(check.subscriberId);
     if (!subscriber) return { ok: false, reason: 'forged' };
     if (subscriber.status === 'confirmed') return { ...check, subscriber, newlyConfirmed: false };
     if (subscriber.status !== 'pending') return { ok: false, reason: 'expired' };
-    this.store.setSubscriberStatus(subscriber.id, 'confirmed', this.clock());
-    return { ...check, subscriber: this.store.subscriberById(subscriber.id)!, newlyConfirmed: true };
+    await this.store.setSubscriberStatus(subscriber.id, 'confirmed', this.clock());
+    return { ...check, subscriber: (await this.store.subscriberById(subscriber.id))!, newlyConfirmed: true };
   }
 
   /** One click from an email: idempotent, so a second click (or a scanner's) is harmless. */
-  unsubscribeByToken(token: string): TokenCheck {
-    const check = verifyToken(this.secretKey, 'unsubscribe', token, this.clock(), (id) => this.store.subscriberById(id));
+  async unsubscribeByToken(token: string): Promise<TokenCheck> {
+    const check = await this.checkToken('unsubscribe', token);
     if (!check.ok) return check;
-    const subscriber = this.store.subscriberById(check.subscriberId);
-    if (subscriber && subscriber.status !== 'unsubscribed') this.store.setSubscriberStatus(subscriber.id, 'unsubscribed', this.clock());
+    const subscriber = await this.store.subscriberById(check.subscriberId);
+    if (subscriber && subscriber.status !== 'unsubscribed') await this.store.setSubscriberStatus(subscriber.id, 'unsubscribed', this.clock());
     return check;
   }
 
-  remove(input: string): SubscriberRow {
+  async remove(input: string): Promise<SubscriberRow> {
     const email = parseEmail(input);
-    const existing = this.store.findSubscriber(email);
+    const existing = await this.store.findSubscriber(email);
     if (!existing) throw new SubscriberError(`${email} is not on the list: see \`marketwrap subscribers list\``);
-    this.store.setSubscriberStatus(existing.id, 'unsubscribed', this.clock());
-    return this.store.findSubscriber(email)!;
+    await this.store.setSubscriberStatus(existing.id, 'unsubscribed', this.clock());
+    return (await this.store.findSubscriber(email))!;
   }
 
   /** GDPR erasure: personal data removed, a hash kept so the address is never mailed again. */
-  erase(input: string): void {
+  async erase(input: string): Promise<void> {
     const email = parseEmail(input);
-    const existing = this.store.findSubscriber(email);
-    if (existing) this.store.eraseSubscriber(existing.id, emailHash(email), this.clock());
-    else this.store.eraseSubscriber(-1, emailHash(email), this.clock());
+    const existing = await this.store.findSubscriber(email);
+    await this.store.eraseSubscriber(existing?.id ?? -1, emailHash(email), this.clock());
   }
 
   /** Addresses streamed from a file (see csv-import.ts); consent recorded as `import`. Reports what it did with each. */
@@ -137,21 +151,21 @@ export class SubscriberService {
         reject(line, value, messageOf(error).replace(/^".*?" /, ''));
         continue;
       }
-      if (this.suppressed(email)) reject(line, email, "was erased at its owner's request");
-      else if (this.store.findSubscriber(email)) report.duplicates++;
+      if (await this.suppressed(email)) reject(line, email, "was erased at its owner's request");
+      else if (await this.store.findSubscriber(email)) report.duplicates++;
       else {
-        this.store.addSubscriber(email, 'confirmed', 'import', this.clock());
+        await this.store.addSubscriber(email, 'confirmed', 'import', this.clock());
         report.accepted++;
       }
     }
     return report;
   }
 
-  list(): SubscriberRow[] {
+  list(): Promise<SubscriberRow[]> {
     return this.store.listSubscribers();
   }
 
-  recipients(): SubscriberRow[] {
+  recipients(): Promise<SubscriberRow[]> {
     return this.store.confirmedSubscribers();
   }
 }

@@ -25,9 +25,17 @@ export function signToken(secret: string, purpose: TokenPurpose, subject: TokenS
 
 export type TokenCheck = { ok: true; subscriberId: number } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
 
+const TOKEN = /^(\d{1,15})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
+
+/** The subscriber id a well-formed token names (to look them up before verifying). */
+export function tokenSubscriberId(token: string): number | undefined {
+  const match = TOKEN.exec(token);
+  return match ? Number(match[1]) : undefined;
+}
+
 /** `subjectOf` finds the subscriber the token names (undefined: nobody, so forged). */
 export function verifyToken(secret: string, purpose: TokenPurpose, token: string, now: Date, subjectOf: (id: number) => TokenSubject | undefined): TokenCheck {
-  const match = /^(\d{1,15})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  const match = TOKEN.exec(token);
   if (!match) return { ok: false, reason: 'malformed' };
   const subscriberId = Number(match[1]);
   const expires = Number(match[2]);

@@ -12,6 +12,8 @@ const BATCH = 20;
 const MAX_ATTEMPTS = 8;
 /** The first retry after 30 s, doubling: eight attempts span about two hours. */
 const RETRY_BASE_MS = 30_000;
+/** A claimed confirmation is this server's for 5 minutes: others sharing the database skip it meanwhile. */
+const LEASE_MS = 5 * 60_000;
 
 export interface ConfirmationWorker {
   /** Sends what is due now; resolves when done (tests and start-up call it directly). */
@@ -23,7 +25,8 @@ export function startConfirmationWorker(ctx: Context, intervalMs = 1000): Confir
   let running: Promise<number> | undefined;
   const runOnce = async (): Promise<number> => {
     let sent = 0;
-    for (const due of ctx.store.dueConfirmations(ctx.clock(), BATCH)) {
+    const now = ctx.clock();
+    for (const due of await ctx.store.claimConfirmations(now, BATCH, new Date(now.getTime() + LEASE_MS))) {
       try {
         const mail = await renderTransactional(ctx.templatesDir, 'confirm', {
           title: ctx.config.title,
@@ -34,24 +37,29 @@ export function startConfirmationWorker(ctx: Context, intervalMs = 1000): Confir
           days: String(CONFIRM_TTL_DAYS),
         });
         await ctx.transport().send(await composeMessage({ from: ctx.sender, to: due.email, ...mail, dkim: ctx.dkim }));
-        ctx.store.confirmationDone(due.subscriber_id);
+        await ctx.store.confirmationDone(due.subscriber_id);
         sent++;
       } catch (error) {
         const message = messageOf(error);
         if (due.attempts + 1 >= MAX_ATTEMPTS) {
           ctx.log.error({ err: message, subscriber: due.subscriber_id }, 'confirmation email given up after retries');
-          ctx.store.confirmationDone(due.subscriber_id);
+          await ctx.store.confirmationDone(due.subscriber_id);
         } else {
           ctx.log.warn({ err: message, attempt: due.attempts + 1 }, 'confirmation email failed; will retry');
-          ctx.store.confirmationRetry(due.subscriber_id, message, new Date(ctx.clock().getTime() + RETRY_BASE_MS * 2 ** due.attempts));
+          await ctx.store.confirmationRetry(due.subscriber_id, message, new Date(ctx.clock().getTime() + RETRY_BASE_MS * 2 ** due.attempts));
         }
       }
     }
     return sent;
   };
   const tick = () => {
-    if (!ctx.db.open) return clearInterval(timer); // the context closed under a server nobody closed
-    running ??= runOnce().finally(() => (running = undefined));
+    if (ctx.closed) return clearInterval(timer); // the context closed under a server nobody closed
+    running ??= runOnce()
+      .catch((error: unknown) => {
+        ctx.log.error({ err: messageOf(error) }, 'confirmation queue');
+        return 0;
+      })
+      .finally(() => (running = undefined));
   };
   const timer: NodeJS.Timeout = setInterval(tick, intervalMs);
   timer.unref();

@@ -1,5 +1,6 @@
 /** The site's defences: security headers, a per-IP rate limit, and signed form tokens with an origin check. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Store } from '../db/index.js';
 
 export const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -12,21 +13,14 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * A window per key (the client IP): at most `limit` hits per `windowMs`. Bounded memory with O(1)
- * eviction: a key seen is moved to the end of the map, and past `maxKeys` the least recently seen goes.
+ * A fixed window per key (the client IP), counted in the database so that every `serve` behind one
+ * proxy counts the same hits: at most `limit` per `windowMs`. At most `maxKeys` clients a window: past
+ * that, newcomers share one count, so rotating addresses neither grows the table nor escapes the limit.
  */
-export function rateLimiter(limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
-  const windows = new Map<string, { start: number; hits: number }>();
-  return (key: string): boolean => {
+export function rateLimiter(store: Pick<Store, 'countHit'>, scope: string, limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
+  return async (key: string): Promise<boolean> => {
     const t = now();
-    let w = windows.get(key);
-    if (!w || t - w.start >= windowMs) w = { start: t, hits: 0 };
-    windows.delete(key);
-    windows.set(key, w);
-    if (windows.size > maxKeys) windows.delete(windows.keys().next().value!);
-    if (w.hits >= limit) return false;
-    w.hits++;
-    return true;
+    return (await store.countHit(scope, key, t - (t % windowMs), maxKeys)) <= limit;
   };
 }
 

@@ -132,16 +132,16 @@ function createApp(ctx: Context, limits: typeof TIMEOUTS): FastifyInstance {
 
 /** The home page and its form: double opt-in, the same answer whatever the address. */
 function registerSubscribe({ app, ctx, page, html, message }: Site, confirmations: ConfirmationWorker, limit: { limit: number; windowMs: number }): void {
-  const allowSubscribe = rateLimiter(limit.limit, limit.windowMs);
+  const allowSubscribe = rateLimiter(ctx.store, 'subscribe', limit.limit, limit.windowMs, () => ctx.clock().getTime());
   app.get('/', async (_req, reply) => {
-    const latest = ctx.store.sentEditions()[0];
+    const latest = (await ctx.store.sentEditions())[0];
     return html(reply, 200, page('home', 'Subscribe', { latest, formToken: issueFormToken(ctx.secretKey, ctx.clock().getTime()) }));
   });
 
   app.post('/subscribe', async (req, reply) => {
     if (isCrossSite(req.headers, req.headers.host))
       return message(reply, 403, 'Not allowed', 'This form can only be sent from our own page.', { href: '/', text: 'Go to the subscribe page' });
-    if (!allowSubscribe(req.ip))
+    if (!(await allowSubscribe(req.ip)))
       return message(reply.header('retry-after', String(Math.ceil(limit.windowMs / 1000))), 429, 'Too many attempts', 'Please wait a few minutes and try again.');
     const body = subscribeBody.safeParse(req.body);
     if (!body.success || !checkFormToken(ctx.secretKey, body.data.form_token, ctx.clock().getTime())) {
@@ -157,7 +157,7 @@ function registerSubscribe({ app, ctx, page, html, message }: Site, confirmation
       });
     // The confirmation is queued (the worker sends it, retrying): the answer is immediate and the same
     // for a new, a pending, a confirmed or a throttled address, and whether SMTP is up or not.
-    ctx.subscribers.subscribe(email.data);
+    await ctx.subscribers.subscribe(email.data);
     confirmations.runOnce().catch((error: Error) => ctx.log.error({ err: error.message }, 'confirmation queue'));
     return message(reply, 200, 'Check your inbox', SUBSCRIBE_ANSWER);
   });
@@ -179,7 +179,7 @@ function registerLinks({ app, ctx, page, html, message, badLink }: Site): void {
   app.post('/confirm', async (req, reply) => {
     const query = tokenQuery.safeParse(req.query);
     if (!query.success) return badLink(reply);
-    const result = ctx.subscribers.confirm(query.data.token);
+    const result = await ctx.subscribers.confirm(query.data.token);
     if (!result.ok) {
       const text =
         result.reason === 'expired'
@@ -195,7 +195,7 @@ function registerLinks({ app, ctx, page, html, message, badLink }: Site): void {
     // RFC 8058: no cookie, no login; the signed token is the authority. Idempotent: 200 every time.
     const query = tokenQuery.safeParse(req.query);
     if (!query.success) return badLink(reply);
-    const result = ctx.subscribers.unsubscribeByToken(query.data.token);
+    const result = await ctx.subscribers.unsubscribeByToken(query.data.token);
     if (!result.ok) return message(reply, 400, 'Link not valid', 'This unsubscribe link is not valid. Use the unsubscribe link at the foot of our latest email.');
     return message(reply, 200, 'You are unsubscribed', `You will not receive ${ctx.config.title} any more.`, { href: '/', text: 'Changed your mind? Subscribe again' });
   });
@@ -218,11 +218,10 @@ async function sendWelcome(ctx: Context, subscriber: TokenSubject & { email: str
 
 /** Past editions as web pages, their charts as PNG files. */
 function registerArchive({ app, ctx, page, html, message }: Site): void {
-  app.get('/archive', async (_req, reply) => html(reply, 200, page('archive', 'Archive', { editions: ctx.store.sentEditions() })));
+  app.get('/archive', async (_req, reply) => html(reply, 200, page('archive', 'Archive', { editions: await ctx.store.sentEditions() })));
 
   app.get('/feed.xml', async (_req, reply) => {
-    const entries = ctx.store
-      .sentEditions()
+    const entries = (await ctx.store.sentEditions())
       .slice(0, FEED_ENTRIES)
       .map((e) => ({ id: e.id, headline: e.headline ?? e.subject, lede: savedLede(ctx.editionsDir, e.id), sentAt: e.sent_at! }));
     const site = { title: ctx.config.title, tagline: ctx.config.tagline, publicUrl: ctx.env.PUBLIC_URL };
@@ -231,7 +230,7 @@ function registerArchive({ app, ctx, page, html, message }: Site): void {
 
   app.get('/editions/:id', async (req, reply) => {
     const params = editionParams.safeParse(req.params);
-    const edition = params.success ? ctx.store.edition(params.data.id) : undefined;
+    const edition = params.success ? await ctx.store.edition(params.data.id) : undefined;
     const web = edition ? join(ctx.editionsDir, `${edition.id}.web.html`) : '';
     // <id>.html is the web version; archives from before it kept one as <id>.web.html, or only the email,
     // whose recipient parts are made general below.
@@ -248,7 +247,7 @@ function registerArchive({ app, ctx, page, html, message }: Site): void {
 
   app.get('/editions/:id/:chart', async (req, reply) => {
     const params = editionParams.extend({ chart: z.string().regex(/^[a-z0-9-]+\.png$/) }).safeParse(req.params);
-    const edition = params.success ? ctx.store.edition(params.data.id) : undefined;
+    const edition = params.success ? await ctx.store.edition(params.data.id) : undefined;
     const file = params.success ? join(ctx.editionsDir, `${params.data.id}-${params.data.chart}`) : '';
     if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such chart.');
     return reply.type('image/png').header('cache-control', 'public, max-age=31536000, immutable').send(readFileSync(file));
@@ -259,7 +258,7 @@ function registerHealth({ app, ctx }: Site, nextRun: ServerOptions['nextRun']): 
   app.get('/healthz', async (_req, reply) => {
     let database = 'ok';
     try {
-      ctx.store.healthCheck();
+      await ctx.store.healthCheck();
     } catch {
       database = 'unreachable';
     }
@@ -303,7 +302,7 @@ function registerWebhooks({ app, ctx }: Site, fetchText: (url: string) => Promis
       const password = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const given = password ? Buffer.from(password, 'base64').toString().split(':').slice(1).join(':') : '';
       if (!safeEqual(given, token)) return reply.code(401).header('www-authenticate', 'Basic realm="webhooks"').send({ error: 'unauthorized' });
-      return reply.send({ recorded: recordFeedback(ctx.store, postmarkFeedback(req.body), policy, ctx.clock()).length });
+      return reply.send({ recorded: (await recordFeedback(ctx.store, postmarkFeedback(req.body), policy, ctx.clock())).length });
     });
   }
   const topic = ctx.env.SES_TOPIC_ARN;
@@ -332,6 +331,6 @@ function registerWebhooks({ app, ctx }: Site, fetchText: (url: string) => Promis
     } catch {
       return reply.code(400).send({ error: 'the SNS Message is not JSON' });
     }
-    return reply.send({ recorded: recordFeedback(ctx.store, sesFeedback(notification), policy, ctx.clock()).length });
+    return reply.send({ recorded: (await recordFeedback(ctx.store, sesFeedback(notification), policy, ctx.clock())).length });
   });
 }

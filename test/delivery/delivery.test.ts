@@ -61,14 +61,15 @@ describe('delivery', () => {
   it('sends to each confirmed subscriber over real SMTP, once per edition', async () => {
     sink = await startSmtpSink();
     const ctx = testContext({ SMTP_URL: sink.url });
-    ctx.subscribers.add('ann@example.com');
-    ctx.subscribers.add('bob@example.com');
-    ctx.subscribers.add('gone@example.com');
-    ctx.subscribers.remove('gone@example.com');
+    await ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('bob@example.com');
+    await ctx.subscribers.add('gone@example.com');
+    await ctx.subscribers.remove('gone@example.com');
     const first = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(first.delivery).toMatchObject({ sent: 2, failed: 0, skipped: 0 });
     expect(sink.received.flatMap((r) => r.envelopeTo).sort()).toEqual(['ann@example.com', 'bob@example.com']);
-    const urls = sink.received.map((r) => expectDigest(r.parsed, r.envelopeTo[0]!, ctx.secretKey, (id) => ctx.store.subscriberById(id)));
+    const people = new Map((await ctx.subscribers.list()).map((s) => [s.id, s]));
+    const urls = sink.received.map((r) => expectDigest(r.parsed, r.envelopeTo[0]!, ctx.secretKey, (id) => people.get(id)));
     expect(new Set(urls).size).toBe(2);
     // The same edition again: refused, with what to do; --resume finds nothing owed. Nobody is mailed twice.
     await expect(weeklyDigest.run(ctx, demoOverSmtp)).rejects.toThrow(/edition 2026-W47 was already sent \(2 sent, 0 queued, 0 failed\): use --resume/);
@@ -93,7 +94,7 @@ describe('delivery', () => {
   it('sends to --to addresses without touching the ledger', async () => {
     sink = await startSmtpSink();
     const ctx = testContext({ SMTP_URL: sink.url });
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     const result = await weeklyDigest.run(ctx, { ...demoOverSmtp, to: ['Test@Example.com'] });
     expect(result.delivery).toMatchObject({ sent: 1 });
     expect(sink.received[0]!.envelopeTo).toEqual(['test@example.com']);
@@ -108,17 +109,17 @@ describe('delivery', () => {
       },
     });
     const ctx = testContext({ SMTP_URL: sink.url });
-    ctx.subscribers.add('bounce@example.com');
-    ctx.subscribers.add('ok@example.com');
+    await ctx.subscribers.add('bounce@example.com');
+    await ctx.subscribers.add('ok@example.com');
     const result = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(result.delivery).toMatchObject({ sent: 1, failed: 1, failures: { permanent: 1 } });
     expect(result.delivery!.failedRecipients).toEqual([{ email: 'bounce@example.com', failure: 'permanent', reply: expect.stringMatching(/^550/) }]);
-    expect(ctx.store.delivery('2026-W47', ctx.store.findSubscriber('bounce@example.com')!.id)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await ctx.store.delivery('2026-W47', (await ctx.store.findSubscriber('bounce@example.com'))!.id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
   it('reports a dead SMTP server as failed deliveries, not a crash, and loses nothing', async () => {
     const ctx = testContext({ SMTP_URL: 'smtp://127.0.0.1:9', CONFIG_FILE: retryConfig(1) });
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     const result = await weeklyDigest.run(ctx, demoOverSmtp);
     expect(result.delivery).toMatchObject({ sent: 0, failed: 1, failures: { temporary: 1 } });
     expect(result.delivery!.failedRecipients[0]!.reply).toMatch(/ECONNREFUSED|connect/);

@@ -43,7 +43,7 @@ describe('DKIM', () => {
     const { pem, publicKey } = keyPair(type);
     sink = await startSmtpSink();
     const ctx = testContext({ SMTP_URL: sink.url, DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 'mw2026', DKIM_PRIVATE_KEY: pem.replace(/\n/g, '\\n') });
-    for (const email of ['ann@example.com', 'bob@example.com', 'cy@example.com']) ctx.subscribers.add(email);
+    for (const email of ['ann@example.com', 'bob@example.com', 'cy@example.com']) await ctx.subscribers.add(email);
     const result = await weeklyDigest.run(ctx, { allowDemoData: true });
     expect(result.delivery).toMatchObject({ sent: 3, failed: 0 });
     const resolver = resolverFor('mw2026', 'example.com', type, publicKey);

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { digestExitCode } from '../../src/cli/digest.js';
-import { createLedger } from '../../src/db/index.js';
+import { rawSql } from '../helpers/database.js';
 import { classify } from '../../src/delivery/index.js';
 import { editionIdFor } from '../../src/edition-id.js';
-import { tempDir, testContext } from '../helpers/context.js';
+import { tempDir, testContext, testDatabaseEnv } from '../helpers/context.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -26,9 +26,9 @@ const send = { allowDemoData: true };
 const list = ['a@example.com', 'b@example.com', 'c@example.com'];
 
 /** A context sending over `server` to the three subscribers of `list`. */
-function listOverSmtp(server: SmtpSink) {
+async function listOverSmtp(server: SmtpSink) {
   const ctx = testContext({ SMTP_URL: server.url, CONFIG_FILE: config() });
-  for (const e of list) ctx.subscribers.add(e);
+  for (const e of list) await ctx.subscribers.add(e);
   return ctx;
 }
 
@@ -41,12 +41,16 @@ function config(): string {
 describe('an edition is never lost between claim and queue', () => {
   it('a failure while queueing (a full disk) leaves the edition unclaimed; the next run sends it', async () => {
     sink = await startSmtpSink();
-    const ctx = listOverSmtp(sink);
+    const ctx = await listOverSmtp(sink);
     // What SQLite says when the disk is full, on the first row queued.
-    ctx.db.exec("CREATE TRIGGER disk_full BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
-    await expect(weeklyDigest.run(ctx, send)).rejects.toThrow(/disk is full/);
-    expect(createLedger(ctx.db).editionState('2026-W47')?.send_started_at ?? null).toBeNull();
-    ctx.db.exec('DROP TRIGGER disk_full');
+    await rawSql(ctx, {
+      sqlite: "CREATE TRIGGER disk_full BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+      postgres: `CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100'; END $$;
+                 CREATE TRIGGER disk_full BEFORE INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION disk_full()`,
+    });
+    await expect(weeklyDigest.run(ctx, send)).rejects.toThrow(/disk is full|No space left on device/);
+    expect((await ctx.ledger.editionState('2026-W47'))?.send_started_at ?? null).toBeNull();
+    await rawSql(ctx, { sqlite: 'DROP TRIGGER disk_full', postgres: 'DROP TRIGGER disk_full ON deliveries' });
     const result = await weeklyDigest.run(ctx, send);
     expect(result.delivery).toMatchObject({ total: 3, sent: 3, queued: 0 });
     expect(digestExitCode(result)).toBe(0);
@@ -55,13 +59,13 @@ describe('an edition is never lost between claim and queue', () => {
 
   it('--resume of an edition claimed with no rows (written by an older version) queues and sends it, never completes it empty', async () => {
     sink = await startSmtpSink();
-    const ctx = listOverSmtp(sink);
+    const ctx = await listOverSmtp(sink);
     await weeklyDigest.run(ctx, { ...send, dryRun: true }); // saves the edition's files
-    expect(createLedger(ctx.db).beginEdition('2026-W47', 'old:1', new Date())).toBe(true); // claimed, nothing queued
+    expect(await ctx.ledger.beginEdition('2026-W47', 'old:1', new Date())).toBe(true); // claimed, nothing queued
     const resumed = await weeklyDigest.run(ctx, { ...send, resume: true });
     expect(resumed.delivery).toMatchObject({ total: 3, sent: 3 });
     expect(sink.received).toHaveLength(3);
-    expect(createLedger(ctx.db).editionState('2026-W47')?.send_completed_at).not.toBeNull();
+    expect((await ctx.ledger.editionState('2026-W47'))?.send_completed_at).not.toBeNull();
   });
 });
 
@@ -74,13 +78,13 @@ describe('a server-level 5xx stops the send instead of bouncing the list', () =>
         callback();
       },
     });
-    const ctx = listOverSmtp(sink);
+    const ctx = await listOverSmtp(sink);
     for (let run = 0; run < 2; run++) {
       const result = await weeklyDigest.run(ctx, run === 0 ? send : { ...send, resume: true });
       expect(result.delivery).toMatchObject({ sent: 0, failed: 0, queued: 3, stopped: expect.stringMatching(/^553/) });
       expect(digestExitCode(result)).toBe(1);
     }
-    for (const e of list) expect(ctx.store.findSubscriber(e)!.status).toBe('confirmed'); // hardBounceLimit is 1: one bounce would show
+    for (const e of list) expect((await ctx.store.findSubscriber(e))!.status).toBe('confirmed'); // hardBounceLimit is 1: one bounce would show
     refuse = false;
     const fixed = await weeklyDigest.run(ctx, { ...send, resume: true });
     expect(fixed.delivery).toMatchObject({ sent: 3, queued: 0 });
@@ -100,17 +104,16 @@ describe('a server-level 5xx stops the send instead of bouncing the list', () =>
 });
 
 describe('rows in flight are leased, not owned by host and pid', () => {
-  function claimAll(ctx: ReturnType<typeof testContext>, owner: string, claimedAt: Date) {
-    const ledger = createLedger(ctx.db);
-    ledger.beginAndQueue('2026-W47', owner, claimedAt);
-    ledger.claim('2026-W47', owner, 10, claimedAt);
+  async function claimAll(ctx: ReturnType<typeof testContext>, owner: string, claimedAt: Date) {
+    await ctx.ledger.beginAndQueue('2026-W47', owner, claimedAt);
+    await ctx.ledger.claim('2026-W47', owner, 10, claimedAt);
   }
 
   it('a sender on another host with a current lease keeps its rows: reported, exit 1, nothing sent twice', async () => {
     sink = await startSmtpSink();
-    const ctx = listOverSmtp(sink);
+    const ctx = await listOverSmtp(sink);
     await weeklyDigest.run(ctx, { ...send, dryRun: true });
-    claimAll(ctx, 'other-host:1:cafe', ctx.clock());
+    await claimAll(ctx, 'other-host:1:cafe', ctx.clock());
     const result = await weeklyDigest.run(ctx, { ...send, resume: true });
     expect(result.delivery).toMatchObject({ sent: 0, sending: 3, inFlightAtStart: [] });
     expect(digestExitCode(result)).toBe(1);
@@ -119,13 +122,13 @@ describe('rows in flight are leased, not owned by host and pid', () => {
 
   it('after a restart on a new host (the lease ran out), the rows are orphans: reported and completed, exit 1 for the ambiguous ones', async () => {
     sink = await startSmtpSink();
-    const ctx = listOverSmtp(sink);
+    const ctx = await listOverSmtp(sink);
     await weeklyDigest.run(ctx, { ...send, dryRun: true });
-    claimAll(ctx, 'old-container:1:beef', new Date(ctx.clock().getTime() - 5 * 60_000));
+    await claimAll(ctx, 'old-container:1:beef', new Date(ctx.clock().getTime() - 5 * 60_000));
     const result = await weeklyDigest.run(ctx, { ...send, resume: true });
     expect(result.delivery).toMatchObject({ sending: 0, failures: { ambiguous: 3 }, queued: 0 });
     expect(result.delivery!.inFlightAtStart.sort()).toEqual(list);
-    expect(createLedger(ctx.db).editionState('2026-W47')?.send_completed_at).not.toBeNull();
+    expect((await ctx.ledger.editionState('2026-W47'))?.send_completed_at).not.toBeNull();
     expect(digestExitCode(result)).toBe(1);
   });
 });
@@ -135,7 +138,7 @@ describe('a mid-week run', () => {
     sink = await startSmtpSink();
     const tuesday = new Date('2026-11-24T15:00:00Z');
     const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config() }, tuesday);
-    ctx.subscribers.add('a@example.com');
+    await ctx.subscribers.add('a@example.com');
     const first = await weeklyDigest.run(ctx, send);
     expect(first).toMatchObject({ editionId: '2026-W47', asOf: '2026-11-20' });
     await expect(weeklyDigest.run(ctx, send)).rejects.toThrow(/edition 2026-W47 was already sent/);
@@ -145,11 +148,11 @@ describe('a mid-week run', () => {
     sink = await startSmtpSink();
     const wednesday = new Date('2026-11-25T23:00:00Z');
     const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config() }, wednesday);
-    ctx.subscribers.add('a@example.com');
+    await ctx.subscribers.add('a@example.com');
     const special = await weeklyDigest.run(ctx, { ...send, asOf: '2026-11-24' });
     expect(special).toMatchObject({ editionId: '2026-W48-tue', asOf: '2026-11-24' });
     // Saturday's scheduled run decides by the completed week, which has not gone out.
-    expect(weeklyDigest.ranSince(ctx, new Date('2026-11-28T13:00:00Z'))).toBe(false);
+    expect(await weeklyDigest.ranSince(ctx, new Date('2026-11-28T13:00:00Z'))).toBe(false);
     expect(editionIdFor('2026-11-27')).toBe('2026-W48');
     expect(editionIdFor('2026-04-02')).toBe('2026-W14'); // Thursday before Good Friday: the whole week
   });
@@ -162,7 +165,7 @@ describe('servers that cannot listen', () => {
     const port = String((blocker.address() as AddressInfo).port);
     try {
       const dir = tempDir();
-      const env = { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), HOST: '127.0.0.1', PORT: port };
+      const env = { DATA_DIR: join(dir, 'data'), ...testDatabaseEnv(), OUTBOX_DIR: join(dir, 'outbox'), HOST: '127.0.0.1', PORT: port };
       const serve = await runCliAsync(['serve'], env);
       expect(serve.status).toBe(2);
       expect(serve.stderr.trim()).toBe(`marketwrap: cannot listen on 127.0.0.1:${port} (EADDRINUSE): choose a free port with PORT`);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SendRefused, weeklyDigest } from '../../jobs/weekly-digest.js';
 import { createContext } from '../../src/context.js';
 import { tokenBucket } from '../../src/delivery/index.js';
-import { OFFLINE_ENV, tempDir, testContext, tickingClock, FIXED_NOW } from '../helpers/context.js';
+import { OFFLINE_ENV, tempDir, testContext, tickingClock, FIXED_NOW, testDatabaseEnv } from '../helpers/context.js';
 import { startDroppingSmtp, type DroppingServer } from '../helpers/flaky-smtp.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -45,12 +45,12 @@ describe('delivery ledger', () => {
   it('retries 4xx with backoff and then delivers; gives up after maxAttempts', async () => {
     sink = await startSmtpSink(replies({ 'grey@example.com': { code: 451, times: 2 }, 'down@example.com': { code: 421 } }));
     const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config({ maxAttempts: 3 }) });
-    for (const e of ['grey@example.com', 'down@example.com', 'ok@example.com']) ctx.subscribers.add(e);
+    for (const e of ['grey@example.com', 'down@example.com', 'ok@example.com']) await ctx.subscribers.add(e);
     const { delivery } = await weeklyDigest.run(ctx, send);
     expect(delivery).toMatchObject({ sent: 2, failed: 1, failures: { temporary: 1, permanent: 0, ambiguous: 0 }, queued: 0 });
-    const grey = ctx.store.delivery('2026-W47', ctx.store.findSubscriber('grey@example.com')!.id)!;
+    const grey = await ctx.store.delivery('2026-W47', (await ctx.store.findSubscriber('grey@example.com'))!.id)!;
     expect(grey).toMatchObject({ status: 'sent', attempts: 3 });
-    expect(ctx.store.delivery('2026-W47', ctx.store.findSubscriber('down@example.com')!.id)).toMatchObject({
+    expect(await ctx.store.delivery('2026-W47', (await ctx.store.findSubscriber('down@example.com'))!.id)).toMatchObject({
       status: 'failed',
       attempts: 3,
       last_reply: expect.stringMatching(/^421/),
@@ -61,7 +61,7 @@ describe('delivery ledger', () => {
   it('--retry-failed retries the temporary failures, and only them', async () => {
     sink = await startSmtpSink(replies({ 'later@example.com': { code: 450, times: 1 }, 'gone@example.com': { code: 550 } }));
     const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config({ maxAttempts: 1 }) });
-    for (const e of ['later@example.com', 'gone@example.com', 'ok@example.com']) ctx.subscribers.add(e);
+    for (const e of ['later@example.com', 'gone@example.com', 'ok@example.com']) await ctx.subscribers.add(e);
     expect((await weeklyDigest.run(ctx, send)).delivery).toMatchObject({ sent: 1, failures: { temporary: 1, permanent: 1 } });
     const retried = await weeklyDigest.run(ctx, { ...send, retryFailed: true });
     expect(retried.delivery).toMatchObject({ sent: 2, failures: { temporary: 0, permanent: 1 } });
@@ -73,14 +73,14 @@ describe('delivery ledger', () => {
   it('5xx fails at once; after hardBounceLimit permanent failures the subscriber is bounced', async () => {
     sink = await startSmtpSink(replies({ 'gone@example.com': { code: 550 } }));
     const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config({ hardBounceLimit: 2 }) });
-    ctx.subscribers.add('gone@example.com');
-    ctx.subscribers.add('ok@example.com');
+    await ctx.subscribers.add('gone@example.com');
+    await ctx.subscribers.add('ok@example.com');
     const first = await weeklyDigest.run(ctx, send);
     expect(first.delivery).toMatchObject({ failures: { permanent: 1 } });
-    expect(ctx.store.delivery('2026-W47', ctx.store.findSubscriber('gone@example.com')!.id)!.attempts).toBe(1);
-    expect(ctx.store.findSubscriber('gone@example.com')!.status).toBe('confirmed');
+    expect((await ctx.store.delivery('2026-W47', (await ctx.store.findSubscriber('gone@example.com'))!.id))!.attempts).toBe(1);
+    expect((await ctx.store.findSubscriber('gone@example.com'))!.status).toBe('confirmed');
     await weeklyDigest.run(ctx, { ...send, newEdition: true });
-    expect(ctx.store.findSubscriber('gone@example.com')!.status).toBe('bounced');
+    expect((await ctx.store.findSubscriber('gone@example.com'))!.status).toBe('bounced');
     // A third edition does not even try.
     const third = await weeklyDigest.run(ctx, { ...send, newEdition: true });
     expect(third.editionId).toBe('2026-W47-3');
@@ -90,7 +90,7 @@ describe('delivery ledger', () => {
   it('a connection lost after DATA is ambiguous: recorded, reported, not resent by default', async () => {
     dropping = await startDroppingSmtp();
     const ctx = testContext({ SMTP_URL: dropping.url, CONFIG_FILE: config({ connections: 1 }) });
-    ctx.subscribers.add('maybe@example.com');
+    await ctx.subscribers.add('maybe@example.com');
     const { delivery } = await weeklyDigest.run(ctx, send);
     expect(delivery).toMatchObject({ sent: 0, failures: { ambiguous: 1 } });
     expect(dropping.received).toBe(1);
@@ -100,11 +100,11 @@ describe('delivery ledger', () => {
   it('the same edition triggered twice at once (two processes on one database) goes out once', async () => {
     sink = await startSmtpSink();
     const dir = tempDir();
-    const env = { ...OFFLINE_ENV, DATA_DIR: join(dir, 'data'), CONFIG_FILE: config({}), SMTP_URL: sink.url, MARKET_DATA: 'demo', LOG_LEVEL: 'silent' };
+    const env = { ...OFFLINE_ENV, DATA_DIR: join(dir, 'data'), ...testDatabaseEnv(), CONFIG_FILE: config({}), SMTP_URL: sink.url, MARKET_DATA: 'demo', LOG_LEVEL: 'silent' };
     const a = createContext({ env, clock: tickingClock(FIXED_NOW) });
     const b = createContext({ env, clock: tickingClock(FIXED_NOW) });
     try {
-      for (let i = 0; i < 30; i++) a.subscribers.add(`r${i}@example.com`);
+      for (let i = 0; i < 30; i++) await a.subscribers.add(`r${i}@example.com`);
       const results = await Promise.allSettled([weeklyDigest.run(a, send), weeklyDigest.run(b, send)]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -112,15 +112,15 @@ describe('delivery ledger', () => {
       expect(sink.received).toHaveLength(30);
       expect(new Set(sink.received.map((r) => r.envelopeTo[0])).size).toBe(30);
     } finally {
-      a.close();
-      b.close();
+      await a.close();
+      await b.close();
     }
   });
 
   it('--new-edition is needed for a second edition of the same week, with its own ids', async () => {
     sink = await startSmtpSink();
     const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config({}) });
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     await weeklyDigest.run(ctx, send);
     await expect(weeklyDigest.run(ctx, send)).rejects.toThrow(/--new-edition/);
     const second = await weeklyDigest.run(ctx, { ...send, newEdition: true });
@@ -131,13 +131,13 @@ describe('delivery ledger', () => {
   it('skips a subscriber who left after the send was queued', async () => {
     sink = await startSmtpSink();
     const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config({}) });
-    ctx.subscribers.add('stay@example.com');
-    const leaver = ctx.subscribers.add('leave@example.com');
+    await ctx.subscribers.add('stay@example.com');
+    const leaver = await ctx.subscribers.add('leave@example.com');
     const stop = new AbortController();
     stop.abort(); // queue everything, send nothing
     const interrupted = await weeklyDigest.run(ctx, { ...send, signal: stop.signal });
     expect(interrupted.delivery).toMatchObject({ interrupted: true, queued: 2, sent: 0 });
-    ctx.store.setSubscriberStatus(leaver.id, 'unsubscribed', new Date());
+    await ctx.store.setSubscriberStatus(leaver.id, 'unsubscribed', new Date());
     const resumed = await weeklyDigest.run(ctx, { ...send, resume: true });
     expect(resumed.delivery).toMatchObject({ sent: 1, skipped: 1, queued: 0 });
     expect(sink.received.map((r) => r.envelopeTo[0])).toEqual(['stay@example.com']);

@@ -197,10 +197,9 @@ describe('the configured pool reaches the wire', () => {
     writeFileSync(config, JSON.stringify({ delivery: { connections } }));
     const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config });
     const emails = Array.from({ length: 40 }, (_, i) => `reader${i}@example.com`);
-    for (const email of emails) ctx.subscribers.add(email);
-    ctx.db.prepare("UPDATE subscribers SET status = 'confirmed'").run();
+    for (const email of emails) await ctx.subscribers.add(email);
     const result = await weeklyDigest.run(ctx, { allowDemoData: true });
-    ctx.close();
+    await ctx.close();
     expect(result.delivery).toMatchObject({ sent: 40, failed: 0 });
     expect(sink.peakConnections()).toBe(connections);
     expect(sink.received.map((r) => r.envelopeTo[0]).sort()).toEqual([...emails].sort());

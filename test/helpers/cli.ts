@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/context.js';
-import { OFFLINE_ENV, tempDir } from './context.js';
+import { OFFLINE_ENV, tempDir, testDatabaseEnv } from './context.js';
 
 /** A fresh folder and the environment that puts the CLI's data, outbox and config file in it. */
 export function cliDirs() {
   const dir = tempDir();
-  return { dir, env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'marketwrap.config.json') } };
+  return { dir, env: { DATA_DIR: join(dir, 'data'), ...testDatabaseEnv(), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'marketwrap.config.json') } };
 }
 
 export interface CliRun {

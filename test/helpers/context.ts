@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +15,20 @@ export const OFFLINE_ENV = {
   ALPHAVANTAGE_BASE_URL: 'http://127.0.0.1:9',
 };
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  while (cleanups.length) cleanups.pop()!();
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
 });
+
+/**
+ * The database every test context uses: SQLite files by default; with TEST_DATABASE_URL (set by
+ * test/setup/postgres.ts when TEST_DATABASE=postgres) a schema of its own in a real PostgreSQL server.
+ */
+export function testDatabaseEnv(): Record<string, string> {
+  const base = process.env['TEST_DATABASE_URL'];
+  if (!base) return {};
+  return { DATABASE_URL: `${base}?schema=t_${randomBytes(6).toString('hex')}` };
+}
 
 export function tempDir(prefix = 'marketwrap-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -35,7 +46,16 @@ export function tickingClock(start: Date): () => Date {
 export function testContext(env: Record<string, string> = {}, now = FIXED_NOW): Context {
   const dir = tempDir();
   const ctx = createContext({
-    env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'none.json'), LOG_LEVEL: 'silent', ...OFFLINE_ENV, MARKET_DATA: 'demo', ...env },
+    env: {
+      DATA_DIR: join(dir, 'data'),
+      OUTBOX_DIR: join(dir, 'outbox'),
+      CONFIG_FILE: join(dir, 'none.json'),
+      LOG_LEVEL: 'silent',
+      ...OFFLINE_ENV,
+      MARKET_DATA: 'demo',
+      ...testDatabaseEnv(),
+      ...env,
+    },
     clock: tickingClock(now),
   });
   cleanups.push(() => ctx.close());

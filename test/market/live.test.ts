@@ -7,7 +7,7 @@ import { parseNewsletter } from '../../src/config/newsletter.js';
 import { demoSeries } from '../../src/market/providers/demo.js';
 import { MarketDataError } from '../../src/market/index.js';
 import { join } from 'node:path';
-import { tempDir, testContext } from '../helpers/context.js';
+import { tempDir, testContext, testDatabaseEnv } from '../helpers/context.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { startProviderServer, type Close, type ProviderServer } from '../helpers/provider-server.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
@@ -84,10 +84,10 @@ describe('live data end to end', () => {
       );
     const second = await buildEdition(ctx, { data: 'live' });
     expect(Object.fromEntries(second.analysis.metrics)).toEqual(Object.fromEntries(first.analysis.metrics));
-    expect(ctx.store.closes('yahoo:^GSPC', '2026-01-01', '2026-11-20').length).toBeGreaterThan(200);
+    expect((await ctx.store.closes('yahoo:^GSPC', '2026-01-01', '2026-11-20')).length).toBeGreaterThan(200);
     // Indices come with their whole history (for all-time highs and drawdowns from the peak); ETFs with the windows'.
-    expect(ctx.store.closes('yahoo:^GSPC', '1970-01-01', '2026-11-20')[0]!.date).toBe(served.get('^GSPC')![0]!.date);
-    expect(ctx.store.closes('yahoo:XLF', '1970-01-01', '2026-11-20')[0]!.date > served.get('XLF')![0]!.date).toBe(true);
+    expect((await ctx.store.closes('yahoo:^GSPC', '1970-01-01', '2026-11-20'))[0]!.date).toBe(served.get('^GSPC')![0]!.date);
+    expect((await ctx.store.closes('yahoo:XLF', '1970-01-01', '2026-11-20'))[0]!.date > served.get('XLF')![0]!.date).toBe(true);
     expect(first.snapshot.series.find((x) => x.symbol === '^GSPC')!.fullHistory).toBe(true);
   });
 
@@ -99,7 +99,7 @@ describe('live data end to end', () => {
     );
     sink = await startSmtpSink();
     const ctx = testContext({ ...liveEnv(), SMTP_URL: sink.url });
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     const refused = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SendRefused);
     expect((refused as Error).message).toMatch(/S&P 500 \(\^GSPC\) last closed 2026-11-19, but the last completed session is 2026-11-20: the provider is behind/);
@@ -126,7 +126,7 @@ describe('live data end to end', () => {
     const served = serveAll();
     server.data.set('^DJI', corrupt(served.get('^DJI')!));
     const ctx = testContext(liveEnv());
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     const error = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SendRefused);
     expect((error as Error).message).toMatch(message);
@@ -137,7 +137,7 @@ describe('data commands', () => {
   it('data fetch fills the cache; data show and data export read it back', async () => {
     const served = serveAll();
     const dir = tempDir();
-    const env = { ...liveEnv(), DATA_DIR: join(dir, 'data'), CONFIG_FILE: join(dir, 'none.json') };
+    const env = { ...liveEnv(), DATA_DIR: join(dir, 'data'), ...testDatabaseEnv(), CONFIG_FILE: join(dir, 'none.json') };
     // The last completed session by the real clock may be newer than the served data: ask for the served week.
     const fetched = await runCliAsync(['data', 'fetch', '--as-of', '2026-11-20', '--json'], env);
     expect(fetched.status, fetched.stderr).toBe(0);
@@ -167,7 +167,7 @@ describe('MARKET_DATA=auto', () => {
   it('over real SMTP refuses demo data unless --allow-demo-data', async () => {
     sink = await startSmtpSink();
     const ctx = testContext({ ...unreachable, SMTP_URL: sink.url });
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     await expect(weeklyDigest.run(ctx, {})).rejects.toThrow(MarketDataError);
     await expect(weeklyDigest.run(ctx, { data: 'demo' })).rejects.toThrow(/built from demo data; use live data, or pass --allow-demo-data/);
     expect(sink.received).toHaveLength(0);

@@ -8,7 +8,7 @@ import { checkEmail, sizeBadge } from '../../src/preview/checks.js';
 import { renderItem } from '../../src/preview/render.js';
 import { buildPreviewServer } from '../../src/preview/server.js';
 import { launchBrowser, skipBrowser } from '../helpers/browser.js';
-import { OFFLINE_ENV, tempDir, testContext, tickingClock, FIXED_NOW } from '../helpers/context.js';
+import { OFFLINE_ENV, tempDir, testContext, tickingClock, FIXED_NOW, testDatabaseEnv } from '../helpers/context.js';
 
 /** A context whose templates are a private copy, so tests can edit and break them. */
 function studioContext(): { ctx: Context; templates: string; configFile: string } {
@@ -21,6 +21,7 @@ function studioContext(): { ctx: Context; templates: string; configFile: string 
     env: {
       ...OFFLINE_ENV,
       DATA_DIR: join(dir, 'data'),
+      ...testDatabaseEnv(),
       OUTBOX_DIR: join(dir, 'outbox'),
       CONFIG_FILE: configFile,
       MARKET_DATA: 'demo',
@@ -45,7 +46,7 @@ describe('studio checks', () => {
     expect(result.why!.rules.find((r) => r.id === 'small-caps-vs-large-week')).toMatchObject({ fired: true, rank: 1 });
     expect(result.why!.rules.find((r) => r.id === 'vix-stressed')).toMatchObject({ fired: false, condition: '^VIX at-or-above 30' });
     expect(result.why!.numbers.find((n) => n.symbol === '^RUT')!.changes['1W']).toBe('+6.3%');
-    ctx.close();
+    await ctx.close();
   });
 
   it('each check fires on a template written to break it', async () => {
@@ -64,7 +65,7 @@ describe('studio checks', () => {
     expect(ids).toEqual(expect.arrayContaining(['data-uri', 'svg', 'alt', 'link', 'placeholder']));
     expect(result.checks.find((c) => c.id === 'placeholder')!.message).toContain('{{name}}');
     expect(result.checks.find((c) => c.id === 'link')!.message).toContain('http://insecure.example/x');
-    ctx.close();
+    await ctx.close();
   });
 
   it("flags images without dimensions, and sizes by Gmail's clip", () => {
@@ -88,7 +89,7 @@ describe('studio checks', () => {
     writeFileSync(configFile, '{\n  "title": "x",\n  "b" 3\n}');
     const config = await renderItem(ctx, { item: 'confirm', data: 'demo:risk-off' });
     expect(config).toMatchObject({ ok: false, error: { file: configFile, line: 3 } });
-    ctx.close();
+    await ctx.close();
   });
 });
 
@@ -166,7 +167,7 @@ describe.skipIf(skipBrowser)('studio in chromium', () => {
     } finally {
       studio.close();
       await studio.app.close();
-      ctx.close();
+      await ctx.close();
     }
   });
 });

@@ -7,7 +7,8 @@ import { buildServer } from '../../src/web/server.js';
 import { issueFormToken } from '../../src/web/security.js';
 import { join } from 'node:path';
 import { createContext } from '../../src/context.js';
-import { FIXED_NOW, OFFLINE_ENV, tempDir, testContext, tickingClock } from '../helpers/context.js';
+import { FIXED_NOW, OFFLINE_ENV, tempDir, testContext, tickingClock, testDatabaseEnv } from '../helpers/context.js';
+import { rawSql } from '../helpers/database.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
 let sink: SmtpSink | undefined;
@@ -45,7 +46,15 @@ describe('the subscribe form', () => {
     const now = () => new Date(base().getTime() + offset);
     const dir = tempDir();
     const ctx = createContext({
-      env: { DATA_DIR: join(dir, 'data'), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'none.json'), LOG_LEVEL: 'silent', ...OFFLINE_ENV, SMTP_URL: sink.url },
+      env: {
+        DATA_DIR: join(dir, 'data'),
+        ...testDatabaseEnv(),
+        OUTBOX_DIR: join(dir, 'outbox'),
+        CONFIG_FILE: join(dir, 'none.json'),
+        LOG_LEVEL: 'silent',
+        ...OFFLINE_ENV,
+        SMTP_URL: sink.url,
+      },
       clock: now,
     });
     const app = buildServer(ctx, { subscribeLimit: { limit: 1000, windowMs: 60_000 } });
@@ -65,19 +74,19 @@ describe('the subscribe form', () => {
     expect(sink.received).toHaveLength(3); // three a day, however spaced
     expect(answers.size).toBe(1);
     await app.close();
-    ctx.close();
+    await ctx.close();
   });
 
   it('answers at once and the same way when SMTP is down, and the queue delivers once it is back', async () => {
     const ctx = testContext({ SMTP_URL: 'smtp://127.0.0.1:9' });
     const app = buildServer(ctx, { subscribeLimit: { limit: 100, windowMs: 60_000 } });
-    ctx.subscribers.add('member@example.com');
+    await ctx.subscribers.add('member@example.com');
     const known = await subscribe(app, 'member@example.com', ctx.secretKey);
     const unknown = await subscribe(app, 'stranger@example.com', ctx.secretKey);
     expect([known.statusCode, unknown.statusCode]).toEqual([200, 200]);
     expect(known.body.replace(/form_token[^>]*/g, '')).toBe(unknown.body.replace(/form_token[^>]*/g, ''));
     await app.confirmations.runOnce();
-    const pending = ctx.db.prepare('SELECT attempts, last_error FROM confirmations').all() as Array<{ attempts: number; last_error: string }>;
+    const pending = await rawSql(ctx, 'SELECT attempts, last_error FROM confirmations');
     expect(pending).toEqual([{ attempts: 1, last_error: expect.stringMatching(/ECONNREFUSED|connect/) }]);
   });
 });
@@ -86,22 +95,22 @@ describe('links', () => {
   it("an erased person's links never act on whoever signs up next", async () => {
     const ctx = testContext();
     const app = buildServer(ctx);
-    const erased = ctx.subscribers.add('erased@example.com');
+    const erased = await ctx.subscribers.add('erased@example.com');
     const oldLink = signToken(ctx.secretKey, 'unsubscribe', erased);
-    ctx.subscribers.erase('erased@example.com');
-    const next = ctx.subscribers.add('next@example.com');
+    await ctx.subscribers.erase('erased@example.com');
+    const next = await ctx.subscribers.add('next@example.com');
     expect(next.id).not.toBe(erased.id);
     // Even were an id to come back, the link signs the old person's key.
-    expect(ctx.subscribers.unsubscribeByToken(signToken(ctx.secretKey, 'unsubscribe', { id: next.id, token_key: erased.token_key }))).toMatchObject({ ok: false });
+    expect(await ctx.subscribers.unsubscribeByToken(signToken(ctx.secretKey, 'unsubscribe', { id: next.id, token_key: erased.token_key }))).toMatchObject({ ok: false });
     const res = await app.inject({ method: 'POST', url: `/unsubscribe?token=${oldLink}` });
     expect(res.statusCode).toBe(400);
-    expect(ctx.store.findSubscriber('next@example.com')!.status).toBe('confirmed');
+    expect((await ctx.store.findSubscriber('next@example.com'))!.status).toBe('confirmed');
   });
 
   it('one-click unsubscribe accepts multipart/form-data (RFC 8058); a bad token is a plain 400 page', async () => {
     const ctx = testContext();
     const app = buildServer(ctx);
-    const ann = ctx.subscribers.add('ann@example.com');
+    const ann = await ctx.subscribers.add('ann@example.com');
     const boundary = '----x';
     const res = await app.inject({
       method: 'POST',
@@ -110,7 +119,7 @@ describe('links', () => {
       payload: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
     });
     expect(res.statusCode).toBe(200);
-    expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('unsubscribed');
+    expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('unsubscribed');
     for (const url of ['/unsubscribe?token=a&token=b', `/unsubscribe?token=${'a'.repeat(300)}`, '/confirm?token=a&token=b']) {
       for (const method of ['GET', 'POST'] as const) {
         const bad = await app.inject({ method, url });

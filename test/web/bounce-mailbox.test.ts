@@ -46,10 +46,13 @@ describe.skipIf(!hasDovecot)('the bounce mailbox over IMAP (Dovecot; apt-get ins
   it('records each bounce and complaint once, matched to its delivery, and acts on it', async () => {
     const sink = await startSmtpSink();
     const ctx = testContext({ SMTP_URL: sink.url, BOUNCE_IMAP_URL: dovecot.url });
-    for (const email of ['ann@example.com', 'bob@example.com', 'cy@example.com', 'dee@example.com']) ctx.subscribers.add(email);
+    for (const email of ['ann@example.com', 'bob@example.com', 'cy@example.com', 'dee@example.com']) await ctx.subscribers.add(email);
     await weeklyDigest.run(ctx, { allowDemoData: true });
     await sink.close();
-    const idOf = (email: string) => ctx.store.delivery('2026-W47', ctx.store.findSubscriber(email)!.id)!.message_id!;
+    const ids = new Map<string, string>();
+    for (const email of ['ann@example.com', 'bob@example.com', 'cy@example.com', 'dee@example.com'])
+      ids.set(email, (await ctx.store.delivery('2026-W47', (await ctx.store.findSubscriber(email))!.id))!.message_id!);
+    const idOf = (email: string) => ids.get(email)!;
     dovecot.deliver('gmail', sample('gmail-dsn', 'ann@example.com', idOf('ann@example.com')));
     dovecot.deliver('outlook', sample('outlook-dsn', 'bob@example.com', idOf('bob@example.com')));
     dovecot.deliver('yahoo', sample('yahoo-arf', 'cy@example.com', idOf('cy@example.com')));
@@ -58,14 +61,14 @@ describe.skipIf(!hasDovecot)('the bounce mailbox over IMAP (Dovecot; apt-get ins
 
     const policy = { ...ctx.config.delivery, hardBounceLimit: 1 };
     expect(await processBounceMailbox(dovecot.url, ctx.store, policy, ctx.clock)).toEqual({ read: 5, recorded: 3 });
-    const status = (email: string) => ctx.store.findSubscriber(email)!.status;
-    expect(['ann', 'bob', 'cy', 'dee'].map((n) => status(`${n}@example.com`))).toEqual(['bounced', 'bounced', 'complained', 'confirmed']);
-    expect(ctx.store.feedbackEvents(ctx.store.findSubscriber('cy@example.com')!.id)).toMatchObject([
+    const status = async (email: string) => (await ctx.store.findSubscriber(email))!.status;
+    expect(await Promise.all(['ann', 'bob', 'cy', 'dee'].map((n) => status(`${n}@example.com`)))).toEqual(['bounced', 'bounced', 'complained', 'confirmed']);
+    expect(await ctx.store.feedbackEvents((await ctx.store.findSubscriber('cy@example.com'))!.id)).toMatchObject([
       { kind: 'complaint', source: 'imap', edition_id: '2026-W47', message_id: idOf('cy@example.com') },
     ]);
     // Read messages are marked seen: a second run finds nothing new and counts nothing twice.
     expect(await processBounceMailbox(dovecot.url, ctx.store, policy, ctx.clock)).toEqual({ read: 0, recorded: 0 });
-    expect(ctx.store.findSubscriber('ann@example.com')!.hard_bounces).toBe(1);
+    expect((await ctx.store.findSubscriber('ann@example.com'))!.hard_bounces).toBe(1);
   }, 30_000);
 
   it("a wrong password fails with the server's answer", async () => {

@@ -10,7 +10,7 @@ import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { createContext } from '../../src/context.js';
 import { buildServer } from '../../src/web/server.js';
 import { launchBrowser, skipBrowser } from '../helpers/browser.js';
-import { OFFLINE_ENV, tempDir } from '../helpers/context.js';
+import { OFFLINE_ENV, tempDir, testDatabaseEnv } from '../helpers/context.js';
 import { freePort } from '../helpers/ports.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -34,6 +34,7 @@ describe.skipIf(skipBrowser)('subscriber journey in chromium', () => {
       env: {
         ...OFFLINE_ENV,
         DATA_DIR: join(dir, 'data'),
+        ...testDatabaseEnv(),
         CONFIG_FILE: join(dir, 'none.json'),
         SMTP_URL: sink.url,
         PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -56,11 +57,11 @@ describe.skipIf(skipBrowser)('subscriber journey in chromium', () => {
       expect(sink.received[0]!.envelopeTo).toEqual(['reader@example.com']);
       const confirmUrl = /http:\/\/127\.0\.0\.1:\d+\/confirm\?token=[\w.-]+/.exec(confirmation.text ?? '')![0];
       await page.goto(confirmUrl);
-      expect(ctx.store.findSubscriber('reader@example.com')!.status).toBe('pending'); // opening the link is not consent
+      expect((await ctx.store.findSubscriber('reader@example.com'))!.status).toBe('pending'); // opening the link is not consent
       await page.getByRole('button', { name: 'Confirm my subscription' }).click();
       await expect.poll(() => page.textContent('h1')).toBe('You are subscribed');
-      expect(ctx.store.findSubscriber('reader@example.com')!.status).toBe('confirmed');
-      ctx.subscribers.add('stayer@example.com');
+      expect((await ctx.store.findSubscriber('reader@example.com'))!.status).toBe('confirmed');
+      await ctx.subscribers.add('stayer@example.com');
 
       const first = await weeklyDigest.run(ctx, { allowDemoData: true });
       expect(first.delivery).toMatchObject({ sent: 2, failed: 0 });
@@ -72,7 +73,7 @@ describe.skipIf(skipBrowser)('subscriber journey in chromium', () => {
       // What a mail client does for one-click unsubscribe: a POST with no cookie and no login.
       const response = await fetch(unsubscribeUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
       expect(response.status).toBe(200);
-      expect(ctx.store.findSubscriber('reader@example.com')!.status).toBe('unsubscribed');
+      expect((await ctx.store.findSubscriber('reader@example.com'))!.status).toBe('unsubscribed');
 
       // The web version of the edition the reader got opens in the browser too.
       await page.goto(`http://127.0.0.1:${port}/editions/${first.editionId}`);
@@ -87,7 +88,7 @@ describe.skipIf(skipBrowser)('subscriber journey in chromium', () => {
       await page.close();
     } finally {
       await app.close();
-      ctx.close();
+      await ctx.close();
     }
   });
 });

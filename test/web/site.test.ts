@@ -44,7 +44,7 @@ describe('public site', () => {
     const { app, ctx, sink } = await site();
     const first = await post(app, '/subscribe', { email: ' New@Example.com ', form_token: token(ctx) });
     expect(first.statusCode).toBe(200);
-    expect(ctx.store.findSubscriber('new@example.com')).toMatchObject({ status: 'pending', consent_source: 'form' });
+    expect(await ctx.store.findSubscriber('new@example.com')).toMatchObject({ status: 'pending', consent_source: 'form' });
     await app.confirmations.runOnce(); // the queue the server works through
     expect(sink.received).toHaveLength(1);
     const mail = sink.received[0]!.parsed;
@@ -55,11 +55,11 @@ describe('public site', () => {
     const shown = await app.inject(link.replace('http://localhost:3000', ''));
     expect(shown.statusCode).toBe(200);
     expect(shown.body).toContain('<button type="submit">Confirm my subscription</button>');
-    expect(ctx.store.findSubscriber('new@example.com')!.status).toBe('pending');
+    expect((await ctx.store.findSubscriber('new@example.com'))!.status).toBe('pending');
     const confirmed = await app.inject({ method: 'POST', url: link.replace('http://localhost:3000', '') });
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.body).toContain('You are subscribed');
-    expect(ctx.store.findSubscriber('new@example.com')!.status).toBe('confirmed');
+    expect((await ctx.store.findSubscriber('new@example.com'))!.status).toBe('confirmed');
     // Known address: the same answer, and no email.
     const again = await post(app, '/subscribe', { email: 'new@example.com', form_token: token(ctx) });
     expect(again.body.replace(/form_token[^>]*/g, '')).toBe(first.body.replace(/form_token[^>]*/g, ''));
@@ -69,12 +69,12 @@ describe('public site', () => {
 
   it('a GET never unsubscribes; the RFC 8058 POST does, at once, and answers 200 again and again', async () => {
     const { app, ctx } = await site();
-    const sub = ctx.subscribers.add('ann@example.com');
+    const sub = await ctx.subscribers.add('ann@example.com');
     const unsub = signToken(ctx.secretKey, 'unsubscribe', sub);
     const page = await app.inject(`/unsubscribe?token=${unsub}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<button type="submit">Unsubscribe</button>');
-    expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('confirmed');
+    expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('confirmed');
     for (let i = 0; i < 2; i++) {
       const res = await app.inject({
         method: 'POST',
@@ -83,23 +83,23 @@ describe('public site', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       expect(res.statusCode).toBe(200);
-      expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('unsubscribed');
+      expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('unsubscribed');
     }
   });
 
   it('re-subscribing after leaving goes through confirmation again', async () => {
     const { app, ctx, sink } = await site();
-    ctx.subscribers.add('ann@example.com');
-    ctx.subscribers.remove('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.remove('ann@example.com');
     await post(app, '/subscribe', { email: 'ann@example.com', form_token: token(ctx) });
-    expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('pending');
+    expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('pending');
     await app.confirmations.runOnce();
     expect(sink.received).toHaveLength(1);
   });
 
   it('forged, expired and wrong-purpose tokens change nothing', async () => {
     const { app, ctx } = await site();
-    const pending = ctx.subscribers.subscribe('p@example.com');
+    const pending = await ctx.subscribers.subscribe('p@example.com');
     if (pending.action !== 'confirm') throw new Error('expected a confirmation');
     const id = pending.subscriber;
     const expired = signToken(ctx.secretKey, 'confirm', id, Math.floor(FIXED_NOW.getTime() / 1000) - 1);
@@ -115,7 +115,7 @@ describe('public site', () => {
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain(text);
     }
-    expect(ctx.store.findSubscriber('p@example.com')!.status).toBe('pending');
+    expect((await ctx.store.findSubscriber('p@example.com'))!.status).toBe('pending');
     const confirmToken = signToken(ctx.secretKey, 'confirm', id);
     const res = await app.inject({
       method: 'POST',
@@ -124,7 +124,7 @@ describe('public site', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.statusCode).toBe(400);
-    expect(ctx.store.findSubscriber('p@example.com')!.status).toBe('pending');
+    expect((await ctx.store.findSubscriber('p@example.com'))!.status).toBe('pending');
   });
 
   it('rejects invalid, oversized and header-injecting addresses, and ignores the honeypot', async () => {
@@ -142,17 +142,17 @@ describe('public site', () => {
     }
     const bot = await post(app, '/subscribe', { email: 'bot@example.com', website: 'http://spam.example', form_token: token(ctx) });
     expect(bot.statusCode).toBe(200);
-    expect(ctx.store.findSubscriber('bot@example.com')).toBeUndefined();
+    expect(await ctx.store.findSubscriber('bot@example.com')).toBeUndefined();
     expect(sink.received).toHaveLength(0);
-    expect(ctx.subscribers.list()).toHaveLength(0);
+    expect(await ctx.subscribers.list()).toHaveLength(0);
   });
 
   it('escapes HTML everywhere it shows input', async () => {
     const { app, ctx } = await site();
     const res = await app.inject(`/unsubscribe?token=${encodeURIComponent('"><script>alert(1)</script>')}`);
     expect(res.body).not.toContain('<script>alert');
-    ctx.store.saveEdition({ id: '2026-W47', asOf: '2026-11-20', subject: 's', headline: '<img src=x onerror=alert(1)>', demo: false }, FIXED_NOW);
-    ctx.store.markEditionSent('2026-W47', FIXED_NOW);
+    await ctx.store.saveEdition({ id: '2026-W47', asOf: '2026-11-20', subject: 's', headline: '<img src=x onerror=alert(1)>', demo: false }, FIXED_NOW);
+    await ctx.store.markEditionSent('2026-W47', FIXED_NOW);
     const archive = await app.inject('/archive');
     expect(archive.body).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');
     expect(archive.body).not.toContain('<img src=x');
@@ -164,7 +164,7 @@ describe('public site', () => {
     expect(cross.statusCode).toBe(403);
     const noToken = await post(app, '/subscribe', { email: 'a@example.com' });
     expect(noToken.statusCode).toBe(400);
-    expect(ctx.subscribers.list()).toHaveLength(0);
+    expect(await ctx.subscribers.list()).toHaveLength(0);
   });
 
   it('rate limits a burst of subscribe requests per IP', async () => {
@@ -172,12 +172,12 @@ describe('public site', () => {
     const codes: number[] = [];
     for (let i = 0; i < 6; i++) codes.push((await post(app, '/subscribe', { email: `u${i}@example.com`, form_token: token(ctx) })).statusCode);
     expect(codes).toEqual([200, 200, 200, 429, 429, 429]);
-    expect(ctx.subscribers.list()).toHaveLength(3);
+    expect(await ctx.subscribers.list()).toHaveLength(3);
   });
 
   it('serves the web version of sent editions and the archive', async () => {
     const { app, ctx } = await site();
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     await weeklyDigest.run(ctx, { allowDemoData: true });
     const archive = await app.inject('/archive');
     expect(archive.body).toMatch(/<a href="\/editions\/2026-W47">2026-11-20: /);
@@ -193,10 +193,10 @@ describe('public site', () => {
   it('publishes the archive as an Atom feed, linked from every page: headline, lede and link per edition', async () => {
     const { app, ctx } = await site();
     expect((await app.inject('/feed.xml')).body).not.toContain('<entry>');
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     const sent = await weeklyDigest.run(ctx, { allowDemoData: true });
-    ctx.store.saveEdition({ id: '2026-W46', asOf: '2026-11-13', subject: 's', headline: 'Stocks & "bonds" <fell>', demo: false }, FIXED_NOW);
-    ctx.store.markEditionSent('2026-W46', new Date('2026-11-14T13:00:00Z'));
+    await ctx.store.saveEdition({ id: '2026-W46', asOf: '2026-11-13', subject: 's', headline: 'Stocks & "bonds" <fell>', demo: false }, FIXED_NOW);
+    await ctx.store.markEditionSent('2026-W46', new Date('2026-11-14T13:00:00Z'));
     const res = await app.inject('/feed.xml');
     expect(res.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
     expect(XMLValidator.validate(res.body)).toBe(true);
@@ -235,7 +235,7 @@ describe('admin send', () => {
 
   it('refuses a missing or wrong token and sends nothing; with the token it runs the job', async () => {
     const { app, ctx, sink } = await site({ ADMIN_TOKEN, MARKET_DATA: 'demo' });
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     expect((await app.inject({ method: 'POST', url: '/admin/send' })).statusCode).toBe(401);
     expect((await app.inject({ method: 'POST', url: '/admin/send', headers: { authorization: `Bearer ${'b'.repeat(32)}` } })).statusCode).toBe(401);
     expect(sink.received).toHaveLength(0);
@@ -248,10 +248,10 @@ describe('admin send', () => {
 
   it('returns the summary as JSON when it sends', async () => {
     const { app, ctx, sink } = await site({ ADMIN_TOKEN });
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     // Outbox delivery of demo data is allowed: drop SMTP for this one.
     const outboxCtx = testContext({ ADMIN_TOKEN });
-    outboxCtx.subscribers.add('ann@example.com');
+    await outboxCtx.subscribers.add('ann@example.com');
     const res = await buildServer(outboxCtx, { sendNow: () => weeklyDigest.run(outboxCtx, {}) }).inject({
       method: 'POST',
       url: '/admin/send',

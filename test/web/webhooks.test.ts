@@ -59,29 +59,29 @@ const ses = (app: ReturnType<typeof buildServer>, message: SnsMessage) =>
 describe('Postmark webhook', () => {
   it('a complaint unsubscribes at once and suppresses; hard bounces count to the limit; soft ones only when configured', async () => {
     const { app, ctx } = await site();
-    for (const email of ['ann@example.com', 'bob@example.com', 'cy@example.com']) ctx.subscribers.add(email);
+    for (const email of ['ann@example.com', 'bob@example.com', 'cy@example.com']) await ctx.subscribers.add(email);
     expect((await postmark(app, { RecordType: 'SpamComplaint', Email: 'ann@example.com' }, 'wrong'.repeat(7))).statusCode).toBe(401);
-    expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('confirmed');
+    expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('confirmed');
 
     expect((await postmark(app, { RecordType: 'SpamComplaint', Type: 'SpamComplaint', Email: 'ann@example.com' })).json()).toEqual({ recorded: 1 });
-    expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('complained');
-    expect(() => ctx.subscribers.add('ann@example.com')).toThrow(/erased|cannot be added/);
+    expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('complained');
+    await expect(ctx.subscribers.add('ann@example.com')).rejects.toThrow(/erased|cannot be added/);
 
     await postmark(app, { RecordType: 'Bounce', Type: 'HardBounce', Email: 'bob@example.com', Description: 'The server was unable to deliver' });
-    expect(ctx.store.findSubscriber('bob@example.com')).toMatchObject({ status: 'confirmed', hard_bounces: 1 });
+    expect(await ctx.store.findSubscriber('bob@example.com')).toMatchObject({ status: 'confirmed', hard_bounces: 1 });
     await postmark(app, { RecordType: 'Bounce', Type: 'HardBounce', Email: 'bob@example.com' });
-    expect(ctx.store.findSubscriber('bob@example.com')).toMatchObject({ status: 'bounced', hard_bounces: 2 });
+    expect(await ctx.store.findSubscriber('bob@example.com')).toMatchObject({ status: 'bounced', hard_bounces: 2 });
 
     for (let i = 0; i < 3; i++) await postmark(app, { RecordType: 'Bounce', Type: 'SoftBounce', Email: 'cy@example.com' });
-    expect(ctx.store.findSubscriber('cy@example.com')).toMatchObject({ status: 'confirmed', hard_bounces: 0 });
-    expect(ctx.store.feedbackEvents(ctx.store.findSubscriber('bob@example.com')!.id).map((e) => e.kind)).toEqual(['hard-bounce', 'hard-bounce']);
+    expect(await ctx.store.findSubscriber('cy@example.com')).toMatchObject({ status: 'confirmed', hard_bounces: 0 });
+    expect((await ctx.store.feedbackEvents((await ctx.store.findSubscriber('bob@example.com'))!.id)).map((e) => e.kind)).toEqual(['hard-bounce', 'hard-bounce']);
   });
 
   it('with softBouncesCount, soft bounces count too', async () => {
     const { app, ctx } = await site({ delivery: { softBouncesCount: true, hardBounceLimit: 2 } });
-    ctx.subscribers.add('cy@example.com');
+    await ctx.subscribers.add('cy@example.com');
     for (let i = 0; i < 2; i++) await postmark(app, { RecordType: 'Bounce', Type: 'SoftBounce', Email: 'cy@example.com' });
-    expect(ctx.store.findSubscriber('cy@example.com')!.status).toBe('bounced');
+    expect((await ctx.store.findSubscriber('cy@example.com'))!.status).toBe('bounced');
   });
 });
 
@@ -100,9 +100,9 @@ describe('Amazon SES through SNS', () => {
 
   it('a permanent bounce matched by Message-ID to its delivery; forged, foreign and unsigned posts change nothing', async () => {
     const { app, ctx } = await site({ delivery: { hardBounceLimit: 1 } });
-    ctx.subscribers.add('ann@example.com');
+    await ctx.subscribers.add('ann@example.com');
     await weeklyDigest.run(ctx, { allowDemoData: true });
-    const messageId = ctx.store.delivery('2026-W47', ctx.store.findSubscriber('ann@example.com')!.id)!.message_id!;
+    const messageId = (await ctx.store.delivery('2026-W47', (await ctx.store.findSubscriber('ann@example.com'))!.id))!.message_id!;
     const bounce = JSON.stringify({
       notificationType: 'Bounce',
       bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'ann@example.com', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }] },
@@ -118,12 +118,12 @@ describe('Amazon SES through SNS', () => {
       expect((await ses(app, bad)).statusCode).toBe(403);
     }
     expect((await ses(app, { ...signed, Type: 'Nonsense' } as unknown as SnsMessage)).statusCode).toBe(400);
-    expect(ctx.store.findSubscriber('ann@example.com')!.status).toBe('confirmed');
+    expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('confirmed');
 
     expect((await ses(app, signed)).json()).toEqual({ recorded: 1 });
-    const ann = ctx.store.findSubscriber('ann@example.com')!;
+    const ann = (await ctx.store.findSubscriber('ann@example.com'))!;
     expect(ann.status).toBe('bounced');
-    expect(ctx.store.feedbackEvents(ann.id)).toEqual([
+    expect(await ctx.store.feedbackEvents(ann.id)).toEqual([
       { kind: 'hard-bounce', source: 'ses', edition_id: '2026-W47', message_id: messageId, detail: 'Permanent/General: smtp; 550 5.1.1 user unknown' },
     ]);
   });

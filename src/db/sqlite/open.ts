@@ -1,24 +1,22 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
-import { sourcePath } from '../paths.js';
-import { InputError, messageOf } from '../errors.js';
+import { sourcePath } from '../../paths.js';
+import { DatabaseError } from '../errors.js';
+import { messageOf } from '../../errors.js';
+import { migrations } from '../migrations.js';
 
 export type Db = Database.Database;
 
-const MIGRATIONS_DIR = sourcePath('db', 'migrations');
+const MIGRATIONS_DIR = sourcePath('db', 'migrations', 'sqlite');
 
 /**
  * Opens (creating if needed) the SQLite file and applies numbered migrations (001_*.sql, ...) not yet
- * applied, tracked in PRAGMA user_version; each migration runs in its own transaction.
+ * applied, tracked in PRAGMA user_version; each migration runs in its own transaction. The data folder
+ * and the database hold addresses and tokens: the owner only (0700, 0600).
  */
-export class DatabaseError extends InputError {
-  override name = 'DatabaseError';
-}
-
-/** The data folder and the database hold addresses and tokens: the owner only (0700, 0600). */
-export function openDb(file: string): Db {
+export function openSqlite(file: string): Db {
   if (file !== ':memory:') {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     // SQLite gives its -wal and -shm files the database file's mode: create it private.
@@ -46,22 +44,13 @@ export function openDb(file: string): Db {
   return db;
 }
 
-export function migrate(db: Db): void {
+function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
-  const files = readdirSync(MIGRATIONS_DIR)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
-    .sort();
-  for (const file of files) {
-    const version = Number(file.slice(0, 3));
+  for (const { version, sql } of migrations(MIGRATIONS_DIR)) {
     if (version <= current) continue;
-    const sql = readFileSync(join(MIGRATIONS_DIR, file), 'utf8');
     db.transaction(() => {
       db.exec(sql);
       db.pragma(`user_version = ${version}`);
     })();
   }
-}
-
-export function dbFile(dataDir: string): string {
-  return join(dataDir, 'marketwrap.sqlite');
 }

@@ -1,53 +1,20 @@
-/** Every SQL statement of the project, behind named functions: the store interface. */
+/** The store's SQL for SQLite (better-sqlite3, synchronous; serial.ts makes it the async interface). */
+import type {
+  CachedSource,
+  ConsentSource,
+  DueConfirmation,
+  EditionRow,
+  DeliveryRow,
+  EditionToSave,
+  FeedbackEvent,
+  FeedbackEventRow,
+  Store,
+  SubscriberRow,
+  SubscriberStatus,
+} from '../types.js';
 import type { Db } from './open.js';
-
-export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained';
-export type ConsentSource = 'form' | 'import' | 'cli';
-
-export interface SubscriberRow {
-  id: number;
-  email: string;
-  status: SubscriberStatus;
-  consent_source: ConsentSource;
-  created_at: string;
-  status_changed_at: string;
-  confirmed_at: string | null;
-  unsubscribed_at: string | null;
-  /** A random value each link of this subscriber signs (NULL for subscribers from before it existed). */
-  token_key: string | null;
-  /** The per-address confirmation throttle: the last one, and the count on its UTC day. */
-  confirm_sent_at: string | null;
-  confirm_day: string | null;
-  confirm_day_count: number;
-  /** Hard bounces counted so far (at the SMTP conversation and reported after it). */
-  hard_bounces: number;
-}
-
-export interface DueConfirmation {
-  subscriber_id: number;
-  email: string;
-  token: string;
-  attempts: number;
-}
-
-export interface EditionRow {
-  id: string;
-  as_of: string;
-  subject: string;
-  headline: string | null;
-  demo: number;
-  sent_at: string | null;
-}
-
-export interface DeliveryRow {
-  edition_id: string;
-  subscriber_id: number;
-  status: 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
-  attempts: number;
-  last_reply: string | null;
-  message_id: string | null;
-  updated_at: string;
-}
+import { asAsync, type Sync, type TransactionLock } from './serial.js';
+import { KEY_COUNT, OVERFLOW_KEY } from '../hits.js';
 
 /** Subscribers, their status and erasure with a suppression hash. */
 function subscriberStore(db: Db) {
@@ -91,6 +58,7 @@ function subscriberStore(db: Db) {
       statements.deleteSubscriber.run(id);
     }),
     isSuppressed: (emailHash: string) => statements.suppressed.get(emailHash) !== undefined,
+    suppress: (emailHash: string, reason: string, now: Date) => void statements.suppress.run(emailHash, reason, now.toISOString()),
   };
 }
 
@@ -105,15 +73,19 @@ function editionStore(db: Db) {
        ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, headline = excluded.headline, as_of = excluded.as_of, demo = excluded.demo`,
     ),
     delivery: db.prepare<[string, number], DeliveryRow>('SELECT * FROM deliveries WHERE edition_id = ? AND subscriber_id = ?'),
+    saveSendable: db.prepare('UPDATE editions SET sendable = ? WHERE id = ?'),
+    sendable: db.prepare<[string], { sendable: string | null }>('SELECT sendable FROM editions WHERE id = ?'),
   };
   return {
     markEditionSent: (id: string, now: Date) => void statements.markEditionSent.run(now.toISOString(), id),
     sentEditions: () => statements.sentEditions.all(),
     edition: (id: string) => statements.edition.get(id),
-    saveEdition(edition: { id: string; asOf: string; subject: string; headline: string; demo: boolean }, now: Date): void {
+    saveEdition(edition: EditionToSave, now: Date): void {
       statements.upsertEdition.run({ ...edition, demo: edition.demo ? 1 : 0, now: now.toISOString() });
     },
     delivery: (editionId: string, subscriberId: number) => statements.delivery.get(editionId, subscriberId),
+    saveSendable: (id: string, sendable: string) => void statements.saveSendable.run(sendable, id),
+    sendable: (id: string) => statements.sendable.get(id)?.sendable ?? undefined,
   };
 }
 
@@ -126,9 +98,7 @@ function marketCache(db: Db) {
     ),
     closes: db.prepare<[string, string, string], { date: string; close: number }>('SELECT date, close FROM closes WHERE source = ? AND date BETWEEN ? AND ? ORDER BY date'),
     lastCloseDate: db.prepare<[string], { date: string | null }>('SELECT MAX(date) AS date FROM closes WHERE source = ?'),
-    cachedSources: db.prepare<[], { source: string; first: string; last: string; count: number }>(
-      'SELECT source, MIN(date) AS first, MAX(date) AS last, COUNT(*) AS count FROM closes GROUP BY source ORDER BY source',
-    ),
+    cachedSources: db.prepare<[], CachedSource>('SELECT source, MIN(date) AS first, MAX(date) AS last, COUNT(*) AS count FROM closes GROUP BY source ORDER BY source'),
   };
   return {
     /** Replaces revised closes: providers correct the last few sessions after the fact. */
@@ -157,6 +127,7 @@ function confirmationQueue(db: Db) {
       `SELECT c.subscriber_id, s.email, c.token, c.attempts FROM confirmations c JOIN subscribers s ON s.id = c.subscriber_id
        WHERE c.next_attempt_at <= ? ORDER BY c.next_attempt_at LIMIT ?`,
     ),
+    leaseConfirmation: db.prepare('UPDATE confirmations SET next_attempt_at = ? WHERE subscriber_id = ?'),
     confirmationDone: db.prepare('DELETE FROM confirmations WHERE subscriber_id = ?'),
     confirmationRetry: db.prepare('UPDATE confirmations SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE subscriber_id = @id'),
   };
@@ -167,7 +138,11 @@ function confirmationQueue(db: Db) {
       statements.countConfirmation.run({ id, now: iso, day: iso.slice(0, 10) });
       statements.queueConfirmation.run({ id, token, now: iso });
     }),
-    dueConfirmations: (now: Date, limit: number) => statements.dueConfirmations.all(now.toISOString(), limit),
+    claimConfirmations: db.transaction((now: Date, limit: number, leaseUntil: Date) => {
+      const due = statements.dueConfirmations.all(now.toISOString(), limit);
+      for (const c of due) statements.leaseConfirmation.run(leaseUntil.toISOString(), c.subscriber_id);
+      return due;
+    }),
     confirmationDone: (id: number) => void statements.confirmationDone.run(id),
     confirmationRetry: (id: number, error: string, next: Date) => void statements.confirmationRetry.run({ id, error: error.slice(0, 500), next: next.toISOString() }),
   };
@@ -182,37 +157,51 @@ function feedbackStore(db: Db) {
        VALUES (@subscriberId, @emailHash, @editionId, @kind, @source, @messageId, @detail, @now)`,
     ),
     countHardBounce: db.prepare('UPDATE subscribers SET hard_bounces = hard_bounces + 1 WHERE id = ?'),
-    suppress: db.prepare('INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, ?, ?)'),
-    events: db.prepare<[number], { kind: string; source: string; edition_id: string | null; message_id: string | null; detail: string | null }>(
-      'SELECT kind, source, edition_id, message_id, detail FROM feedback_events WHERE subscriber_id = ? ORDER BY id',
-    ),
+    events: db.prepare<[number], FeedbackEventRow>('SELECT kind, source, edition_id, message_id, detail FROM feedback_events WHERE subscriber_id = ? ORDER BY id'),
   };
   return {
     deliveryByMessageId: (messageId: string) => statements.byMessageId.get(messageId),
-    addFeedbackEvent(
-      event: { subscriberId: number | null; emailHash: string; editionId: string | null; kind: string; source: string; messageId: string | null; detail: string },
-      now: Date,
-    ): void {
+    addFeedbackEvent(event: FeedbackEvent, now: Date): void {
       statements.addEvent.run({ ...event, now: now.toISOString() });
     },
     countHardBounce: (id: number) => void statements.countHardBounce.run(id),
-    suppress: (emailHash: string, reason: string, now: Date) => void statements.suppress.run(emailHash, reason, now.toISOString()),
     feedbackEvents: (subscriberId: number) => statements.events.all(subscriberId),
   };
 }
 
-export function createStore(db: Db) {
+/** Fixed-window hit counts per scope and key, at most `maxKeys` keys a window (then one shared overflow key). */
+function hitCounter(db: Db) {
+  const statements = {
+    hits: db.prepare<[string, number, string], { hits: number }>('SELECT hits FROM rate_hits WHERE scope = ? AND window_start = ? AND key = ?'),
+    bump: db.prepare(
+      `INSERT INTO rate_hits (scope, window_start, key, hits) VALUES (?, ?, ?, 1)
+       ON CONFLICT (scope, window_start, key) DO UPDATE SET hits = hits + 1 RETURNING hits`,
+    ),
+    prune: db.prepare('DELETE FROM rate_hits WHERE scope = ? AND window_start < ?'),
+  };
+  const bump = (scope: string, windowStart: number, key: string) => (statements.bump.get(scope, windowStart, key) as { hits: number }).hits;
   return {
-    /** A real read of the tables the site serves from (SELECT 1 answers even on a corrupt file). */
+    countHit: db.transaction((scope: string, key: string, windowStart: number, maxKeys: number): number => {
+      if (statements.hits.get(scope, windowStart, key)) return bump(scope, windowStart, key);
+      const keys = statements.hits.get(scope, windowStart, KEY_COUNT)?.hits ?? 0;
+      if (keys === 0) statements.prune.run(scope, windowStart);
+      if (keys >= maxKeys) return bump(scope, windowStart, OVERFLOW_KEY);
+      bump(scope, windowStart, KEY_COUNT);
+      return bump(scope, windowStart, key);
+    }),
+  };
+}
+
+export function sqliteStore(db: Db, lock: TransactionLock): Store {
+  const sync: Sync<Omit<Store, 'transaction'>> = {
     healthCheck: () => void db.prepare('SELECT (SELECT COUNT(*) FROM editions) + (SELECT COUNT(*) FROM subscribers)').get(),
-    /** Runs `work` in one transaction: all of it is stored, or none. */
-    transaction: <T>(work: () => T): T => db.transaction(work)(),
     ...subscriberStore(db),
     ...editionStore(db),
     ...marketCache(db),
     ...confirmationQueue(db),
     ...feedbackStore(db),
+    ...hitCounter(db),
   };
+  const inTransaction: Store = { ...asAsync<Omit<Store, 'transaction'>>(sync, lock, true), transaction: (work) => work(inTransaction) };
+  return { ...asAsync<Omit<Store, 'transaction'>>(sync, lock), transaction: (work) => lock.run(db, () => work(inTransaction)) };
 }
-
-export type Store = ReturnType<typeof createStore>;

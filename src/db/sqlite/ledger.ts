@@ -1,37 +1,7 @@
-/**
- * The delivery ledger's SQL: one row per (edition, subscriber), `queued -> sending -> sent | failed |
- * skipped`. A row is claimed (status 'sending', claimed_by) in a committed transaction before its
- * message is handed to SMTP, so after any crash a row is either untouched (queued: send it), done, or
- * was in flight (sending: report it, and let the policy decide).
- */
+/** The delivery ledger's SQL for SQLite (see types.ts for what each operation promises). */
+import type { ClaimedRow, EditionState, InFlightRow, Ledger, LedgerCounts, Outcome } from '../types.js';
 import type { Db } from './open.js';
-
-export interface ClaimedRow {
-  subscriber_id: number;
-  email: string;
-  token_key: string | null;
-  subscriber_status: string;
-  attempts: number;
-}
-
-export type Outcome =
-  | { subscriberId: number; status: 'sent'; reply: string; messageId: string }
-  | { subscriberId: number; status: 'retry'; reply: string; nextAttemptAt: string }
-  | { subscriberId: number; status: 'failed'; failure: 'temporary' | 'permanent' | 'ambiguous'; reply: string; bounce: boolean }
-  | { subscriberId: number; status: 'skipped'; reply: string }
-  /** Back to the queue as if never tried: the server, not the recipient, refused (a 5xx to MAIL FROM). */
-  | { subscriberId: number; status: 'released'; reply: string };
-
-export interface LedgerCounts {
-  total: number;
-  queued: number;
-  sending: number;
-  sent: number;
-  skipped: number;
-  failedTemporary: number;
-  failedPermanent: number;
-  failedAmbiguous: number;
-}
+import { asAsync, type Sync, type TransactionLock } from './serial.js';
 
 /** The statements about an edition as a whole: its claim, its state, its completion. */
 function editionStatements(db: Db) {
@@ -40,9 +10,7 @@ function editionStatements(db: Db) {
       `UPDATE editions SET send_started_at = @now, send_owner = @owner, send_completed_at = NULL
        WHERE id = @id AND send_started_at IS NULL`,
     ),
-    editionState: db.prepare<[string], { send_started_at: string | null; send_completed_at: string | null; send_owner: string | null }>(
-      'SELECT send_started_at, send_completed_at, send_owner FROM editions WHERE id = ?',
-    ),
+    editionState: db.prepare<[string], EditionState>('SELECT send_started_at, send_completed_at, send_owner FROM editions WHERE id = ?'),
     completeEdition: db.prepare('UPDATE editions SET send_completed_at = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ?'),
     confirmed: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"),
     queueAll: db.prepare(
@@ -90,7 +58,7 @@ function deliveryStatements(db: Db) {
          status_changed_at = CASE WHEN hard_bounces + 1 >= @limit AND status = 'confirmed' THEN @now ELSE status_changed_at END
        WHERE id = @subscriberId`,
     ),
-    inFlight: db.prepare<[string], { subscriber_id: number; email: string; claimed_by: string | null; claimed_at: string | null }>(
+    inFlight: db.prepare<[string], InFlightRow>(
       `SELECT d.subscriber_id, s.email, d.claimed_by, d.claimed_at FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
        WHERE d.edition_id = ? AND d.status = 'sending' ORDER BY d.subscriber_id`,
     ),
@@ -115,32 +83,22 @@ function deliveryStatements(db: Db) {
   };
 }
 
-export function createLedger(db: Db) {
+export function sqliteLedger(db: Db, lock: TransactionLock): Ledger {
   const s = { ...editionStatements(db), ...deliveryStatements(db) };
-  return {
-    /** The edition-level claim: true for exactly one caller, whatever the number of processes. */
+  const sync: Sync<Omit<Ledger, 'updateShared'>> = {
     beginEdition: (id: string, owner: string, now: Date) => s.beginEdition.run({ id, owner, now: now.toISOString() }).changes === 1,
-    /** Ids taken by editions of a week (2026-W47, 2026-W47-2, ...), for --new-edition. */
     editionIds: (weekId: string) => (db.prepare("SELECT id FROM editions WHERE id = ? OR id LIKE ? || '-%'").all(weekId, weekId) as Array<{ id: string }>).map((r) => r.id),
     editionState: (id: string) => s.editionState.get(id),
-    /** Editions whose send started and never finished (the process died): `serve` resumes them. */
-    interruptedEditions: () =>
+    editionsInProgress: () =>
       (db.prepare('SELECT id FROM editions WHERE send_started_at IS NOT NULL AND send_completed_at IS NULL ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id),
     completeEdition: (id: string, now: Date) => void s.completeEdition.run(now.toISOString(), now.toISOString(), id),
-    /** One row per confirmed subscriber, in one statement and one transaction, streaming inside SQLite. */
     queueAll: (id: string, now: Date) => s.queueAll.run({ id, now: now.toISOString() }).changes,
-    /**
-     * Claims the edition and queues its rows in one transaction: a failure while queueing (a full disk,
-     * a crash) leaves the edition unclaimed, never claimed with no rows. undefined: claimed by another.
-     */
     beginAndQueue: db.transaction((id: string, owner: string, now: Date): number | undefined => {
       if (s.beginEdition.run({ id, owner, now: now.toISOString() }).changes !== 1) return undefined;
       return s.queueAll.run({ id, now: now.toISOString() }).changes;
     }),
     confirmedCount: () => s.confirmed.get()!.n,
-    /** Extends the lease on this sender's rows in flight. */
     renew: (id: string, owner: string, now: Date) => s.renew.run({ id, owner, now: now.toISOString() }).changes,
-    /** Claims up to `limit` due rows for `owner`, committed before any is sent. */
     claim: db.transaction((id: string, owner: string, limit: number, now: Date): ClaimedRow[] => {
       const iso = now.toISOString();
       const rows = s.claimable.all(id, iso, limit);
@@ -148,7 +106,6 @@ export function createLedger(db: Db) {
       // Report the attempt being made, as the row now records it.
       return claimed.map((row) => ({ ...row, attempts: row.attempts + 1 }));
     }),
-    /** Writes a batch of outcomes in one transaction. */
     record: db.transaction((id: string, outcomes: readonly Outcome[], now: Date, bounceLimit: number) => {
       const iso = now.toISOString();
       for (const o of outcomes) {
@@ -172,6 +129,22 @@ export function createLedger(db: Db) {
     },
     failures: (id: string) => s.failures.all(id),
   };
+  const shared = {
+    get: db.prepare<[string], { state: string }>('SELECT state FROM shared_state WHERE name = ?'),
+    put: db.prepare('INSERT INTO shared_state (name, state) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state'),
+  };
+  return {
+    ...asAsync<Omit<Ledger, 'updateShared'>>(sync, lock),
+    // A BEGIN IMMEDIATE transaction holds SQLite's write lock: processes sharing the file take turns.
+    async updateShared(name, update) {
+      await lock.idle();
+      return db
+        .transaction(() => {
+          const next = update(shared.get.get(name)?.state);
+          shared.put.run(name, next.state);
+          return next.result;
+        })
+        .immediate();
+    },
+  };
 }
-
-export type Ledger = ReturnType<typeof createLedger>;

@@ -1,0 +1,101 @@
+/**
+ * The PostgreSQL connection pool from DATABASE_URL, migrated before its first use. `?schema=name` keeps
+ * marketwrap's tables in a schema of their own (several newsletters in one database; each test its own).
+ */
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+import { sourcePath } from '../../paths.js';
+import { messageOf } from '../../errors.js';
+import { DatabaseError } from '../errors.js';
+import { migrations } from '../migrations.js';
+
+const MIGRATIONS_DIR = sourcePath('db', 'migrations', 'postgres');
+/** Loaded when DATABASE_URL names PostgreSQL: the SQLite default never pays for it. */
+const loadPg = () => createRequire(import.meta.url)('pg') as typeof pg;
+/** Any constant: the advisory lock that lets one process migrate while others starting with it wait. */
+const MIGRATION_LOCK = 7_202_611;
+
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
+
+export interface Connection extends Queryable {
+  /** A client of its own for a transaction, migrated first. */
+  connect(): Promise<pg.PoolClient>;
+  describe: string;
+  close(): Promise<void>;
+}
+
+/** The URL without its password, for messages. */
+export function describeUrl(url: URL): string {
+  return `postgres://${url.username ? `${decodeURIComponent(url.username)}@` : ''}${url.host}${url.pathname}`;
+}
+
+export function connectPostgres(databaseUrl: string): Connection {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new DatabaseError(`DATABASE_URL: schema "${schema}" must be lower-case letters, digits and _`);
+  url.searchParams.delete('schema');
+  const describe = describeUrl(url);
+  const pool = new (loadPg().Pool)({ connectionString: url.toString(), max: 4, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+  // An idle client that loses its server (a restart) is dropped; the next query opens a new one.
+  pool.on('error', () => undefined);
+  const ready = migrate(pool, schema).catch((error: unknown) => {
+    throw new DatabaseError(`cannot use PostgreSQL at ${describe} (${messageOf(error)}): start the server, or fix DATABASE_URL`);
+  });
+  ready.catch(() => undefined); // reported to whoever uses the database, not as an unhandled rejection
+  return {
+    describe,
+    async query(text, values) {
+      await ready;
+      return pool.query(text, values);
+    },
+    async connect() {
+      await ready;
+      return pool.connect();
+    },
+    async close() {
+      await ready.catch(() => undefined);
+      await pool.end();
+    },
+  };
+}
+
+/** The numbered migrations not yet applied, in one transaction, under an advisory lock. */
+async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    for (const { version, name, sql } of migrations(MIGRATIONS_DIR)) {
+      if (applied.has(version)) continue;
+      await client.query(sql);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [version, name, new Date().toISOString()]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Runs `work` on one client between BEGIN and COMMIT (ROLLBACK if it throws). */
+export async function inTransaction<T>(connection: Connection, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await connection.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The store interface: every read and write the project makes, as async operations, and the rows they
+ * return. Two implementations (SQLite in src/db/sqlite, PostgreSQL in src/db/postgres) keep the same
+ * numbered migrations and behaviour; the contract tests run against both.
+ */
+
+export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained';
+export type ConsentSource = 'form' | 'import' | 'cli';
+
+export interface SubscriberRow {
+  id: number;
+  email: string;
+  status: SubscriberStatus;
+  consent_source: ConsentSource;
+  created_at: string;
+  status_changed_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  /** A random value each link of this subscriber signs (NULL for subscribers from before it existed). */
+  token_key: string | null;
+  /** The per-address confirmation throttle: the last one, and the count on its UTC day. */
+  confirm_sent_at: string | null;
+  confirm_day: string | null;
+  confirm_day_count: number;
+  /** Hard bounces counted so far (at the SMTP conversation and reported after it). */
+  hard_bounces: number;
+}
+
+export interface DueConfirmation {
+  subscriber_id: number;
+  email: string;
+  token: string;
+  attempts: number;
+}
+
+export interface EditionRow {
+  id: string;
+  as_of: string;
+  subject: string;
+  headline: string | null;
+  demo: number;
+  sent_at: string | null;
+}
+
+export interface DeliveryRow {
+  edition_id: string;
+  subscriber_id: number;
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
+  attempts: number;
+  last_reply: string | null;
+  message_id: string | null;
+  updated_at: string;
+}
+
+export interface EditionToSave {
+  id: string;
+  asOf: string;
+  subject: string;
+  headline: string;
+  demo: boolean;
+}
+
+export interface FeedbackEvent {
+  subscriberId: number | null;
+  emailHash: string;
+  editionId: string | null;
+  kind: string;
+  source: string;
+  messageId: string | null;
+  detail: string;
+}
+
+export interface FeedbackEventRow {
+  kind: string;
+  source: string;
+  edition_id: string | null;
+  message_id: string | null;
+  detail: string | null;
+}
+
+export interface CachedSource {
+  source: string;
+  first: string;
+  last: string;
+  count: number;
+}
+
+/** Subscribers, editions, market cache, confirmation queue, feedback. */
+export interface Store {
+  /** A real read of the tables the site serves from (SELECT 1 answers even on a damaged database). */
+  healthCheck(): Promise<void>;
+  /** Runs `work` in one transaction on `tx`: all of it is stored, or none. */
+  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+
+  findSubscriber(email: string): Promise<SubscriberRow | undefined>;
+  addSubscriber(email: string, status: SubscriberStatus, source: ConsentSource, now: Date): Promise<SubscriberRow>;
+  setSubscriberStatus(id: number, status: SubscriberStatus, now: Date): Promise<void>;
+  listSubscribers(): Promise<SubscriberRow[]>;
+  confirmedSubscribers(): Promise<SubscriberRow[]>;
+  subscriberById(id: number): Promise<SubscriberRow | undefined>;
+  /** Erasure: the person's data goes, a hash stays so the address is never mailed again. */
+  eraseSubscriber(id: number, emailHash: string, now: Date): Promise<void>;
+  isSuppressed(emailHash: string): Promise<boolean>;
+  suppress(emailHash: string, reason: string, now: Date): Promise<void>;
+
+  markEditionSent(id: string, now: Date): Promise<void>;
+  sentEditions(): Promise<EditionRow[]>;
+  edition(id: string): Promise<EditionRow | undefined>;
+  saveEdition(edition: EditionToSave, now: Date): Promise<void>;
+  /** The edition as the senders need it (the saved JSON, templates and charts), for workers on other machines. */
+  saveSendable(id: string, sendable: string): Promise<void>;
+  sendable(id: string): Promise<string | undefined>;
+  delivery(editionId: string, subscriberId: number): Promise<DeliveryRow | undefined>;
+
+  /** Replaces revised closes: providers correct the last few sessions after the fact. */
+  saveCloses(source: string, points: ReadonlyArray<{ date: string; close: number }>, now: Date): Promise<void>;
+  closes(source: string, from: string, to: string): Promise<Array<{ date: string; close: number }>>;
+  lastCloseDate(source: string): Promise<string | undefined>;
+  cachedSources(): Promise<CachedSource[]>;
+
+  /** Queues a confirmation email and counts it against the address's throttle, in one transaction. */
+  queueConfirmation(id: number, token: string, now: Date): Promise<void>;
+  /**
+   * Claims up to `limit` confirmation emails due at `now` until `leaseUntil`: another server sharing the
+   * database skips them, and if this one dies they fall due again when the lease ends.
+   */
+  claimConfirmations(now: Date, limit: number, leaseUntil: Date): Promise<DueConfirmation[]>;
+  confirmationDone(id: number): Promise<void>;
+  confirmationRetry(id: number, error: string, next: Date): Promise<void>;
+
+  deliveryByMessageId(messageId: string): Promise<{ edition_id: string; subscriber_id: number } | undefined>;
+  addFeedbackEvent(event: FeedbackEvent, now: Date): Promise<void>;
+  countHardBounce(id: number): Promise<void>;
+  feedbackEvents(subscriberId: number): Promise<FeedbackEventRow[]>;
+
+  /**
+   * Counts one hit on `key` in `scope`'s fixed window starting at `windowStart` (ms) and returns the
+   * count so far. At most `maxKeys` keys a window: past that, new keys share one overflow key, so
+   * rotating addresses can neither grow the table without bound nor escape the limit. Windows before
+   * the current one are dropped when a new one opens.
+   */
+  countHit(scope: string, key: string, windowStart: number, maxKeys: number): Promise<number>;
+}
+
+export interface ClaimedRow {
+  subscriber_id: number;
+  email: string;
+  token_key: string | null;
+  subscriber_status: string;
+  attempts: number;
+}
+
+export type Outcome =
+  | { subscriberId: number; status: 'sent'; reply: string; messageId: string }
+  | { subscriberId: number; status: 'retry'; reply: string; nextAttemptAt: string }
+  | { subscriberId: number; status: 'failed'; failure: 'temporary' | 'permanent' | 'ambiguous'; reply: string; bounce: boolean }
+  | { subscriberId: number; status: 'skipped'; reply: string }
+  /** Back to the queue as if never tried: the server, not the recipient, refused (a 5xx to MAIL FROM). */
+  | { subscriberId: number; status: 'released'; reply: string };
+
+export interface LedgerCounts {
+  total: number;
+  queued: number;
+  sending: number;
+  sent: number;
+  skipped: number;
+  failedTemporary: number;
+  failedPermanent: number;
+  failedAmbiguous: number;
+}
+
+export interface EditionState {
+  send_started_at: string | null;
+  send_completed_at: string | null;
+  send_owner: string | null;
+}
+
+export interface InFlightRow {
+  subscriber_id: number;
+  email: string;
+  claimed_by: string | null;
+  claimed_at: string | null;
+}
+
+/**
+ * The delivery ledger: one row per (edition, subscriber), `queued -> sending -> sent | failed |
+ * skipped`. A row is claimed (status 'sending', leased to its sender) in a committed transaction before
+ * its message is handed to SMTP, so after any crash a row is either untouched, done, or was in flight.
+ */
+export interface Ledger {
+  /** The edition-level claim: true for exactly one caller, whatever the number of processes. */
+  beginEdition(id: string, owner: string, now: Date): Promise<boolean>;
+  /** Ids taken by editions of a week (2026-W47, 2026-W47-2, ...), for --new-edition. */
+  editionIds(weekId: string): Promise<string[]>;
+  editionState(id: string): Promise<EditionState | undefined>;
+  /** Editions whose send started and has not finished: being sent, or interrupted. */
+  editionsInProgress(): Promise<string[]>;
+  completeEdition(id: string, now: Date): Promise<void>;
+  /** One row per confirmed subscriber, in one statement. */
+  queueAll(id: string, now: Date): Promise<number>;
+  /**
+   * Claims the edition and queues its rows in one transaction: a failure while queueing (a full disk,
+   * a crash) leaves the edition unclaimed, never claimed with no rows. undefined: claimed by another.
+   */
+  beginAndQueue(id: string, owner: string, now: Date): Promise<number | undefined>;
+  confirmedCount(): Promise<number>;
+  /** Extends the lease on this sender's rows in flight. */
+  renew(id: string, owner: string, now: Date): Promise<number>;
+  /** Claims up to `limit` due rows for `owner`, committed before any is sent; rows other senders hold are skipped. */
+  claim(id: string, owner: string, limit: number, now: Date): Promise<ClaimedRow[]>;
+  /** Writes a batch of outcomes in one transaction. */
+  record(id: string, outcomes: readonly Outcome[], now: Date, bounceLimit: number): Promise<void>;
+  inFlight(id: string): Promise<InFlightRow[]>;
+  requeueTemporary(id: string, now: Date): Promise<number>;
+  nextRetry(id: string): Promise<string | undefined>;
+  counts(id: string): Promise<LedgerCounts>;
+  failures(id: string): Promise<Array<{ email: string; failure: string; last_reply: string | null }>>;
+  /**
+   * Read-modify-write of a named state (a shared token bucket) under a lock: every sender process that
+   * calls it for the same name is serialised, so a rate holds across all of them.
+   */
+  updateShared<T>(name: string, update: (state: string | undefined) => { state: string; result: T }): Promise<T>;
+}
+
+/** A database: the store, the ledger, and its lifecycle. */
+export interface Database {
+  kind: 'sqlite' | 'postgres';
+  /** Where it is, for messages (the file, or the server without credentials). */
+  describe: string;
+  store: Store;
+  ledger: Ledger;
+  close(): Promise<void>;
+}

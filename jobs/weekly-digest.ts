@@ -166,7 +166,8 @@ function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFact
     build,
     unsubscribeUrl: (subscriber) => unsubscribeUrl(ctx, subscriber),
     transport: ctx.listTransport(),
-    rate: tokenBucket(delivery.ratePerSecond, delivery.ratePerHour),
+    // The buckets live in the database: a worker sending the same edition shares the one rate.
+    rate: tokenBucket(delivery.ratePerSecond, delivery.ratePerHour, (name, update) => ctx.ledger.updateShared(name, update)),
     policy: { ...delivery, inFlight: delivery.connections * 2 },
     clock: ctx.clock,
     signal: options.signal,

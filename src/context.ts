@@ -94,6 +94,7 @@ export function createContext(options: ContextOptions = {}): Context {
       return closed;
     },
     async close() {
+      if (closed) return;
       closed = true;
       for (const transport of transports.values()) transport.close();
       await database.close();

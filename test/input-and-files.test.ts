@@ -8,6 +8,7 @@ import { MjmlError } from '../src/render/mjml.js';
 import { loadLayout, renderEdition } from '../src/render/index.js';
 import { cliDirs as dirs, runCli } from './helpers/cli.js';
 import { tempDir, testContext } from './helpers/context.js';
+import { freePort } from './helpers/ports.js';
 import { buildEdition } from '../src/build.js';
 import { editionView } from '../src/render/index.js';
 
@@ -74,7 +75,8 @@ describe('files', () => {
     expect(runCli(['digest'], env).status).toBe(0);
     const mode = (path: string) => statSync(path).mode & 0o777;
     expect(mode(join(dir, 'data'))).toBe(0o700);
-    expect(mode(join(dir, 'data', 'marketwrap.sqlite'))).toBe(0o600);
+    // With DATABASE_URL (the suite on PostgreSQL) there is no database file to check.
+    if (!('DATABASE_URL' in env)) expect(mode(join(dir, 'data', 'marketwrap.sqlite'))).toBe(0o600);
     expect(mode(join(dir, 'data', 'secret.key'))).toBe(0o600);
     const mails = readdirSync(join(dir, 'outbox'));
     expect(mails.length).toBeGreaterThan(0);
@@ -82,7 +84,8 @@ describe('files', () => {
     expect(mode(join(dir, 'outbox'))).toBe(0o700);
   });
 
-  it('a damaged database is found at start-up, with what to do', () => {
+  // A damaged SQLite file; the PostgreSQL suite checks its own start-up failure below.
+  it.skipIf(process.env['TEST_DATABASE_URL'] !== undefined)('a damaged database is found at start-up, with what to do', () => {
     const { dir, env } = dirs();
     expect(runCli(['subscribers', 'add', 'a@example.com'], env).status).toBe(0);
     const db = join(dir, 'data', 'marketwrap.sqlite');
@@ -91,6 +94,18 @@ describe('files', () => {
     const run = runCli(['subscribers', 'list'], env);
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toMatch(/marketwrap\.sqlite (is damaged|is not a database)|database disk image is malformed|file is not a database/);
+  });
+
+  it('a PostgreSQL server that cannot be reached, or a DATABASE_URL that is not one, is said at start-up in one line', async () => {
+    const { env } = dirs();
+    const port = await freePort();
+    const down = runCli(['subscribers', 'list'], { ...env, DATABASE_URL: `postgres://mw:secret@127.0.0.1:${port}/news` });
+    expect(down.status).toBe(2);
+    expect(down.stderr.trim()).toMatch(new RegExp(`^marketwrap: cannot use PostgreSQL at postgres://mw@127\\.0\\.0\\.1:${port}/news \\(.*ECONNREFUSED.*\\): start the server, or fix DATABASE_URL$`));
+    expect(down.stderr).not.toContain('secret');
+    const wrong = runCli(['subscribers', 'list'], { ...env, DATABASE_URL: 'mysql://localhost/news' });
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr.trim()).toMatch(/DATABASE_URL.*must be a postgres:\/\/ URL/);
   });
 
   it('exported CSV cells cannot run as spreadsheet formulas', () => {

@@ -12,4 +12,4 @@ export {
   type PreparedMessage,
 } from './mime.js';
 export { sendToList, sendAdHoc, classify, failureOutcome, processOwner, type DeliverySummary, type FailedRecipient, type SendPolicy } from './sender.js';
-export { tokenBucket, type RateLimit } from './rate.js';
+export { memoryState, tokenBucket, type RateLimit } from './rate.js';

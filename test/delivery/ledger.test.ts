@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SendRefused, weeklyDigest } from '../../jobs/weekly-digest.js';
 import { createContext } from '../../src/context.js';
-import { tokenBucket } from '../../src/delivery/index.js';
+import { memoryState, tokenBucket } from '../../src/delivery/index.js';
 import { OFFLINE_ENV, tempDir, testContext, tickingClock, FIXED_NOW, testDatabaseEnv } from '../helpers/context.js';
 import { startDroppingSmtp, type DroppingServer } from '../helpers/flaky-smtp.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
@@ -151,6 +151,8 @@ describe('rate limit', () => {
     const bucket = tokenBucket(
       5,
       12,
+      memoryState(),
+      'test',
       () => t,
       async (ms) => {
         waits.push(ms);

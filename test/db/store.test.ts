@@ -1,0 +1,186 @@
+/**
+ * The store contract: the same tests against SQLite and a real PostgreSQL server (started here when
+ * the suite did not start one). What one implementation does, the other must do, to the row.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/index.js';
+import { migrations } from '../../src/db/migrations.js';
+import { sourcePath } from '../../src/paths.js';
+import { tempDir } from '../helpers/context.js';
+import { hasPostgres, type Postgres, startPostgres } from '../helpers/postgres.js';
+
+const NOW = new Date('2026-11-21T14:00:00Z');
+const later = (ms: number) => new Date(NOW.getTime() + ms);
+
+let server: Postgres | undefined;
+beforeAll(async () => {
+  if (!process.env['TEST_DATABASE_URL'] && hasPostgres) server = await startPostgres();
+}, 60_000);
+afterAll(() => server?.stop());
+
+const postgresUrl = () => process.env['TEST_DATABASE_URL'] ?? server?.url;
+const backends = [
+  { name: 'SQLite', open: () => openDatabase({ dataDir: join(tempDir(), 'data') }) },
+  { name: 'PostgreSQL', open: () => openDatabase({ databaseUrl: `${postgresUrl()}?schema=c_${randomBytes(6).toString('hex')}`, dataDir: tempDir() }) },
+];
+
+it('both stores have the same numbered migrations', () => {
+  const versions = (kind: string) => migrations(sourcePath('db', 'migrations', kind)).map((m) => m.name);
+  expect(versions('postgres')).toEqual(versions('sqlite'));
+});
+
+describe.each(backends)('$name store', ({ name, open }) => {
+  // Debian's postgresql package is what .ci/run installs; without it only SQLite can be checked here.
+  const skip = name === 'PostgreSQL' && !hasPostgres && !process.env['TEST_DATABASE_URL'];
+  let db: Database;
+  beforeEach(() => {
+    if (!skip) db = open();
+  });
+  afterEach(async () => {
+    if (!skip) await db.close();
+  });
+
+  it.skipIf(skip)('subscribers: one per address whatever its case, ids never reused, a random key each', async () => {
+    const { store } = db;
+    const ann = await store.addSubscriber('ann@example.com', 'confirmed', 'cli', NOW);
+    expect(ann).toMatchObject({ email: 'ann@example.com', status: 'confirmed', consent_source: 'cli', confirmed_at: NOW.toISOString(), hard_bounces: 0, confirm_day_count: 0 });
+    expect(ann.token_key).toMatch(/^[0-9a-f]{32}$/);
+    expect((await store.findSubscriber('ANN@Example.com'))?.id).toBe(ann.id);
+    await expect(store.addSubscriber('Ann@example.com', 'pending', 'form', NOW)).rejects.toThrow();
+    const last = await store.addSubscriber('last@example.com', 'pending', 'form', NOW);
+    expect(last.confirmed_at).toBeNull();
+    await store.eraseSubscriber(last.id, 'hash-of-last', NOW);
+    expect(await store.isSuppressed('hash-of-last')).toBe(true);
+    expect((await store.addSubscriber('next@example.com', 'pending', 'form', NOW)).id).toBeGreaterThan(last.id);
+    await store.setSubscriberStatus(ann.id, 'unsubscribed', later(1000));
+    expect(await store.subscriberById(ann.id)).toMatchObject({ status: 'unsubscribed', unsubscribed_at: later(1000).toISOString() });
+    expect((await store.confirmedSubscribers()).map((s) => s.email)).toEqual([]);
+  });
+
+  it.skipIf(skip)('a transaction stores all of its work or none of it, and others wait for it', async () => {
+    const { store } = db;
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.addSubscriber('rolled@example.com', 'confirmed', 'cli', NOW);
+        throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    expect(await store.findSubscriber('rolled@example.com')).toBeUndefined();
+    // A write from outside, issued while a transaction is open, is not swallowed by its rollback.
+    let outside: Promise<unknown> | undefined;
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.addSubscriber('inside@example.com', 'confirmed', 'cli', NOW);
+        outside = store.addSubscriber('outside@example.com', 'confirmed', 'cli', NOW);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    await outside;
+    expect(await store.findSubscriber('inside@example.com')).toBeUndefined();
+    expect(await store.findSubscriber('outside@example.com')).toBeDefined();
+  });
+
+  it.skipIf(skip)('the market cache replaces revised closes and counts what it holds', async () => {
+    const { store } = db;
+    await store.saveCloses('yahoo:^GSPC', [
+      { date: '2026-11-19', close: 6600.5 },
+      { date: '2026-11-20', close: 6700.25 },
+    ], NOW);
+    await store.saveCloses('yahoo:^GSPC', [{ date: '2026-11-20', close: 6701.75 }], later(1000));
+    expect(await store.closes('yahoo:^GSPC', '2026-11-01', '2026-11-30')).toEqual([
+      { date: '2026-11-19', close: 6600.5 },
+      { date: '2026-11-20', close: 6701.75 },
+    ]);
+    expect(await store.lastCloseDate('yahoo:^GSPC')).toBe('2026-11-20');
+    expect(await store.lastCloseDate('yahoo:^RUT')).toBeUndefined();
+    expect(await store.cachedSources()).toEqual([{ source: 'yahoo:^GSPC', first: '2026-11-19', last: '2026-11-20', count: 2 }]);
+  });
+
+  it.skipIf(skip)('confirmations are counted against the throttle and claimed by one server at a time', async () => {
+    const { store } = db;
+    const p = await store.addSubscriber('p@example.com', 'pending', 'form', NOW);
+    await store.queueConfirmation(p.id, 'token-1', NOW);
+    await store.queueConfirmation(p.id, 'token-2', later(1000));
+    expect(await store.subscriberById(p.id)).toMatchObject({ confirm_day: '2026-11-21', confirm_day_count: 2, confirm_sent_at: later(1000).toISOString() });
+    const [first, second] = await Promise.all([store.claimConfirmations(later(2000), 10, later(60_000)), store.claimConfirmations(later(2000), 10, later(60_000))]);
+    expect([...first!, ...second!]).toEqual([{ subscriber_id: p.id, email: 'p@example.com', token: 'token-2', attempts: 0 }]);
+    expect(await store.claimConfirmations(later(30_000), 10, later(90_000))).toEqual([]);
+    await store.confirmationRetry(p.id, 'refused', later(61_000));
+    expect(await store.claimConfirmations(later(61_000), 10, later(120_000))).toMatchObject([{ attempts: 1 }]);
+    await store.confirmationDone(p.id);
+    expect(await store.claimConfirmations(later(600_000), 10, later(900_000))).toEqual([]);
+  });
+
+  it.skipIf(skip)('hit counts: per key and window, a new window forgets the old, and past the cap newcomers share one count', async () => {
+    const { store } = db;
+    expect(await store.countHit('form', '10.0.0.1', 0, 3)).toBe(1);
+    expect(await store.countHit('form', '10.0.0.1', 0, 3)).toBe(2);
+    expect(await store.countHit('form', '10.0.0.2', 0, 3)).toBe(1);
+    expect(await store.countHit('form', '10.0.0.3', 0, 3)).toBe(1);
+    // The cap of 3 keys is reached: two more clients share one count.
+    expect(await store.countHit('form', '10.0.0.4', 0, 3)).toBe(1);
+    expect(await store.countHit('form', '10.0.0.5', 0, 3)).toBe(2);
+    expect(await store.countHit('other', '10.0.0.1', 0, 3)).toBe(1);
+    expect(await store.countHit('form', '10.0.0.1', 60_000, 3)).toBe(1);
+    // Concurrent newcomers never push a window past its cap.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.countHit('burst', `k${i}`, 0, 5)));
+    const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => store.countHit('burst', `k${i}`, 0, 5)));
+    expect(counts.filter((n) => n === 2)).toHaveLength(5);
+  });
+
+  it.skipIf(skip)('the ledger: one claim of the edition, disjoint row claims under concurrency, outcomes and counts', async () => {
+    const { store, ledger } = db;
+    for (let i = 0; i < 8; i++) await store.addSubscriber(`r${i}@example.com`, 'confirmed', 'cli', NOW);
+    await store.saveEdition({ id: 'E1', asOf: '2026-11-20', subject: 'S', headline: 'H', demo: false }, NOW);
+    const claims = await Promise.all([ledger.beginAndQueue('E1', 'a', NOW), ledger.beginAndQueue('E1', 'b', NOW)]);
+    expect(claims.filter((c) => c === undefined)).toHaveLength(1);
+    expect(claims.find((c) => c !== undefined)).toBe(8);
+    const [a, b] = await Promise.all([ledger.claim('E1', 'a', 5, NOW), ledger.claim('E1', 'b', 5, NOW)]);
+    const ids = [...a!, ...b!].map((r) => r.subscriber_id);
+    expect(new Set(ids).size).toBe(8);
+    expect(a!.every((r) => r.attempts === 1 && r.subscriber_status === 'confirmed')).toBe(true);
+    const [one, two, three, ...rest] = ids;
+    await ledger.record(
+      'E1',
+      [
+        { subscriberId: one!, status: 'sent', reply: '250 ok', messageId: '<m1@x>' },
+        { subscriberId: two!, status: 'retry', reply: '451 later', nextAttemptAt: later(60_000).toISOString() },
+        { subscriberId: three!, status: 'failed', failure: 'permanent', reply: '550 no', bounce: true },
+        ...rest.slice(0, 2).map((id) => ({ subscriberId: id, status: 'released' as const, reply: '554 server' })),
+      ],
+      later(1000),
+      1,
+    );
+    expect(await ledger.counts('E1')).toEqual({ total: 8, queued: 3, sending: 3, sent: 1, skipped: 0, failedTemporary: 0, failedPermanent: 1, failedAmbiguous: 0 });
+    expect((await store.subscriberById(three!))?.status).toBe('bounced');
+    expect(await store.deliveryByMessageId('<m1@x>')).toEqual({ edition_id: 'E1', subscriber_id: one });
+    expect(await ledger.nextRetry('E1')).toBe(later(60_000).toISOString());
+    expect(await ledger.renew('E1', 'b', later(2000))).toBe(b!.filter((r) => ![one, two, three, ...rest.slice(0, 2)].includes(r.subscriber_id)).length);
+    expect((await ledger.inFlight('E1')).map((r) => r.subscriber_id).sort()).toEqual(rest.slice(2).sort());
+    expect(await ledger.failures('E1')).toEqual([{ email: (await store.subscriberById(three!))!.email, failure: 'permanent', last_reply: '550 no' }]);
+    expect(await ledger.editionsInProgress()).toEqual(['E1']);
+    await ledger.completeEdition('E1', later(3000));
+    expect(await ledger.editionsInProgress()).toEqual([]);
+    expect((await store.sentEditions()).map((e) => e.id)).toEqual(['E1']);
+    expect(await ledger.editionIds('E1')).toEqual(['E1']);
+  });
+
+  it.skipIf(skip)('a shared state is updated by one caller at a time', async () => {
+    const { ledger } = db;
+    const bump = () => ledger.updateShared('counter', (state) => ({ state: String(Number(state ?? 0) + 1), result: Number(state ?? 0) + 1 }));
+    const results = await Promise.all(Array.from({ length: 20 }, bump));
+    expect(results.sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it.skipIf(skip)('the edition as senders need it is kept for workers elsewhere', async () => {
+    const { store } = db;
+    await store.saveEdition({ id: 'E2', asOf: '2026-11-20', subject: 'S', headline: 'H', demo: true }, NOW);
+    expect(await store.sendable('E2')).toBeUndefined();
+    await store.saveSendable('E2', '{"html":"<p>hi</p>"}');
+    expect(await store.sendable('E2')).toBe('{"html":"<p>hi</p>"}');
+    expect(await store.edition('E2')).toMatchObject({ id: 'E2', demo: 1, sent_at: null });
+  });
+});

@@ -101,7 +101,9 @@ describe('files', () => {
     const port = await freePort();
     const down = runCli(['subscribers', 'list'], { ...env, DATABASE_URL: `postgres://mw:secret@127.0.0.1:${port}/news` });
     expect(down.status).toBe(2);
-    expect(down.stderr.trim()).toMatch(new RegExp(`^marketwrap: cannot use PostgreSQL at postgres://mw@127\\.0\\.0\\.1:${port}/news \\(.*ECONNREFUSED.*\\): start the server, or fix DATABASE_URL$`));
+    expect(down.stderr.trim()).toMatch(
+      new RegExp(`^marketwrap: cannot use PostgreSQL at postgres://mw@127\\.0\\.0\\.1:${port}/news \\(.*ECONNREFUSED.*\\): start the server, or fix DATABASE_URL$`),
+    );
     expect(down.stderr).not.toContain('secret');
     const wrong = runCli(['subscribers', 'list'], { ...env, DATABASE_URL: 'mysql://localhost/news' });
     expect(wrong.status).toBe(2);

@@ -85,10 +85,14 @@ describe.each(backends)('$name store', ({ name, open }) => {
 
   it.skipIf(skip)('the market cache replaces revised closes and counts what it holds', async () => {
     const { store } = db;
-    await store.saveCloses('yahoo:^GSPC', [
-      { date: '2026-11-19', close: 6600.5 },
-      { date: '2026-11-20', close: 6700.25 },
-    ], NOW);
+    await store.saveCloses(
+      'yahoo:^GSPC',
+      [
+        { date: '2026-11-19', close: 6600.5 },
+        { date: '2026-11-20', close: 6700.25 },
+      ],
+      NOW,
+    );
     await store.saveCloses('yahoo:^GSPC', [{ date: '2026-11-20', close: 6701.75 }], later(1000));
     expect(await store.closes('yahoo:^GSPC', '2026-11-01', '2026-11-30')).toEqual([
       { date: '2026-11-19', close: 6600.5 },

@@ -2,7 +2,7 @@
  * The weekly job: build this week's edition and deliver it to the list, once. `marketwrap digest`
  * runs it now; `serve` runs it on the config's cron and resumes an interrupted send at start-up.
  */
-import { ArchiveError, editionFiles, readSavedEdition, writeEditionFiles, type EditionFiles } from '../src/archive.js';
+import { ArchiveError, editionFiles, readSavedEdition, sendableJson, writeEditionFiles, type EditionFiles } from '../src/archive.js';
 import { resolveAsOf } from '../src/as-of.js';
 import { RefusedError } from '../src/errors.js';
 import type { Context } from '../src/context.js';
@@ -30,6 +30,8 @@ export interface DigestOptions {
   retryFailed?: boolean;
   /** Send a new edition of a week whose edition already went out. */
   newEdition?: boolean;
+  /** Claim and queue the edition for `marketwrap worker` processes, and send nothing here. */
+  queueOnly?: boolean;
   /** With --resume/--retry-failed: which edition (default: the week of --as-of, or the latest). */
   editionId?: string;
   signal?: AbortSignal;
@@ -138,10 +140,13 @@ export const weeklyDigest = {
         return { ...result, delivery: sample, note: `no confirmed subscribers yet: a sample copy went to ${ctx.sender.email}` };
       }
       case 'queue-and-send': {
+        // Workers elsewhere read the edition from the database, so it is there before any row is.
+        await ctx.store.saveSendable(id, sendableJson({ ...built, id }));
         // Claim and queue in one transaction: a failure here leaves the edition unclaimed, to be sent again.
         const queued = await ledger.beginAndQueue(id, processOwner(), ctx.clock());
         if (queued === undefined) throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
         if (queued === 0) throw new Error(`edition ${id}: nothing was queued although the list has confirmed subscribers; run the digest again`);
+        if (options.queueOnly) return { ...result, note: `queued for ${queued} subscribers: \`marketwrap worker\` processes send it` };
         return { ...result, delivery: await sendList(ctx, id, build, options) };
       }
     }
@@ -157,7 +162,8 @@ function nextEditionId(weekId: string, taken: readonly string[]): string {
   return id;
 }
 
-function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFactory>, options: DigestOptions): Promise<DeliverySummary> {
+/** The list send of edition `id`: any number of these, in any processes, share its ledger and its rate. */
+export function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFactory>, options: Pick<DigestOptions, 'signal' | 'onProgress'>): Promise<DeliverySummary> {
   const { delivery } = ctx.config;
   return sendToList({
     ledger: ctx.ledger,

@@ -12,6 +12,15 @@ import { z } from 'zod';
 import type { Edition } from './build.js';
 import { messageOf } from './errors.js';
 
+const savedChartSchema = z.object({
+  name: z.string().regex(/^[a-z0-9-]+$/),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  alt: z.string(),
+  title: z.string(),
+  file: z.string().regex(/^[\w.-]+\.png$/),
+});
+
 /** The part of the saved JSON that a resumed send relies on (the rest is for people and the studio). */
 export const savedEditionSchema = z.object({
   id: z.string().min(1),
@@ -20,17 +29,17 @@ export const savedEditionSchema = z.object({
   preheader: z.string(),
   listId: z.string().min(1),
   demo: z.boolean(),
-  charts: z.array(
-    z.object({
-      name: z.string().regex(/^[a-z0-9-]+$/),
-      width: z.number().int().positive(),
-      height: z.number().int().positive(),
-      alt: z.string(),
-      title: z.string(),
-      file: z.string().regex(/^[\w.-]+\.png$/),
-    }),
-  ),
+  charts: z.array(savedChartSchema),
 });
+
+/** The edition as senders need it, as one document in the database: a worker on another machine has no DATA_DIR of ours. */
+const sendableSchema = savedEditionSchema.extend({
+  html: z.string().min(1),
+  text: z.string().min(1),
+  charts: z.array(savedChartSchema.extend({ png: z.base64() })),
+});
+
+export type SavedEdition = ReturnType<typeof readSavedEdition>;
 
 export class ArchiveError extends Error {
   override name = 'ArchiveError';
@@ -129,4 +138,24 @@ export function savedLede(dir: string, id: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+export function sendableJson(edition: Edition): string {
+  const saved = editionJson(edition) as z.infer<typeof savedEditionSchema>;
+  const charts = saved.charts.map((c, i) => ({ ...c, png: edition.charts[i]!.png.toString('base64') }));
+  return JSON.stringify({ ...saved, html: edition.html, text: edition.text, charts });
+}
+
+/** The edition a worker sends, checked by its schema on the way out of the database. */
+export function parseSendable(id: string, json: string): SavedEdition {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new ArchiveError(`edition ${id} in the database is not valid JSON (${messageOf(error)}): queue it again with \`marketwrap digest\``);
+  }
+  const parsed = sendableSchema.safeParse(value);
+  if (!parsed.success)
+    throw new ArchiveError(`edition ${id} in the database is not a sendable edition (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+  return { ...parsed.data, charts: parsed.data.charts.map((c) => ({ ...c, png: Buffer.from(c.png, 'base64') })) };
 }

@@ -6,11 +6,12 @@ import { registerData } from './cli/data.js';
 import { registerDigest } from './cli/digest.js';
 import { registerServe } from './cli/serve.js';
 import { registerSubscribers } from './cli/subscribers.js';
+import { registerWorker } from './cli/worker.js';
 import { EXIT, UserError } from './errors.js';
 
 export function program(): Command {
   const cli = new Command('marketwrap').description('Writes and sends a weekly market-commentary email.').showHelpAfterError().exitOverride();
-  for (const register of [registerDigest, registerSubscribers, registerData, registerServe, registerBacktest, registerConfig]) register(cli);
+  for (const register of [registerDigest, registerSubscribers, registerData, registerServe, registerWorker, registerBacktest, registerConfig]) register(cli);
   return cli;
 }
 

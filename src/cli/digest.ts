@@ -15,6 +15,7 @@ interface DigestFlags {
   resume?: boolean;
   retryFailed?: boolean;
   newEdition?: boolean;
+  queueOnly?: boolean;
   json?: boolean;
 }
 
@@ -61,6 +62,7 @@ export function registerDigest(cli: Command): void {
     .option('--resume', "continue this week's interrupted send")
     .option('--retry-failed', "retry this week's temporary failures")
     .option('--new-edition', 'send a new edition of a week whose edition already went out')
+    .option('--queue-only', 'claim and queue the edition for `marketwrap worker` processes; send nothing here')
     .option('--json', 'print the result as JSON')
     .action(digest);
 

@@ -7,7 +7,8 @@
 import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 
 export interface RateLimit {
-  take(): Promise<void>;
+  /** Resolves when a message may go; rejects with an AbortError if `signal` stops the send first. */
+  take(signal?: AbortSignal): Promise<void>;
 }
 
 export interface BucketSpec {
@@ -59,7 +60,7 @@ export function tokenBucket(
   shared: SharedState = memoryState(),
   name = 'delivery',
   now: () => number = Date.now,
-  sleep: (ms: number) => Promise<unknown> = setTimeoutPromise,
+  sleep: (ms: number, signal?: AbortSignal) => Promise<unknown> = (ms, signal) => setTimeoutPromise(ms, undefined, { signal }),
 ): RateLimit {
   const specs: BucketSpec[] = [
     { rate: perSecond / 1000, capacity: Math.max(1, perSecond) },
@@ -68,23 +69,26 @@ export function tokenBucket(
   const chunk = Math.max(1, Math.min(50, Math.floor(Math.min(...specs.map((s) => s.capacity)) / 20)));
   let held = 0;
   let queue = Promise.resolve();
-  const takeOne = async () => {
+  const takeOne = async (signal: AbortSignal | undefined) => {
     while (held === 0) {
+      signal?.throwIfAborted();
       const { granted, waitMs } = await shared(`rate:${name}`, (raw) => {
         const result = grantTokens(specs, raw === undefined ? undefined : (JSON.parse(raw) as BucketState[]), chunk, now());
         return { state: JSON.stringify(result.state), result };
       });
       held = granted;
-      if (granted === 0) await sleep(waitMs);
+      if (granted === 0) await sleep(waitMs, signal);
     }
     held--;
   };
   return {
-    take() {
+    take(signal) {
       if (specs.length === 0) return Promise.resolve();
-      // One waiter at a time, in order: tokens go to sends first come, first served.
-      queue = queue.then(takeOne);
-      return queue;
+      // One waiter at a time, in order: tokens go to sends first come, first served. A failed take
+      // (the database away) fails that send only, not every one queued behind it.
+      const mine = queue.then(() => takeOne(signal));
+      queue = mine.catch(() => undefined);
+      return mine;
     },
   };
 }

@@ -7,6 +7,7 @@ import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ClaimedRow, Ledger, Outcome } from '../db/index.js';
+import { messageOf } from '../errors.js';
 import type { MessageFactory, Recipient } from './mime.js';
 import type { RateLimit } from './rate.js';
 import type { Transport } from './transports.js';
@@ -192,7 +193,12 @@ async function deliverRow(row: ClaimedRow, input: ListSendInput, batch: ReturnTy
   if (row.subscriber_status !== 'confirmed') return batch.push({ subscriberId: row.subscriber_id, status: 'skipped', reply: `subscriber is ${row.subscriber_status}` });
   try {
     const message = input.build({ email: row.email, subscriberId: row.subscriber_id, unsubscribeUrl: input.unsubscribeUrl({ id: row.subscriber_id, token_key: row.token_key }) });
-    await input.rate.take();
+    try {
+      await input.rate.take(input.signal);
+    } catch (error) {
+      // Stopped (or the shared rate unreadable) before it was handed to SMTP: back to the queue untried.
+      return batch.push({ subscriberId: row.subscriber_id, status: 'released', reply: input.signal?.aborted ? 'stopped before it was sent' : messageOf(error) });
+    }
     const { reply } = await input.transport.send(message);
     batch.push({ subscriberId: row.subscriber_id, status: 'sent', reply, messageId: message.messageId });
   } catch (error) {
@@ -221,7 +227,8 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
     if (input.signal?.aborted || stopped) break;
     // Refill in batches (half the window at a time): one claim transaction per several messages.
     const room = policy.inFlight - inFlight.size;
-    const rows = room >= Math.max(1, policy.inFlight / 2) || inFlight.size === 0 ? await ledger.claim(editionId, owner, room, clock()) : [];
+    const claiming = room >= Math.max(1, policy.inFlight / 2) || inFlight.size === 0;
+    const rows = claiming ? await ledger.claim(editionId, owner, room, clock()) : [];
     for (const row of rows) {
       const task: Promise<void> = deliverRow(row, input, batch, stop).finally(() => inFlight.delete(task));
       inFlight.add(task);
@@ -231,7 +238,8 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
       await Promise.race(inFlight);
       continue;
     }
-    if (rows.length > 0) continue;
+    // Nothing claimed because the window was busy, and it emptied meanwhile (the batch write awaited): claim now.
+    if (rows.length > 0 || !claiming) continue;
     await batch.flush();
     const next = await ledger.nextRetry(editionId);
     if (next === undefined) break;

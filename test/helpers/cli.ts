@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/context.js';
 import { OFFLINE_ENV, tempDir, testDatabaseEnv } from './context.js';
@@ -26,17 +26,27 @@ export function runCli(args: string[], env: Record<string, string>, cwd = PROJEC
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** A CLI process left running: its output so far, a way to signal it, and its end. */
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  stdout(): string;
+  done: Promise<CliRun>;
+}
+
+export function startCli(args: string[], env: Record<string, string>, cwd = PROJECT_ROOT): RunningCli {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/marketwrap.js'), ...args], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'silent', ...OFFLINE_ENV, MARKET_DATA: 'demo', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<CliRun>((resolve) => child.on('exit', (status) => resolve({ status, stdout, stderr })));
+  return { child, stdout: () => stdout, done };
+}
+
 /** The same, without blocking this process: needed when the CLI talks to a server living in the test. */
 export function runCliAsync(args: string[], env: Record<string, string>, cwd = PROJECT_ROOT): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/marketwrap.js'), ...args], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'silent', ...OFFLINE_ENV, MARKET_DATA: 'demo', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
+  return startCli(args, env, cwd).done;
 }

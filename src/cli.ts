@@ -1,4 +1,5 @@
 /** `marketwrap <command>`: thin, for people (and --json for scripts); the stages do the work. */
+import { existsSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerBacktest } from './cli/backtest.js';
 import { registerConfig } from './cli/config.js';
@@ -7,7 +8,7 @@ import { registerDigest } from './cli/digest.js';
 import { registerServe } from './cli/serve.js';
 import { registerSubscribers } from './cli/subscribers.js';
 import { registerWorker } from './cli/worker.js';
-import { EXIT, UserError } from './errors.js';
+import { EXIT, InputError, messageOf, UserError } from './errors.js';
 
 export function program(): Command {
   const cli = new Command('marketwrap').description('Writes and sends a weekly market-commentary email.').showHelpAfterError().exitOverride();
@@ -15,8 +16,19 @@ export function program(): Command {
   return cli;
 }
 
+/** `.env` in the working folder, when there is one; a variable already set (the deploy's own environment) wins. */
+function loadDotEnv(file = '.env'): void {
+  if (!existsSync(file)) return;
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    throw new InputError(`${file} cannot be read (${messageOf(error)}): fix it, or move it aside`);
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
+    loadDotEnv();
     await program().parseAsync(argv, { from: 'user' });
     return Number(process.exitCode ?? EXIT.ok);
   } catch (error) {

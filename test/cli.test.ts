@@ -81,4 +81,14 @@ describe('marketwrap CLI', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
   });
+
+  it('reads .env from the working folder when present; a variable already set wins', () => {
+    const { dir } = dirs();
+    writeFileSync(join(dir, '.env'), '# as in .env.example\nDATA_DIR=./from-dotenv\nOUTBOX_DIR=./outbox-from-dotenv\n');
+    expect(runCli(['subscribers', 'add', 'ann@example.com'], {}, dir).status).toBe(0);
+    expect(existsSync(join(dir, 'from-dotenv', 'marketwrap.sqlite'))).toBe(true);
+    expect(runCli(['subscribers', 'add', 'bob@example.com'], { DATA_DIR: './explicit' }, dir).status).toBe(0);
+    expect(existsSync(join(dir, 'explicit', 'marketwrap.sqlite'))).toBe(true);
+    expect(runCli(['subscribers', 'list', '--json'], {}, dir).stdout).not.toContain('bob@example.com');
+  });
 });

@@ -39,6 +39,33 @@ describe('the subscribe form', () => {
     expect(() => testContext({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: must not be "true"/);
   });
 
+  it('two servers behind one proxy on one database share the per-client limit and the per-address throttle', async () => {
+    const dir = tempDir();
+    const env = { ...OFFLINE_ENV, DATA_DIR: join(dir, 'data'), ...testDatabaseEnv(), CONFIG_FILE: join(dir, 'none.json'), SECRET_KEY: 's'.repeat(40), LOG_LEVEL: 'silent' };
+    const [a, b] = [createContext({ env, clock: tickingClock(FIXED_NOW) }), createContext({ env, clock: tickingClock(FIXED_NOW) })];
+    try {
+      const servers = [a, b].map((ctx) => buildServer(ctx, { subscribeLimit: { limit: 3, windowMs: 60_000 } }));
+      const codes = [];
+      for (let i = 0; i < 6; i++) codes.push((await subscribe(servers[i % 2]!, `z${i}@example.com`, a.secretKey)).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429, 429, 429]); // one client, whichever server answers
+      const other = { remoteAddress: '203.0.113.8' };
+      for (const app of servers)
+        await app.inject({
+          ...other,
+          method: 'POST',
+          url: '/subscribe',
+          payload: new URLSearchParams({ email: 'same@example.com', form_token: issueFormToken(a.secretKey, FIXED_NOW.getTime()) }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost:3000' },
+        });
+      // The same address through both servers within 15 minutes: one confirmation, not two.
+      expect(await b.store.findSubscriber('same@example.com')).toMatchObject({ confirm_day_count: 1 });
+      for (const app of servers) await app.close();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('sends one confirmation per address per 15 minutes and three a day, with the same answer every time', async () => {
     sink = await startSmtpSink();
     let offset = 0;

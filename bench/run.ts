@@ -70,6 +70,44 @@ async function cliDigest(n: number, smtpUrl: string) {
   return { perSecond: Math.round(n / Number(m[2])), seconds: Number(m[2]), peakMb: Math.round(peak), buildPeakMb: Math.round(buildPeak) };
 }
 
+/** `digest --queue-only`, then `count` `marketwrap worker --once` processes sharing the list on PostgreSQL. */
+async function cliWorkers(count: number, n: number, smtpUrl: string, postgresUrl: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'marketwrap-bench-'));
+  const databaseUrl = `${postgresUrl}?schema=bench_${count}_${n}`;
+  execFileSync(tsx, [join(root, 'bench/scenario.ts'), 'seed', String(n), dir], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'ignore' });
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    DATA_DIR: join(dir, 'data'),
+    CONFIG_FILE: join(dir, 'marketwrap.config.json'),
+    MARKET_DATA: 'demo',
+    LOG_LEVEL: 'silent',
+    SMTP_URL: smtpUrl,
+    DATABASE_URL: databaseUrl,
+  };
+  const queued = spawnSync(process.execPath, [bin, 'digest', '--queue-only', '--allow-demo-data'], { env, encoding: 'utf8' });
+  if (queued.status !== 0) throw new Error(`digest --queue-only failed: ${queued.stderr}`);
+  const t0 = performance.now();
+  const workers = Array.from({ length: count }, () =>
+    spawn(process.execPath, ['--max-semi-space-size=2', bin, 'worker', '--once', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] }),
+  );
+  const outputs = workers.map((w) => {
+    let out = '';
+    w.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    return () => out;
+  });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    for (const w of workers) peak = Math.max(peak, vmHwm(w.pid!));
+  }, 20);
+  await Promise.all(workers.map((w) => new Promise((resolve) => w.on('exit', resolve))));
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  rmSync(dir, { recursive: true, force: true });
+  const finals = outputs.map((o) => JSON.parse(o().trim().split('\n').at(-1)!) as { sent: number });
+  if (Math.max(...finals.map((f) => f.sent)) !== n) throw new Error(`the workers did not send ${n} messages: ${outputs.map((o) => o()).join('\n')}`);
+  return { perSecond: Math.round(n / seconds), seconds: seconds.toFixed(1), peakMb: Math.round(peak) };
+}
+
 function startup(args: string[], env: Record<string, string> = {}): number {
   const times = Array.from({ length: 5 }, () => {
     const t0 = performance.now();
@@ -122,6 +160,17 @@ for (const n of [10_000, 100_000]) {
   if (ceiling) line('  ratio to the ceiling', `${((run.perSecond / ceiling) * 100).toFixed(0)}%`);
   line('  the edition build (its own process, done before the send)', `peak RSS ${run.buildPeakMb} MB`);
 }
+const postgres = (await import('../test/helpers/postgres.js')) as typeof import('../test/helpers/postgres.js');
+if (postgres.hasPostgres) {
+  const server = await postgres.startPostgres();
+  console.log('\nPostgreSQL (a throwaway cluster on loopback), each worker with 10 connections');
+  for (const count of [1, 2]) {
+    const run = await cliWorkers(count, 10_000, sink.url, server.url);
+    line(`marketwrap worker x${count}, 10,000 subscribers`, `${run.perSecond} messages/s (${run.seconds} s, start-up included), peak RSS ${run.peakMb} MB a worker`);
+    if (ceiling) line('  ratio to the ceiling', `${((run.perSecond / ceiling) * 100).toFixed(0)}%`);
+  }
+  server.stop();
+} else line('PostgreSQL workers', 'no server installed (apt-get install postgresql) — not measured');
 const naive = scenario('nodemailer', '10000', sink.url);
 line('the same message through nodemailer, pool of 10 (baseline)', `${naive['perSecond']} messages/s (${naive['seconds']} s)`);
 sink.child.kill();

@@ -1,7 +1,7 @@
 /**
  * One measured scenario per process (so peak RSS is the scenario's own); prints one JSON line.
  *   render                      per-recipient personalisation of the real digest
- *   seed <n> <dir>              a data folder with n confirmed subscribers (the CLI's digest then sends to them)
+ *   seed <n> <dir>              a data folder (or DATABASE_URL) with n confirmed subscribers (the CLI's digest then sends to them)
  *   nodemailer <n> <smtpUrl>    the same message through nodemailer, pool of 10, one sendMail per recipient
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -22,7 +22,14 @@ const dir = seeding ? target : mkdtempSync(join(tmpdir(), 'marketwrap-bench-'));
 const configFile = join(dir, 'marketwrap.config.json');
 writeFileSync(configFile, JSON.stringify({ delivery: { connections: Number(process.env['BENCH_CONNECTIONS'] ?? 10), messagesPerConnection: 100_000 } }));
 const ctx = createContext({
-  env: { DATA_DIR: join(dir, 'data'), CONFIG_FILE: configFile, MARKET_DATA: 'demo', LOG_LEVEL: 'silent', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}) },
+  env: {
+    DATA_DIR: join(dir, 'data'),
+    CONFIG_FILE: configFile,
+    MARKET_DATA: 'demo',
+    LOG_LEVEL: 'silent',
+    ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}),
+    ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}),
+  },
   clock: () => new Date('2026-11-21T14:00:00Z'),
 });
 

@@ -5,10 +5,10 @@
  * worker needs no copy of the publisher's DATA_DIR.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ArchiveError, parseSendable, readSavedEdition, type SavedEdition } from '../src/archive.js';
+import type { SavedEdition } from '../src/archive.js';
 import type { Context } from '../src/context.js';
 import { messageFactory, type DeliverySummary } from '../src/delivery/index.js';
-import { sendList } from './weekly-digest.js';
+import { SendRefused, savedEdition, sendList } from './weekly-digest.js';
 
 export interface WorkerOptions {
   /** Stop when no edition is in progress (instead of waiting for the next). */
@@ -22,12 +22,6 @@ export interface WorkerOptions {
   problem?: (editionId: string, message: string) => void;
 }
 
-/** The edition from the database; editions queued before it kept one fall back to the saved files. */
-async function editionToSend(ctx: Context, id: string): Promise<SavedEdition> {
-  const json = await ctx.store.sendable(id);
-  return json === undefined ? readSavedEdition(ctx.editionsDir, id) : parseSendable(id, json);
-}
-
 /** One pass over the editions in progress; true when rows remain that this pass could not finish. */
 async function sendInProgress(ctx: Context, options: WorkerOptions): Promise<{ editions: number; unfinished: boolean }> {
   const ids = await ctx.ledger.editionsInProgress();
@@ -36,9 +30,9 @@ async function sendInProgress(ctx: Context, options: WorkerOptions): Promise<{ e
     if (options.signal?.aborted) break;
     let edition: SavedEdition;
     try {
-      edition = await editionToSend(ctx, id);
+      edition = await savedEdition(ctx, id);
     } catch (error) {
-      if (!(error instanceof ArchiveError)) throw error;
+      if (!(error instanceof SendRefused)) throw error;
       options.problem?.(id, error.message);
       continue;
     }

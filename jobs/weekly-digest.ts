@@ -2,7 +2,7 @@
  * The weekly job: build this week's edition and deliver it to the list, once. `marketwrap digest`
  * runs it now; `serve` runs it on the config's cron and resumes an interrupted send at start-up.
  */
-import { ArchiveError, editionFiles, readSavedEdition, sendableJson, writeEditionFiles, type EditionFiles } from '../src/archive.js';
+import { ArchiveError, editionFiles, parseSendable, readSavedEdition, type SavedEdition, sendableJson, writeEditionFiles, type EditionFiles } from '../src/archive.js';
 import { resolveAsOf } from '../src/as-of.js';
 import { RefusedError } from '../src/errors.js';
 import type { Context } from '../src/context.js';
@@ -52,10 +52,14 @@ export interface DigestResult {
   delivery?: DeliverySummary & { sentTo?: Array<{ email: string; reply: string }> };
 }
 
-/** The saved edition, or SendRefused saying why it cannot be read back. */
-function savedEdition(ctx: Context, id: string) {
+/**
+ * The edition as it was first built: from the database (where any sender, on any machine, finds it),
+ * or from the saved files for editions queued before it was kept there. SendRefused says why not.
+ */
+export async function savedEdition(ctx: Context, id: string): Promise<SavedEdition> {
   try {
-    return readSavedEdition(ctx.editionsDir, id);
+    const json = await ctx.store.sendable(id);
+    return json === undefined ? readSavedEdition(ctx.editionsDir, id) : parseSendable(id, json);
   } catch (error) {
     if (error instanceof ArchiveError) throw new SendRefused(error.message);
     throw error;
@@ -88,7 +92,7 @@ export const weeklyDigest = {
     const request = options.dryRun ? 'dry-run' : adHoc?.length ? 'adhoc' : 'list';
     // A started edition keeps its saved files (they are what subscribers got, and the archive); a list
     // send of one is refused before they are read.
-    const edition = !started ? { ...built, id, demo: built.snapshot.demo } : request === 'list' ? undefined : savedEdition(ctx, id);
+    const edition = !started ? { ...built, id, demo: built.snapshot.demo } : request === 'list' ? undefined : await savedEdition(ctx, id);
     const decision = decideSend({
       request,
       started,
@@ -187,7 +191,7 @@ async function continueEdition(ctx: Context, options: DigestOptions): Promise<Di
   const id = options.editionId ?? editionIdFor(resolveAsOf(options.asOf, ctx.clock()));
   const state = await ledger.editionState(id);
   if (!state?.send_started_at) throw new SendRefused(`edition ${id} was never sent: run without --resume or --retry-failed`);
-  const edition = savedEdition(ctx, id);
+  const edition = await savedEdition(ctx, id);
   if (ctx.env.SMTP_URL && edition.demo && !options.allowDemoData) {
     throw new SendRefused(`not sending ${id} over SMTP: it was built from demo data; pass --allow-demo-data to send it anyway`);
   }

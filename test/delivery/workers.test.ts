@@ -111,9 +111,10 @@ describe.skipIf(!hasPostgres && !process.env['TEST_DATABASE_URL'])('several send
     expect(at).toHaveLength(600);
     // A bucket of 100 a second that starts full: 600 take at least 5 s (three separate limits: under 2 s).
     expect(at.at(-1)! - at[0]!).toBeGreaterThan(4500);
-    // Never more than the bucket and one second's refill in any second.
+    // Tokens go at most the bucket (100) plus one second's refill (100) in any second; seen at the sink,
+    // delivery jitter can squeeze a few more into a second, so 10% of slack (three separate limits: 600).
     const busiest = Math.max(...at.map((t, i) => at.slice(i).findIndex((u) => u > t + 1000)).map((n, i) => (n < 0 ? at.length - i : n)));
-    expect(busiest).toBeLessThanOrEqual(200);
+    expect(busiest).toBeLessThanOrEqual(220);
   }, 120_000);
 
   it("ratePerHour holds for all workers together: the hour's 150 go, the rest wait", async () => {

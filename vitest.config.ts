@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The workers' test is on PostgreSQL whatever TEST_DATABASE says: the PostgreSQL pass need not repeat it.
+    exclude: [...configDefaults.exclude, ...(process.env['TEST_DATABASE'] === 'postgres' ? ['test/delivery/workers.test.ts'] : [])],
     globalSetup: ['test/setup/postgres.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -223,32 +223,36 @@ export async function sendToList(input: ListSendInput): Promise<DeliverySummary>
   // A renewal that fails (the database away for a moment) is tried again a third of a lease later.
   const renewal = setInterval(() => ledger.renew(editionId, owner, clock()).catch(() => undefined), LEASE_MS / 3);
   renewal.unref();
-  for (;;) {
-    if (input.signal?.aborted || stopped) break;
-    // Refill in batches (half the window at a time): one claim transaction per several messages.
-    const room = policy.inFlight - inFlight.size;
-    const claiming = room >= Math.max(1, policy.inFlight / 2) || inFlight.size === 0;
-    const rows = claiming ? await ledger.claim(editionId, owner, room, clock()) : [];
-    for (const row of rows) {
-      const task: Promise<void> = deliverRow(row, input, batch, stop).finally(() => inFlight.delete(task));
-      inFlight.add(task);
+  try {
+    for (;;) {
+      if (input.signal?.aborted || stopped) break;
+      // Refill in batches (half the window at a time): one claim transaction per several messages.
+      const room = policy.inFlight - inFlight.size;
+      const claiming = room >= Math.max(1, policy.inFlight / 2) || inFlight.size === 0;
+      const rows = claiming ? await ledger.claim(editionId, owner, room, clock()) : [];
+      for (const row of rows) {
+        const task: Promise<void> = deliverRow(row, input, batch, stop).finally(() => inFlight.delete(task));
+        inFlight.add(task);
+      }
+      await batch.flushIfDue();
+      if (inFlight.size > 0) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      // Nothing claimed because the window was busy, and it emptied meanwhile (the batch write awaited): claim now.
+      if (rows.length > 0 || !claiming) continue;
+      await batch.flush();
+      const next = await ledger.nextRetry(editionId);
+      if (next === undefined) break;
+      // Only retries are left: wait for the earliest (or a stop signal).
+      await Promise.race([sleep(Math.max(0, Date.parse(next) - clock().getTime())), abortPromise(input.signal)]);
     }
-    await batch.flushIfDue();
-    if (inFlight.size > 0) {
-      await Promise.race(inFlight);
-      continue;
-    }
-    // Nothing claimed because the window was busy, and it emptied meanwhile (the batch write awaited): claim now.
-    if (rows.length > 0 || !claiming) continue;
-    await batch.flush();
-    const next = await ledger.nextRetry(editionId);
-    if (next === undefined) break;
-    // Only retries are left: wait for the earliest (or a stop signal).
-    await Promise.race([sleep(Math.max(0, Date.parse(next) - clock().getTime())), abortPromise(input.signal)]);
+  } finally {
+    // Stopping, or the database lost: messages in flight finish (and are recorded when it can be).
+    await Promise.allSettled(inFlight);
+    clearInterval(renewal);
   }
-  // Stopping: in-flight messages finish and are recorded; the rest stay queued for --resume.
-  await Promise.all(inFlight);
-  clearInterval(renewal);
+  // The rest stay queued for --resume.
   await batch.flush();
   return summarize(input, { orphans, stopped, started });
 }

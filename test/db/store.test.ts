@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/index.js';
+import { DatabaseUnavailable } from '../../src/db/errors.js';
 import { migrations } from '../../src/db/migrations.js';
 import { sourcePath } from '../../src/paths.js';
 import { tempDir } from '../helpers/context.js';
@@ -30,6 +31,28 @@ it('both stores have the same numbered migrations', () => {
   const versions = (kind: string) => migrations(sourcePath('db', 'migrations', kind)).map((m) => m.name);
   expect(versions('postgres')).toEqual(versions('sqlite'));
 });
+
+it.skipIf(!hasPostgres)(
+  'a PostgreSQL server lost while working: one line saying how to go on, for plain reads and transactions alike',
+  async () => {
+    const own = await startPostgres();
+    const db = openDatabase({ databaseUrl: `${own.url}?schema=lost`, dataDir: tempDir() });
+    try {
+      await db.store.addSubscriber('ann@example.com', 'confirmed', 'cli', NOW);
+      own.stop();
+      for (const attempt of [() => db.store.listSubscribers(), () => db.ledger.record('E1', [], NOW, 1), () => db.ledger.claim('E1', 'a', 10, NOW)]) {
+        const error = await attempt().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DatabaseUnavailable);
+        expect((error as Error).message).toMatch(
+          /^lost PostgreSQL at postgres:\/\/marketwrap@127\.0\.0\.1:\d+\/postgres \(.+\): nothing committed is lost; when it is back, run the command again \(a send: `marketwrap digest --resume`\)$/,
+        );
+      }
+    } finally {
+      await db.close();
+    }
+  },
+  60_000,
+);
 
 describe.each(backends)('$name store', ({ name, open }) => {
   // Debian's postgresql package is what .ci/run installs; without it only SQLite can be checked here.

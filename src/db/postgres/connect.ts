@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { sourcePath } from '../../paths.js';
 import { messageOf } from '../../errors.js';
-import { DatabaseError } from '../errors.js';
+import { DatabaseError, DatabaseUnavailable, isConnectionLoss } from '../errors.js';
 import { migrations } from '../migrations.js';
 
 const MIGRATIONS_DIR = sourcePath('db', 'migrations', 'postgres');
@@ -22,6 +22,8 @@ export interface Queryable {
 export interface Connection extends Queryable {
   /** A client of its own for a transaction, migrated first. */
   connect(): Promise<pg.PoolClient>;
+  /** The error to throw for `error`: a lost connection becomes one line saying how to go on. */
+  lost(error: unknown): unknown;
   describe: string;
   close(): Promise<void>;
 }
@@ -44,15 +46,23 @@ export function connectPostgres(databaseUrl: string): Connection {
     throw new DatabaseError(`cannot use PostgreSQL at ${describe} (${messageOf(error)}): start the server, or fix DATABASE_URL`);
   });
   ready.catch(() => undefined); // reported to whoever uses the database, not as an unhandled rejection
+  // What was committed stays committed: the ledger says what is owed when the server is back.
+  const lost = (error: unknown) =>
+    isConnectionLoss(error)
+      ? new DatabaseUnavailable(
+          `lost PostgreSQL at ${describe} (${messageOf(error)}): nothing committed is lost; when it is back, run the command again (a send: \`marketwrap digest --resume\`)`,
+        )
+      : error;
   return {
     describe,
+    lost,
     async query(text, values) {
       await ready;
-      return pool.query(text, values);
+      return pool.query(text, values).catch((error: unknown) => Promise.reject(lost(error)));
     },
     async connect() {
       await ready;
-      return pool.connect();
+      return pool.connect().catch((error: unknown) => Promise.reject(lost(error)));
     },
     async close() {
       await ready.catch(() => undefined);
@@ -87,6 +97,7 @@ async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void>
 /** Runs `work` on one client between BEGIN and COMMIT (ROLLBACK if it throws). */
 export async function inTransaction<T>(connection: Connection, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await connection.connect();
+  let failed: unknown;
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -94,8 +105,10 @@ export async function inTransaction<T>(connection: Connection, work: (client: pg
     return result;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
+    failed = error;
+    throw connection.lost(error);
   } finally {
-    client.release();
+    // A client whose connection broke is discarded, not handed to the next caller.
+    client.release(failed !== undefined && isConnectionLoss(failed) ? (failed as Error) : undefined);
   }
 }

@@ -41,10 +41,11 @@ const childrenOf = (pid: number): number[] => {
   }
 };
 
-/** The real CLI, as an operator runs it: `marketwrap digest` to n subscribers, its memory read from /proc. */
-async function cliDigest(n: number, smtpUrl: string) {
+/** A data folder (and DATABASE_URL's schema, when given) with n confirmed subscribers, and the CLI's environment for it. */
+function seededList(n: number, smtpUrl: string, databaseUrl?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'marketwrap-bench-'));
-  scenario('seed', String(n), dir);
+  const database = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
+  execFileSync(tsx, [join(root, 'bench/scenario.ts'), 'seed', String(n), dir], { env: { ...process.env, ...database }, stdio: 'ignore' });
   const env = {
     PATH: process.env['PATH'] ?? '',
     DATA_DIR: join(dir, 'data'),
@@ -52,7 +53,14 @@ async function cliDigest(n: number, smtpUrl: string) {
     MARKET_DATA: 'demo',
     LOG_LEVEL: 'silent',
     SMTP_URL: smtpUrl,
+    ...database,
   };
+  return { dir, env };
+}
+
+/** The real CLI, as an operator runs it: `marketwrap digest` to n subscribers, its memory read from /proc. */
+async function cliDigest(n: number, smtpUrl: string) {
+  const { dir, env } = seededList(n, smtpUrl);
   const child = spawn(process.execPath, ['--max-semi-space-size=2', bin, 'digest', '--allow-demo-data'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -72,18 +80,7 @@ async function cliDigest(n: number, smtpUrl: string) {
 
 /** `digest --queue-only`, then `count` `marketwrap worker --once` processes sharing the list on PostgreSQL. */
 async function cliWorkers(count: number, n: number, smtpUrl: string, postgresUrl: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'marketwrap-bench-'));
-  const databaseUrl = `${postgresUrl}?schema=bench_${count}_${n}`;
-  execFileSync(tsx, [join(root, 'bench/scenario.ts'), 'seed', String(n), dir], { env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: 'ignore' });
-  const env = {
-    PATH: process.env['PATH'] ?? '',
-    DATA_DIR: join(dir, 'data'),
-    CONFIG_FILE: join(dir, 'marketwrap.config.json'),
-    MARKET_DATA: 'demo',
-    LOG_LEVEL: 'silent',
-    SMTP_URL: smtpUrl,
-    DATABASE_URL: databaseUrl,
-  };
+  const { dir, env } = seededList(n, smtpUrl, `${postgresUrl}?schema=bench_${count}_${n}`);
   const queued = spawnSync(process.execPath, [bin, 'digest', '--queue-only', '--allow-demo-data'], { env, encoding: 'utf8' });
   if (queued.status !== 0) throw new Error(`digest --queue-only failed: ${queued.stderr}`);
   const t0 = performance.now();

@@ -4,7 +4,7 @@ import type { DigestResult } from '../../jobs/weekly-digest.js';
 import { EXIT } from '../errors.js';
 import { parseEmail } from '../subscribers/address.js';
 import { printDigest, progressBar, show } from './output.js';
-import { asOfOption, dataOption, openContext, withContext } from './shared.js';
+import { asOfOption, dataOption, whileSending, withContext } from './shared.js';
 
 interface DigestFlags {
   asOf?: string;
@@ -29,25 +29,15 @@ export function digestExitCode(result: DigestResult): number {
 
 async function digest(flags: DigestFlags): Promise<void> {
   const { weeklyDigest } = await import('../../jobs/weekly-digest.js');
-  const ctx = await openContext();
-  // SIGINT/SIGTERM: stop taking new rows, let in-flight messages finish, leave the rest queued.
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const bar = !flags.json && process.stderr.isTTY ? progressBar() : undefined;
-  try {
+  await whileSending(async (ctx, signal) => {
+    const bar = !flags.json && process.stderr.isTTY ? progressBar() : undefined;
     const { json, ...request } = flags;
-    const result = await weeklyDigest.run(ctx, { ...request, signal: stop.signal, onProgress: bar?.update });
+    const result = await weeklyDigest.run(ctx, { ...request, signal, onProgress: bar?.update });
     bar?.done();
     if (json) console.log(JSON.stringify(result, null, 2));
     else printDigest(result);
     process.exitCode = digestExitCode(result);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await ctx.close();
-  }
+  });
 }
 
 export function registerDigest(cli: Command): void {

@@ -33,6 +33,25 @@ export function withContext<A extends unknown[]>(action: (ctx: Context, ...args:
   };
 }
 
+/**
+ * A sending command's context, and a signal SIGINT or SIGTERM aborts: the command stops taking rows,
+ * lets the messages in flight finish and be recorded, and leaves the rest queued. Both end with it.
+ */
+export async function whileSending(work: (ctx: Context, signal: AbortSignal) => Promise<void>): Promise<void> {
+  const ctx = await openContext();
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    await work(ctx, stop.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await ctx.close();
+  }
+}
+
 export class ListenError extends InputError {
   override name = 'ListenError';
 }

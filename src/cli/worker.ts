@@ -1,7 +1,8 @@
 /** `worker`: a sender process that shares the ledger of every edition in progress with the others. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT } from '../errors.js';
-import { openContext } from './shared.js';
+import type { DeliverySummary } from '../delivery/index.js';
+import { whileSending } from './shared.js';
 
 interface WorkerFlags {
   once?: boolean;
@@ -9,28 +10,27 @@ interface WorkerFlags {
   json?: boolean;
 }
 
+/** One line a pass, for people, or the pass as JSON. */
+function reportPass(json: boolean | undefined, editionId: string, s: DeliverySummary): void {
+  if (json) {
+    console.log(JSON.stringify({ editionId, ...s }));
+    return;
+  }
+  const died = s.inFlightAtStart.length > 0 ? `; ${s.inFlightAtStart.length} were in flight when a sender died (not resent): ${s.inFlightAtStart.join(', ')}` : '';
+  console.log(`marketwrap worker: ${editionId}: ${s.sent}/${s.total} sent, ${s.queued} queued, ${s.sending} with other senders, ${s.failed} failed${died}`);
+}
+
 async function worker(flags: WorkerFlags): Promise<void> {
   const { runWorker } = await import('../../jobs/send-worker.js');
-  const ctx = await openContext();
-  // SIGINT/SIGTERM: stop claiming rows, let the messages in flight finish and be recorded.
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const say = (line: object, text: string) => console.log(flags.json ? JSON.stringify(line) : `marketwrap worker: ${text}`);
-  const seen = new Set<string>();
-  try {
+  await whileSending(async (ctx, signal) => {
+    const seen = new Set<string>();
     await runWorker(ctx, {
       once: flags.once,
       pollMs: flags.poll * 1000,
-      signal: stop.signal,
-      report: (editionId, s) => {
+      signal,
+      report: (editionId, summary) => {
         seen.add(editionId);
-        say(
-          { editionId, ...s },
-          `${editionId}: ${s.sent}/${s.total} sent, ${s.queued} queued, ${s.sending} with other senders, ${s.failed} failed` +
-            (s.inFlightAtStart.length > 0 ? `; ${s.inFlightAtStart.length} were in flight when a sender died (not resent): ${s.inFlightAtStart.join(', ')}` : ''),
-        );
+        reportPass(flags.json, editionId, summary);
       },
       problem: (editionId, message) => {
         console.error(`marketwrap worker: ${editionId}: ${message}`);
@@ -41,13 +41,9 @@ async function worker(flags: WorkerFlags): Promise<void> {
     // (read at the end: the last sender to finish may be another worker); else 0.
     const finals = await Promise.all([...seen].map((id) => ctx.ledger.counts(id)));
     const unfinished = finals.some((c) => c.queued + c.sending + c.failedTemporary + c.failedPermanent + c.failedAmbiguous > 0);
-    if (stop.signal.aborted) process.exitCode = EXIT.interrupted;
+    if (signal.aborted) process.exitCode = EXIT.interrupted;
     else if (unfinished) process.exitCode = EXIT.failed;
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await ctx.close();
-  }
+  });
 }
 
 export function registerWorker(cli: Command): void {

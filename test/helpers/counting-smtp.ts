@@ -4,6 +4,7 @@
  * bottleneck. PIPELINING, replies in order, message bodies scanned for their end and dropped.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { closeServer } from './ports.js';
 
 export interface CountingSmtp {
   url: string;
@@ -82,10 +83,6 @@ export async function startCountingSmtp(): Promise<CountingSmtp> {
     url: `smtp://127.0.0.1:${port}?starttls=never`,
     counts,
     acceptedAt,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server, sockets),
   };
 }

@@ -3,6 +3,7 @@
  * before answering: the "did it arrive?" case no well-behaved server library will stage.
  */
 import { createServer, type Socket } from 'node:net';
+import { closeServer } from './ports.js';
 import type { AddressInfo } from 'node:net';
 
 export interface DroppingServer {
@@ -53,10 +54,6 @@ export async function startDroppingSmtp(): Promise<DroppingServer> {
     get received() {
       return state.received;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server, sockets),
   };
 }

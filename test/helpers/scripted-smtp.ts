@@ -4,6 +4,7 @@
  * records what arrived, in order, and whether the next envelope came before a message's verdict.
  */
 import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { closeServer } from './ports.js';
 
 export type Stage = 'greeting' | 'EHLO' | 'HELO' | 'AUTH' | 'MAIL' | 'RCPT' | 'DATA' | 'END' | 'RSET' | 'QUIT' | 'OTHER';
 export type Action = string | 'close' | 'hang' | { delayMs?: number; reply: string; close?: boolean };
@@ -123,10 +124,6 @@ export async function startScriptedSmtp(script: (stage: Stage, n: number, line: 
     log,
     accepted,
     peak: () => peak,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server, sockets),
   };
 }

@@ -16,7 +16,7 @@ export const envSchema = z.object({
   DATABASE_URL: optionalString.pipe(
     z
       .string()
-      .regex(/^(postgres(ql)?:\/\/\S+|sqlite:\S+)$/, 'must be a postgres:// URL (or sqlite:<file>)')
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
       .optional(),
   ),
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),

@@ -12,10 +12,7 @@ export function dbFile(dataDir: string): string {
   return join(dataDir, 'marketwrap.sqlite');
 }
 
+/** `databaseUrl` is DATABASE_URL as the env schema checked it (a postgres:// URL). */
 export function openDatabase(options: { databaseUrl?: string | undefined; dataDir: string }): Database {
-  const url = options.databaseUrl;
-  if (!url) return openSqliteDatabase(dbFile(options.dataDir));
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgresDatabase(url);
-  if (url.startsWith('sqlite:')) return openSqliteDatabase(url.slice('sqlite:'.length));
-  throw new DatabaseError(`DATABASE_URL must start with postgres:// (or sqlite:<file>); got "${url.split(':')[0]}:..."`);
+  return options.databaseUrl ? openPostgresDatabase(options.databaseUrl) : openSqliteDatabase(dbFile(options.dataDir));
 }

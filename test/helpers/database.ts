@@ -12,7 +12,7 @@ export type Dialects = string | { sqlite: string; postgres: string };
 
 export async function rawSql(ctx: Context, sql: Dialects): Promise<Array<Record<string, unknown>>> {
   if (ctx.database.kind === 'sqlite') {
-    const db = new Database(ctx.env.DATABASE_URL?.replace(/^sqlite:/, '') ?? dbFile(ctx.env.DATA_DIR));
+    const db = new Database(dbFile(ctx.env.DATA_DIR));
     try {
       const statement = db.prepare(typeof sql === 'string' ? sql : sql.sqlite);
       if (statement.reader) return statement.all() as Array<Record<string, unknown>>;

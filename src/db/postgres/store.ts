@@ -1,7 +1,19 @@
 /** The store's SQL for PostgreSQL (see types.ts for what each operation promises). */
 import { randomBytes } from 'node:crypto';
 import { KEY_COUNT, OVERFLOW_KEY } from '../hits.js';
-import type { CachedSource, DeliveryRow, DueConfirmation, EditionRow, FeedbackEventRow, Store, SubscriberRow } from '../types.js';
+import type {
+  CachedSource,
+  ConsentSource,
+  DeliveryRow,
+  DueConfirmation,
+  EditionRow,
+  EditionToSave,
+  FeedbackEvent,
+  FeedbackEventRow,
+  Store,
+  SubscriberRow,
+  SubscriberStatus,
+} from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
 
 const rows = async <R extends object>(q: Queryable, text: string, values: unknown[] = []) => (await q.query<R & Record<string, unknown>>(text, values)).rows as R[];
@@ -13,14 +25,14 @@ const EDITION_COLUMNS = 'id, as_of, subject, headline, demo, sent_at';
 function subscriberStore(q: Queryable) {
   return {
     findSubscriber: (email: string) => row<SubscriberRow>(q, 'SELECT * FROM subscribers WHERE lower(email) = lower($1)', [email]),
-    addSubscriber: async (email: string, status: string, source: string, now: Date) =>
+    addSubscriber: async (email: string, status: SubscriberStatus, source: ConsentSource, now: Date) =>
       (await row<SubscriberRow>(
         q,
         `INSERT INTO subscribers (email, status, consent_source, created_at, status_changed_at, confirmed_at, token_key)
          VALUES ($1, $2, $3, $4, $4, CASE WHEN $2 = 'confirmed' THEN $4 END, $5) RETURNING *`,
         [email, status, source, now.toISOString(), randomBytes(16).toString('hex')],
       ))!,
-    setSubscriberStatus: (id: number, status: string, now: Date) =>
+    setSubscriberStatus: (id: number, status: SubscriberStatus, now: Date) =>
       run(
         q,
         `UPDATE subscribers SET status = $2, status_changed_at = $3,
@@ -43,7 +55,7 @@ function editionStore(q: Queryable) {
     markEditionSent: (id: string, now: Date) => run(q, 'UPDATE editions SET sent_at = COALESCE(sent_at, $1) WHERE id = $2', [now.toISOString(), id]),
     sentEditions: () => rows<EditionRow>(q, `SELECT ${EDITION_COLUMNS} FROM editions WHERE sent_at IS NOT NULL ORDER BY as_of DESC`),
     edition: (id: string) => row<EditionRow>(q, `SELECT ${EDITION_COLUMNS} FROM editions WHERE id = $1`, [id]),
-    saveEdition: (edition: { id: string; asOf: string; subject: string; headline: string; demo: boolean }, now: Date) =>
+    saveEdition: (edition: EditionToSave, now: Date) =>
       run(
         q,
         `INSERT INTO editions (id, as_of, subject, headline, demo, created_at) VALUES ($1, $2, $3, $4, $5, $6)
@@ -106,10 +118,7 @@ function feedbackStore(q: Queryable) {
   return {
     deliveryByMessageId: (messageId: string) =>
       row<{ edition_id: string; subscriber_id: number }>(q, 'SELECT edition_id, subscriber_id FROM deliveries WHERE message_id = $1 LIMIT 1', [messageId]),
-    addFeedbackEvent: (
-      e: { subscriberId: number | null; emailHash: string; editionId: string | null; kind: string; source: string; messageId: string | null; detail: string },
-      now: Date,
-    ) =>
+    addFeedbackEvent: (e: FeedbackEvent, now: Date) =>
       run(
         q,
         `INSERT INTO feedback_events (subscriber_id, email_hash, edition_id, kind, source, message_id, detail, received_at)

@@ -74,11 +74,11 @@ export class SubscriberService {
     });
   }
 
-  /** The subscriber a link names, if its signature holds. */
-  private async checkToken(purpose: TokenPurpose, token: string): Promise<TokenCheck> {
+  /** The link's verdict, and the subscriber it names (read once, for the check and for what follows). */
+  private async checkToken(purpose: TokenPurpose, token: string): Promise<{ check: TokenCheck; subscriber: SubscriberRow | undefined }> {
     const id = tokenSubscriberId(token);
-    const subject = id === undefined ? undefined : await this.store.subscriberById(id);
-    return verifyToken(this.secretKey, purpose, token, this.clock(), () => subject);
+    const subscriber = id === undefined ? undefined : await this.store.subscriberById(id);
+    return { check: verifyToken(this.secretKey, purpose, token, this.clock(), () => subscriber), subscriber };
   }
 
   /** Double opt-in, step one: a new, pending or departed address gets a fresh confirmation link. */
@@ -102,9 +102,8 @@ export class SubscriberService {
 
   /** Step two: a valid token confirms; anything else changes nothing. */
   async confirm(token: string): Promise<TokenCheck & { subscriber?: SubscriberRow; newlyConfirmed?: boolean }> {
-    const check = await this.checkToken('confirm', token);
+    const { check, subscriber } = await this.checkToken('confirm', token);
     if (!check.ok) return check;
-    const subscriber = await this.store.subscriberById(check.subscriberId);
     if (!subscriber) return { ok: false, reason: 'forged' };
     if (subscriber.status === 'confirmed') return { ...check, subscriber, newlyConfirmed: false };
     if (subscriber.status !== 'pending') return { ok: false, reason: 'expired' };
@@ -114,9 +113,8 @@ export class SubscriberService {
 
   /** One click from an email: idempotent, so a second click (or a scanner's) is harmless. */
   async unsubscribeByToken(token: string): Promise<TokenCheck> {
-    const check = await this.checkToken('unsubscribe', token);
+    const { check, subscriber } = await this.checkToken('unsubscribe', token);
     if (!check.ok) return check;
-    const subscriber = await this.store.subscriberById(check.subscriberId);
     if (subscriber && subscriber.status !== 'unsubscribed') await this.store.setSubscriberStatus(subscriber.id, 'unsubscribed', this.clock());
     return check;
   }

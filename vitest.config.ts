@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The workers' test is on PostgreSQL whatever TEST_DATABASE says: the PostgreSQL pass need not repeat it.
     exclude: [...configDefaults.exclude, ...(process.env['TEST_DATABASE'] === 'postgres' ? ['test/delivery/workers.test.ts'] : [])],
-    globalSetup: ['test/setup/postgres.ts'],
+    globalSetup: ['test/setup/postgres.ts', 'test/setup/clean-checkout.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -5,7 +5,9 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions, Edition } from './build.js';
+import type { Edition } from './build.js';
+import { type BuildOptions, type BuildRequest, buildRequestSchema } from './build-options.js';
+import { clockFrom, wallClock } from './clock.js';
 import { EXIT, messageOf, RemoteError, UserError } from './errors.js';
 
 type Answer = { ok: true; edition: Edition } | { ok: false; message: string; exitCode: number };
@@ -13,7 +15,9 @@ type Answer = { ok: true; edition: Edition } | { ok: false; message: string; exi
 /** Buffers arrive as Uint8Arrays: make the chart PNGs Buffers again. */
 const revive = (edition: Edition): Edition => ({ ...edition, charts: edition.charts.map((c) => ({ ...c, png: Buffer.from(c.png) })) });
 
-export function buildInChildProcess(options: BuildOptions): Promise<Edition> {
+export function buildInChildProcess(options: BuildOptions, clock: () => Date = wallClock): Promise<Edition> {
+  // Parsed, not passed: the schema keeps only what a build is asked for, so nothing uncloneable goes.
+  const request: BuildRequest = buildRequestSchema.parse({ options, now: clock().toISOString() });
   const child = fork(fileURLToPath(import.meta.url), ['--build-edition'], {
     serialization: 'advanced',
     execArgv: process.execArgv,
@@ -30,17 +34,18 @@ export function buildInChildProcess(options: BuildOptions): Promise<Edition> {
     child.once('exit', (code, signal) => {
       if (!answered) reject(new Error(`the edition build process stopped (${signal ?? `exit code ${code}`}) before it finished`));
     });
-    child.send(options);
+    child.send(request);
   });
 }
 
 async function serve(): Promise<void> {
-  const options = await new Promise<BuildOptions>((resolve) => process.once('message', resolve));
+  const request = buildRequestSchema.parse(await new Promise((resolve) => process.once('message', resolve)));
   const [{ createContext }, { buildEdition }] = await Promise.all([import('./context.js'), import('./build.js')]);
   let answer: Answer;
-  const ctx = createContext();
+  // The parent's time when it asked, running on: the child's week is the parent's.
+  const ctx = createContext({ clock: clockFrom(request.now) });
   try {
-    answer = { ok: true, edition: await buildEdition(ctx, options) };
+    answer = { ok: true, edition: await buildEdition(ctx, request.options) };
   } catch (error) {
     answer =
       error instanceof UserError

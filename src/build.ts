@@ -4,6 +4,7 @@ import { analyze, type Analysis } from './analysis/index.js';
 import { compose, loadCommentaryTemplates, type Commentary, type CommentaryTemplates } from './commentary/index.js';
 import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
+import type { BuildOptions } from './build-options.js';
 import { editionIdFor } from './edition-id.js';
 import { resolveAsOf } from './as-of.js';
 import { windowAnchor } from './market/calendar.js';
@@ -23,14 +24,7 @@ export interface Edition extends RenderedEdition {
   commentary: Commentary;
 }
 
-export interface BuildOptions {
-  asOf?: string;
-  data?: string;
-  /** With MARKET_DATA=auto: may an unreachable network fall back to demo data? */
-  allowDemoFallback?: boolean;
-  /** Use cached closes only, no network (preview). */
-  offline?: boolean;
-}
+export type { BuildOptions } from './build-options.js';
 
 /** What an edition is made of besides its snapshot: loaded once, reused for every week of a backtest. */
 export interface EditionParts {

@@ -10,7 +10,9 @@ import { resolveSecretKey } from './config/secret.js';
 import { type Database, type Ledger, openDatabase, type Store } from './db/index.js';
 import { createTransport, type Sender, type Transport } from './delivery/index.js';
 import { type DkimKey, loadDkimKey } from './delivery/dkim.js';
-import type { BuildOptions, Edition } from './build.js';
+import type { Edition } from './build.js';
+import { clockFrom, wallClock } from './clock.js';
+import type { BuildOptions } from './build-options.js';
 import { PROJECT_ROOT } from './paths.js';
 import { createSubscriberService, parseEmail, type SubscriberService } from './subscribers/index.js';
 
@@ -56,7 +58,7 @@ export interface ContextOptions {
   clock?: () => Date;
   templatesDir?: string;
   /** Where editions are built (default: here, loaded when first needed). */
-  buildEdition?: (options: BuildOptions) => Promise<Edition>;
+  buildEdition?: (options: BuildOptions, clock: () => Date) => Promise<Edition>;
 }
 
 export function createContext(options: ContextOptions = {}): Context {
@@ -65,7 +67,7 @@ export function createContext(options: ContextOptions = {}): Context {
   const sender = parseSender(env.MAIL_FROM, config.sender);
   const database = openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   const { store, ledger } = database;
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? (env.MARKETWRAP_NOW ? clockFrom(env.MARKETWRAP_NOW) : wallClock);
   const transports = new Map<'list' | 'single', Transport>();
   const transportFor = (use: 'list' | 'single') => {
     if (!transports.has(use)) transports.set(use, createTransport(use, env.SMTP_URL, env.OUTBOX_DIR, config.delivery));
@@ -89,7 +91,7 @@ export function createContext(options: ContextOptions = {}): Context {
     log: pino({ level: env.LOG_LEVEL }, pino.destination(2)),
     transport: () => transportFor('single'),
     listTransport: () => transportFor('list'),
-    buildEdition: options.buildEdition ?? (async (buildOptions) => (await import('./build.js')).buildEdition(context, buildOptions)),
+    buildEdition: async (buildOptions) => (options.buildEdition ? options.buildEdition(buildOptions, clock) : (await import('./build.js')).buildEdition(context, buildOptions)),
     get closed() {
       return closed;
     },

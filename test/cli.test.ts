@@ -19,6 +19,17 @@ describe('marketwrap CLI', () => {
     expect(readdirSync(join(dir, 'outbox'))).toHaveLength(1);
   });
 
+  it('MARKETWRAP_NOW sets the clock the week is chosen by, in the CLI and its build child; a bad one is one line', () => {
+    const { env } = dirs();
+    const run = runCli(['digest', '--dry-run', '--json'], { ...env, MARKETWRAP_NOW: '2031-03-05T12:00:00Z' });
+    expect(run.status, run.stderr).toBe(0);
+    // A Wednesday: the last completed week ended on Friday, February 28.
+    expect(JSON.parse(run.stdout)).toMatchObject({ editionId: '2031-W09' });
+    const bad = runCli(['digest', '--dry-run'], { ...env, MARKETWRAP_NOW: 'next tuesday' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^marketwrap: invalid environment: MARKETWRAP_NOW: .*\(see \.env\.example\)$/)]);
+  });
+
   it('subscribers add, list --json and remove', () => {
     const { env } = dirs();
     expect(runCli(['subscribers', 'add', 'Ann@Example.com', 'bob@example.com'], env).stdout).toBe('ann@example.com: confirmed\nbob@example.com: confirmed\n');

@@ -79,6 +79,8 @@ export const envSchema = z.object({
   DKIM_PRIVATE_KEY: optionalString,
   DKIM_PRIVATE_KEY_FILE: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  /** The time the process starts at (ISO 8601), running on from there: to rehearse a schedule or a past week; tests pin it. */
+  MARKETWRAP_NOW: z.preprocess((v) => (v === '' ? undefined : v), z.iso.datetime({ offset: true }).optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

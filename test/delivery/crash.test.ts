@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createContext, PROJECT_ROOT } from '../../src/context.js';
 import { runCliAsync } from '../helpers/cli.js';
-import { OFFLINE_ENV, tempDir, testDatabaseEnv } from '../helpers/context.js';
+import { FIXED_NOW, OFFLINE_ENV, tempDir, testDatabaseEnv } from '../helpers/context.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
 const SUBSCRIBERS = 200;
@@ -34,7 +34,16 @@ async function setup() {
       });
     },
   });
-  const env = { ...OFFLINE_ENV, DATA_DIR: join(dir, 'data'), ...testDatabaseEnv(), CONFIG_FILE: configFile, SMTP_URL: sink.url, MARKET_DATA: 'demo', LOG_LEVEL: 'silent' };
+  const env = {
+    ...OFFLINE_ENV,
+    DATA_DIR: join(dir, 'data'),
+    ...testDatabaseEnv(),
+    CONFIG_FILE: configFile,
+    SMTP_URL: sink.url,
+    MARKET_DATA: 'demo',
+    LOG_LEVEL: 'silent',
+    MARKETWRAP_NOW: FIXED_NOW.toISOString(),
+  };
   const ctx = createContext({ env });
   for (let i = 0; i < SUBSCRIBERS; i++) await ctx.subscribers.add(`reader${String(i).padStart(3, '0')}@example.com`);
   const emails = (await ctx.subscribers.recipients()).map((r) => r.email);

@@ -49,7 +49,7 @@ async function list(n: number, delivery: object) {
   });
   await ctx.close();
   // The publisher builds and queues the edition; the workers, with DATA_DIRs of their own, send it.
-  const queued = await runCliAsync(['digest', '--queue-only', '--allow-demo-data', '--json'], envFor('publisher'));
+  const queued = await runCliAsync(['digest', '--queue-only', '--allow-demo-data', '--json', '--as-of', '2026-11-20'], envFor('publisher'));
   expect(queued.status, queued.stderr).toBe(0);
   expect(JSON.parse(queued.stdout).note).toMatch(new RegExp(`queued for ${n} subscribers`));
   return { emails, envFor, sink };

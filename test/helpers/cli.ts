@@ -1,12 +1,28 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/context.js';
-import { OFFLINE_ENV, tempDir, testDatabaseEnv } from './context.js';
+import { FIXED_NOW, OFFLINE_ENV, tempDir, testDatabaseEnv } from './context.js';
 
 /** A fresh folder and the environment that puts the CLI's data, outbox and config file in it. */
 export function cliDirs() {
   const dir = tempDir();
   return { dir, env: { DATA_DIR: join(dir, 'data'), ...testDatabaseEnv(), OUTBOX_DIR: join(dir, 'outbox'), CONFIG_FILE: join(dir, 'marketwrap.config.json') } };
+}
+
+/**
+ * What every CLI run in a test starts from: no network, demo data, quiet logs, and the clock pinned to
+ * FIXED_NOW (the CLI reads MARKETWRAP_NOW), so no run depends on the day the suite runs. `env` wins.
+ */
+export function cliEnv(env: Record<string, string>): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '',
+    LOG_LEVEL: 'silent',
+    ...OFFLINE_ENV,
+    MARKET_DATA: 'demo',
+    MARKETWRAP_NOW: FIXED_NOW.toISOString(),
+    ...env,
+  };
 }
 
 export interface CliRun {
@@ -19,7 +35,7 @@ export interface CliRun {
 export function runCli(args: string[], env: Record<string, string>, cwd = PROJECT_ROOT): CliRun {
   const result = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin/marketwrap.js'), ...args], {
     cwd,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'silent', ...OFFLINE_ENV, MARKET_DATA: 'demo', ...env },
+    env: cliEnv(env),
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -36,7 +52,7 @@ export interface RunningCli {
 export function startCli(args: string[], env: Record<string, string>, cwd = PROJECT_ROOT): RunningCli {
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/marketwrap.js'), ...args], {
     cwd,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', LOG_LEVEL: 'silent', ...OFFLINE_ENV, MARKET_DATA: 'demo', ...env },
+    env: cliEnv(env),
   });
   let stdout = '';
   let stderr = '';

@@ -1,3 +1,4 @@
+import { clockFrom } from '../../src/clock.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,10 +38,7 @@ export function tempDir(prefix = 'marketwrap-'): string {
 }
 
 /** A clock that starts at `start` and ticks in real time: fixed dates, working timeouts and retries. */
-export function tickingClock(start: Date): () => Date {
-  const origin = Date.now();
-  return () => new Date(start.getTime() + (Date.now() - origin));
-}
+export const tickingClock = clockFrom;
 
 /** A context on a fresh temporary DATA_DIR and OUTBOX_DIR, a clock from FIXED_NOW and no config file. */
 export function testContext(env: Record<string, string> = {}, now = FIXED_NOW): Context {

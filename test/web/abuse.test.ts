@@ -41,7 +41,15 @@ describe('the subscribe form', () => {
 
   it('two servers behind one proxy on one database share the per-client limit and the per-address throttle', async () => {
     const dir = tempDir();
-    const env = { ...OFFLINE_ENV, DATA_DIR: join(dir, 'data'), ...testDatabaseEnv(), CONFIG_FILE: join(dir, 'none.json'), SECRET_KEY: 's'.repeat(40), LOG_LEVEL: 'silent' };
+    const env = {
+      ...OFFLINE_ENV,
+      DATA_DIR: join(dir, 'data'),
+      OUTBOX_DIR: join(dir, 'outbox'),
+      ...testDatabaseEnv(),
+      CONFIG_FILE: join(dir, 'none.json'),
+      SECRET_KEY: 's'.repeat(40),
+      LOG_LEVEL: 'silent',
+    };
     const [a, b] = [createContext({ env, clock: tickingClock(FIXED_NOW) }), createContext({ env, clock: tickingClock(FIXED_NOW) })];
     try {
       const servers = [a, b].map((ctx) => buildServer(ctx, { subscribeLimit: { limit: 3, windowMs: 60_000 } }));

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Analysis } from './analysis/index.js';
 import { type Edition, editionFromSnapshot, editionParts, tellStory } from './build.js';
-import { findContradictions, findLookbackErrors, findStyleProblems, nameTable, type Commentary } from './commentary/index.js';
+import { findContradictions, findLookbackErrors, findStyleProblems, lintEdition, nameTable, type Commentary } from './commentary/index.js';
 import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
 import { editionIdFor } from './edition-id.js';
@@ -28,7 +28,7 @@ export interface BacktestWeek {
   contradictions: string[];
   /** "Since" claims the closes do not bear out. */
   lookbacks: string[];
-  /** Self-reference, bare titles, the headline restated, a figure told twice. */
+  /** Self-reference, bare titles, the headline restated, a figure told twice, and the editor's lint (src/commentary/lint.ts). */
   style: string[];
   /** Sentences (numbers aside) that also appeared in the previous week's edition. */
   repeated: string[];
@@ -159,7 +159,8 @@ export function reviewEdition(
   return {
     contradictions: findContradictions(commentary, analysis.signals, names),
     lookbacks: findLookbackErrors(analysis.signals, snapshot.series, units, config.baskets),
-    style: findStyleProblems(commentary, analysis, names),
+    // The editor's lint beside the style checks: one list of what an editor would strike.
+    style: [...findStyleProblems(commentary, analysis, names), ...lintEdition(commentary).map((f) => `${f.rule}: ${f.text}`)],
   };
 }
 

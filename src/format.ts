@@ -50,7 +50,9 @@ export function formatSize(value: number, unit: Unit, locale = 'en-US'): string 
 
 /** A gap between two returns in percentage points: "5.1 points". */
 export function formatPoints(value: number, locale = 'en-US'): string {
-  return `${formatNumber(Math.abs(shown(value, 'pct')), 1, locale)} points`;
+  // A gap between two percentage returns: "points" alone would read as index points.
+  const size = formatNumber(Math.abs(shown(value, 'pct')), 1, locale);
+  return `${size} percentage ${size === formatNumber(1, 1, locale) ? 'point' : 'points'}`;
 }
 
 /** A price level: index points with thousands separators, yields in percent, VIX to 0.1. */

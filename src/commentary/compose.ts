@@ -1,13 +1,16 @@
 /**
- * The story of the week from the signals: a headline from the strongest, a lede of two or three
- * sentences (the broad market first, then the strongest stories of other topics), and sections by
- * topic in order of news value, each figure told once. Pure: the same analysis gives the same text.
+ * Realisation of the story plan (./plan/): the headline from the story's lead, a lede of two or
+ * three sentences from its evidence, sections by topic in order of news value, each figure told once
+ * and no time-frame opener said twice. Pure: the same analysis gives the same text.
  */
 import { coreFigure, type Analysis, type Signal, type Topic } from '../analysis/index.js';
 import type { Newsletter } from '../config/newsletter.js';
 import { formatChange, formatLevel } from '../format.js';
 import { figureKey, pick, type HelperRoot, type NameInfo } from './helpers.js';
 import { rankSignals } from './rank.js';
+import { createDiscourse, figuresOf, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
+import { planDocument } from './plan/document.js';
+import type { StoryKind } from './plan/stories.js';
 import type { CommentaryTemplates, KindTemplates } from './templates.js';
 import type { CalendarEvent } from '../market/types.js';
 import { weekAheadSection } from './week-ahead.js';
@@ -29,6 +32,9 @@ export interface Commentary {
   /** The inbox preview line: the key numbers. */
   preheader: string;
   sections: Section[];
+  /** What the week was (the story planner's choice), and the signals it may not go without. */
+  story: StoryKind;
+  mustTell: string[];
   /** Every fired signal, strongest first: why the headline is what it is. */
   ranking: Array<{ id: string; kind: Signal['kind']; magnitude: number; used: boolean }>;
 }
@@ -60,11 +66,6 @@ export interface ComposeInput {
   calendar?: readonly CalendarEvent[];
 }
 
-/** Topics never in the lede: sector tables are detail, not story. */
-const NOT_IN_LEDE: ReadonlySet<Topic> = new Set(['sectors']);
-const LEDE_STORIES = 2;
-const SIGNALS_PER_SECTION = 3;
-
 type Block = 'title' | 'headline' | 'lede' | 'detail';
 
 /** What every template may read besides its signal, with an empty ledger of what has been told. */
@@ -82,14 +83,23 @@ export function helperRoot(analysis: Analysis, config: Pick<Newsletter, 'instrum
     bases: Object.fromEntries(all.map((m) => [m.symbol, Object.fromEntries(Object.entries(m.windows).flatMap(([w, c]) => (c?.base ? [[w, c.base.date]] : [])))])),
     stated: new Set(),
     tellOnce: true,
+    headlineTold: false,
   };
 }
 
 /** Inbox subject lines are cut near 60 characters on phones; the headline is the subject. */
 export const SUBJECT_LENGTH = 60;
 
-/** The week's own headline phrasing if it fits a subject line, else the next that does, else the shortest. */
+/**
+ * A headline carries the landmark, not the figure the lede gives ("The S&P 500's worst week since
+ * 1933"): the first phrasing without a figure that fits a subject line, else the week's own phrasing if
+ * it fits, else the next that does, else the shortest.
+ */
 function fittingHeadline(variant: (turn: number) => string, count: number): string {
+  for (let turn = 0; turn < count; turn++) {
+    const text = variant(turn);
+    if (figuresOf(text).length === 0 && text.length <= SUBJECT_LENGTH) return text;
+  }
   let best = variant(0);
   for (let turn = 1; turn < count && best.length > SUBJECT_LENGTH; turn++) {
     const next = variant(turn);
@@ -100,6 +110,7 @@ function fittingHeadline(variant: (turn: number) => string, count: number): stri
 
 export function compose({ analysis, config, templates, calendar = [] }: ComposeInput): Commentary {
   const ranked = rankSignals(analysis.signals);
+  const plan = planDocument(ranked, config.maxSections);
   const base = helperRoot(analysis, config);
   const scope = (tellOnce = true): HelperRoot => ({ ...base, stated: new Set(), tellOnce });
   // Phrasing turns with the week per signal, so the same story never reads the same two weeks running.
@@ -116,59 +127,58 @@ export function compose({ analysis, config, templates, calendar = [] }: ComposeI
     }
   };
 
-  const top = ranked[0];
+  const top = plan.story?.lead;
   const headline = top ? fittingHeadline((turn) => fill(top, 'headline', scope(false), turn), templates.get(top.kind)!.headline.length) : 'A week without market data';
   const story = scope();
-  const ledeSignals = chooseLede(ranked);
+  const discourse = createDiscourse();
   // A signal whose one figure is already told has nothing new to say.
   const stale = (s: Signal) => {
     const figure = coreFigure(s);
     return figure !== undefined && story.stated.has(figureKey(story, figure.symbol, figure.window));
   };
-  const lede = ledeSignals
-    .map((s) => (stale(s) ? '' : fill(s, 'lede', story)))
-    .filter(Boolean)
-    .join(' ');
+  const ledeSignals = plan.lede.filter((s) => !stale(s));
+  // One root keeps one ledger of what is told; headlineTold is set while the headline's own signal, whose
+  // figure the headline gave, is told.
+  const figureInHeadline = figuresOf(headline).length > 0;
+  const ledeOf = (s: Signal) => fill(s, 'lede', Object.assign(story, { headlineTold: s === top && figureInHeadline }));
+  const lede = discourse.paragraph(ledeAfterHeadline(headline, ledeSignals.map(ledeOf).filter(Boolean)).join(' '));
+  story.headlineTold = false;
   const inLede = new Set(ledeSignals.map((s) => s.id));
 
   const sections: Section[] = [];
-  for (const topic of [...new Set(ranked.map((s) => s.topic))]) {
-    if (sections.length >= config.maxSections) break;
+  for (const { topic, signals } of plan.sections) {
     const section: Section = { topic, title: '', paragraphs: [], signalIds: [] };
-    for (const signal of ranked.filter((s) => s.topic === topic).slice(0, SIGNALS_PER_SECTION)) {
+    for (const signal of signals) {
       const text = inLede.has(signal.id) || stale(signal) ? fill(signal, 'detail', story) : `${fill(signal, 'lede', story)} ${fill(signal, 'detail', story)}`.trim();
       if (!text) continue;
       section.title ||= fill(signal, 'title', story);
-      section.paragraphs.push(text);
+      section.paragraphs.push(discourse.paragraph(text));
       section.signalIds.push(signal.id);
     }
     if (section.paragraphs.length) sections.push(section);
   }
+  const { lede: fullLede, sections: told, movedIds } = foldLoneSentence(lede, mergeShortSections(sections));
   const ahead = weekAheadSection(calendar, config.locale, base.week);
-  if (ahead) sections.push(ahead);
-  const used = new Set([...inLede, ...sections.flatMap((s) => s.signalIds)]);
+  if (ahead) told.push(ahead);
+  const ledeSignalIds = [...inLede, ...movedIds];
+  const used = new Set([...ledeSignalIds, ...told.flatMap((s) => s.signalIds)]);
   return {
     headline,
-    lede,
-    ledeSignalIds: [...inLede],
+    lede: fullLede,
+    ledeSignalIds,
     preheader: keyNumbers(analysis, config),
-    sections,
+    sections: told,
+    story: plan.story?.kind ?? 'market-week',
+    mustTell: plan.mustTell.map((s) => s.id),
     ranking: ranked.map((s) => ({ id: s.id, kind: s.kind, magnitude: s.magnitude, used: used.has(s.id) })),
   };
 }
 
-/** The broad market first, then the strongest stories of other topics, one per topic. */
-function chooseLede(ranked: readonly Signal[]): Signal[] {
-  const market = ranked.find((s) => s.kind === 'market');
-  const chosen: Signal[] = market ? [market] : [];
-  const topics = new Set<Topic>();
-  for (const signal of ranked) {
-    if (chosen.length >= LEDE_STORIES + (market ? 1 : 0)) break;
-    if (signal === market || NOT_IN_LEDE.has(signal.topic) || topics.has(signal.topic)) continue;
-    topics.add(signal.topic);
-    chosen.push(signal);
-  }
-  return chosen;
+/** A lone section of one sentence is no section: the sentence ends the lede instead. */
+function foldLoneSentence(lede: string, sections: Section[]): { lede: string; sections: Section[]; movedIds: string[] } {
+  const [only] = sections;
+  if (sections.length !== 1 || !only || sentencesOf(only.paragraphs.join(' ')).length > 1) return { lede, sections, movedIds: [] };
+  return { lede: `${lede} ${only.paragraphs.join(' ')}`.trim(), sections: [], movedIds: only.signalIds };
 }
 
 /** "S&P 500 +1.2% · Russell 2000 +6.3% · 10-year yield 4.12%": what an inbox preview should show. */

@@ -38,6 +38,8 @@ export interface HelperRoot {
   stated: Set<string>;
   /** Does this scope tell each figure once (prose), or every time it is named (a headline)? */
   tellOnce: boolean;
+  /** Is the signal being told the one the headline told? Then its sentence adds, not repeats. */
+  headlineTold: boolean;
 }
 
 /**

@@ -3,3 +3,5 @@ export { rankSignals } from './rank.js';
 export { loadCommentaryTemplates, createHandlebars, handlebarsErrorLine, handlebarsErrorMessage, TemplateError, SIGNAL_KINDS, type CommentaryTemplates } from './templates.js';
 export * from './helpers.js';
 export { findContradictions, findLookbackErrors, findStyleProblems } from './truth.js';
+export { lintEdition, type LintFinding, type LintRule } from './lint.js';
+export { chooseStory, STORY_RULES, type Story, type StoryKind } from './plan/stories.js';

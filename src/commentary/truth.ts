@@ -91,12 +91,14 @@ export function findStyleProblems(
   const bare = new Set(Object.values(names).flatMap((n) => [n.shortName.toLowerCase(), `the ${n.shortName.toLowerCase()}`]));
   for (const s of commentary.sections) if (bare.has(s.title.toLowerCase())) problems.push(`a bare instrument name as a section title: "${s.title}"`);
   const counts = factCounts(analysis.metrics, analysis.signals);
-  // A figure of the headline in the first section is a restatement unless another fact reads the same.
+  // A figure of the headline told in the lede and again in the first section is a restatement, unless
+  // another fact reads the same (the lede leaves out a figure the headline gave: the body tells it once).
   const readings = (figure: string) => (counts.get(`up ${figure}`) ?? 0) + (counts.get(`down ${figure}`) ?? 0);
   const headlineFigures = [...commentary.headline.matchAll(new RegExp(NUMBER, 'g'))].map((m) => m[1]!);
   const first = commentary.sections[0]?.paragraphs.join(' ') ?? '';
   const appears = (figure: string, text: string) => new RegExp(`(?<![0-9.,])${escapeRegExp(figure)}`).test(text);
-  for (const figure of headlineFigures) if (appears(figure, first) && readings(figure) <= 1) problems.push(`the first section restates the headline's ${figure}`);
+  for (const figure of headlineFigures)
+    if (appears(figure, first) && appears(figure, commentary.lede) && readings(figure) <= 1) problems.push(`the first section restates the headline's ${figure}`);
   const told = new Map<string, number>();
   for (const text of [commentary.lede, ...commentary.sections.flatMap((s) => s.paragraphs)]) {
     for (const match of text.matchAll(verbNumber())) {

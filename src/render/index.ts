@@ -5,5 +5,5 @@ export { loadLayout, type Layout } from './layout.js';
 export { compileMjml, MjmlError } from './mjml.js';
 export { personalizer, splitAtTokens, RECIPIENT_TOKENS, type RecipientFields, type RecipientSlot } from './personalize.js';
 export { renderText } from './text.js';
-export { editionView, volatilityRegime, DEMO_SUBJECT_TAG, type EditionView } from './view.js';
+export { editionView, DEMO_SUBJECT_TAG, type EditionView } from './view.js';
 export { renderTransactional, type TransactionalEmail, type TransactionalName } from './transactional.js';

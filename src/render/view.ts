@@ -1,8 +1,7 @@
 /** The edition as the layout sees it: every number formatted once, nothing computed here. */
-import type { Analysis, Metrics } from '../analysis/index.js';
+import type { Analysis } from '../analysis/index.js';
 import type { Commentary } from '../commentary/index.js';
 import { formatChange, formatLevel, shown, type Unit, WINDOW_LABELS } from '../format.js';
-import { VIX_BANDS } from '../config/defaults.js';
 import type { Newsletter } from '../config/newsletter.js';
 import type { Snapshot } from '../market/types.js';
 import { chartSrc } from './chart-refs.js';
@@ -45,11 +44,6 @@ export interface EditionView {
 export function tone(change: number, unit: Unit): Tone {
   const rounded = shown(change, unit);
   return rounded > 0 ? 'up' : rounded < 0 ? 'down' : 'flat';
-}
-
-/** The VIX's band at a close, by the bands the default rules use. */
-export function volatilityRegime(level: number): 'calm' | 'normal' | 'elevated' | 'stressed' {
-  return level <= VIX_BANDS.calm ? 'calm' : level < VIX_BANDS.elevated ? 'normal' : level < VIX_BANDS.stressed ? 'elevated' : 'stressed';
 }
 
 export const DEMO_SUBJECT_TAG = '[DEMO DATA]';
@@ -108,7 +102,7 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     web: false,
     subscribeUrl: `${publicUrl}/`,
     sectors,
-    riskNote: riskNote(analysis.metrics, locale),
+    riskNote: RISK_NOTE,
     palette: PALETTE,
     dataSource: snapshot.demo ? `simulated demo data (${snapshot.source})` : describeSources(snapshot.sources),
     warnings: snapshot.issues.map((i) => i.message),
@@ -131,15 +125,5 @@ function describeSources(sources: Record<string, string>): string {
   return `${parts.join(', ')}${proxies.length ? `; proxies: ${proxies.join(', ')}` : ''}`;
 }
 
-function riskNote(metrics: ReadonlyMap<string, Metrics>, locale: string): string {
-  const vix = [...metrics.values()].find((m) => m.kind === 'volatility' && m.last);
-  if (!vix?.last) return 'Markets move on news no model foresees.';
-  const regime = volatilityRegime(vix.last.close);
-  const meaning = {
-    calm: 'markets expect small daily moves',
-    normal: 'expected swings are about average',
-    elevated: 'expect larger daily swings than usual',
-    stressed: 'markets are pricing in large daily swings',
-  }[regime];
-  return `The VIX closed at ${formatLevel(vix.last.close, 'pt', locale)}, a ${regime} reading: ${meaning}.`;
-}
+/** The risk note is the same every week: the VIX's figure, when it matters, is told once, in the story. */
+const RISK_NOTE = 'Markets can move sharply on news that no data foresees; a week of figures is no forecast.';

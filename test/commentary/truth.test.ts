@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, statedChanges } from '../../src/analysis/index.js';
-import { compose, DOWN_VERBS, findContradictions, findStyleProblems, loadCommentaryTemplates, nameTable, UP_VERBS } from '../../src/commentary/index.js';
+import { compose, DOWN_VERBS, findContradictions, findStyleProblems, lintEdition, loadCommentaryTemplates, nameTable, UP_VERBS } from '../../src/commentary/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
 import { escapeRegExp } from '../../src/escape.js';
@@ -42,7 +42,8 @@ describe.each(scenarioNames)('commentary for %s', (scenario) => {
     }
     expect(commentary.lede.split(/(?<=\.) /).length).toBeGreaterThanOrEqual(2);
     expect(commentary.sections.length).toBeLessThanOrEqual(config.maxSections);
-    expect(commentary.lede.startsWith('The S&P 500') || commentary.lede.includes('the S&P 500')).toBe(true); // the broad market comes first
+    // The story first, with its evidence, and nothing an editor would strike.
+    expect(lintEdition(commentary)).toEqual([]);
     expect(findContradictions(commentary, analysis.signals, names)).toEqual([]);
     expect(findStyleProblems(commentary, analysis, names)).toEqual([]);
   });
@@ -97,10 +98,9 @@ describe('the small-cap rally', () => {
     const spx = analysis.metrics.get('^GSPC')!.windows['1W']!.change;
     const commentary = compose({ analysis, config, templates });
     expect(commentary.headline).toMatch(/Russell 2000|small caps/i);
-    expect(commentary.headline).toContain(`${(rut - spx).toFixed(1)} points`);
-    const [market, smallCaps] = commentary.lede.split(/(?<=\.) /);
-    expect(market).toMatch(/S&P 500/);
-    expect(smallCaps).toMatch(/Russell 2000/);
+    expect(commentary.lede).toContain(`${(rut - spx).toFixed(1)} percentage points`);
+    expect(commentary.lede).toMatch(/Russell 2000/);
+    expect(commentary.lede).toMatch(/S&P 500/);
     // The 2-year yield fell while small caps led: told alongside, never as a cause.
     expect(commentary.lede).toMatch(/came as the 2-year yield.* (fell|declined|slid|dropped|sank|tumbled|plunged|lost) \d+ basis points/);
     expect(commentary.lede).not.toMatch(/because|due to|sensitive to/);

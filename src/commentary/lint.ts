@@ -1,0 +1,68 @@
+/**
+ * The editor's lint: what a markets editor strikes in a junior writer's copy, as checks over the
+ * composed edition and its plan. Run by every backtest (and so by the suite on every real week) beside
+ * the truth checks; each finding names its rule and the words.
+ */
+import type { Commentary } from './compose.js';
+import { OPENER, restatesHeadline, sentencesOf } from './plan/discourse.js';
+
+export type LintRule = 'repeated-opener' | 'self-reference' | 'orphan-pronoun' | 'grammar' | 'headline-restated' | 'one-sentence-section' | 'missing-evidence' | 'glossary';
+
+export interface LintFinding {
+  rule: LintRule;
+  text: string;
+}
+
+const SELF_REFERENCE = /\b(zone|threshold|the [\d.,]+ mark\b)/i;
+const ORPHAN = /^(It|Its|That|This|These|They|Those)\b(?! week\b)/;
+const GLOSSARY = /^An? (correction|bear market|bull market) is\b/;
+/** A before a vowel sound (the few words that start with a consonant sound are let through). */
+const WRONG_ARTICLE = /\ba (?!one\b|once\b|uni|use|usu|US\b|U\.S\.)[aeiouAEIOU]\w*/;
+const PAST_AFTER_HAVING = /\bhaving (fell|rose|was|sank|ran|grew|drew|gave|took|slid|swung|began)\b/;
+const DOUBLED_WORD = /\b(\w+) \1\b/i;
+
+function proseOf(c: Commentary): string[] {
+  return [c.lede, ...c.sections.filter((s) => s.topic !== 'week-ahead').flatMap((s) => s.paragraphs)];
+}
+
+function grammar(sentence: string): LintFinding[] {
+  return [WRONG_ARTICLE, PAST_AFTER_HAVING, DOUBLED_WORD].flatMap((pattern) => {
+    const hit = pattern.exec(sentence);
+    return hit ? [{ rule: 'grammar' as const, text: `"${hit[0]}" in: ${sentence}` }] : [];
+  });
+}
+
+function sentenceFindings(c: Commentary): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const openers = new Map<string, number>();
+  for (const sentence of proseOf(c).flatMap(sentencesOf)) {
+    const opener = OPENER.exec(sentence)?.[1]?.toLowerCase();
+    if (opener) {
+      openers.set(opener, (openers.get(opener) ?? 0) + 1);
+      if (openers.get(opener) === 2) findings.push({ rule: 'repeated-opener', text: `"${opener}," opens more than one sentence` });
+    }
+    if (SELF_REFERENCE.test(sentence)) findings.push({ rule: 'self-reference', text: sentence });
+    if (GLOSSARY.test(sentence)) findings.push({ rule: 'glossary', text: sentence });
+    findings.push(...grammar(sentence));
+  }
+  return findings;
+}
+
+function structureFindings(c: Commentary): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const told = new Set([...c.ledeSignalIds, ...c.sections.flatMap((s) => s.signalIds)]);
+  for (const id of c.mustTell) if (!told.has(id)) findings.push({ rule: 'missing-evidence', text: `the ${c.story} story needs ${id}, which is not told` });
+  for (const section of c.sections) {
+    const opening = sentencesOf(section.paragraphs[0] ?? '')[0] ?? '';
+    if (ORPHAN.test(opening)) findings.push({ rule: 'orphan-pronoun', text: `"${section.title}" opens on: ${opening}` });
+    const sentences = section.paragraphs.flatMap(sentencesOf).length;
+    if (section.topic !== 'week-ahead' && sentences < 2) findings.push({ rule: 'one-sentence-section', text: section.title });
+  }
+  const first = sentencesOf(c.lede)[0] ?? '';
+  if (restatesHeadline(c.headline, first)) findings.push({ rule: 'headline-restated', text: `${c.headline} / ${first}` });
+  return findings;
+}
+
+export function lintEdition(commentary: Commentary): LintFinding[] {
+  return [...structureFindings(commentary), ...sentenceFindings(commentary)];
+}

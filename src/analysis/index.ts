@@ -3,7 +3,7 @@ import type { Snapshot } from '../market/types.js';
 import { basketMetrics, seriesMetrics, type Metrics } from './returns.js';
 import { evaluateRules, type Signal } from './rules/index.js';
 
-export type { Extreme, Metrics, Unit, WindowChange } from './returns.js';
+export type { Extreme, Metrics, Rank, Unit, WindowChange } from './returns.js';
 export type { Mover, Rule, Signal, SignalKind, StatedChange, Topic } from './rules/index.js';
 export { coreFigure, explainRule, ruleReferences, ruleSchema, SIGNAL_KINDS, statedChanges } from './rules/index.js';
 export { changeBetween, unitOf } from './returns.js';

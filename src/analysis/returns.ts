@@ -22,7 +22,9 @@ export interface WindowChange {
 
 export interface Metrics {
   symbol: string;
+  /** As the edition's date calls it (a basket by its earlier name before its own was in use). */
   name: string;
+  /** The name in tables and charts, on the edition's date likewise. */
   shortName: string;
   kind: Instrument['kind'] | 'basket';
   group: string;
@@ -236,12 +238,23 @@ export function seriesMetrics(instrument: Instrument, series: SeriesInput, asOf:
   return result;
 }
 
+/**
+ * A basket's names on a date: before its name came into use ("Magnificent Seven", 2023), the earlier
+ * one, so a 2013 table does not use a name coined ten years later.
+ */
+export function basketNames(basket: Basket, asOf: IsoDate): { name: string; shortName: string; named: boolean } {
+  if (basket.namedSince === undefined || asOf >= basket.namedSince || basket.earlierName === undefined) return { name: basket.name, shortName: basket.shortName, named: true };
+  const shortName = basket.earlierShortName ?? basket.earlierName.charAt(0).toUpperCase() + basket.earlierName.slice(1);
+  return { name: basket.earlierName, shortName, named: false };
+}
+
 /** An equal-weighted basket: each window's return is the mean of its members' returns. */
-export function basketMetrics(basket: Basket, members: readonly Metrics[], windows: readonly Window[]): Metrics {
+export function basketMetrics(basket: Basket, members: readonly Metrics[], windows: readonly Window[], asOf: IsoDate): Metrics {
+  const { name, shortName } = basketNames(basket, asOf);
   const result: Metrics = {
     symbol: basket.symbol,
-    name: basket.name,
-    shortName: basket.shortName,
+    name,
+    shortName,
     kind: 'basket',
     group: basket.group,
     unit: 'pct',

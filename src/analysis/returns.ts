@@ -107,11 +107,16 @@ export function unitOf(kind: Metrics['kind']): Unit {
   return kind === 'rate' ? 'bp' : kind === 'volatility' ? 'pt' : 'pct';
 }
 
-/** The change from `base` to `last` in the instrument's unit. */
+/**
+ * The change from `base` to `last` in the instrument's unit. Yields and the VIX are quoted to a few
+ * decimals (and Yahoo serves them as float32 noise: 4.916999816894531): their differences are cut to
+ * 1e-4 of the level (0.01 bp), so 2.54 - 2.41 is 13 bp as 3.13 - 3.00 is, and a tie ranks as a tie
+ * ("the biggest rise since") instead of by a float's last digit.
+ */
 export function changeBetween(unit: Unit, base: number, last: number): number {
   if (unit === 'pct') return (last / base - 1) * 100;
-  if (unit === 'bp') return (last - base) * 100;
-  return last - base;
+  if (unit === 'bp') return Math.round((last - base) * 1e6) / 1e4;
+  return Math.round((last - base) * 1e4) / 1e4;
 }
 
 /** Index of the last point dated on or before `date`, or -1 (binary search: points are sorted). */

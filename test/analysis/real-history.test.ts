@@ -43,8 +43,18 @@ function calendarWeeks(points: readonly Point[]): Array<[number, number]> {
   return weeks;
 }
 
-const moveOf = (kind: Instrument['kind']) => (base: number, close: number) =>
-  kind === 'rate' ? (close - base) * 100 : kind === 'volatility' ? close - base : (close / base - 1) * 100;
+/**
+ * Moves in the instrument's unit, counted in whole quotes where the series is quoted: FRED's yields in
+ * basis points, ^TNX in tenths of one, the VIX in cents. So a tie ("the biggest rise since") is a tie,
+ * not a float's last digit.
+ */
+const moveOf = (symbol: string, kind: Instrument['kind']) => {
+  const quotes = (per: number, scale: number) => (base: number, close: number) => (Math.round(close * per) - Math.round(base * per)) / scale;
+  if (symbol.startsWith('DGS')) return quotes(100, 1);
+  if (kind === 'rate') return quotes(1000, 10);
+  if (kind === 'volatility') return quotes(100, 100);
+  return (base: number, close: number) => (close / base - 1) * 100;
+};
 
 /** The last entry before `k` at least as far from zero in the same direction as entry `k`. */
 function lastAsBig(values: readonly number[], k: number): number | undefined {
@@ -99,7 +109,7 @@ describe('every week from 2000 to 2022, every series', () => {
     for (const [inst, s] of SERIES) {
       const { points } = s;
       const weeks = calendarWeeks(points);
-      const move = moveOf(inst.kind);
+      const move = moveOf(inst.symbol, inst.kind);
       const changes = weeks.map(([, last], k) => (k === 0 ? Number.NaN : move(points[weeks[k - 1]![1]]!.close, points[last]!.close)));
       weeks.forEach(([, last], k) => {
         if (k < 2 || points[last]!.date < '2000-01-07') return;
@@ -120,7 +130,7 @@ describe('every week from 2000 to 2022, every series', () => {
   it("ranks the week's biggest session against every earlier session of the whole history served", () => {
     for (const [inst, s] of SERIES) {
       const { points } = s;
-      const move = moveOf(inst.kind);
+      const move = moveOf(inst.symbol, inst.kind);
       const days = points.map((p, i) => (i === 0 ? 0 : move(points[i - 1]!.close, p.close)));
       for (const [first, last] of editionWeeks(points)) {
         let biggest = first;

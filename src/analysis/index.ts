@@ -3,10 +3,10 @@ import type { Snapshot } from '../market/types.js';
 import { basketMetrics, seriesMetrics, type Metrics } from './returns.js';
 import { evaluateRules, type Signal } from './rules/index.js';
 
-export type { Extreme, Metrics, Unit, WindowChange } from './returns.js';
+export type { Extreme, Metrics, Rank, Unit, WindowChange } from './returns.js';
 export type { Mover, Rule, Signal, SignalKind, StatedChange, Topic } from './rules/index.js';
 export { coreFigure, explainRule, ruleReferences, ruleSchema, SIGNAL_KINDS, statedChanges } from './rules/index.js';
-export { changeBetween, unitOf } from './returns.js';
+export { basketNames, changeBetween, unitOf } from './returns.js';
 
 export interface Analysis {
   asOf: string;
@@ -26,7 +26,7 @@ export function analyze(snapshot: Snapshot, config: Pick<Newsletter, 'instrument
   for (const basket of config.baskets) {
     const members = basket.members.map((symbol) => metrics.get(symbol));
     if (members.every((m): m is Metrics => m !== undefined)) {
-      metrics.set(basket.symbol, basketMetrics(basket, members, config.windows));
+      metrics.set(basket.symbol, basketMetrics(basket, members, config.windows, snapshot.asOf));
     }
   }
   return { asOf: snapshot.asOf, metrics, signals: evaluateRules(config.rules, metrics, snapshot.asOf) };

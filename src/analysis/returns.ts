@@ -22,7 +22,9 @@ export interface WindowChange {
 
 export interface Metrics {
   symbol: string;
+  /** As the edition's date calls it (a basket by its earlier name before its own was in use). */
   name: string;
+  /** The name in tables and charts, on the edition's date likewise. */
   shortName: string;
   kind: Instrument['kind'] | 'basket';
   group: string;
@@ -47,13 +49,24 @@ export interface Metrics {
   /** Calendar-week changes, this week first, a year of them. */
   weekly: WeeklyChange[];
   /** This week's change against every earlier week of the series: when was one as big, same direction. */
-  weekRank?: Lookback;
+  weekRank?: Rank;
   /** The instrument's usual weekly move: RMS of the past year's weekly changes (this week excluded). */
   usualWeekly?: number;
-  /** The week's largest one-session move (in the instrument's unit), with its date. */
-  biggestDay?: { date: IsoDate; change: number };
+  /** The week's largest one-session move (in the instrument's unit), with its date, ranked against every earlier session. */
+  biggestDay?: { date: IsoDate; change: number; rank: Rank };
   /** Bull, correction or bear market at this week's close and at last week's (prices with history only). */
   regime?: { now: Regime; weekAgo: Regime };
+}
+
+/**
+ * A move ranked against every earlier move of the same length in the history served, same direction:
+ * "its worst week since the week ending July 21, 1933", "its biggest one-day gain since October 28, 2008".
+ */
+export interface Rank extends Lookback {
+  /** No earlier move as big in the history served, and the series holds the whole history: "on record". */
+  onRecord: boolean;
+  /** The first close the ranking searched: with neither `since` nor `onRecord`, "since at least" that date. */
+  from: IsoDate;
 }
 
 /** A close beyond the past year's range, set on some day of the week. */
@@ -67,8 +80,15 @@ export interface Extreme {
   since?: Point;
   /** No earlier close as extreme, and the series holds the whole history. */
   allTime: boolean;
-  /** The record this one beat: the most extreme close before the week. */
+  /** The standing extreme when the week began: the most extreme close before it (what the week's first record beat). */
   previous: Point;
+  /**
+   * The week's closes beyond every earlier close, oldest first (the last is `point`): the week's records
+   * when `allTime`. Empty when an earlier close was as extreme (`since` is set).
+   */
+  records: Point[];
+  /** The close `point` topped: the week's record before it, or `previous` when it was the week's first. Absent when `records` is empty. */
+  beaten?: Point;
   /** Whole years of closes before this week (what "the highest in at least N years" may claim). */
   yearsOfData: number;
 }
@@ -87,11 +107,16 @@ export function unitOf(kind: Metrics['kind']): Unit {
   return kind === 'rate' ? 'bp' : kind === 'volatility' ? 'pt' : 'pct';
 }
 
-/** The change from `base` to `last` in the instrument's unit. */
+/**
+ * The change from `base` to `last` in the instrument's unit. Yields and the VIX are quoted to a few
+ * decimals (and Yahoo serves them as float32 noise: 4.916999816894531): their differences are cut to
+ * 1e-4 of the level (0.01 bp), so 2.54 - 2.41 is 13 bp as 3.13 - 3.00 is, and a tie ranks as a tie
+ * ("the biggest rise since") instead of by a float's last digit.
+ */
 export function changeBetween(unit: Unit, base: number, last: number): number {
   if (unit === 'pct') return (last / base - 1) * 100;
-  if (unit === 'bp') return (last - base) * 100;
-  return last - base;
+  if (unit === 'bp') return Math.round((last - base) * 1e6) / 1e4;
+  return Math.round((last - base) * 1e4) / 1e4;
 }
 
 /** Index of the last point dated on or before `date`, or -1 (binary search: points are sorted). */
@@ -126,12 +151,39 @@ function weekExtreme(points: readonly Point[], weekBase: number, lastIndex: numb
       since = p;
       if (p.date > yearAgo) beatYear = false;
     }
-    if (!previous || beyond(p.close, previous.close)) previous = p;
+    // Of equal closes the first set the record; the later ones only equalled it.
+    if (!previous || !beyond(previous.close, p.close)) previous = p;
   }
   // Beyond "the past year" only when the series covers a year, or an older close shows how far back.
   if (!beatYear || !previous || (!since && points[0]!.date > yearAgo)) return undefined;
   const yearsOfData = Math.floor((dayNumber(points[weekBase + 1]!.date) - dayNumber(points[0]!.date)) / 365.25);
-  return { extreme, point: best, atClose: best.date === points[lastIndex]!.date, since, allTime: !since && fullHistory, previous, yearsOfData };
+  const records = since ? [] : weekRecords(points, weekBase, lastIndex, previous, beyond);
+  const found: Extreme = { extreme, point: best, atClose: best.date === points[lastIndex]!.date, since, allTime: !since && fullHistory, previous, records, yearsOfData };
+  if (records.length > 0) found.beaten = records.at(-2) ?? previous;
+  return found;
+}
+
+/** Each close of the week beyond every close before it (the week's own earlier records included), oldest first. */
+function weekRecords(points: readonly Point[], weekBase: number, lastIndex: number, standing: Point, beyond: (a: number, b: number) => boolean): Point[] {
+  const out: Point[] = [];
+  let mark = standing.close;
+  for (let i = weekBase + 1; i <= lastIndex; i++) {
+    if (beyond(points[i]!.close, mark)) {
+      out.push(points[i]!);
+      mark = points[i]!.close;
+    }
+  }
+  return out;
+}
+
+/** The session at `index` against every earlier session: the last one that moved as far the same way. */
+function dayLookback(points: readonly Point[], index: number, change: (base: number, close: number) => number): Lookback {
+  const now = change(points[index - 1]!.close, points[index]!.close);
+  for (let i = index - 1; i >= 1; i--) {
+    const day = change(points[i - 1]!.close, points[i]!.close);
+    if (now >= 0 ? day >= now : day <= now) return { since: points[i]!.date, span: index - i };
+  }
+  return { span: index - 1 };
 }
 
 export function seriesMetrics(instrument: Instrument, series: SeriesInput, asOf: IsoDate, windows: readonly Window[]): Metrics {
@@ -161,11 +213,13 @@ export function seriesMetrics(instrument: Instrument, series: SeriesInput, asOf:
   const weekBase = lastIndexOnOrBefore(points, windowAnchor(asOf, '1W'));
   if (weekBase >= 0 && weekBase < lastIndex && weekly[0]?.date === last.date) {
     result.sessions = lastIndex - weekBase;
-    result.weekRank = lookback(allWeeks.map((w) => ({ date: w.date, value: w.change })));
-    for (let i = weekBase + 1; i <= lastIndex; i++) {
-      const day = change(points[i - 1]!.close, points[i]!.close);
-      if (!result.biggestDay || Math.abs(day) > Math.abs(result.biggestDay.change)) result.biggestDay = { date: points[i]!.date, change: day };
+    const ranked = (found: Lookback): Rank => ({ ...found, onRecord: !found.since && result.fullHistory, from: points[0]!.date });
+    result.weekRank = ranked(lookback(allWeeks.map((w) => ({ date: w.date, value: w.change }))));
+    let biggest = weekBase + 1;
+    for (let i = weekBase + 2; i <= lastIndex; i++) {
+      if (Math.abs(change(points[i - 1]!.close, points[i]!.close)) > Math.abs(change(points[biggest - 1]!.close, points[biggest]!.close))) biggest = i;
     }
+    result.biggestDay = { date: points[biggest]!.date, change: change(points[biggest - 1]!.close, points[biggest]!.close), rank: ranked(dayLookback(points, biggest, change)) };
     result.weekHigh = weekExtreme(points, weekBase, lastIndex, 'high', result.fullHistory);
     result.weekLow = weekExtreme(points, weekBase, lastIndex, 'low', result.fullHistory);
     if (unit === 'pct') {
@@ -189,12 +243,23 @@ export function seriesMetrics(instrument: Instrument, series: SeriesInput, asOf:
   return result;
 }
 
+/**
+ * A basket's names on a date: before its name came into use ("Magnificent Seven", 2023), the earlier
+ * one, so a 2013 table does not use a name coined ten years later.
+ */
+export function basketNames(basket: Basket, asOf: IsoDate): { name: string; shortName: string; named: boolean } {
+  if (basket.namedSince === undefined || asOf >= basket.namedSince || basket.earlierName === undefined) return { name: basket.name, shortName: basket.shortName, named: true };
+  const shortName = basket.earlierShortName ?? basket.earlierName.charAt(0).toUpperCase() + basket.earlierName.slice(1);
+  return { name: basket.earlierName, shortName, named: false };
+}
+
 /** An equal-weighted basket: each window's return is the mean of its members' returns. */
-export function basketMetrics(basket: Basket, members: readonly Metrics[], windows: readonly Window[]): Metrics {
+export function basketMetrics(basket: Basket, members: readonly Metrics[], windows: readonly Window[], asOf: IsoDate): Metrics {
+  const { name, shortName } = basketNames(basket, asOf);
   const result: Metrics = {
     symbol: basket.symbol,
-    name: basket.name,
-    shortName: basket.shortName,
+    name,
+    shortName,
     kind: 'basket',
     group: basket.group,
     unit: 'pct',

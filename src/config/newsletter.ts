@@ -48,6 +48,7 @@ export const basketSchema = z.strictObject({
   members: z.array(symbolSchema).min(2).describe('Equal-weighted: the basket return is the mean of member returns'),
   namedSince: z.iso.date().optional().describe('When its name came into use ("Magnificent Seven": 2023); earlier editions say earlierName'),
   earlierName: z.string().min(1).max(60).optional().describe('What to call it before namedSince ("the seven biggest tech stocks")'),
+  earlierShortName: z.string().min(1).max(40).optional().describe('What tables and charts call it before namedSince ("Tech megacaps"); default: earlierName, capitalised'),
 });
 
 export { ruleSchema, type Rule } from '../analysis/rules/index.js';

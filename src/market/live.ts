@@ -4,7 +4,7 @@
  * and reads the window range back from the cache. Guards run on what comes back.
  */
 import type { Instrument, Newsletter } from '../config/newsletter.js';
-import type { Store } from '../db/index.js';
+import type { CachedSource, Store } from '../db/index.js';
 import { addDays, bondSessionOnOrBefore, windowAnchor } from './calendar.js';
 import { checkSanity, checkStaleness, type DataIssue } from './guards.js';
 import { ProviderError } from './http.js';
@@ -43,11 +43,14 @@ export function createProviders(settings: ProviderSettings, sleep?: (ms: number)
   };
 }
 
-/** Yahoo first for everything; FRED as a second source for rates and the VIX; Alpha Vantage for funds and stocks. */
+/**
+ * Yahoo first, but FRED first for the 10-year: the curve is FRED's DGS10 and DGS2, and one series has
+ * one source (FRED skipped when no key is set). FRED second for the VIX; Alpha Vantage for funds and stocks.
+ */
 export function sourcesFor(instrument: Instrument): Source[] {
   if (instrument.sources) return instrument.sources;
   const chain: Source[] = [{ provider: 'yahoo', symbol: instrument.symbol, proxy: false }];
-  if (instrument.symbol === '^TNX') chain.push({ provider: 'fred', symbol: 'DGS10', proxy: false });
+  if (instrument.symbol === '^TNX') chain.unshift({ provider: 'fred', symbol: 'DGS10', proxy: false });
   if (instrument.symbol === '^VIX') chain.push({ provider: 'fred', symbol: 'VIXCLS', proxy: false });
   if (instrument.kind === 'etf' || instrument.kind === 'stock') chain.push({ provider: 'alphavantage', symbol: instrument.symbol, proxy: false });
   return chain;
@@ -56,11 +59,18 @@ export function sourcesFor(instrument: Instrument): Source[] {
 export const sourceKey = (source: Source) => `${source.provider}:${source.symbol}`;
 const sourceLabel = (source: Source) => `${sourceKey(source)}${source.proxy ? ' (proxy)' : ''}`;
 
-const FULL_HISTORY_START = '1970-01-01';
+/** Before any series' first close: Yahoo's ^GSPC starts in 1927 (yfinance asks from 1900 for "max" too). */
+export const FULL_HISTORY_START = '1900-01-01';
 
-/** Yahoo serves an index's history from its first close; proxies and other providers are cut to the windows. */
-function fullHistorySource(source: Source, instrument: Instrument): boolean {
-  return source.provider === 'yahoo' && !source.proxy && instrument.kind === 'index';
+/**
+ * Sources that serve a series from its first close, fetched whole so that ranks and records span it:
+ * indices, the VIX (1990) and yields at Yahoo, and yields and the VIX at FRED (DGS10 from 1962). Proxies,
+ * funds and stocks are cut to the windows.
+ */
+export function fullHistorySource(source: Source, instrument: Instrument): boolean {
+  if (source.proxy) return false;
+  if (source.provider === 'yahoo') return instrument.kind === 'index' || instrument.kind === 'volatility' || instrument.kind === 'rate';
+  return source.provider === 'fred' && (instrument.kind === 'rate' || instrument.kind === 'volatility');
 }
 
 /** Sessions re-fetched behind the newest cached close: providers revise recent closes. */
@@ -94,49 +104,33 @@ export function historyStart(asOf: IsoDate): IsoDate {
   return addDays(earliest, -10);
 }
 
+/** Where a fetch starts: the whole history the first time, so records and ranks are real; then only what is new, plus recent revisions. */
+export function fetchStart(cached: Pick<CachedSource, 'last'> | undefined, full: boolean, from: IsoDate): IsoDate {
+  if (!cached || cached.last < from) return full ? FULL_HISTORY_START : from;
+  return addDays(cached.last, -REVISION_DAYS);
+}
+
+/**
+ * The closes a full-history source may hold before the cache's first one: a cache filled when only the
+ * windows were fetched is completed once; after that the provider has nothing older to send.
+ */
+export function backfillRange(cached: Pick<CachedSource, 'first' | 'last'> | undefined, full: boolean, from: IsoDate): [IsoDate, IsoDate] | undefined {
+  if (!full || !cached || cached.last < from || cached.first <= FULL_HISTORY_START) return undefined;
+  return [FULL_HISTORY_START, addDays(cached.first, -1)];
+}
+
 export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
-  const { config, asOf, store, providers, now } = request;
+  const { config, asOf, store } = request;
   const from = historyStart(asOf);
   const result: LiveResult = { series: [], sources: {}, issues: [], notes: [], reachable: false };
   const note = (text: string) => {
     if (!result.notes.includes(text)) result.notes.push(text);
   };
-
-  async function refresh(source: Source, instrument: Instrument): Promise<void> {
-    const fetcher = providers[source.provider] as ProviderFetch;
-    const cachedUntil = await store.lastCloseDate(sourceKey(source));
-    // Indices at Yahoo come with their whole history the first time, so all-time highs and drawdowns
-    // from the peak are real; after that, only what is new (plus recent revisions).
-    const first = fullHistorySource(source, instrument) ? FULL_HISTORY_START : from;
-    const start = cachedUntil && cachedUntil >= from ? addDays(cachedUntil, -REVISION_DAYS) : first;
-    const points = await fetcher(source.symbol, start, asOf);
-    result.reachable = true;
-    if (points.length === 0) throw new ProviderError(source.provider, source.symbol, `no data between ${start} and ${asOf}`);
-    await store.saveCloses(sourceKey(source), points, now);
-  }
-
+  const choose = sourceChooser(request, result, note, new Map((await store.cachedSources()).map((c) => [c.source, c])), from);
   await Promise.all(
     config.instruments.map(async (instrument) => {
       const chain = sourcesFor(instrument);
-      let used: Source | undefined;
-      for (const source of chain) {
-        if (request.offline) break;
-        const fetcher = providers[source.provider];
-        if (typeof fetcher === 'string') {
-          note(`${source.provider} skipped: ${fetcher}`);
-          continue;
-        }
-        try {
-          await refresh(source, instrument);
-          used = source;
-          break;
-        } catch (error) {
-          if (!(error instanceof ProviderError)) throw error;
-          if (!error.unreachable) result.reachable = true;
-          else result.firstFailure ??= error.message;
-          note(error.message);
-        }
-      }
+      let used = await choose(chain, instrument);
       // Nothing fetched: fall back to what the cache holds (the staleness guard judges it).
       for (const s of chain) if (!used && (await store.closes(sourceKey(s), from, asOf)).length > 0) used = s;
       if (!used) {
@@ -152,9 +146,7 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
       const full = fullHistorySource(used, instrument);
       const rows: RawPoint[] = await store.closes(sourceKey(used), full ? FULL_HISTORY_START : from, asOf);
       result.issues.push(...checkSanity(instrument, rows, { maxDailyMovePct: config.guards.maxDailyMovePct, from: windowAnchor(asOf, '1Y'), allowGaps: used.provider === 'fred' }));
-      // Yields follow the bond market's calendar: no close on Columbus Day or Veterans Day is not late.
-      const expected = instrument.kind === 'rate' ? bondSessionOnOrBefore(request.expected) : request.expected;
-      if (instrument.required) result.issues.push(...checkStaleness(instrument, rows, expected));
+      if (instrument.required) result.issues.push(...checkStaleness(instrument, rows, expectedFor(instrument, request.expected)));
       result.sources[instrument.symbol] = sourceLabel(used);
       const points = rows.filter((p) => p.close > 0 && Number.isFinite(p.close));
       if (points.length > 0) {
@@ -165,4 +157,56 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
   const order = new Map(config.instruments.map((inst, i) => [inst.symbol, i]));
   result.series.sort((a, b) => order.get(a.symbol)! - order.get(b.symbol)!);
   return result;
+}
+
+/** Yields follow the bond market's calendar: no close on Columbus Day or Veterans Day is not late. */
+const expectedFor = (instrument: Instrument, expected: IsoDate) => (instrument.kind === 'rate' ? bondSessionOnOrBefore(expected) : expected);
+
+/**
+ * Walks an instrument's chain: the first source that answers with the last completed session wins. A
+ * source that answers but is behind gives way to the next (FRED publishes a day late at times), and is
+ * used only when no later one is current. Each source is fetched once per run, whoever asks for it.
+ */
+function sourceChooser(request: LiveRequest, result: LiveResult, note: (text: string) => void, cached: ReadonlyMap<string, CachedSource>, from: IsoDate) {
+  const { asOf, store, providers, now } = request;
+  const fetched = new Map<string, Promise<IsoDate>>();
+  /** Tops up the cache from the provider; the newest close it served. */
+  async function refresh(source: Source, instrument: Instrument): Promise<IsoDate> {
+    const fetcher = providers[source.provider] as ProviderFetch;
+    const key = sourceKey(source);
+    const full = fullHistorySource(source, instrument);
+    const older = backfillRange(cached.get(key), full, from);
+    if (older) await store.saveCloses(key, await fetcher(source.symbol, ...older), now);
+    const start = fetchStart(cached.get(key), full, from);
+    const points = await fetcher(source.symbol, start, asOf);
+    result.reachable = true;
+    if (points.length === 0) throw new ProviderError(source.provider, source.symbol, `no data between ${start} and ${asOf}`);
+    await store.saveCloses(key, points, now);
+    return points.at(-1)!.date;
+  }
+  return async (chain: readonly Source[], instrument: Instrument): Promise<Source | undefined> => {
+    let behind: Source | undefined;
+    for (const [i, source] of chain.entries()) {
+      if (request.offline) break;
+      if (typeof providers[source.provider] === 'string') {
+        note(`${source.provider} skipped: ${providers[source.provider]}`);
+        continue;
+      }
+      const key = sourceKey(source);
+      if (!fetched.has(key)) fetched.set(key, refresh(source, instrument));
+      try {
+        const newest = await fetched.get(key)!;
+        const expected = expectedFor(instrument, request.expected);
+        if (newest >= expected) return source;
+        behind ??= source;
+        if (i < chain.length - 1) note(`${key} last closed ${newest}, before the session of ${expected}: trying ${sourceKey(chain[i + 1]!)} for ${instrument.symbol}`);
+      } catch (error) {
+        if (!(error instanceof ProviderError)) throw error;
+        if (!error.unreachable) result.reachable = true;
+        else result.firstFailure ??= error.message;
+        note(error.message);
+      }
+    }
+    return behind;
+  };
 }

@@ -83,6 +83,7 @@ describe('rules', () => {
       since: { date: '2024-03-02', close: 102 },
       allTime: false,
       previous: { date: '2021-01-04', close: 130 },
+      records: [],
       yearsOfData: 20,
     };
     const [signal] = evaluate([records], table(metric('A', 1, { weekHigh }), metric('B', 0)));

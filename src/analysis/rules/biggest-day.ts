@@ -1,6 +1,7 @@
 /** The week's largest one-session move in a group, told with its weekday. */
 import { z } from 'zod';
 import { groupSchema } from '../../config/primitives.js';
+import type { Rank } from '../returns.js';
 import { defineRuleKind, ruleSchemaOf, type SignalBase } from './kind.js';
 
 export interface BiggestDaySignal extends SignalBase {
@@ -8,6 +9,8 @@ export interface BiggestDaySignal extends SignalBase {
   symbol: string;
   date: string;
   change: number;
+  /** The day against every earlier session of its index ("its biggest one-day gain since 2008-10-28"). */
+  rank: Rank;
   threshold: number;
 }
 
@@ -31,6 +34,7 @@ export const biggestDay = defineRuleKind({
         symbol: biggest.symbol,
         date: day.date,
         change: day.change,
+        rank: day.rank,
         threshold: rule.threshold,
         magnitude: 0.5 * (usualDay ? Math.abs(day.change) / usualDay / 2 : Math.abs(day.change) / rule.threshold),
       },

@@ -55,7 +55,7 @@ export const market = defineRuleKind({
         level: m.last.close,
         sessions: m.sessions,
         best: week.change >= 0,
-        rank: { ...m.weekRank, weeks: m.weekRank.span, onRecord: !m.weekRank.since && m.fullHistory, notable },
+        rank: { ...m.weekRank, weeks: m.weekRank.span, notable },
         ytd: m.windows.YTD && m.windows.YTD.base?.date !== week.base?.date ? m.windows.YTD.change : undefined,
         historyFrom: m.historyFrom ?? m.last.date,
         standing,

@@ -17,8 +17,10 @@ export interface RecordSignal extends SignalBase, Omit<Extreme, 'point'> {
   record: Point;
   /** The week's last close (below the record when the week slipped back from it). */
   level: number;
-  /** Years between the record and the previous one (all-time), or the last close as extreme (otherwise). */
+  /** Years between the record and the close it topped (`beaten`; all-time), or the last close as extreme (otherwise). */
   yearsSince: number;
+  /** Years the standing record (`previous`) stood before the week's first record: the wait this week ended (all-time); else `yearsSince`. */
+  yearsStood: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -37,9 +39,12 @@ export const record = defineRuleKind({
       for (const found of [m.weekHigh, m.weekLow]) {
         if (!found || (rule.extreme !== 'both' && rule.extreme !== found.extreme)) continue;
         const { point, ...rest } = found;
-        const yearsSince = yearsBetween(found.allTime ? found.previous.date : (found.since?.date ?? found.previous.date), point.date);
+        // A week of several records: the last tops the one before it, the first ended the standing record's wait.
+        const first = found.records[0] ?? point;
+        const yearsSince = yearsBetween(found.allTime ? (found.beaten ?? found.previous).date : (found.since?.date ?? found.previous.date), point.date);
+        const yearsStood = found.allTime ? yearsBetween(found.previous.date, first.date) : yearsSince;
         // An all-time high after a long wait is front-page news; another in a run of records is less so.
-        const news = found.allTime ? (yearsSince >= 1 ? 4 + Math.log2(1 + yearsSince) : 2.2) : 1.5 + 0.8 * Math.log2(1 + (found.since ? yearsSince : found.yearsOfData));
+        const news = found.allTime ? (yearsStood >= 1 ? 4 + Math.log2(1 + yearsStood) : 2.2) : 1.5 + 0.8 * Math.log2(1 + (found.since ? yearsSince : found.yearsOfData));
         // The story is stocks: a record in the VIX or a yield ranks below one in an index, and a
         // record the week then walked away from below one it closed at.
         const weight = (m.unit === 'pct' ? 1 : 0.6) * (found.atClose ? 1 : 0.7);
@@ -53,6 +58,7 @@ export const record = defineRuleKind({
           record: point,
           level: m.last.close,
           yearsSince,
+          yearsStood,
           magnitude: weight * news,
         });
       }

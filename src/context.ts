@@ -63,6 +63,9 @@ export function createContext(options: ContextOptions = {}): Context {
   const env = loadEnv(options.env ?? process.env);
   const config = loadNewsletter(env.CONFIG_FILE);
   const sender = parseSender(env.MAIL_FROM, config.sender);
+  const log = pino({ level: env.LOG_LEVEL }, pino.destination(2));
+  // Before the database opens: a refused key leaves nothing open behind it.
+  const dkim = loadDkimKey(env, (warning) => log.warn(warning));
   const database = openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   const { store, ledger } = database;
   const clock = options.clock ?? (() => new Date());
@@ -78,7 +81,7 @@ export function createContext(options: ContextOptions = {}): Context {
     config,
     sender,
     templatesDir: options.templatesDir ?? join(PROJECT_ROOT, 'templates'),
-    dkim: loadDkimKey(env),
+    dkim,
     editionsDir: join(env.DATA_DIR, 'editions'),
     secretKey,
     database,
@@ -86,7 +89,7 @@ export function createContext(options: ContextOptions = {}): Context {
     ledger,
     subscribers: createSubscriberService(store, clock, secretKey),
     clock,
-    log: pino({ level: env.LOG_LEVEL }, pino.destination(2)),
+    log,
     transport: () => transportFor('single'),
     listTransport: () => transportFor('list'),
     buildEdition: options.buildEdition ?? (async (buildOptions) => (await import('./build.js')).buildEdition(context, buildOptions)),

@@ -53,6 +53,15 @@ export const basketSchema = z.strictObject({
 export { ruleSchema, type Rule } from '../analysis/rules/index.js';
 export type RuleKind = Rule['kind'];
 
+/** A BCP 47 tag Intl can format with (a malformed one makes every toLocaleString throw). */
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1 && Intl.NumberFormat.supportedLocalesOf(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -80,7 +89,7 @@ export const newsletterSchema = z
       .default(defaultNewsletter.sender)
       .describe('The From of every email; MAIL_FROM overrides it'),
     postalAddress: z.string().min(5).max(300).default(defaultNewsletter.postalAddress).describe('Shown in the footer: CAN-SPAM requires a physical postal address'),
-    locale: z.string().default(defaultNewsletter.locale),
+    locale: z.string().refine(isLocale, 'must be a language tag such as en-US or en-GB').default(defaultNewsletter.locale),
     timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default(defaultNewsletter.timeZone),
     schedule: z
       .string()
@@ -189,7 +198,8 @@ export function loadNewsletter(path: string): Newsletter {
   if (!existsSync(path)) return parseNewsletter({}, 'built-in defaults');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    // Windows editors save UTF-8 with a byte-order mark, which JSON.parse refuses.
+    raw = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigError(`${path} is not valid JSON: ${messageOf(error)}; fix the file or delete it to use the defaults`);
   }

@@ -132,8 +132,10 @@ export const newsletterSchema = z
     guards: z
       .strictObject({
         maxDailyMovePct: z.number().positive().default(25).describe('A broad index moving more than this in one session stops the send'),
+        maxFlatSessions: z.number().int().min(2).default(10).describe('This many sessions in a row at one close (or two instruments closing alike) stops the send'),
+        maxRevisionPct: z.number().positive().default(10).describe('A fetched close this far from the cached close of the same date is not saved, and stops the send'),
       })
-      .default({ maxDailyMovePct: 25 }),
+      .default({ maxDailyMovePct: 25, maxFlatSessions: 10, maxRevisionPct: 10 }),
     instruments: z
       .array(instrumentSchema)
       .min(1)

@@ -6,7 +6,7 @@
 import type { Instrument, Newsletter } from '../config/newsletter.js';
 import type { Store } from '../db/index.js';
 import { addDays, bondSessionOnOrBefore, windowAnchor } from './calendar.js';
-import { checkSanity, checkStaleness, type DataIssue } from './guards.js';
+import { checkAgainstCache, checkFlat, checkIdentical, checkSanity, checkStaleness, type DataIssue } from './guards.js';
 import { ProviderError } from './http.js';
 import { alphaVantageProvider } from './providers/alphavantage.js';
 import { fredProvider } from './providers/fred.js';
@@ -112,6 +112,9 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
     const points = await fetcher(source.symbol, start, asOf);
     result.reachable = true;
     if (points.length === 0) throw new ProviderError(source.provider, source.symbol, `no data between ${start} and ${asOf}`);
+    const cached = cachedUntil ? await store.closes(sourceKey(source), start, cachedUntil) : [];
+    const contradicted = checkAgainstCache(instrument, cached, points, config.guards.maxRevisionPct);
+    if (contradicted.length > 0) return void result.issues.push(...contradicted);
     await store.saveCloses(sourceKey(source), points, now);
   }
 
@@ -151,7 +154,9 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
       }
       const full = fullHistorySource(used, instrument);
       const rows: RawPoint[] = await store.closes(sourceKey(used), full ? FULL_HISTORY_START : from, asOf);
-      result.issues.push(...checkSanity(instrument, rows, { maxDailyMovePct: config.guards.maxDailyMovePct, from: windowAnchor(asOf, '1Y'), allowGaps: used.provider === 'fred' }));
+      const windows = windowAnchor(asOf, '1Y');
+      result.issues.push(...checkSanity(instrument, rows, { maxDailyMovePct: config.guards.maxDailyMovePct, from: windows, allowGaps: used.provider === 'fred' }));
+      result.issues.push(...checkFlat(instrument, rows, { from: windows, maxFlatSessions: config.guards.maxFlatSessions }));
       // Yields follow the bond market's calendar: no close on Columbus Day or Veterans Day is not late.
       const expected = instrument.kind === 'rate' ? bondSessionOnOrBefore(request.expected) : request.expected;
       if (instrument.required) result.issues.push(...checkStaleness(instrument, rows, expected));
@@ -164,5 +169,6 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
   );
   const order = new Map(config.instruments.map((inst, i) => [inst.symbol, i]));
   result.series.sort((a, b) => order.get(a.symbol)! - order.get(b.symbol)!);
+  result.issues.push(...checkIdentical(result.series, config.guards.maxFlatSessions));
   return result;
 }

@@ -19,6 +19,7 @@ import { postmarkFeedback, sesFeedback } from '../feedback/relays.js';
 import { isSnsUrl, snsMessageSchema, verifySnsMessage } from '../feedback/sns.js';
 import { startConfirmationWorker, type ConfirmationWorker } from './confirmations.js';
 import { atomFeed, FEED_ENTRIES } from './feed.js';
+import { limitConnectionsPerClient } from './connections.js';
 import { createPages } from './pages.js';
 import { checkFormToken, isCrossSite, issueFormToken, rateLimiter, safeEqual, SECURITY_HEADERS } from './security.js';
 
@@ -47,9 +48,19 @@ interface Site {
   badLink: (reply: FastifyReply) => FastifyReply;
 }
 
-/** Slow clients cannot hold sockets: whole-request, idle and keep-alive limits, and a connection cap. */
-const TIMEOUTS = { connectionTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000, maxRequestsPerSocket: 100 };
-const MAX_CONNECTIONS = 1_000;
+/**
+ * Slow clients cannot hold sockets: header, whole-request, idle and keep-alive limits, a connection cap,
+ * and a share of it per client. 75 new trickling connections a second hold at most 75 x 5 s of the
+ * 1,000; one client holds at most 32. No cap on requests per socket: past it Node answers 503.
+ */
+const TIMEOUTS = {
+  connectionTimeout: 10_000,
+  headersTimeout: 5_000,
+  requestTimeout: 15_000,
+  keepAliveTimeout: 5_000,
+  maxConnections: 1_000,
+  connectionsPerClient: 32,
+};
 
 const subscribeBody = z.object({
   email: z.string().max(1000),
@@ -101,13 +112,18 @@ function createApp(ctx: Context, limits: typeof TIMEOUTS): FastifyInstance {
     // enough that a trickled body is cut off close to requestTimeout.
     serverFactory: (handler) => {
       const server = createServer(
-        { requestTimeout: limits.requestTimeout, headersTimeout: limits.requestTimeout, connectionsCheckingInterval: Math.min(1000, limits.requestTimeout / 2) },
+        {
+          requestTimeout: limits.requestTimeout,
+          headersTimeout: Math.min(limits.headersTimeout, limits.requestTimeout),
+          connectionsCheckingInterval: Math.min(1000, limits.headersTimeout / 2, limits.requestTimeout / 2),
+        },
         handler,
       );
       server.timeout = limits.connectionTimeout;
       server.keepAliveTimeout = limits.keepAliveTimeout;
-      server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
-      server.maxConnections = MAX_CONNECTIONS;
+      server.maxConnections = limits.maxConnections;
+      // Behind a proxy every socket is the proxy's: the proxy, which sees the clients, limits them.
+      if (!trust) limitConnectionsPerClient(server, limits.connectionsPerClient);
       return server;
     },
   });

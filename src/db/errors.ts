@@ -15,7 +15,8 @@ export class DatabaseUnavailable extends UserError {
 export function isConnectionLoss(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown };
   if (typeof e.code === 'string' && (/^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH)$/.test(e.code) || /^(08|57P0)/.test(e.code))) return true;
-  return typeof e.message === 'string' && /^Connection terminated/.test(e.message);
+  // pg's own words for a client whose connection broke, and for one used after that.
+  return typeof e.message === 'string' && /^(Connection terminated|Client has encountered a connection error)/.test(e.message);
 }
 
 /** The disk under the database is full (or a file size limit is reached): what was committed stays; say what to free. */

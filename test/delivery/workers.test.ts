@@ -113,7 +113,9 @@ describe.skipIf(!hasPostgres && !process.env['TEST_DATABASE_URL'])('several send
       for (const { status, stderr } of await Promise.all(workers.map((w) => w.done))) {
         expect(status, stderr).toBe(1);
         expect(stderr.trim().split('\n'), stderr).toHaveLength(1);
-        expect(stderr).toMatch(/^marketwrap: lost PostgreSQL at postgres:\/\/marketwrap@127\.0\.0\.1:\d+\/postgres \(.+\): nothing committed is lost; when it is back, run the command again/);
+        expect(stderr).toMatch(
+          /^marketwrap: lost PostgreSQL at postgres:\/\/marketwrap@127\.0\.0\.1:\d+\/postgres \(.+\): nothing committed is lost; when it is back, run the command again/,
+        );
       }
       const sentWhileDown = sink.acceptedAt.length;
       expect(sentWhileDown).toBeLessThan(8000);

@@ -19,9 +19,10 @@ import { postmarkFeedback, sesFeedback } from '../feedback/relays.js';
 import { isSnsUrl, snsMessageSchema, verifySnsMessage } from '../feedback/sns.js';
 import { startConfirmationWorker, type ConfirmationWorker } from './confirmations.js';
 import { atomFeed, FEED_ENTRIES } from './feed.js';
+import { networkKey } from './clients.js';
 import { limitConnectionsPerClient } from './connections.js';
 import { createPages } from './pages.js';
-import { checkFormToken, isCrossSite, issueFormToken, rateLimiter, safeEqual, SECURITY_HEADERS } from './security.js';
+import { checkFormToken, isCrossSite, issueFormToken, safeEqual, SECURITY_HEADERS, subscribeLimiter } from './security.js';
 
 export interface ServerOptions {
   /** When the weekly job runs next (for /healthz); null when nothing is scheduled. */
@@ -148,7 +149,7 @@ function createApp(ctx: Context, limits: typeof TIMEOUTS): FastifyInstance {
 
 /** The home page and its form: double opt-in, the same answer whatever the address. */
 function registerSubscribe({ app, ctx, page, html, message }: Site, confirmations: ConfirmationWorker, limit: { limit: number; windowMs: number }): void {
-  const allowSubscribe = rateLimiter(ctx.store, 'subscribe', limit.limit, limit.windowMs, () => ctx.clock().getTime());
+  const allowSubscribe = subscribeLimiter(ctx.store, limit.limit, limit.windowMs, () => ctx.clock().getTime());
   app.get('/', async (_req, reply) => {
     const latest = (await ctx.store.sentEditions())[0];
     return html(reply, 200, page('home', 'Subscribe', { latest, formToken: issueFormToken(ctx.secretKey, ctx.clock().getTime()) }));
@@ -173,7 +174,7 @@ function registerSubscribe({ app, ctx, page, html, message }: Site, confirmation
       });
     // The confirmation is queued (the worker sends it, retrying): the answer is immediate and the same
     // for a new, a pending, a confirmed or a throttled address, and whether SMTP is up or not.
-    await ctx.subscribers.subscribe(email.data);
+    await ctx.subscribers.subscribe(email.data, networkKey(req.ip));
     confirmations.runOnce().catch((error: Error) => ctx.log.error({ err: error.message }, 'confirmation queue'));
     return message(reply, 200, 'Check your inbox', SUBSCRIBE_ANSWER);
   });

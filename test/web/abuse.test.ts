@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type Context, createContext } from '../../src/context.js';
 import { FIXED_NOW, OFFLINE_ENV, tempDir, testContext, tickingClock, testDatabaseEnv } from '../helpers/context.js';
 import { rawSql } from '../helpers/database.js';
+import { startCountingSmtp } from '../helpers/counting-smtp.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
 let sink: SmtpSink | undefined;
@@ -116,6 +117,75 @@ describe('the subscribe form', () => {
     await app.confirmations.runOnce();
     const pending = await rawSql(ctx, 'SELECT attempts, last_error FROM confirmations');
     expect(pending).toEqual([{ attempts: 1, last_error: expect.stringMatching(/ECONNREFUSED|connect/) }]);
+  });
+});
+
+describe('the subscribe form under a flood of rotating addresses', () => {
+  it('10,010 addresses in 40 networks neither lock a newcomer out nor delay their confirmation', async () => {
+    const smtp = await startCountingSmtp();
+    try {
+      const ctx = testContext({ SMTP_URL: smtp.url });
+      const app = buildServer(ctx);
+      const post = (email: string, remoteAddress: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/subscribe',
+          remoteAddress,
+          payload: new URLSearchParams({ email, form_token: issueFormToken(ctx.secretKey, FIXED_NOW.getTime()) }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost:3000' },
+        });
+      let accepted = 0;
+      for (let i = 0; i < 10_010; i++) {
+        const address = `10.0.${Math.floor(i / 254) % 40}.${(i % 254) + 1}`;
+        if ((await post(`victim${i}@example.com`, address)).statusCode === 200) accepted++;
+      }
+      const newcomer = await post('newcomer@example.com', '192.0.2.77');
+      expect(newcomer.statusCode).toBe(200);
+      // Each network's share (4 x 5) and no more: the flood queued at most 800 confirmations.
+      expect(accepted).toBe(40 * 20);
+      const asked = Date.now();
+      const before = smtp.acceptedAt.length;
+      while (!smtp.counts.has('newcomer@example.com') && Date.now() - asked < 20_000) {
+        await app.confirmations.runOnce();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const waited = Date.now() - asked;
+      expect(smtp.counts.get('newcomer@example.com')).toBe(1);
+      // Sent with the next batch (20), not behind the flood's hundreds still waiting; and soon.
+      expect(smtp.acceptedAt.length - before).toBeLessThanOrEqual(2 * 20);
+      expect(smtp.acceptedAt.length).toBeLessThan(accepted);
+      expect(waited).toBeLessThan(6000);
+      // The table stays bounded: at most 10,000 clients and their 40 networks, plus each scope's key count.
+      const rows = await rawSql(ctx, 'SELECT COUNT(*) AS n FROM rate_hits');
+      expect(Number(rows[0]!['n'])).toBeLessThanOrEqual(10_000 + 41 + 2);
+      await app.close();
+    } finally {
+      await smtp.close();
+    }
+  }, 180_000);
+
+  it('an IPv6 /64 is one client, and its /48 one network', async () => {
+    const ctx = testContext();
+    const app = buildServer(ctx, { subscribeLimit: { limit: 2, windowMs: 60_000 } });
+    let sent = 0;
+    const codes = async (addresses: string[]) => {
+      const out: number[] = [];
+      for (const remoteAddress of addresses) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/subscribe',
+          remoteAddress,
+          payload: new URLSearchParams({ email: `v6-${sent++}@example.com`, form_token: issueFormToken(ctx.secretKey, FIXED_NOW.getTime()) }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost:3000' },
+        });
+        out.push(res.statusCode);
+      }
+      return out;
+    };
+    expect(await codes(['2001:db8:1:1::1', '2001:db8:1:1:ffff::2', '2001:0db8:0001:0001::3'])).toEqual([200, 200, 429]);
+    // Other /64s of the same /48: their own client counts, one network's share (4 x 2 hits, three taken above) in all.
+    expect(await codes(Array.from({ length: 8 }, (_, i) => `2001:db8:1:${(i + 2).toString(16)}::1`))).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(await codes(['2001:db8:2::1', '::ffff:198.51.100.9'])).toEqual([200, 200]);
   });
 });
 

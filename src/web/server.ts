@@ -52,7 +52,7 @@ interface Site {
 /**
  * Slow clients cannot hold sockets: header, whole-request, idle and keep-alive limits, a connection cap,
  * and a share of it per client. 75 new trickling connections a second hold at most 75 x 5 s of the
- * 1,000; one client holds at most 32. No cap on requests per socket: past it Node answers 503.
+ * 1,000; one client holds at most 32. Requests per socket are not capped (past a cap Node answers 503).
  */
 const TIMEOUTS = {
   connectionTimeout: 10_000,

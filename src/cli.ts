@@ -1,5 +1,6 @@
 /** `marketwrap <command>`: thin, for people (and --json for scripts); the stages do the work. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { Command, CommanderError } from 'commander';
 import { registerBacktest } from './cli/backtest.js';
 import { registerConfig } from './cli/config.js';
@@ -20,7 +21,9 @@ export function program(): Command {
 function loadDotEnv(file = '.env'): void {
   if (!existsSync(file)) return;
   try {
-    process.loadEnvFile(file);
+    // Read here rather than by process.loadEnvFile: a byte-order mark (Windows editors) would hide the first variable.
+    const variables = parseEnv(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+    for (const [name, value] of Object.entries(variables)) process.env[name] ??= value;
   } catch (error) {
     throw new InputError(`${file} cannot be read (${messageOf(error)}): fix it, or move it aside`);
   }

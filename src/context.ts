@@ -65,6 +65,9 @@ export function createContext(options: ContextOptions = {}): Context {
   const env = loadEnv(options.env ?? process.env);
   const config = loadNewsletter(env.CONFIG_FILE);
   const sender = parseSender(env.MAIL_FROM, config.sender);
+  const log = pino({ level: env.LOG_LEVEL }, pino.destination(2));
+  // Before the database opens: a refused key leaves nothing open behind it.
+  const dkim = loadDkimKey(env, (warning) => log.warn(warning));
   const database = openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   const { store, ledger } = database;
   const clock = options.clock ?? (env.MARKETWRAP_NOW ? clockFrom(env.MARKETWRAP_NOW) : wallClock);
@@ -80,7 +83,7 @@ export function createContext(options: ContextOptions = {}): Context {
     config,
     sender,
     templatesDir: options.templatesDir ?? join(PROJECT_ROOT, 'templates'),
-    dkim: loadDkimKey(env),
+    dkim,
     editionsDir: join(env.DATA_DIR, 'editions'),
     secretKey,
     database,
@@ -88,7 +91,7 @@ export function createContext(options: ContextOptions = {}): Context {
     ledger,
     subscribers: createSubscriberService(store, clock, secretKey),
     clock,
-    log: pino({ level: env.LOG_LEVEL }, pino.destination(2)),
+    log,
     transport: () => transportFor('single'),
     listTransport: () => transportFor('list'),
     buildEdition: async (buildOptions) => (options.buildEdition ? options.buildEdition(buildOptions, clock) : (await import('./build.js')).buildEdition(context, buildOptions)),

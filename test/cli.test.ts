@@ -102,4 +102,12 @@ describe('marketwrap CLI', () => {
     expect(existsSync(join(dir, 'explicit', 'marketwrap.sqlite'))).toBe(true);
     expect(runCli(['subscribers', 'list', '--json'], {}, dir).stdout).not.toContain('bob@example.com');
   });
+
+  it('reads the first variable of a .env saved with a UTF-8 byte-order mark', () => {
+    const { dir } = dirs();
+    writeFileSync(join(dir, '.env'), '\uFEFFDATA_DIR=./bom-data\r\nOUTBOX_DIR=./bom-outbox\r\n');
+    const run = runCli(['subscribers', 'add', 'ann@example.com'], {}, dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(existsSync(join(dir, 'bom-data', 'marketwrap.sqlite'))).toBe(true);
+  });
 });

@@ -1,4 +1,5 @@
 /** Bad input is refused before anything is touched, files are private, damage is found at start-up. */
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +95,26 @@ describe('files', () => {
     const run = runCli(['subscribers', 'list'], env);
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toMatch(/marketwrap\.sqlite (is damaged|is not a database)|database disk image is malformed|file is not a database/);
+  });
+
+  // A full disk, simulated with a file size limit (ulimit -f: Node ignores SIGXFSZ, so the write fails instead).
+  it.skipIf(process.env['TEST_DATABASE_URL'] !== undefined)('a full disk under the database is one line saying what to do', () => {
+    const { dir, env } = dirs();
+    expect(runCli(['subscribers', 'add', 'a@example.com'], env).status).toBe(0);
+    const csv = join(dir, 'many.csv');
+    writeFileSync(csv, `email\n${Array.from({ length: 20_000 }, (_, i) => `reader${i}@example.com`).join('\n')}\n`);
+    const script = `ulimit -f 1024; exec "${process.execPath}" "${join(PROJECT_ROOT, 'bin/marketwrap.js')}" subscribers import "${csv}"`;
+    const run = spawnSync('sh', ['-c', script], {
+      env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'silent', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(1);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines, run.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/marketwrap: cannot write to .*marketwrap\.sqlite \(SQLITE_(FULL|IOERR_WRITE)\): the disk is full .*free some space/);
+    // What was committed before the disk filled is still there and readable.
+    expect(runCli(['subscribers', 'list', '--json'], env).stdout).toContain('a@example.com');
   });
 
   it('a PostgreSQL server that cannot be reached, or a DATABASE_URL that is not one, is said at start-up in one line', async () => {

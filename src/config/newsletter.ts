@@ -54,6 +54,15 @@ export const basketSchema = z.strictObject({
 export { ruleSchema, type Rule } from '../analysis/rules/index.js';
 export type RuleKind = Rule['kind'];
 
+/** A BCP 47 tag Intl can format with (a malformed one makes every toLocaleString throw). */
+function isLocale(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1 && Intl.NumberFormat.supportedLocalesOf(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -81,7 +90,7 @@ export const newsletterSchema = z
       .default(defaultNewsletter.sender)
       .describe('The From of every email; MAIL_FROM overrides it'),
     postalAddress: z.string().min(5).max(300).default(defaultNewsletter.postalAddress).describe('Shown in the footer: CAN-SPAM requires a physical postal address'),
-    locale: z.string().default(defaultNewsletter.locale),
+    locale: z.string().refine(isLocale, 'must be a language tag such as en-US or en-GB').default(defaultNewsletter.locale),
     timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default(defaultNewsletter.timeZone),
     schedule: z
       .string()
@@ -124,8 +133,10 @@ export const newsletterSchema = z
     guards: z
       .strictObject({
         maxDailyMovePct: z.number().positive().default(25).describe('A broad index moving more than this in one session stops the send'),
+        maxFlatSessions: z.number().int().min(2).default(10).describe('This many sessions in a row at one close (or two instruments closing alike) stops the send'),
+        maxRevisionPct: z.number().positive().default(10).describe('A fetched close this far from the cached close of the same date is not saved, and stops the send'),
       })
-      .default({ maxDailyMovePct: 25 }),
+      .default({ maxDailyMovePct: 25, maxFlatSessions: 10, maxRevisionPct: 10 }),
     instruments: z
       .array(instrumentSchema)
       .min(1)
@@ -190,7 +201,8 @@ export function loadNewsletter(path: string): Newsletter {
   if (!existsSync(path)) return parseNewsletter({}, 'built-in defaults');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    // Windows editors save UTF-8 with a byte-order mark, which JSON.parse refuses.
+    raw = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigError(`${path} is not valid JSON: ${messageOf(error)}; fix the file or delete it to use the defaults`);
   }

@@ -1,3 +1,2 @@
-/** The reserved keys of a hit-count window: the number of keys it holds, and the key they share past the cap. */
+/** The reserved key of a hit-count window that holds the number of keys it counts. */
 export const KEY_COUNT = '';
-export const OVERFLOW_KEY = '*';

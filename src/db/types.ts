@@ -119,10 +119,12 @@ export interface Store {
   cachedSources(): Promise<CachedSource[]>;
 
   /** Queues a confirmation email and counts it against the address's throttle, in one transaction. */
-  queueConfirmation(id: number, token: string, now: Date): Promise<void>;
+  queueConfirmation(id: number, token: string, now: Date, network?: string): Promise<void>;
   /**
    * Claims up to `limit` confirmation emails due at `now` until `leaseUntil`: another server sharing the
-   * database skips them, and if this one dies they fall due again when the lease ends.
+   * database skips them, and if this one dies they fall due again when the lease ends. Fair by the
+   * `network` each was queued from: every network's oldest first, then every network's second, ...
+   * so a flood from a few networks cannot keep a newcomer's email waiting behind it.
    */
   claimConfirmations(now: Date, limit: number, leaseUntil: Date): Promise<DueConfirmation[]>;
   confirmationDone(id: number): Promise<void>;
@@ -135,9 +137,9 @@ export interface Store {
 
   /**
    * Counts one hit on `key` in `scope`'s fixed window starting at `windowStart` (ms) and returns the
-   * count so far. At most `maxKeys` keys a window: past that, new keys share one overflow key, so
-   * rotating addresses can neither grow the table without bound nor escape the limit. Windows before
-   * the current one are dropped when a new one opens.
+   * count so far. At most `maxKeys` keys a window: past that, a new key is neither stored nor counted
+   * (0), so the table stays bounded and nobody's count is shared with an attacker's; the caller's
+   * coarser limits judge it. Windows before the current one are dropped when a new one opens.
    */
   countHit(scope: string, key: string, windowStart: number, maxKeys: number): Promise<number>;
 }

@@ -16,8 +16,19 @@ export interface DkimKey {
 /** The headers signed when present: what a reader sees and what list handling relies on. */
 const SIGNED = ['from', 'to', 'subject', 'date', 'message-id', 'mime-version', 'content-type', 'list-id', 'list-unsubscribe', 'list-unsubscribe-post'];
 
-/** DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY (PEM, "\n" may stand for line breaks) or DKIM_PRIVATE_KEY_FILE: all or none. */
-export function loadDkimKey(env: { DKIM_DOMAIN?: string; DKIM_SELECTOR?: string; DKIM_PRIVATE_KEY?: string; DKIM_PRIVATE_KEY_FILE?: string }): DkimKey | undefined {
+/** RFC 8301: verifiers must not accept RSA keys under 1024 bits; 2048 is what receivers expect today. */
+const RSA_MIN_BITS = 1024;
+const RSA_ADVISED_BITS = 2048;
+const GENERATE = '`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`';
+
+/**
+ * DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY (PEM, "\n" may stand for line breaks) or DKIM_PRIVATE_KEY_FILE: all or none.
+ * An RSA key under 1024 bits is refused (receivers treat its signatures as none); under 2048 bits, `warn` says so.
+ */
+export function loadDkimKey(
+  env: { DKIM_DOMAIN?: string; DKIM_SELECTOR?: string; DKIM_PRIVATE_KEY?: string; DKIM_PRIVATE_KEY_FILE?: string },
+  warn: (message: string) => void = () => undefined,
+): DkimKey | undefined {
   const { DKIM_DOMAIN: domain, DKIM_SELECTOR: selector, DKIM_PRIVATE_KEY: inline, DKIM_PRIVATE_KEY_FILE: file } = env;
   if (!domain && !selector && !inline && !file) return undefined;
   if (!domain || !selector || !(inline || file))
@@ -28,15 +39,18 @@ export function loadDkimKey(env: { DKIM_DOMAIN?: string; DKIM_SELECTOR?: string;
   } catch (error) {
     throw new InputError(`DKIM_PRIVATE_KEY_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? error}: give the path of a PEM private key`);
   }
+  let privateKey: KeyObject;
   try {
-    const privateKey = createPrivateKey(pem);
+    privateKey = createPrivateKey(pem);
     if (privateKey.asymmetricKeyType !== 'rsa' && privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`a ${privateKey.asymmetricKeyType} key`);
-    return { domain, selector, privateKey };
   } catch (error) {
-    throw new InputError(
-      `the DKIM private key is not a PEM RSA or Ed25519 private key (${(error as Error).message}): generate one with \`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048\``,
-    );
+    throw new InputError(`the DKIM private key is not a PEM RSA or Ed25519 private key (${(error as Error).message}): generate one with ${GENERATE}`);
   }
+  const bits = privateKey.asymmetricKeyDetails?.modulusLength;
+  if (bits !== undefined && bits < RSA_MIN_BITS)
+    throw new InputError(`the DKIM private key is a ${bits}-bit RSA key, which receivers ignore (RFC 8301 needs at least ${RSA_MIN_BITS}): generate one with ${GENERATE}`);
+  if (bits !== undefined && bits < RSA_ADVISED_BITS) warn(`the DKIM private key is a ${bits}-bit RSA key: ${RSA_ADVISED_BITS} bits is advised; generate one with ${GENERATE}`);
+  return { domain, selector, privateKey };
 }
 
 /** Relaxed header canonicalization (RFC 6376 §3.4.2) of one header line as written, folded or not. */

@@ -75,3 +75,73 @@ export function checkSanity(instrument: Instrument, points: readonly RawPoint[],
   }
   return issues;
 }
+
+/** The longest run of identical closes among `points` (at least 1 when there are any), and where it starts. */
+function longestFlatRun(points: readonly RawPoint[]): { length: number; from: string | undefined } {
+  let best = { length: 0, from: undefined as string | undefined };
+  let start = 0;
+  for (let i = 0; i < points.length; i++) {
+    if (i > 0 && points[i]!.close !== points[i - 1]!.close) start = i;
+    if (i - start + 1 > best.length) best = { length: i - start + 1, from: points[start]!.date };
+  }
+  return best;
+}
+
+/**
+ * A market that trades does not close at one price session after session: a provider serving a
+ * constant (a placeholder, an outage page's default) is caught. Only the windows are looked at.
+ */
+export function checkFlat(instrument: Instrument, points: readonly RawPoint[], options: { from: string; maxFlatSessions: number }): DataIssue[] {
+  const run = longestFlatRun(points.filter((p) => p.date >= options.from));
+  if (run.length < options.maxFlatSessions) return [];
+  return [
+    {
+      symbol: instrument.symbol,
+      kind: 'sanity',
+      message: `${instrument.name} (${instrument.symbol}) closed at the same price for ${run.length} sessions from ${run.from}: the provider is not sending real prices; check the data (guards.maxFlatSessions sets the bound)`,
+    },
+  ];
+}
+
+/**
+ * Instruments from different sources never close identically session after session: when they do,
+ * one answer is standing in for others (or all are filler). One issue per group of alike instruments,
+ * comparing the last `sessions` closes of each.
+ */
+export function checkIdentical(series: ReadonlyArray<{ symbol: string; name: string; source: string; points: readonly RawPoint[] }>, sessions: number): DataIssue[] {
+  const groups = new Map<string, Array<(typeof series)[number]>>();
+  for (const s of series) {
+    if (s.points.length < sessions) continue;
+    const tail = JSON.stringify(s.points.slice(-sessions).map((p) => [p.date, p.close]));
+    groups.set(tail, [...(groups.get(tail) ?? []), s]);
+  }
+  return [...groups.values()]
+    .filter((group) => new Set(group.map((s) => s.source)).size > 1)
+    .map((group) => ({
+      symbol: group[0]!.symbol,
+      kind: 'sanity' as const,
+      message: `${group.map((s) => `${s.name} (${s.symbol})`).join(', ')} have identical closes for the last ${sessions} sessions (to ${group[0]!.points.at(-1)!.date}): a provider is sending the same numbers for different instruments; check the data`,
+    }));
+}
+
+/**
+ * A fetch that contradicts the closes already cached for the same dates (revisions are fractions of a
+ * percent) is not saved: the cache keeps the history, and the issue stops the send.
+ */
+export function checkAgainstCache(instrument: Instrument, cached: readonly RawPoint[], fetched: readonly RawPoint[], maxRevisionPct: number): DataIssue[] {
+  const before = new Map(cached.map((p) => [p.date, p.close]));
+  for (const p of fetched) {
+    const old = before.get(p.date);
+    if (old === undefined || !(old > 0)) continue;
+    const change = (p.close / old - 1) * 100;
+    if (Number.isFinite(change) && Math.abs(change) <= maxRevisionPct) continue;
+    return [
+      {
+        symbol: instrument.symbol,
+        kind: 'sanity',
+        message: `${instrument.name} (${instrument.symbol}) was sent a close of ${p.close} for ${p.date}, where the cache holds ${old} (beyond the ${maxRevisionPct}% a revision may move): the fetch was not saved; check the provider (guards.maxRevisionPct sets the bound)`,
+      },
+    ];
+  }
+  return [];
+}

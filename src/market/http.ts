@@ -18,6 +18,8 @@ export interface HttpOptions {
   /** Minimum time between two request starts (pacing for rate-limited APIs). */
   minIntervalMs?: number;
   headers?: Record<string, string>;
+  /** The largest response body read (decompressed); a longer one is refused, not retried. */
+  maxBytes?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
@@ -39,6 +41,12 @@ export interface HttpClient {
   get(path: string, params: Record<string, string | number>, symbol: string): Promise<AxiosResponse<string>>;
 }
 
+/**
+ * A full daily history (the S&P 500 since 1927, about 25,000 sessions in Yahoo's format) is a few MB:
+ * 16 MB leaves room, and a provider (or anyone in its place) cannot make a run hold hundreds of MB.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
 const defaultSleep: (ms: number) => Promise<unknown> = setTimeoutPromise;
 
 /** Seconds or an HTTP date, as RFC 9110 allows. */
@@ -49,8 +57,16 @@ export function retryAfterMs(header: string | undefined, now = Date.now()): numb
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** Why a request failed, to retry; a body past the bound throws (another try would bring the same). */
+function requestProblem(error: unknown, where: { provider: string; symbol: string; maxBytes: number; timeoutMs: number }): string {
+  const e = error as { code?: string; message: string };
+  if (/^maxContentLength/.test(e.message))
+    throw new ProviderError(where.provider, where.symbol, `the response ran past ${Math.round(where.maxBytes / 1024 / 1024)} MB, far more than a price history: not read`);
+  return e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' ? `timed out after ${where.timeoutMs} ms` : `network error: ${e.code ?? e.message}`;
+}
+
 export function createHttpClient(options: HttpOptions): HttpClient {
-  const { provider, retries = 3, baseDelayMs = 500, maxDelayMs = 20_000, concurrency = 4, minIntervalMs = 0 } = options;
+  const { provider, retries = 3, baseDelayMs = 500, maxDelayMs = 20_000, concurrency = 4, minIntervalMs = 0, maxBytes = MAX_RESPONSE_BYTES } = options;
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const instance = axios.create({
@@ -61,6 +77,9 @@ export function createHttpClient(options: HttpOptions): HttpClient {
     transformResponse: [(data) => data],
     validateStatus: () => true,
     headers: options.headers,
+    maxContentLength: maxBytes,
+    // Only GETs go out: no request body is ever this big.
+    maxBodyLength: 64 * 1024,
   });
 
   let active = 0;
@@ -100,8 +119,7 @@ export function createHttpClient(options: HttpOptions): HttpClient {
           response = await instance.get<string>(path, { params });
         } catch (error) {
           if (error instanceof ProviderError) throw error;
-          const e = error as { code?: string; message: string };
-          lastProblem = e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT' ? `timed out after ${options.timeoutMs} ms` : `network error: ${e.code ?? e.message}`;
+          lastProblem = requestProblem(error, { provider, symbol, maxBytes, timeoutMs: options.timeoutMs });
         } finally {
           release();
         }

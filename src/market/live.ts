@@ -6,7 +6,7 @@
 import type { Instrument, Newsletter } from '../config/newsletter.js';
 import type { CachedSource, Store } from '../db/index.js';
 import { addDays, bondSessionOnOrBefore, windowAnchor } from './calendar.js';
-import { checkSanity, checkStaleness, type DataIssue } from './guards.js';
+import { checkAgainstCache, checkFlat, checkIdentical, checkSanity, checkStaleness, type DataIssue } from './guards.js';
 import { ProviderError } from './http.js';
 import { alphaVantageProvider } from './providers/alphavantage.js';
 import { fredProvider } from './providers/fred.js';
@@ -146,6 +146,7 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
       const full = fullHistorySource(used, instrument);
       const rows: RawPoint[] = await store.closes(sourceKey(used), full ? FULL_HISTORY_START : from, asOf);
       result.issues.push(...checkSanity(instrument, rows, { maxDailyMovePct: config.guards.maxDailyMovePct, from: windowAnchor(asOf, '1Y'), allowGaps: used.provider === 'fred' }));
+      result.issues.push(...checkFlat(instrument, rows, { from: windowAnchor(asOf, '1Y'), maxFlatSessions: config.guards.maxFlatSessions }));
       if (instrument.required) result.issues.push(...checkStaleness(instrument, rows, expectedFor(instrument, request.expected)));
       result.sources[instrument.symbol] = sourceLabel(used);
       const points = rows.filter((p) => p.close > 0 && Number.isFinite(p.close));
@@ -156,6 +157,7 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
   );
   const order = new Map(config.instruments.map((inst, i) => [inst.symbol, i]));
   result.series.sort((a, b) => order.get(a.symbol)! - order.get(b.symbol)!);
+  result.issues.push(...checkIdentical(result.series, config.guards.maxFlatSessions));
   return result;
 }
 
@@ -181,7 +183,12 @@ function sourceChooser(request: LiveRequest, result: LiveResult, note: (text: st
     const points = await fetcher(source.symbol, start, asOf);
     result.reachable = true;
     if (points.length === 0) throw new ProviderError(source.provider, source.symbol, `no data between ${start} and ${asOf}`);
-    await store.saveCloses(key, points, now);
+    const last = cached.get(key)?.last;
+    const cachedRows = last && last >= start ? await store.closes(key, start, last) : [];
+    const contradicted = checkAgainstCache(instrument, cachedRows, points, request.config.guards.maxRevisionPct);
+    // A fetch that rewrites the cached past is kept out of the cache and stops the send.
+    if (contradicted.length > 0) result.issues.push(...contradicted);
+    else await store.saveCloses(key, points, now);
     return points.at(-1)!.date;
   }
   return async (chain: readonly Source[], instrument: Instrument): Promise<Source | undefined> => {

@@ -81,8 +81,11 @@ export class SubscriberService {
     return { check: verifyToken(this.secretKey, purpose, token, this.clock(), () => subscriber), subscriber };
   }
 
-  /** Double opt-in, step one: a new, pending or departed address gets a fresh confirmation link. */
-  async subscribe(input: string): Promise<SubscribeOutcome> {
+  /**
+   * Double opt-in, step one: a new, pending or departed address gets a fresh confirmation link.
+   * `network`: where the request came from, so the confirmation queue is fair between networks.
+   */
+  async subscribe(input: string, network = ''): Promise<SubscribeOutcome> {
     const email = parseEmail(input);
     if (await this.suppressed(email)) return { action: 'none' };
     let subscriber = await this.store.findSubscriber(email);
@@ -96,7 +99,7 @@ export class SubscriberService {
     if (!confirmationAllowed(subscriber, this.clock())) return { action: 'none' };
     const expires = Math.floor(this.clock().getTime() / 1000) + CONFIRM_TTL_DAYS * 86_400;
     const token = signToken(this.secretKey, 'confirm', subscriber, expires);
-    await this.store.queueConfirmation(subscriber.id, token, this.clock());
+    await this.store.queueConfirmation(subscriber.id, token, this.clock(), network);
     return { action: 'confirm', subscriber, token };
   }
 

@@ -3,7 +3,7 @@
  * for every address); this sends what is due, retrying with backoff while SMTP is down.
  */
 import type { Context } from '../context.js';
-import { composeMessage } from '../delivery/index.js';
+import { composeMessage, tokenBucket } from '../delivery/index.js';
 import { renderTransactional } from '../render/index.js';
 import { CONFIRM_TTL_DAYS, confirmUrl } from '../subscribers/index.js';
 import { messageOf } from '../errors.js';
@@ -14,6 +14,11 @@ const MAX_ATTEMPTS = 8;
 const RETRY_BASE_MS = 30_000;
 /** A claimed confirmation is this server's for 5 minutes: others sharing the database skip it meanwhile. */
 const LEASE_MS = 5 * 60_000;
+/**
+ * Confirmations a second for all servers together (a bucket in the database): whatever gets past the
+ * form's limits cannot turn the site into a fast mailer, and the queue's fairness decides who goes first.
+ */
+export const CONFIRMATIONS_PER_SECOND = 10;
 
 export interface ConfirmationWorker {
   /** Sends what is due now; resolves when done (tests and start-up call it directly). */
@@ -21,7 +26,8 @@ export interface ConfirmationWorker {
   stop(): void;
 }
 
-export function startConfirmationWorker(ctx: Context, intervalMs = 1000): ConfirmationWorker {
+export function startConfirmationWorker(ctx: Context, intervalMs = 1000, perSecond = CONFIRMATIONS_PER_SECOND): ConfirmationWorker {
+  const rate = tokenBucket(perSecond, 0, (name, update) => ctx.ledger.updateShared(name, update), 'confirmations');
   let running: Promise<number> | undefined;
   const runOnce = async (): Promise<number> => {
     let sent = 0;
@@ -36,6 +42,7 @@ export function startConfirmationWorker(ctx: Context, intervalMs = 1000): Confir
           confirmUrl: confirmUrl(ctx, due.token),
           days: String(CONFIRM_TTL_DAYS),
         });
+        await rate.take();
         await ctx.transport().send(await composeMessage({ from: ctx.sender, to: due.email, ...mail, dkim: ctx.dkim }));
         await ctx.store.confirmationDone(due.subscriber_id);
         sent++;

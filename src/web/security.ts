@@ -1,6 +1,7 @@
-/** The site's defences: security headers, a per-IP rate limit, and signed form tokens with an origin check. */
+/** The site's defences: security headers, a per-client and per-network rate limit, and signed form tokens with an origin check. */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../db/index.js';
+import { clientKey, networkKey } from './clients.js';
 
 export const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
@@ -12,15 +13,23 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
+/** A network (an IPv4 /24, an IPv6 /48) may subscribe this many times what one client may. */
+export const NETWORK_SHARE = 4;
+
 /**
- * A fixed window per key (the client IP), counted in the database so that every `serve` behind one
- * proxy counts the same hits: at most `limit` per `windowMs`. At most `maxKeys` clients a window: past
- * that, newcomers share one count, so rotating addresses neither grows the table nor escapes the limit.
+ * The subscribe form's limit, a fixed window counted in the database so every `serve` behind one proxy
+ * counts the same hits: `limit` per client (an IPv4 address, an IPv6 /64) and NETWORK_SHARE times that
+ * per network, so rotating addresses inside a block gains nothing. At most `maxKeys` keys a level and
+ * window: past that a newcomer is not counted at that level, so nobody shares an attacker's count (what
+ * gets through still meets the per-address throttle and the confirmations' global rate).
  */
-export function rateLimiter(store: Pick<Store, 'countHit'>, scope: string, limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
-  return async (key: string): Promise<boolean> => {
+export function subscribeLimiter(store: Pick<Store, 'countHit'>, limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
+  return async (ip: string): Promise<boolean> => {
     const t = now();
-    return (await store.countHit(scope, key, t - (t % windowMs), maxKeys)) <= limit;
+    const start = t - (t % windowMs);
+    const client = await store.countHit('subscribe:client', clientKey(ip), start, maxKeys);
+    const network = await store.countHit('subscribe:network', networkKey(ip), start, maxKeys);
+    return client <= limit && network <= limit * NETWORK_SHARE;
   };
 }
 

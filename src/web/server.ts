@@ -19,8 +19,10 @@ import { postmarkFeedback, sesFeedback } from '../feedback/relays.js';
 import { isSnsUrl, snsMessageSchema, verifySnsMessage } from '../feedback/sns.js';
 import { startConfirmationWorker, type ConfirmationWorker } from './confirmations.js';
 import { atomFeed, FEED_ENTRIES } from './feed.js';
+import { networkKey } from './clients.js';
+import { limitConnectionsPerClient } from './connections.js';
 import { createPages } from './pages.js';
-import { checkFormToken, isCrossSite, issueFormToken, rateLimiter, safeEqual, SECURITY_HEADERS } from './security.js';
+import { checkFormToken, isCrossSite, issueFormToken, safeEqual, SECURITY_HEADERS, subscribeLimiter } from './security.js';
 
 export interface ServerOptions {
   /** When the weekly job runs next (for /healthz); null when nothing is scheduled. */
@@ -47,9 +49,19 @@ interface Site {
   badLink: (reply: FastifyReply) => FastifyReply;
 }
 
-/** Slow clients cannot hold sockets: whole-request, idle and keep-alive limits, and a connection cap. */
-const TIMEOUTS = { connectionTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000, maxRequestsPerSocket: 100 };
-const MAX_CONNECTIONS = 1_000;
+/**
+ * Slow clients cannot hold sockets: header, whole-request, idle and keep-alive limits, a connection cap,
+ * and a share of it per client. 75 new trickling connections a second hold at most 75 x 5 s of the
+ * 1,000; one client holds at most 32. Requests per socket are not capped (past a cap Node answers 503).
+ */
+const TIMEOUTS = {
+  connectionTimeout: 10_000,
+  headersTimeout: 5_000,
+  requestTimeout: 15_000,
+  keepAliveTimeout: 5_000,
+  maxConnections: 1_000,
+  connectionsPerClient: 32,
+};
 
 const subscribeBody = z.object({
   email: z.string().max(1000),
@@ -101,13 +113,18 @@ function createApp(ctx: Context, limits: typeof TIMEOUTS): FastifyInstance {
     // enough that a trickled body is cut off close to requestTimeout.
     serverFactory: (handler) => {
       const server = createServer(
-        { requestTimeout: limits.requestTimeout, headersTimeout: limits.requestTimeout, connectionsCheckingInterval: Math.min(1000, limits.requestTimeout / 2) },
+        {
+          requestTimeout: limits.requestTimeout,
+          headersTimeout: Math.min(limits.headersTimeout, limits.requestTimeout),
+          connectionsCheckingInterval: Math.min(1000, limits.headersTimeout / 2, limits.requestTimeout / 2),
+        },
         handler,
       );
       server.timeout = limits.connectionTimeout;
       server.keepAliveTimeout = limits.keepAliveTimeout;
-      server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
-      server.maxConnections = MAX_CONNECTIONS;
+      server.maxConnections = limits.maxConnections;
+      // Behind a proxy every socket is the proxy's: the proxy, which sees the clients, limits them.
+      if (!trust) limitConnectionsPerClient(server, limits.connectionsPerClient);
       return server;
     },
   });
@@ -132,7 +149,7 @@ function createApp(ctx: Context, limits: typeof TIMEOUTS): FastifyInstance {
 
 /** The home page and its form: double opt-in, the same answer whatever the address. */
 function registerSubscribe({ app, ctx, page, html, message }: Site, confirmations: ConfirmationWorker, limit: { limit: number; windowMs: number }): void {
-  const allowSubscribe = rateLimiter(ctx.store, 'subscribe', limit.limit, limit.windowMs, () => ctx.clock().getTime());
+  const allowSubscribe = subscribeLimiter(ctx.store, limit.limit, limit.windowMs, () => ctx.clock().getTime());
   app.get('/', async (_req, reply) => {
     const latest = (await ctx.store.sentEditions())[0];
     return html(reply, 200, page('home', 'Subscribe', { latest, formToken: issueFormToken(ctx.secretKey, ctx.clock().getTime()) }));
@@ -157,7 +174,7 @@ function registerSubscribe({ app, ctx, page, html, message }: Site, confirmation
       });
     // The confirmation is queued (the worker sends it, retrying): the answer is immediate and the same
     // for a new, a pending, a confirmed or a throttled address, and whether SMTP is up or not.
-    await ctx.subscribers.subscribe(email.data);
+    await ctx.subscribers.subscribe(email.data, networkKey(req.ip));
     confirmations.runOnce().catch((error: Error) => ctx.log.error({ err: error.message }, 'confirmation queue'));
     return message(reply, 200, 'Check your inbox', SUBSCRIBE_ANSWER);
   });

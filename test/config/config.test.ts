@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
-import { newsletterJsonSchema, parseNewsletter } from '../../src/config/newsletter.js';
+import { loadNewsletter, newsletterJsonSchema, parseNewsletter } from '../../src/config/newsletter.js';
 import { resolveSecretKey } from '../../src/config/secret.js';
 import { parseSender, PROJECT_ROOT } from '../../src/context.js';
 import { tempDir } from '../helpers/context.js';
@@ -26,6 +26,17 @@ describe('configuration', () => {
     expect(() => parseNewsletter({ windows: ['1W'], rules: [{ id: 'a', kind: 'move', instrument: '^GSPC', window: '1M', threshold: 1 }] })).toThrow(
       /rules\.0\.window: window 1M is not in windows/,
     );
+  });
+
+  it('refuses a locale Intl cannot format with, naming the field', () => {
+    for (const locale of ['en_US', 'not a locale', 'x'.repeat(20)]) expect(() => parseNewsletter({ locale }), locale).toThrow(/locale: must be a language tag such as en-US/);
+    expect(parseNewsletter({ locale: 'en-GB' }).locale).toBe('en-GB');
+  });
+
+  it('reads a config file saved with a UTF-8 byte-order mark', () => {
+    const file = join(tempDir(), 'marketwrap.config.json');
+    writeFileSync(file, `\uFEFF${JSON.stringify({ title: 'Saved on Windows' })}`);
+    expect(loadNewsletter(file).title).toBe('Saved on Windows');
   });
 
   it('ships a JSON Schema that matches the zod schema (run `npm run schema` after changing it)', () => {

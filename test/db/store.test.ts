@@ -141,21 +141,40 @@ describe.each(backends)('$name store', ({ name, open }) => {
     expect(await store.claimConfirmations(later(600_000), 10, later(900_000))).toEqual([]);
   });
 
-  it.skipIf(skip)('hit counts: per key and window, a new window forgets the old, and past the cap newcomers share one count', async () => {
+  it.skipIf(skip)('hit counts: per key and window, a new window forgets the old, and past the cap newcomers are not counted', async () => {
     const { store } = db;
     expect(await store.countHit('form', '10.0.0.1', 0, 3)).toBe(1);
     expect(await store.countHit('form', '10.0.0.1', 0, 3)).toBe(2);
     expect(await store.countHit('form', '10.0.0.2', 0, 3)).toBe(1);
     expect(await store.countHit('form', '10.0.0.3', 0, 3)).toBe(1);
-    // The cap of 3 keys is reached: two more clients share one count.
-    expect(await store.countHit('form', '10.0.0.4', 0, 3)).toBe(1);
-    expect(await store.countHit('form', '10.0.0.5', 0, 3)).toBe(2);
+    // The cap of 3 keys is reached: more clients are neither stored nor given anyone's count.
+    for (let i = 0; i < 3; i++) expect(await store.countHit('form', '10.0.0.4', 0, 3)).toBe(0);
+    expect(await store.countHit('form', '10.0.0.5', 0, 3)).toBe(0);
+    expect(await store.countHit('form', '10.0.0.1', 0, 3)).toBe(3);
     expect(await store.countHit('other', '10.0.0.1', 0, 3)).toBe(1);
     expect(await store.countHit('form', '10.0.0.1', 60_000, 3)).toBe(1);
     // Concurrent newcomers never push a window past its cap.
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.countHit('burst', `k${i}`, 0, 5)));
     const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => store.countHit('burst', `k${i}`, 0, 5)));
     expect(counts.filter((n) => n === 2)).toHaveLength(5);
+    expect(counts.filter((n) => n === 0)).toHaveLength(15);
+  });
+
+  it.skipIf(skip)('confirmations are claimed fairly by network: a flood from one network waits behind everyone else', async () => {
+    const { store } = db;
+    for (let i = 0; i < 30; i++) {
+      const s = await store.addSubscriber(`flood${i}@example.com`, 'pending', 'form', NOW);
+      await store.queueConfirmation(s.id, `t${i}`, later(i), '203.0.113.0/24');
+    }
+    const late = await store.addSubscriber('late@example.com', 'pending', 'form', NOW);
+    await store.queueConfirmation(late.id, 'late', later(100), '198.51.100.0/24');
+    const cli = await store.addSubscriber('cli@example.com', 'pending', 'cli', NOW);
+    await store.queueConfirmation(cli.id, 'cli', later(200));
+    // The two quiet networks' emails first, though queued after the flood's.
+    expect((await store.claimConfirmations(later(1000), 2, later(60_000))).map((c) => c.email).sort()).toEqual(['cli@example.com', 'late@example.com']);
+    const first = await store.claimConfirmations(later(1000), 3, later(60_000));
+    expect(first.map((c) => c.email).sort()).toEqual(['flood0@example.com', 'flood1@example.com', 'flood2@example.com']);
+    expect((await store.claimConfirmations(later(1000), 100, later(60_000))).map((c) => c.email)).toHaveLength(27);
   });
 
   it.skipIf(skip)('the ledger: one claim of the edition, disjoint row claims under concurrency, outcomes and counts', async () => {

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { composeMessage, rawMessage } from '../../src/delivery/index.js';
 import { loadDkimKey } from '../../src/delivery/dkim.js';
+import { InputError } from '../../src/errors.js';
 import { testContext } from '../helpers/context.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -75,5 +76,23 @@ describe('DKIM', () => {
     expect(() => loadDkimKey({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's', DKIM_PRIVATE_KEY: 'not a key' })).toThrow(/not a PEM RSA or Ed25519 private key/);
     expect(() => loadDkimKey({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's', DKIM_PRIVATE_KEY_FILE: '/nonexistent/key.pem' })).toThrow(/DKIM_PRIVATE_KEY_FILE .*ENOENT/);
     expect(loadDkimKey({})).toBeUndefined();
+  });
+
+  it('refuses an RSA key under 1024 bits at start-up, and warns under 2048', () => {
+    const rsa = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const env = (pem: string) => ({ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's', DKIM_PRIVATE_KEY: pem });
+    let refused: unknown;
+    try {
+      testContext(env(rsa(512)));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(InputError);
+    expect((refused as Error).message).toMatch(/512-bit RSA key, which receivers ignore .*at least 1024.*rsa_keygen_bits:2048/);
+    const warnings: string[] = [];
+    expect(loadDkimKey(env(rsa(1024)), (w) => warnings.push(w))?.privateKey.asymmetricKeyDetails?.modulusLength).toBe(1024);
+    expect(warnings).toEqual([expect.stringMatching(/1024-bit RSA key: 2048 bits is advised/)]);
+    expect(loadDkimKey(env(rsa(2048)), (w) => warnings.push(w))).toBeDefined();
+    expect(warnings).toHaveLength(1);
   });
 });

@@ -25,6 +25,10 @@ export const hasPostgres = postgresBin() !== undefined;
 export interface Postgres {
   /** postgres://marketwrap@127.0.0.1:<port>/postgres */
   url: string;
+  /** The server lost as in a crash (pg_ctl stop -m immediate: every connection cut), its data kept. */
+  crash(): void;
+  /** Started again on the same port and data after crash(). */
+  restart(): void;
   stop(): void;
 }
 
@@ -44,12 +48,16 @@ export async function startPostgres(): Promise<Postgres> {
   run('initdb', ['-D', data, '-U', 'marketwrap', '-A', 'trust', '-E', 'UTF8', '--no-sync']);
   // fsync off: a test cluster is thrown away, and its speed is the suite's.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-  run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', 'start']);
+  const crash = () => run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+  start();
   return {
     url: `postgres://marketwrap@127.0.0.1:${port}/postgres`,
+    crash,
+    restart: start,
     stop() {
       try {
-        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        crash();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

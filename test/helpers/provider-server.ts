@@ -17,7 +17,9 @@ export type Fault =
   | { kind: 'malformed' }
   | { kind: 'av-note' }
   | { kind: 'av-information' }
-  | { kind: 'fred-bad-key' };
+  | { kind: 'fred-bad-key' }
+  /** HTTP 200 and a JSON-looking body of this many bytes, streamed (an oversized answer). */
+  | { kind: 'huge'; bytes: number };
 
 export interface ProviderServer {
   url: string;
@@ -130,6 +132,22 @@ export async function startProviderServer(): Promise<ProviderServer> {
         if (provider !== 'alphavantage') return false;
         json(res, 200, { Information: 'We have detected your API key as demo and our standard API rate limit is 25 requests per day.' });
         return true;
+      case 'huge': {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, '[100,');
+        let left = f.bytes;
+        const pump = () => {
+          while (left > 0 && !res.destroyed) {
+            const piece = chunk.subarray(0, Math.min(chunk.length, left));
+            left -= piece.length;
+            if (!res.write(piece)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        res.on('error', () => undefined);
+        pump();
+        return true;
+      }
       case 'fred-bad-key':
         if (provider !== 'fred') return false;
         json(res, 400, {

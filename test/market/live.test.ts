@@ -122,6 +122,50 @@ describe('live data end to end', () => {
       /\(\^DJI\) is missing 2 sessions inside the windows \(first 2026-09-15\)/,
     ],
   ];
+  it('constant garbage for every instrument stops the send: flat closes, identical instruments', async () => {
+    for (const [symbol, closes] of serveAll())
+      server.data.set(
+        symbol,
+        closes.map((c) => ({ ...c, close: 100 })),
+      );
+    const ctx = testContext(liveEnv());
+    await ctx.subscribers.add('ann@example.com');
+    const error = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SendRefused);
+    const message = (error as Error).message;
+    expect(message).toMatch(/S&P 500 \(\^GSPC\) closed at the same price for \d+ sessions from \d{4}-\d\d-\d\d: the provider is not sending real prices/);
+    expect(message).toMatch(/Cboe Volatility Index \(\^VIX\) closed at the same price/);
+    expect(message).toMatch(/S&P 500 \(\^GSPC\), Russell 2000 \(\^RUT\), .* have identical closes for the last 10 sessions/);
+  });
+
+  it('one instrument sent as a copy of another stops the send', async () => {
+    const served = serveAll();
+    server.data.set('^IXIC', served.get('^DJI')!);
+    const ctx = testContext(liveEnv());
+    const error = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SendRefused);
+    expect((error as Error).message).toMatch(
+      /(Nasdaq Composite \(\^IXIC\), Dow Jones Industrial Average \(\^DJI\)|Dow Jones Industrial Average \(\^DJI\), Nasdaq Composite \(\^IXIC\)) have identical closes/,
+    );
+    expect((error as Error).message).not.toMatch(/S&P 500/);
+  });
+
+  it('closes far from the cached ones for the same dates are not saved, and stop the send', async () => {
+    const served = serveAll();
+    const ctx = testContext(liveEnv());
+    await ctx.subscribers.add('ann@example.com');
+    await buildEdition(ctx, { data: 'live' });
+    const cached = await ctx.store.closes('yahoo:^GSPC', '2026-11-01', '2026-11-20');
+    server.data.set(
+      '^GSPC',
+      served.get('^GSPC')!.map((c) => ({ ...c, close: 100 + (c.close! % 1) })),
+    );
+    const error = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SendRefused);
+    expect((error as Error).message).toMatch(/S&P 500 \(\^GSPC\) was sent a close of 100\.\d+ for 2026-11-\d\d, where the cache holds \d+\.\d+ .*the fetch was not saved/);
+    expect(await ctx.store.closes('yahoo:^GSPC', '2026-11-01', '2026-11-20')).toEqual(cached);
+  });
+
   it.each(sanityCases)('%s stops the send and names instrument and date', async (_name, corrupt, message) => {
     const served = serveAll();
     server.data.set('^DJI', corrupt(served.get('^DJI')!));

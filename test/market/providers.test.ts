@@ -153,6 +153,20 @@ describe('Alpha Vantage', () => {
 });
 
 describe('http client', () => {
+  it('refuses a response past the size bound at once, without retrying it', async () => {
+    server.faults.set('^GSPC', { kind: 'huge', bytes: 17 * 1024 * 1024 });
+    const before = process.memoryUsage().rss;
+    const error = await yahooProvider({ baseURL: server.url, ...fast, timeoutMs: 20_000 })('^GSPC', '2022-11-14', '2022-11-18').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as Error).message).toBe('yahoo ^GSPC: the response ran past 16 MB, far more than a price history: not read');
+    expect(server.requests.filter((r) => r === 'yahoo ^GSPC')).toHaveLength(1);
+    // Read up to the bound, then dropped: nowhere near the hundreds of MB an unbounded body cost.
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
+    server.faults.set('DGS10', { kind: 'huge', bytes: 3 * 1024 * 1024 });
+    const http = createHttpClient({ provider: 'fred', baseURL: `${server.url}/fred`, ...fast, maxBytes: 1024 * 1024 });
+    await expect(http.get('/series/observations', { series_id: 'DGS10', file_type: 'json' }, 'DGS10')).rejects.toThrow(/ran past 1 MB/);
+  });
+
   it('honours Retry-After in seconds and as a date', async () => {
     expect(retryAfterMs('3')).toBe(3000);
     expect(retryAfterMs(new Date(Date.now() + 5000).toUTCString())).toBeGreaterThan(3000);

@@ -1,14 +1,16 @@
 /** Attacks on the public site that used to work, each reproduced against the real server. */
-import { connect } from 'node:net';
+import { get } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/subscribers/index.js';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { buildServer } from '../../src/web/server.js';
 import { issueFormToken } from '../../src/web/security.js';
 import { join } from 'node:path';
-import { createContext } from '../../src/context.js';
+import { type Context, createContext } from '../../src/context.js';
 import { FIXED_NOW, OFFLINE_ENV, tempDir, testContext, tickingClock, testDatabaseEnv } from '../helpers/context.js';
 import { rawSql } from '../helpers/database.js';
+import { startCountingSmtp } from '../helpers/counting-smtp.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
 let sink: SmtpSink | undefined;
@@ -126,6 +128,75 @@ describe('the subscribe form', () => {
   });
 });
 
+describe('the subscribe form under a flood of rotating addresses', () => {
+  it('10,010 addresses in 40 networks neither lock a newcomer out nor delay their confirmation', async () => {
+    const smtp = await startCountingSmtp();
+    try {
+      const ctx = testContext({ SMTP_URL: smtp.url });
+      const app = buildServer(ctx);
+      const post = (email: string, remoteAddress: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/subscribe',
+          remoteAddress,
+          payload: new URLSearchParams({ email, form_token: issueFormToken(ctx.secretKey, FIXED_NOW.getTime()) }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost:3000' },
+        });
+      let accepted = 0;
+      for (let i = 0; i < 10_010; i++) {
+        const address = `10.0.${Math.floor(i / 254) % 40}.${(i % 254) + 1}`;
+        if ((await post(`victim${i}@example.com`, address)).statusCode === 200) accepted++;
+      }
+      const newcomer = await post('newcomer@example.com', '192.0.2.77');
+      expect(newcomer.statusCode).toBe(200);
+      // Each network's share (4 x 5) and no more: the flood queued at most 800 confirmations.
+      expect(accepted).toBe(40 * 20);
+      const asked = Date.now();
+      const before = smtp.acceptedAt.length;
+      while (!smtp.counts.has('newcomer@example.com') && Date.now() - asked < 20_000) {
+        await app.confirmations.runOnce();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const waited = Date.now() - asked;
+      expect(smtp.counts.get('newcomer@example.com')).toBe(1);
+      // Sent with the next batch (20), not behind the flood's hundreds still waiting; and soon.
+      expect(smtp.acceptedAt.length - before).toBeLessThanOrEqual(2 * 20);
+      expect(smtp.acceptedAt.length).toBeLessThan(accepted);
+      expect(waited).toBeLessThan(6000);
+      // The table stays bounded: at most 10,000 clients and their 40 networks, plus each scope's key count.
+      const rows = await rawSql(ctx, 'SELECT COUNT(*) AS n FROM rate_hits');
+      expect(Number(rows[0]!['n'])).toBeLessThanOrEqual(10_000 + 41 + 2);
+      await app.close();
+    } finally {
+      await smtp.close();
+    }
+  }, 180_000);
+
+  it('an IPv6 /64 is one client, and its /48 one network', async () => {
+    const ctx = testContext();
+    const app = buildServer(ctx, { subscribeLimit: { limit: 2, windowMs: 60_000 } });
+    let sent = 0;
+    const codes = async (addresses: string[]) => {
+      const out: number[] = [];
+      for (const remoteAddress of addresses) {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/subscribe',
+          remoteAddress,
+          payload: new URLSearchParams({ email: `v6-${sent++}@example.com`, form_token: issueFormToken(ctx.secretKey, FIXED_NOW.getTime()) }).toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost:3000' },
+        });
+        out.push(res.statusCode);
+      }
+      return out;
+    };
+    expect(await codes(['2001:db8:1:1::1', '2001:db8:1:1:ffff::2', '2001:0db8:0001:0001::3'])).toEqual([200, 200, 429]);
+    // Other /64s of the same /48: their own client counts, one network's share (4 x 2 hits, three taken above) in all.
+    expect(await codes(Array.from({ length: 8 }, (_, i) => `2001:db8:1:${(i + 2).toString(16)}::1`))).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    expect(await codes(['2001:db8:2::1', '::ffff:198.51.100.9'])).toEqual([200, 200]);
+  });
+});
+
 describe('links', () => {
   it("an erased person's links never act on whoever signs up next", async () => {
     const ctx = testContext();
@@ -209,4 +280,104 @@ describe('slow clients', () => {
       await app.close();
     }
   });
+
+  it('75 new trickling connections a second from rotating addresses never fill the cap: /healthz answers throughout', async () => {
+    const { app, port } = await listening(testContext());
+    const attackers: Socket[] = [];
+    let opened = 0;
+    let held = 0;
+    let mostHeld = 0;
+    const open = () => {
+      // 127.0.1.1-254, all loopback: a client rotating addresses, each holding its headers open.
+      const socket = connect({ port, host: '127.0.0.1', localAddress: `127.0.1.${(opened++ % 254) + 1}` }, () => {
+        held++;
+        mostHeld = Math.max(mostHeld, held);
+        socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n');
+        const drip = setInterval(() => socket.write('X-Pad: 1\r\n'), 1000);
+        socket.once('close', () => {
+          clearInterval(drip);
+          held--;
+        });
+      });
+      socket.on('error', () => undefined);
+      attackers.push(socket);
+    };
+    const health: Array<number | string> = [];
+    const flood = setInterval(() => {
+      for (let i = 0; i < 15; i++) open();
+    }, 200);
+    const probe = setInterval(() => void healthz(port).then((status) => health.push(status)), 250);
+    try {
+      // 18 s at 75 a second: 1,350 connections, past the 1,000 cap had each been held 15 s as before.
+      await new Promise((resolve) => setTimeout(resolve, 18_000));
+    } finally {
+      clearInterval(flood);
+      clearInterval(probe);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const socket of attackers) socket.destroy();
+    await app.close();
+    expect(opened).toBeGreaterThan(1200);
+    expect(health.length).toBeGreaterThan(50);
+    expect(health.filter((s) => s !== 200)).toEqual([]);
+    expect(mostHeld).toBeLessThan(700);
+  }, 40_000);
+
+  it('one client holds at most 32 connections; the others are closed at once and the site answers everyone else', async () => {
+    const { app, port } = await listening(testContext());
+    const sockets = Array.from({ length: 100 }, () => {
+      const socket = connect({ port, host: '127.0.0.1', localAddress: '127.0.0.2' }, () => socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n'));
+      socket.on('error', () => undefined);
+      return socket;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const closed = sockets.filter((s) => s.destroyed || s.readableEnded).length;
+    expect(await healthz(port)).toBe(200);
+    for (const socket of sockets) socket.destroy();
+    await app.close();
+    expect(closed).toBe(100 - 32);
+  });
+
+  it('a keep-alive client gets an answer to every request on one socket, never a 503', async () => {
+    const { app, port } = await listening(testContext());
+    const statuses = await new Promise<string[]>((resolve, reject) => {
+      const seen: string[] = [];
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+      let buffer = '';
+      socket.on('data', (chunk) => {
+        buffer += chunk.toString();
+        // One answer each (a small JSON body); the next request goes as soon as it is in.
+        for (let end = buffer.indexOf('}'); end >= 0; end = buffer.indexOf('}')) {
+          seen.push(/^HTTP\/1\.1 (\d+)/.exec(buffer)?.[1] ?? '?');
+          buffer = buffer.slice(end + 1);
+          if (seen.length === 150) return void socket.end(() => resolve(seen));
+          socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+        }
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(seen));
+    });
+    await app.close();
+    expect(statuses).toHaveLength(150);
+    expect(new Set(statuses)).toEqual(new Set(['200']));
+  });
 });
+
+/** The site on a free loopback port. */
+async function listening(ctx: Context) {
+  const app = buildServer(ctx);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, port: (app.server.address() as AddressInfo).port };
+}
+
+/** GET /healthz on a fresh connection from 127.0.0.1: the status, or why there was none within 3 s. */
+function healthz(port: number): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = get({ host: '127.0.0.1', port, path: '/healthz', agent: false, timeout: 3000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (error) => resolve(error.message));
+  });
+}

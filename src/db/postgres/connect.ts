@@ -42,6 +42,9 @@ export function connectPostgres(databaseUrl: string): Connection {
   const pool = new (loadPg().Pool)({ connectionString: url.toString(), max: 4, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   // An idle client that loses its server (a restart) is dropped; the next query opens a new one.
   pool.on('error', () => undefined);
+  // A client checked out (a transaction, the migration) has no listener of the pool's: pg would throw
+  // its 'error' event out of the process. Its next query fails instead, and says so in one line.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const ready = migrate(pool, schema).catch((error: unknown) => {
     throw new DatabaseError(`cannot use PostgreSQL at ${describe} (${messageOf(error)}): start the server, or fix DATABASE_URL`);
   });

@@ -1,6 +1,6 @@
 /** The store's SQL for PostgreSQL (see types.ts for what each operation promises). */
 import { randomBytes } from 'node:crypto';
-import { KEY_COUNT, OVERFLOW_KEY } from '../hits.js';
+import { KEY_COUNT } from '../hits.js';
 import type {
   CachedSource,
   ConsentSource,
@@ -87,22 +87,30 @@ function marketCache(q: Queryable) {
 function confirmationQueue(q: Queryable) {
   return {
     // One statement, so one transaction: the throttle's count and the queued email go together.
-    queueConfirmation: (id: number, token: string, now: Date) =>
+    queueConfirmation: (id: number, token: string, now: Date, network = '') =>
       run(
         q,
         `WITH counted AS (
            UPDATE subscribers SET confirm_sent_at = $3,
              confirm_day_count = CASE WHEN confirm_day = $4 THEN confirm_day_count + 1 ELSE 1 END, confirm_day = $4
            WHERE id = $1)
-         INSERT INTO confirmations (subscriber_id, token, attempts, next_attempt_at) VALUES ($1, $2, 0, $3)
-         ON CONFLICT (subscriber_id) DO UPDATE SET token = excluded.token, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL`,
-        [id, token, now.toISOString(), now.toISOString().slice(0, 10)],
+         INSERT INTO confirmations (subscriber_id, token, attempts, next_attempt_at, network) VALUES ($1, $2, 0, $3, $5)
+         ON CONFLICT (subscriber_id) DO UPDATE SET token = excluded.token, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL,
+           network = excluded.network`,
+        [id, token, now.toISOString(), now.toISOString().slice(0, 10), network],
       ),
+    // Fair by network: each network's turn-th email goes before any network's (turn + 1)-th, the
+    // networks with the fewest waiting first (a newcomer before a flood's next).
     claimConfirmations: (now: Date, limit: number, leaseUntil: Date) =>
       rows<DueConfirmation>(
         q,
-        `WITH due AS (
-           SELECT subscriber_id FROM confirmations WHERE next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        `WITH ranked AS (
+           SELECT subscriber_id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY network ORDER BY next_attempt_at, subscriber_id) AS turn,
+             COUNT(*) OVER (PARTITION BY network) AS waiting
+           FROM confirmations WHERE next_attempt_at <= $1),
+         due AS (
+           SELECT c.subscriber_id FROM confirmations c JOIN ranked r ON r.subscriber_id = c.subscriber_id
+           WHERE c.next_attempt_at <= $1 ORDER BY r.turn, r.waiting, r.next_attempt_at, c.subscriber_id LIMIT $2 FOR UPDATE OF c SKIP LOCKED)
          UPDATE confirmations c SET next_attempt_at = $3 FROM due, subscribers s
          WHERE c.subscriber_id = due.subscriber_id AND s.id = c.subscriber_id
          RETURNING c.subscriber_id, s.email, c.token, c.attempts`,
@@ -154,7 +162,7 @@ function transactional(client: Queryable): Pick<Store, 'eraseSubscriber' | 'coun
       if ((await hits(scope, windowStart, key)) !== undefined) return bump(scope, windowStart, key);
       const keys = (await hits(scope, windowStart, KEY_COUNT)) ?? 0;
       if (keys === 0) await run(client, 'DELETE FROM rate_hits WHERE scope = $1 AND window_start < $2', [scope, windowStart]);
-      if (keys >= maxKeys) return bump(scope, windowStart, OVERFLOW_KEY);
+      if (keys >= maxKeys) return 0;
       await bump(scope, windowStart, KEY_COUNT);
       return bump(scope, windowStart, key);
     },

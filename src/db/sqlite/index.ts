@@ -7,7 +7,7 @@ import { sqliteStore } from './store.js';
 
 export function openSqliteDatabase(file: string): Database {
   const db = openSqlite(file);
-  const lock = new TransactionLock();
+  const lock = new TransactionLock(file);
   return {
     kind: 'sqlite',
     describe: file,

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 import { sourcePath } from '../../paths.js';
-import { DatabaseError } from '../errors.js';
+import { DatabaseError, diskFull } from '../errors.js';
 import { messageOf } from '../../errors.js';
 import { migrations } from '../migrations.js';
 
@@ -35,12 +35,17 @@ export function openSqlite(file: string): Db {
     throw damaged(messageOf(error));
   }
   if (check !== 'ok') throw damaged(String(check));
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  // WAL with NORMAL survives a process crash (kill -9) without an fsync per ledger write.
-  db.pragma('synchronous = NORMAL');
-  migrate(db);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    // WAL with NORMAL survives a process crash (kill -9) without an fsync per ledger write.
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw diskFull(file, error);
+  }
   return db;
 }
 

@@ -3,6 +3,7 @@
  * transaction may await between its statements, so another request's statement could land inside it.
  * One lock per connection: an operation waits while a transaction is open, except the transaction's own.
  */
+import { diskFull } from '../errors.js';
 import type { Db } from './open.js';
 
 /** The synchronous shape of an async interface (what better-sqlite3 code implements). */
@@ -12,6 +13,14 @@ type AnyFunction = (...args: never[]) => unknown;
 
 export class TransactionLock {
   private open: Promise<void> | undefined;
+
+  /** `file`: the database's, for the one line a full disk gets. */
+  constructor(readonly file: string) {}
+
+  /** What a failed statement throws: a full disk becomes one line saying what to do. */
+  failure(error: unknown): unknown {
+    return diskFull(this.file, error);
+  }
 
   /** Waits until no transaction is open. */
   async idle(): Promise<void> {
@@ -32,7 +41,7 @@ export class TransactionLock {
       return result;
     } catch (error) {
       if (db.inTransaction) db.exec('ROLLBACK');
-      throw error;
+      throw this.failure(error);
     } finally {
       this.open = undefined;
       release();
@@ -48,7 +57,11 @@ export function asAsync<T extends object>(sync: Sync<T>, lock: TransactionLock, 
       ? async (...args: never[]) => fn(...args)
       : async (...args: never[]) => {
           await lock.idle();
-          return fn(...args);
+          try {
+            return fn(...args);
+          } catch (error) {
+            throw lock.failure(error);
+          }
         },
   ]);
   return Object.fromEntries(entries) as T;

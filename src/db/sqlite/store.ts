@@ -14,7 +14,7 @@ import type {
 } from '../types.js';
 import type { Db } from './open.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
-import { KEY_COUNT, OVERFLOW_KEY } from '../hits.js';
+import { KEY_COUNT } from '../hits.js';
 
 /** Subscribers, their status and erasure with a suppression hash. */
 function subscriberStore(db: Db) {
@@ -120,12 +120,19 @@ function confirmationQueue(db: Db) {
        WHERE id = @id`,
     ),
     queueConfirmation: db.prepare(
-      `INSERT INTO confirmations (subscriber_id, token, attempts, next_attempt_at) VALUES (@id, @token, 0, @now)
-       ON CONFLICT (subscriber_id) DO UPDATE SET token = excluded.token, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL`,
+      `INSERT INTO confirmations (subscriber_id, token, attempts, next_attempt_at, network) VALUES (@id, @token, 0, @now, @network)
+       ON CONFLICT (subscriber_id) DO UPDATE SET token = excluded.token, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL,
+         network = excluded.network`,
     ),
+    // Fair by network: each network's turn-th email goes before any network's (turn + 1)-th, the
+    // networks with the fewest waiting first (a newcomer before a flood's next).
     dueConfirmations: db.prepare<[string, number], DueConfirmation>(
-      `SELECT c.subscriber_id, s.email, c.token, c.attempts FROM confirmations c JOIN subscribers s ON s.id = c.subscriber_id
-       WHERE c.next_attempt_at <= ? ORDER BY c.next_attempt_at LIMIT ?`,
+      `SELECT subscriber_id, email, token, attempts FROM (
+         SELECT c.subscriber_id, s.email, c.token, c.attempts, c.next_attempt_at,
+           ROW_NUMBER() OVER (PARTITION BY c.network ORDER BY c.next_attempt_at, c.subscriber_id) AS turn,
+           COUNT(*) OVER (PARTITION BY c.network) AS waiting
+         FROM confirmations c JOIN subscribers s ON s.id = c.subscriber_id WHERE c.next_attempt_at <= ?)
+       ORDER BY turn, waiting, next_attempt_at, subscriber_id LIMIT ?`,
     ),
     leaseConfirmation: db.prepare('UPDATE confirmations SET next_attempt_at = ? WHERE subscriber_id = ?'),
     confirmationDone: db.prepare('DELETE FROM confirmations WHERE subscriber_id = ?'),
@@ -133,10 +140,10 @@ function confirmationQueue(db: Db) {
   };
   return {
     /** Queues a confirmation email and counts it against the address's throttle, in one transaction. */
-    queueConfirmation: db.transaction((id: number, token: string, now: Date) => {
+    queueConfirmation: db.transaction((id: number, token: string, now: Date, network = '') => {
       const iso = now.toISOString();
       statements.countConfirmation.run({ id, now: iso, day: iso.slice(0, 10) });
-      statements.queueConfirmation.run({ id, token, now: iso });
+      statements.queueConfirmation.run({ id, token, now: iso, network });
     }),
     claimConfirmations: db.transaction((now: Date, limit: number, leaseUntil: Date) => {
       const due = statements.dueConfirmations.all(now.toISOString(), limit);
@@ -169,7 +176,7 @@ function feedbackStore(db: Db) {
   };
 }
 
-/** Fixed-window hit counts per scope and key, at most `maxKeys` keys a window (then one shared overflow key). */
+/** Fixed-window hit counts per scope and key, at most `maxKeys` keys a window (past that, new keys are not counted). */
 function hitCounter(db: Db) {
   const statements = {
     hits: db.prepare<[string, number, string], { hits: number }>('SELECT hits FROM rate_hits WHERE scope = ? AND window_start = ? AND key = ?'),
@@ -185,7 +192,7 @@ function hitCounter(db: Db) {
       if (statements.hits.get(scope, windowStart, key)) return bump(scope, windowStart, key);
       const keys = statements.hits.get(scope, windowStart, KEY_COUNT)?.hits ?? 0;
       if (keys === 0) statements.prune.run(scope, windowStart);
-      if (keys >= maxKeys) return bump(scope, windowStart, OVERFLOW_KEY);
+      if (keys >= maxKeys) return 0;
       bump(scope, windowStart, KEY_COUNT);
       return bump(scope, windowStart, key);
     }),

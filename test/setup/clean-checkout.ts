@@ -26,6 +26,6 @@ export default function setup(): () => void {
     if (!written.length) return;
     // Vitest reports an error thrown here but still exits 0: set the exit code as well.
     process.exitCode = 1;
-    throw new Error(`the tests wrote into the checkout (write under a temporary folder instead): ${written.slice(0, 10).join(', ')}`);
+    throw new Error(`the tests wrote into the checkout (write under a temporary folder instead; or a file made by hand while the suite ran): ${written.slice(0, 10).join(', ')}`);
   };
 }

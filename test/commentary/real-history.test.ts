@@ -12,8 +12,9 @@ import { compose, DOWN_VERBS, SUBJECT_LENGTH, findLookbackErrors, loadCommentary
 import { loadNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
 import { csvSeries } from '../../src/market/providers/csv.js';
-import type { Point, Snapshot } from '../../src/market/types.js';
+import type { Point } from '../../src/market/types.js';
 import { SHARED_DATA, tempDir, testContext } from '../helpers/context.js';
+import { snapshotAt } from '../helpers/reference-data.js';
 
 const CONFIG_FILE = join(SHARED_DATA, 'reference.config.json');
 const config = loadNewsletter(CONFIG_FILE);
@@ -22,18 +23,7 @@ const fullHistory = csvSeries(SHARED_DATA, config.instruments, new Set(['^GSPC']
 const partialHistory = csvSeries(SHARED_DATA, config.instruments, new Set()).map((s) => ({ ...s, points: s.points.filter((p) => p.date >= '2000-01-01') }));
 
 function edition(asOf: string, series = fullHistory) {
-  const snapshot: Snapshot = {
-    asOf,
-    series: series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })),
-    source: 'csv',
-    fetchedAt: asOf,
-    demo: false,
-    sources: {},
-    issues: [],
-    notes: [],
-    calendar: [],
-  };
-  const analysis = analyze(snapshot, config);
+  const analysis = analyze(snapshotAt(series, asOf), config);
   const commentary = compose({ analysis, config, templates });
   const all = [commentary.headline, commentary.lede, ...commentary.sections.flatMap((s) => [s.title, ...s.paragraphs])].join('\n');
   return { analysis, commentary, all };

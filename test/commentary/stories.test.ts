@@ -10,26 +10,15 @@ import { BIG_DAY, BROAD_MOVE } from '../../src/commentary/plan/stories.js';
 import { loadNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
 import { csvSeries } from '../../src/market/providers/csv.js';
-import type { Snapshot } from '../../src/market/types.js';
 import { SHARED_DATA } from '../helpers/context.js';
+import { snapshotAt } from '../helpers/reference-data.js';
 
 const config = loadNewsletter(join(SHARED_DATA, 'reference.config.json'));
 const templates = loadCommentaryTemplates(join(PROJECT_ROOT, 'templates/commentary'));
 const history = csvSeries(SHARED_DATA, config.instruments, new Set(['^GSPC']));
 
 function week(asOf: string) {
-  const snapshot: Snapshot = {
-    asOf,
-    series: history.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })),
-    source: 'csv',
-    fetchedAt: asOf,
-    demo: false,
-    sources: {},
-    issues: [],
-    notes: [],
-    calendar: [],
-  };
-  const analysis = analyze(snapshot, config);
+  const analysis = analyze(snapshotAt(history, asOf), config);
   return { analysis, commentary: compose({ analysis, config, templates }) };
 }
 

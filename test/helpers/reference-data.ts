@@ -1,7 +1,7 @@
 /** The real daily history committed under test/fixtures/market-data (a trimmed copy of ../shared/market-data). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Series } from '../../src/market/types.js';
+import type { Series, Snapshot } from '../../src/market/types.js';
 import { SHARED_DATA } from './context.js';
 
 export function readReferenceCsv(file: string): Array<{ date: string; close: number }> {
@@ -22,4 +22,19 @@ export function referenceSeries(file: string, symbol: string, name: string): Ser
 export function fullHistorySp500(): Series {
   const points = [...readReferenceCsv('GSPC-1927-1999.csv'), ...readReferenceCsv('GSPC.csv')];
   return { symbol: '^GSPC', name: 'S&P 500', kind: 'index', source: 'reference:GSPC-1927-1999.csv+GSPC.csv', fullHistory: true, points };
+}
+
+/** The snapshot a week's edition is built from: every series cut at `asOf`, as the CSV provider serves it. */
+export function snapshotAt(series: readonly Series[], asOf: string): Snapshot {
+  return {
+    asOf,
+    series: series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })),
+    source: 'csv',
+    fetchedAt: asOf,
+    demo: false,
+    sources: {},
+    issues: [],
+    notes: [],
+    calendar: [],
+  };
 }

@@ -284,21 +284,32 @@ function registerHealth({ app, ctx }: Site, nextRun: ServerOptions['nextRun']): 
   });
 }
 
-/** POST /admin/send behind a bearer token, checked before anything reads the body. */
+/**
+ * POST /admin/send behind a bearer token, checked before anything reads the body. The check is a hook of
+ * the admin plugin's own encapsulated context, so it runs for every request the router sends to an admin
+ * route, however its path was spelled (/%61dmin/send decodes to the same route); a prefix test on the raw
+ * URL did not.
+ */
 function registerAdmin({ app }: Site, adminToken: string, sendNow: () => Promise<unknown>): void {
-  // A stranger gets 401, never a parser's 400 or 415.
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/admin/')) return;
-    const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    if (!safeEqual(given, adminToken)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
-  });
-  app.post('/admin/send', async (_req, reply) => {
-    try {
-      return reply.send(await sendNow());
-    } catch (error) {
-      return reply.code(409).send({ error: messageOf(error) });
-    }
-  });
+  // Not awaited: fastify loads the plugin when the server starts, and a failure there fails the start.
+  void app.register(
+    (admin, _options, done) => {
+      // A stranger gets 401, never a parser's 400 or 415.
+      admin.addHook('onRequest', async (req, reply) => {
+        const given = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+        if (!safeEqual(given, adminToken)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
+      });
+      admin.post('/send', async (_req, reply) => {
+        try {
+          return reply.send(await sendNow());
+        } catch (error) {
+          return reply.code(409).send({ error: messageOf(error) });
+        }
+      });
+      done();
+    },
+    { prefix: '/admin' },
+  );
 }
 
 /** SNS certificates and subscription confirmations: plain https GETs, short, cached by the caller's needs. */

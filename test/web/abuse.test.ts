@@ -1,5 +1,5 @@
 /** Attacks on the public site that used to work, each reproduced against the real server. */
-import { get } from 'node:http';
+import { get, request } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/subscribers/index.js';
@@ -251,6 +251,59 @@ describe('the admin route', () => {
     const empty = await app.inject({ method: 'POST', url: '/admin/send', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' } });
     expect(empty.statusCode).toBe(200);
     expect(empty.json()).toMatchObject({ editionId: '2026-W47' });
+  });
+
+  it('refuses every spelling of an admin path without the token, and never runs the job', async () => {
+    let runs = 0;
+    const ctx = testContext({ ADMIN_TOKEN });
+    const app = buildServer(ctx, {
+      sendNow: async () => {
+        runs++;
+        return { ok: true };
+      },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    // Sent byte for byte as written (as curl --path-as-is does): Node's client does not normalise paths.
+    const post = (path: string, token?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    try {
+      const spellings = [
+        '/admin/send',
+        '/%61dmin/send',
+        '/%61%64%6d%69%6e/%73%65%6e%64',
+        '/admin/%73end',
+        '/%2561dmin/send',
+        '//admin/send',
+        '/admin//send',
+        '/./admin/send',
+        '/x/../admin/send',
+        '/admin/./send',
+        '/ADMIN/send',
+        '/Admin/Send',
+        '/admin/send/',
+        '/admin/send?x=1',
+        '/admin/send#x',
+        '/admin%2fsend',
+        '/%2fadmin/send',
+      ];
+      for (const path of spellings) expect([401, 404], path).toContain(await post(path));
+      for (const path of spellings) expect([401, 404], path).toContain(await post(path, 'b'.repeat(32)));
+      expect(runs).toBe(0);
+      // The route itself still answers its owner, under its decoded spelling too.
+      expect(await post('/admin/send', ADMIN_TOKEN)).toBe(200);
+      expect(await post('/%61dmin/send', ADMIN_TOKEN)).toBe(200);
+      expect(runs).toBe(2);
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -36,6 +36,13 @@ describe('marketwrap CLI', () => {
     expect(runCli(['subscribers', 'remove', 'bob@example.com'], env).status).toBe(0);
     const list = JSON.parse(runCli(['subscribers', 'list', '--json'], env).stdout);
     expect(list.map((s: { email: string; status: string }) => `${s.email}:${s.status}`)).toEqual(['ann@example.com:confirmed', 'bob@example.com:unsubscribed']);
+    // What a publisher reads, never the key that signs a subscriber's links or the throttle's counters.
+    const exported = JSON.parse(runCli(['subscribers', 'export', '--json'], env).stdout);
+    for (const rows of [list, exported]) {
+      expect(Object.keys(rows[0]).sort()).toEqual(['confirmed_at', 'consent_source', 'created_at', 'email', 'status', 'status_changed_at', 'unsubscribed_at']);
+    }
+    const refused = runCli(['subscribers', 'add', 'bob@example.com'], env);
+    expect([refused.status, refused.stderr.trim()]).toEqual([2, 'marketwrap: bob@example.com unsubscribed; only they can subscribe again, through the site, and cannot be added']);
   });
 
   it('digest --to with --json and --dry-run', () => {

@@ -79,7 +79,15 @@ function registerListing(subscribers: Command, name: string, description: string
     .action(
       withContext(async (ctx, flags: { json?: boolean }) => {
         const rows = await ctx.subscribers.list();
-        if (flags.json) return console.log(JSON.stringify(rows, null, 2));
+        // The columns a publisher reads, never the key that signs a subscriber's links or the throttle's counters.
+        if (flags.json)
+          return console.log(
+            JSON.stringify(
+              rows.map((r) => Object.fromEntries(EXPORT_COLUMNS.map((c) => [c, r[c]]))),
+              null,
+              2,
+            ),
+          );
         print(rows);
       }),
     );

@@ -100,7 +100,8 @@ export interface Store {
   subscriberById(id: number): Promise<SubscriberRow | undefined>;
   /** Erasure: the person's data goes, a hash stays so the address is never mailed again. */
   eraseSubscriber(id: number, emailHash: string, now: Date): Promise<void>;
-  isSuppressed(emailHash: string): Promise<boolean>;
+  /** Why an address may never be mailed again ('erased', 'complained', 'bounced'), or undefined. */
+  suppressionReason(emailHash: string): Promise<string | undefined>;
   suppress(emailHash: string, reason: string, now: Date): Promise<void>;
 
   markEditionSent(id: string, now: Date): Promise<void>;

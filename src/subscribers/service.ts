@@ -23,6 +23,13 @@ export function confirmationAllowed(subscriber: Pick<SubscriberRow, 'confirm_sen
 
 export const emailHash = (email: string) => createHash('sha256').update(email.toLowerCase()).digest('hex');
 
+/** Why an address is never mailed again, as the publisher is told it (the suppression's reason). */
+const SUPPRESSED_BECAUSE: Record<string, string> = {
+  erased: "was erased at its owner's request",
+  complained: 'reported the newsletter as spam',
+  bounced: 'bounced for good',
+};
+
 export type SubscribeOutcome =
   /** A confirmation email was queued with this token. */
   | { action: 'confirm'; subscriber: SubscriberRow; token: string }
@@ -42,14 +49,24 @@ export class SubscriberService {
     private readonly secretKey: string,
   ) {}
 
-  private suppressed(email: string): Promise<boolean> {
-    return this.store.isSuppressed(emailHash(email));
+  private async suppressed(email: string): Promise<boolean> {
+    return (await this.store.suppressionReason(emailHash(email))) !== undefined;
+  }
+
+  /** Why the publisher may not add this address, in words; undefined when they may. */
+  private async refusal(email: string): Promise<string | undefined> {
+    const reason = await this.store.suppressionReason(emailHash(email));
+    if (reason) return SUPPRESSED_BECAUSE[reason] ?? 'is suppressed';
+    // A one-click unsubscribe is the reader's decision: only they can undo it, through the form.
+    if ((await this.store.findSubscriber(email))?.status === 'unsubscribed') return 'unsubscribed; only they can subscribe again, through the site';
+    return undefined;
   }
 
   /** The publisher adds someone who consented elsewhere: confirmed at once, source recorded. */
   async add(input: string, source: ConsentSource = 'cli'): Promise<SubscriberRow> {
     const email = parseEmail(input);
-    if (await this.suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again`);
+    const refused = await this.refusal(email);
+    if (refused) throw new SubscriberError(`${email} ${refused}, and cannot be added`);
     return this.confirmOn(this.store, email, source);
   }
 
@@ -65,7 +82,8 @@ export class SubscriberService {
   async addAll(inputs: readonly string[], source: ConsentSource = 'cli'): Promise<SubscriberRow[]> {
     const emails = inputs.map(parseEmail);
     for (const email of emails) {
-      if (await this.suppressed(email)) throw new SubscriberError(`${email} was erased at its owner's request and cannot be added again; nothing was added`);
+      const refused = await this.refusal(email);
+      if (refused) throw new SubscriberError(`${email} ${refused}, and cannot be added${emails.length > 1 ? '; nothing was added' : ''}`);
     }
     return this.store.transaction(async (tx) => {
       const added: SubscriberRow[] = [];
@@ -152,7 +170,8 @@ export class SubscriberService {
         reject(line, value, messageOf(error).replace(/^".*?" /, ''));
         continue;
       }
-      if (await this.suppressed(email)) reject(line, email, "was erased at its owner's request");
+      const reason = await this.store.suppressionReason(emailHash(email));
+      if (reason) reject(line, email, SUPPRESSED_BECAUSE[reason] ?? 'is suppressed');
       else if (await this.store.findSubscriber(email)) report.duplicates++;
       else {
         await this.store.addSubscriber(email, 'confirmed', 'import', this.clock());

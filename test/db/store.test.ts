@@ -75,7 +75,7 @@ describe.each(backends)('$name store', ({ name, open }) => {
     const last = await store.addSubscriber('last@example.com', 'pending', 'form', NOW);
     expect(last.confirmed_at).toBeNull();
     await store.eraseSubscriber(last.id, 'hash-of-last', NOW);
-    expect(await store.isSuppressed('hash-of-last')).toBe(true);
+    expect(await store.suppressionReason('hash-of-last')).toBe('erased');
     expect((await store.addSubscriber('next@example.com', 'pending', 'form', NOW)).id).toBeGreaterThan(last.id);
     await store.setSubscriberStatus(ann.id, 'unsubscribed', later(1000));
     expect(await store.subscriberById(ann.id)).toMatchObject({ status: 'unsubscribed', unsubscribed_at: later(1000).toISOString() });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAddresses } from '../../src/subscribers/csv-import.js';
-import { signToken, verifyToken } from '../../src/subscribers/index.js';
+import { emailHash, signToken, verifyToken } from '../../src/subscribers/index.js';
 import { FIXED_NOW, tempDir, testContext } from '../helpers/context.js';
 import { rawSql } from '../helpers/database.js';
 
@@ -48,6 +48,24 @@ describe('the list', () => {
     expect(await ctx.subscribers.subscribe('gone@example.com')).toEqual({ action: 'none' });
     expect((await ctx.subscribers.import(csv('gone@example.com'))).rejected).toHaveLength(1);
     expect(await ctx.subscribers.recipients()).toEqual([]);
+  });
+
+  it('only the reader undoes a one-click unsubscribe; a complaint or a bounce is named as such', async () => {
+    const ctx = testContext();
+    const ann = await ctx.subscribers.add('ann@example.com');
+    const token = signToken(ctx.secretKey, 'unsubscribe', ann, Math.floor(FIXED_NOW.getTime() / 1000) + 86_400);
+    expect((await ctx.subscribers.unsubscribeByToken(token)).ok).toBe(true);
+    await expect(ctx.subscribers.add('Ann@example.com')).rejects.toThrow(/^ann@example\.com unsubscribed; only they can subscribe again, through the site, and cannot be added$/);
+    await expect(ctx.subscribers.addAll(['new@example.com', 'ann@example.com'])).rejects.toThrow(/unsubscribed.*nothing was added$/);
+    expect((await ctx.store.findSubscriber('ann@example.com'))?.status).toBe('unsubscribed');
+    expect(await ctx.store.findSubscriber('new@example.com')).toBeUndefined();
+    // The reader may come back through the form, with confirmation.
+    expect((await ctx.subscribers.subscribe('ann@example.com')).action).toBe('confirm');
+    const bob = await ctx.subscribers.add('bob@example.com');
+    await ctx.store.setSubscriberStatus(bob.id, 'complained', FIXED_NOW);
+    await ctx.store.suppress(emailHash('bob@example.com'), 'complained', FIXED_NOW);
+    await expect(ctx.subscribers.add('bob@example.com')).rejects.toThrow(/^bob@example\.com reported the newsletter as spam, and cannot be added$/);
+    expect((await ctx.subscribers.import(csv('bob@example.com'))).rejected).toEqual([{ line: 1, value: 'bob@example.com', reason: 'reported the newsletter as spam' }]);
   });
 
   it('records timestamps of each state change and the consent source', async () => {

@@ -44,7 +44,7 @@ function subscriberStore(q: Queryable) {
     listSubscribers: () => rows<SubscriberRow>(q, 'SELECT * FROM subscribers ORDER BY id'),
     confirmedSubscribers: () => rows<SubscriberRow>(q, "SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY id"),
     subscriberById: (id: number) => row<SubscriberRow>(q, 'SELECT * FROM subscribers WHERE id = $1', [id]),
-    isSuppressed: async (emailHash: string) => (await row(q, 'SELECT 1 FROM suppressions WHERE email_hash = $1', [emailHash])) !== undefined,
+    suppressionReason: async (emailHash: string) => (await row<{ reason: string }>(q, 'SELECT reason FROM suppressions WHERE email_hash = $1', [emailHash]))?.reason,
     suppress: (emailHash: string, reason: string, now: Date) =>
       run(q, 'INSERT INTO suppressions (email_hash, reason, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [emailHash, reason, now.toISOString()]),
   };

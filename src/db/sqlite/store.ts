@@ -37,7 +37,7 @@ function subscriberStore(db: Db) {
     deleteSubscriber: db.prepare('DELETE FROM subscribers WHERE id = ?'),
     deleteDeliveries: db.prepare('DELETE FROM deliveries WHERE subscriber_id = ?'),
     suppress: db.prepare('INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, ?, ?)'),
-    suppressed: db.prepare<[string], { email_hash: string }>('SELECT email_hash FROM suppressions WHERE email_hash = ?'),
+    suppressed: db.prepare<[string], { reason: string }>('SELECT reason FROM suppressions WHERE email_hash = ?'),
   };
   return {
     findSubscriber: (email: string) => statements.findByEmail.get(email),
@@ -57,7 +57,7 @@ function subscriberStore(db: Db) {
       statements.deleteDeliveries.run(id);
       statements.deleteSubscriber.run(id);
     }),
-    isSuppressed: (emailHash: string) => statements.suppressed.get(emailHash) !== undefined,
+    suppressionReason: (emailHash: string) => statements.suppressed.get(emailHash)?.reason,
     suppress: (emailHash: string, reason: string, now: Date) => void statements.suppress.run(emailHash, reason, now.toISOString()),
   };
 }

@@ -10,7 +10,11 @@ const LAST_DATE = '2099-12-31';
 /** A date given on the command line (--as-of, --from, --to), checked before anything is touched. */
 export function parseUserDate(flag: string, input: string): IsoDate {
   const parsed = isoDateSchema.safeParse(input);
-  if (!parsed.success) throw new MarketDataError(`${flag} "${input}" ${parsed.error.issues[0]!.message}: use YYYY-MM-DD`);
+  if (!parsed.success) {
+    const problem = parsed.error.issues[0]!.message;
+    // The schema's own words may already show the form; say it once.
+    throw new MarketDataError(`${flag} "${input}" ${problem}${problem.includes('YYYY-MM-DD') ? '' : ': use YYYY-MM-DD'}`);
+  }
   if (parsed.data < FIRST_DATE || parsed.data > LAST_DATE) throw new MarketDataError(`${flag} ${input} is outside the calendar (${FIRST_DATE} to ${LAST_DATE})`);
   return parsed.data;
 }

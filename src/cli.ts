@@ -12,7 +12,7 @@ import { registerWorker } from './cli/worker.js';
 import { EXIT, InputError, messageOf, UserError } from './errors.js';
 
 export function program(): Command {
-  const cli = new Command('marketwrap').description('Writes and sends a weekly market-commentary email.').showHelpAfterError().exitOverride();
+  const cli = new Command('marketwrap').description('Writes and sends a weekly market-commentary email.').exitOverride();
   for (const register of [registerDigest, registerSubscribers, registerData, registerServe, registerWorker, registerBacktest, registerConfig]) register(cli);
   return cli;
 }

@@ -34,6 +34,11 @@ describe('marketwrap CLI', () => {
     const { env } = dirs();
     expect(runCli(['subscribers', 'add', 'Ann@Example.com', 'bob@example.com'], env).stdout).toBe('ann@example.com: confirmed\nbob@example.com: confirmed\n');
     expect(runCli(['subscribers', 'remove', 'bob@example.com'], env).status).toBe(0);
+    expect(runCli(['subscribers', 'list'], env).stdout).toMatch(/^2 subscribers, 1 confirmed$/m);
+    const one = dirs().env;
+    runCli(['subscribers', 'add', 'solo@example.com'], one);
+    expect(runCli(['subscribers', 'list'], one).stdout).toMatch(/^1 subscriber, 1 confirmed$/m);
+    expect(runCli(['subscribers', 'erase', 'nobody@example.com'], env).stdout).toBe('nobody@example.com: not on the list; it will never be added or mailed\n');
     const list = JSON.parse(runCli(['subscribers', 'list', '--json'], env).stdout);
     expect(list.map((s: { email: string; status: string }) => `${s.email}:${s.status}`)).toEqual(['ann@example.com:confirmed', 'bob@example.com:unsubscribed']);
     // What a publisher reads, never the key that signs a subscriber's links or the throttle's counters.
@@ -57,7 +62,9 @@ describe('marketwrap CLI', () => {
   const badInputs: Array<[string, string[], RegExp, ((dir: string) => void)?]> = [
     ['an unknown scenario', ['digest', '--data', 'demo:moon'], /unknown demo scenario "moon": choose one of small-cap-rally, risk-off, quiet-week, mega-cap-melt-up/],
     ['a malformed date', ['digest', '--as-of', '2026-13-01'], /--as-of "2026-13-01" is not a real calendar date: use YYYY-MM-DD/],
+    ['a word for a date', ['digest', '--as-of', 'tomorrow'], /^marketwrap: --as-of "tomorrow" must be a date as YYYY-MM-DD$/m],
     ['a future date', ['digest', '--as-of', '2098-01-05'], /is after the last completed session/],
+    ['a poll of no time', ['worker', '--poll', '0'], /--poll.*give a number of seconds above 0 and at most 3600, such as 5/],
     ['an invalid address', ['digest', '--to', 'not-an-address'], /"not-an-address" is not a valid email address: give an address like name@example.com/],
     ['an invalid subscriber', ['subscribers', 'add', 'x@'], /"x@" is not a valid email address/],
     ['a missing import file', ['subscribers', 'import', '/no/such/list.csv'], /no file \/no\/such\/list\.csv: give the path of a CSV file/],

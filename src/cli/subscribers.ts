@@ -59,14 +59,15 @@ export function registerSubscribers(cli: Command): void {
     .description("erase a person's data (GDPR); a hash is kept so the address is never mailed again")
     .action(
       withContext(async (ctx, email: string) => {
-        await ctx.subscribers.erase(email);
-        console.log(`${email.trim().toLowerCase()}: erased`);
+        const address = email.trim().toLowerCase();
+        const erased = await ctx.subscribers.erase(email);
+        console.log(erased ? `${address}: erased` : `${address}: not on the list; it will never be added or mailed`);
       }),
     );
   registerListing(subscribers, 'list', 'list subscribers', (rows) => {
     if (rows.length === 0) return console.log('No subscribers yet: add one with `marketwrap subscribers add you@example.com`.');
     for (const r of rows) console.log(`${r.email.padEnd(40)} ${r.status.padEnd(12)} ${r.consent_source.padEnd(6)} since ${r.status_changed_at}`);
-    console.log(`${rows.length} subscribers, ${rows.filter((r) => r.status === 'confirmed').length} confirmed`);
+    console.log(`${rows.length} ${rows.length === 1 ? 'subscriber' : 'subscribers'}, ${rows.filter((r) => r.status === 'confirmed').length} confirmed`);
   });
 }
 

@@ -54,7 +54,7 @@ export function registerWorker(cli: Command): void {
     .addOption(
       new Option('--poll <seconds>', 'how often to look for editions in progress').default(5).argParser((value) => {
         const seconds = Number(value);
-        if (!(seconds > 0 && seconds <= 3600)) throw new InvalidArgumentError('give a number of seconds between 0 and 3600, such as 5');
+        if (!(seconds > 0 && seconds <= 3600)) throw new InvalidArgumentError('give a number of seconds above 0 and at most 3600, such as 5');
         return seconds;
       }),
     )

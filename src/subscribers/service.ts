@@ -148,11 +148,15 @@ export class SubscriberService {
     return (await this.store.findSubscriber(email))!;
   }
 
-  /** GDPR erasure: personal data removed, a hash kept so the address is never mailed again. */
-  async erase(input: string): Promise<void> {
+  /**
+   * GDPR erasure: personal data removed, a hash kept so the address is never mailed again (kept for an
+   * address not on the list too: the request still stands). Says whether there was anyone to erase.
+   */
+  async erase(input: string): Promise<boolean> {
     const email = parseEmail(input);
     const existing = await this.store.findSubscriber(email);
     await this.store.eraseSubscriber(existing?.id ?? -1, emailHash(email), this.clock());
+    return existing !== undefined;
   }
 
   /** Addresses streamed from a file (see csv-import.ts); consent recorded as `import`. Reports what it did with each. */

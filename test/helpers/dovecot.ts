@@ -72,8 +72,9 @@ service anvil {
   // Dovecot daemonizes: its stdio must not be our pipes, or this call would wait for the daemon.
   execFileSync(DOVECOT, ['-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' });
   await waitForPort(port);
-  // Read now: the temporary folder may be cleaned up before the server is stopped.
-  const masterPid = Number(readFileSync(join(dir, 'run', 'master.pid'), 'utf8'));
+  // Read now: the temporary folder may be cleaned up before the server is stopped. The master may write
+  // its pid file a moment after the listener opens (seen on a loaded machine), so it is waited for too.
+  const masterPid = Number(await waitForFile(join(dir, 'run', 'master.pid')));
   let n = 0;
   return {
     url: `imap://bounces:secret@127.0.0.1:${port}/INBOX`,
@@ -90,6 +91,14 @@ service anvil {
       }
     },
   };
+}
+
+async function waitForFile(path: string): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    if (existsSync(path)) return readFileSync(path, 'utf8');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`dovecot wrote no ${path}`);
 }
 
 async function waitForPort(port: number): Promise<void> {

@@ -7,8 +7,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SavedEdition } from '../src/archive.js';
 import type { Context } from '../src/context.js';
-import { messageFactory, type DeliverySummary } from '../src/delivery/index.js';
-import { SendRefused, savedEdition, sendList } from './weekly-digest.js';
+import type { DeliverySummary } from '../src/delivery/index.js';
+import { EXIT } from '../src/errors.js';
+import { SendRefused, savedEdition, sendEdition } from './weekly-digest.js';
 
 export interface WorkerOptions {
   /** Stop when no edition is in progress (instead of waiting for the next). */
@@ -18,36 +19,43 @@ export interface WorkerOptions {
   signal?: AbortSignal;
   /** Each pass over an edition, as the sender summarises it. */
   report?: (editionId: string, summary: DeliverySummary) => void;
-  /** An edition this worker cannot send (its content is missing or damaged). */
-  problem?: (editionId: string, message: string) => void;
+  /** An edition this worker cannot send: its content is missing or damaged (exit 1), or its frozen terms refuse this worker (exit 3). Said once per edition and reason. */
+  problem?: (editionId: string, message: string, exitCode: number) => void;
 }
 
-/** One pass over the editions in progress; true when rows remain that this pass could not finish. */
-async function sendInProgress(ctx: Context, options: WorkerOptions): Promise<{ editions: number; unfinished: boolean }> {
+/**
+ * One pass over the editions in progress: how many this worker could send, and whether rows remain
+ * that it could not finish. An edition it may not send is left to the senders that may.
+ */
+async function sendInProgress(ctx: Context, options: WorkerOptions, said: Set<string>): Promise<{ editions: number; unfinished: boolean }> {
   const ids = await ctx.ledger.editionsInProgress();
   let unfinished = false;
+  let sendable = 0;
   for (const id of ids) {
     if (options.signal?.aborted) break;
-    let edition: SavedEdition;
+    let edition: SavedEdition | undefined;
     try {
       edition = await savedEdition(ctx, id);
+      const summary = await sendEdition(ctx, id, edition, { signal: options.signal });
+      sendable++;
+      options.report?.(id, summary);
+      // Rows another live sender holds, or the server refused the session: look again after a pause.
+      if (summary.sending > 0 || summary.queued > 0) unfinished = true;
     } catch (error) {
       if (!(error instanceof SendRefused)) throw error;
-      options.problem?.(id, error.message);
-      continue;
+      // Every poll meets the same refusal: say it once, not every five seconds.
+      if (!said.has(`${id}\n${error.message}`)) options.problem?.(id, error.message, edition ? EXIT.refused : EXIT.failed);
+      said.add(`${id}\n${error.message}`);
     }
-    const summary = await sendList(ctx, id, messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim), { signal: options.signal });
-    options.report?.(id, summary);
-    // Rows another live sender holds, or the server refused the session: look again after a pause.
-    if (summary.sending > 0 || summary.queued > 0) unfinished = true;
   }
-  return { editions: ids.length, unfinished };
+  return { editions: sendable, unfinished };
 }
 
 export async function runWorker(ctx: Context, options: WorkerOptions = {}): Promise<void> {
   const pollMs = options.pollMs ?? 5000;
+  const said = new Set<string>();
   while (!options.signal?.aborted) {
-    const pass = await sendInProgress(ctx, options);
+    const pass = await sendInProgress(ctx, options, said);
     if (options.once && pass.editions === 0) return;
     await sleep(pass.unfinished ? Math.min(pollMs, 1000) : pollMs, undefined, { signal: options.signal }).catch(() => undefined);
   }

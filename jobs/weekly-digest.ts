@@ -4,17 +4,16 @@
  */
 import { ArchiveError, editionFiles, parseSendable, readSavedEdition, type SavedEdition, sendableJson, writeEditionFiles, type EditionFiles } from '../src/archive.js';
 import { resolveAsOf } from '../src/as-of.js';
-import { RefusedError } from '../src/errors.js';
+import type { Edition } from '../src/build.js';
 import type { Context } from '../src/context.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
-import { decideSend } from '../src/delivery/policy.js';
+import { decideSend, placeholderRefusal, placeholderSettings } from '../src/delivery/policy.js';
+import { checkSendable, currentTerms, SendRefused, type SendTerms, smtpOnLoopback } from '../src/delivery/terms.js';
 import { editionIdFor } from '../src/edition-id.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, unsubscribeUrl } from '../src/subscribers/index.js';
 
-export class SendRefused extends RefusedError {
-  override name = 'SendRefused';
-}
+export { SendRefused };
 
 export interface DigestOptions {
   asOf?: string;
@@ -34,6 +33,8 @@ export interface DigestOptions {
   queueOnly?: boolean;
   /** With --resume/--retry-failed: which edition (default: the week of --as-of, or the latest). */
   editionId?: string;
+  /** Who asked: over HTTP (POST /admin/send) no flag can be passed, so a refusal says what to do there. */
+  via?: 'cli' | 'http';
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -82,56 +83,47 @@ export const weeklyDigest = {
     // Validate every input before anything is written.
     const adHoc = options.to?.map(parseEmail);
     if (options.resume || options.retryFailed) return continueEdition(ctx, options);
-    const { ledger } = ctx;
-    const overSmtp = Boolean(ctx.env.SMTP_URL);
-    const built = await ctx.buildEdition({ ...options, allowDemoFallback: !overSmtp || options.allowDemoData === true });
-    const id = options.newEdition ? nextEditionId(built.id, await ledger.editionIds(built.id)) : built.id;
-    const state = await ledger.editionState(id);
-    const started = state?.send_started_at != null;
-    const transport = ctx.transport();
     const request = options.dryRun ? 'dry-run' : adHoc?.length ? 'adhoc' : 'list';
-    // A started edition keeps its saved files (they are what subscribers got, and the archive); a list
-    // send of one is refused before they are read.
-    const edition = !started ? { ...built, id, demo: built.snapshot.demo } : request === 'list' ? undefined : await savedEdition(ctx, id);
+    const target = await editionToBuild(ctx, editionIdFor(resolveAsOf(options.asOf, ctx.clock())), request === 'list' && !options.newEdition);
+    const overSmtp = Boolean(ctx.env.SMTP_URL);
+    // Over SMTP the fallback to demo data is built too, and refused below by the policy (exit 3), with its notes.
+    const built = await ctx.buildEdition({ ...options, editionId: target.id, allowDemoFallback: true });
+    const { id } = target;
+    // --new-edition asked for a new id: no need to say it got one.
+    const instead = options.newEdition ? undefined : target.instead;
+    const transport = ctx.transport();
+    const terms = currentTerms(ctx, options.allowDemoData === true);
     const decision = decideSend({
       request,
-      started,
-      completed: state?.send_completed_at != null,
+      started: false,
+      completed: false,
       dataIssues: built.snapshot.issues.length,
-      demo: edition?.demo ?? false,
+      demo: built.snapshot.demo,
       overSmtp,
       allowDemoData: options.allowDemoData === true,
-      confirmed: await ledger.confirmedCount(),
+      confirmed: await ctx.ledger.confirmedCount(),
       outbox: transport.kind === 'outbox',
+      smtpLoopback: smtpOnLoopback(ctx.env.SMTP_URL),
+      placeholders: placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl }),
     });
-    if (!edition || (decision.action === 'refuse' && (decision.because === 'already-sent' || decision.because === 'in-progress'))) {
-      const c = await ledger.counts(id);
-      throw new SendRefused(
-        `edition ${id} ${state?.send_completed_at ? 'was already sent' : 'is being sent or was interrupted'} (${c.sent} sent, ${c.queued} queued, ${c.failedTemporary + c.failedPermanent + c.failedAmbiguous} failed): ` +
-          'use --resume to continue it, --retry-failed to retry temporary failures, or --new-edition to send a new edition of this week',
-      );
-    }
-    const files = started ? editionFiles(ctx.editionsDir, id) : writeEditionFiles({ ...built, id }, ctx.editionsDir);
+    // A started edition is never rebuilt under its id (editionToBuild): these files are this build's own.
+    const files = writeEditionFiles(built, ctx.editionsDir, terms);
     const result: DigestResult = {
       editionId: id,
-      asOf: edition.asOf,
-      subject: edition.subject,
-      demo: edition.demo,
+      asOf: built.asOf,
+      subject: built.subject,
+      demo: built.snapshot.demo,
       files,
-      htmlBytes: Buffer.byteLength(edition.html),
+      htmlBytes: Buffer.byteLength(built.html),
       dataNotes: built.snapshot.notes,
+      ...(instead ? { note: instead } : {}),
     };
-    if (!started) await ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
-    const build = messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim);
+    await ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
+    if (decision.action === 'refuse') throw new SendRefused(refusal(decision.because, built, files, terms, options.via));
+    const build = messageFactory({ ...built, id }, terms.sender, ctx.clock(), ctx.dkim);
     switch (decision.action) {
-      case 'refuse':
-        throw new SendRefused(
-          decision.because === 'data-issues'
-            ? `not sending ${id}: ${built.snapshot.issues.map((i) => i.message).join('; ')} (the edition was saved to ${files.html} with these warnings)`
-            : `not sending ${id} over SMTP: it was built from demo data; use live data, or pass --allow-demo-data to send it anyway`,
-        );
       case 'dry-run':
-        return { ...result, note: 'dry run: nothing was sent' };
+        return { ...result, note: [instead, 'dry run: nothing was sent'].filter(Boolean).join('; ') };
       case 'adhoc': {
         const recipients: Recipient[] = [];
         for (const email of adHoc!) recipients.push({ email, unsubscribeUrl: unsubscribeUrl(ctx, await ctx.store.findSubscriber(email)) });
@@ -140,30 +132,71 @@ export const weeklyDigest = {
       case 'nobody':
         return { ...result, note: 'no confirmed subscribers: nothing was sent (add one with `marketwrap subscribers add`)' };
       case 'sample': {
-        const sample = await sendAdHoc([{ email: ctx.sender.email, unsubscribeUrl: unsubscribeUrl(ctx, undefined) }], build, transport);
-        return { ...result, delivery: sample, note: `no confirmed subscribers yet: a sample copy went to ${ctx.sender.email}` };
+        const sample = await sendAdHoc([{ email: terms.sender.email, unsubscribeUrl: unsubscribeUrl(ctx, undefined) }], build, transport);
+        return { ...result, delivery: sample, note: `no confirmed subscribers yet: a sample copy went to ${terms.sender.email}` };
       }
-      case 'queue-and-send': {
-        // Workers elsewhere read the edition from the database, so it is there before any row is.
-        await ctx.store.saveSendable(id, sendableJson({ ...built, id }));
-        // Claim and queue in one transaction: a failure here leaves the edition unclaimed, to be sent again.
-        const queued = await ledger.beginAndQueue(id, processOwner(), ctx.clock());
-        if (queued === undefined) throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
-        if (queued === 0) throw new Error(`edition ${id}: nothing was queued although the list has confirmed subscribers; run the digest again`);
-        if (options.queueOnly) return { ...result, note: `queued for ${queued} subscribers: \`marketwrap worker\` processes send it` };
-        return { ...result, delivery: await sendList(ctx, id, build, options) };
-      }
+      case 'queue-and-send':
+        return queueAndSend(ctx, built, terms, result, options);
     }
   },
 };
 
-/** --new-edition: the first free `<week>-<n>` (2026-W47-2, -3, ...). */
-function nextEditionId(weekId: string, taken: readonly string[]): string {
-  const used = new Set(taken);
+/** Why a fresh edition is not sent, in one line; over HTTP it says what to do there (no flag can be passed). */
+function refusal(because: string, built: Edition, files: EditionFiles, terms: SendTerms, via: DigestOptions['via']): string {
+  const { id, snapshot } = built;
+  if (because === 'data-issues') return `not sending ${id}: ${snapshot.issues.map((i) => i.message).join('; ')} (the edition was saved to ${files.html} with these warnings)`;
+  if (because === 'placeholders')
+    return placeholderRefusal(id, placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl }));
+  const why = snapshot.notes.length > 0 ? ` (${snapshot.notes.join('; ')})` : '';
+  const anyway =
+    via === 'http'
+      ? 'run `marketwrap digest --allow-demo-data` on the server to send it anyway (POST /admin/send never sends demo data over SMTP)'
+      : 'pass --allow-demo-data to send it anyway';
+  return `not sending ${id} over SMTP: it was built from demo data${why}; use live data, or ${anyway}`;
+}
+
+/**
+ * The id a build of this week gets. A started edition is what subscribers got and what the archive
+ * shows: it is never rebuilt under its id. A list send of it is refused; anything else (a dry run, a
+ * test send, --new-edition) builds the week's next unstarted id (2026-W47-2), and says so.
+ */
+export async function editionToBuild(ctx: Pick<Context, 'ledger'>, weekId: string, listSend: boolean): Promise<{ id: string; instead?: string }> {
+  const { ledger } = ctx;
+  const state = await ledger.editionState(weekId);
+  if (state?.send_started_at == null) return { id: weekId };
+  if (listSend) {
+    const c = await ledger.counts(weekId);
+    throw new SendRefused(
+      `edition ${weekId} ${state.send_completed_at ? 'was already sent' : 'is being sent or was interrupted'} (${c.sent} sent, ${c.queued} queued, ${c.failedTemporary + c.failedPermanent + c.failedAmbiguous} failed): ` +
+        'use --resume to continue it, --retry-failed to retry temporary failures, or --new-edition to send a new edition of this week',
+    );
+  }
   let n = 2;
-  let id = weekId;
-  while (used.has(id)) id = `${weekId}-${n++}`;
-  return id;
+  let id = `${weekId}-${n}`;
+  while ((await ledger.editionState(id))?.send_started_at != null) id = `${weekId}-${++n}`;
+  return { id, instead: `edition ${weekId} went out already and stays as it was sent: this build is ${id} (\`marketwrap digest --new-edition\` sends it)` };
+}
+
+/** Saves the edition with its terms where every sender finds it, claims and queues it in one transaction, and sends (or leaves it to workers). */
+async function queueAndSend(ctx: Context, built: Edition, terms: SendTerms, result: DigestResult, options: DigestOptions): Promise<DigestResult> {
+  const { id } = built;
+  // Workers elsewhere read the edition from the database, so it is there before any row is.
+  await ctx.store.saveSendable(id, sendableJson(built, terms));
+  // Claim and queue in one transaction: a failure here leaves the edition unclaimed, to be sent again.
+  const queued = await ctx.ledger.beginAndQueue(id, processOwner(), ctx.clock());
+  if (queued === undefined) throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
+  if (queued === 0) throw new Error(`edition ${id}: nothing was queued although the list has confirmed subscribers; run the digest again`);
+  if (options.queueOnly) return { ...result, note: `queued for ${queued} subscribers: \`marketwrap worker\` processes send it` };
+  return { ...result, delivery: await sendEdition(ctx, id, await savedEdition(ctx, id), options) };
+}
+
+/**
+ * Every list send goes through here (digest, --resume, serve, workers): the edition as saved, checked
+ * against this process's settings (checkSendable), built from its frozen sender.
+ */
+export function sendEdition(ctx: Context, id: string, edition: SavedEdition, options: Pick<DigestOptions, 'signal' | 'onProgress' | 'allowDemoData'>): Promise<DeliverySummary> {
+  const terms = checkSendable(ctx, edition, options);
+  return sendList(ctx, id, messageFactory(edition, terms.sender, ctx.clock(), ctx.dkim), options);
 }
 
 /** The list send of edition `id`: any number of these, in any processes, share its ledger and its rate. */
@@ -192,13 +225,11 @@ async function continueEdition(ctx: Context, options: DigestOptions): Promise<Di
   const state = await ledger.editionState(id);
   if (!state?.send_started_at) throw new SendRefused(`edition ${id} was never sent: run without --resume or --retry-failed`);
   const edition = await savedEdition(ctx, id);
-  if (ctx.env.SMTP_URL && edition.demo && !options.allowDemoData) {
-    throw new SendRefused(`not sending ${id} over SMTP: it was built from demo data; pass --allow-demo-data to send it anyway`);
-  }
+  // Refused before any row is touched: a --retry-failed that cannot send leaves the failures as they were.
+  checkSendable(ctx, edition, options);
   if (options.retryFailed) await ledger.requeueTemporary(id, ctx.clock());
   // An edition claimed with no rows (a queueing that failed before claim and queue were one transaction) is queued now.
   if ((await ledger.counts(id)).total === 0) await ledger.queueAll(id, ctx.clock());
-  const build = messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim);
   return {
     editionId: id,
     asOf: edition.asOf,
@@ -207,6 +238,6 @@ async function continueEdition(ctx: Context, options: DigestOptions): Promise<Di
     files: editionFiles(ctx.editionsDir, id),
     htmlBytes: Buffer.byteLength(edition.html),
     dataNotes: [],
-    delivery: await sendList(ctx, id, build, options),
+    delivery: await sendEdition(ctx, id, edition, options),
   };
 }

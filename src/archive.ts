@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Edition } from './build.js';
+import { sendTermsSchema, type SendTerms } from './delivery/terms.js';
 import { messageOf } from './errors.js';
 
 const savedChartSchema = z.object({
@@ -30,6 +31,8 @@ export const savedEditionSchema = z.object({
   listId: z.string().min(1),
   demo: z.boolean(),
   charts: z.array(savedChartSchema),
+  /** What the send was agreed on when it was queued (absent in editions queued before they were frozen). */
+  terms: sendTermsSchema.optional(),
 });
 
 /** The edition as senders need it, as one document in the database: a worker on another machine has no DATA_DIR of ours. */
@@ -45,8 +48,8 @@ export class ArchiveError extends Error {
   override name = 'ArchiveError';
 }
 
-/** The edition's numbers and signals as JSON: what the email says, and why. */
-export function editionJson(edition: Edition): object {
+/** The edition's numbers and signals as JSON: what the email says, and why (and, once queued, its send terms). */
+export function editionJson(edition: Edition, terms?: SendTerms): object {
   return {
     id: edition.id,
     asOf: edition.asOf,
@@ -66,6 +69,7 @@ export function editionJson(edition: Edition): object {
     ranking: edition.commentary.ranking,
     sections: edition.commentary.sections,
     charts: edition.charts.map(({ name, width, height, alt, title }) => ({ name, width, height, alt, title, file: `${edition.id}-${name}.png` })),
+    ...(terms ? { terms } : {}),
   };
 }
 
@@ -80,13 +84,13 @@ export interface EditionFiles {
 }
 
 /** Writes every file of the edition; each appears whole (write, then rename) or not at all. */
-export function writeEditionFiles(edition: Edition, dir: string): EditionFiles {
+export function writeEditionFiles(edition: Edition, dir: string, terms?: SendTerms): EditionFiles {
   mkdirSync(dir, { recursive: true });
   const files = editionFiles(resolve(dir), edition.id);
   const contents: Record<keyof EditionFiles, string> = {
     html: edition.html,
     text: edition.text,
-    json: `${JSON.stringify(editionJson(edition), null, 2)}\n`,
+    json: `${JSON.stringify(editionJson(edition, terms), null, 2)}\n`,
     webHtml: edition.web.html,
     webText: edition.web.text,
   };
@@ -140,8 +144,8 @@ export function savedLede(dir: string, id: string): string | undefined {
   }
 }
 
-export function sendableJson(edition: Edition): string {
-  const saved = editionJson(edition) as z.infer<typeof savedEditionSchema>;
+export function sendableJson(edition: Edition, terms: SendTerms): string {
+  const saved = editionJson(edition, terms) as z.infer<typeof savedEditionSchema>;
   const charts = saved.charts.map((c, i) => ({ ...c, png: edition.charts[i]!.png.toString('base64') }));
   return JSON.stringify({ ...saved, html: edition.html, text: edition.text, charts });
 }

@@ -3,6 +3,7 @@
  * (zod only), so the sender can check what it sends to the child without loading the build.
  */
 import { z } from 'zod';
+import { editionIdSchema } from './edition-id.js';
 
 export const buildOptionsSchema = z.object({
   asOf: z.string().optional(),
@@ -11,6 +12,8 @@ export const buildOptionsSchema = z.object({
   allowDemoFallback: z.boolean().optional(),
   /** Use cached closes only, no network (preview). */
   offline: z.boolean().optional(),
+  /** The id the edition is built as, when not the week's own (a rebuild of a week that went out: 2026-W47-2). */
+  editionId: editionIdSchema.optional(),
 });
 export type BuildOptions = z.infer<typeof buildOptionsSchema>;
 

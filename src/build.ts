@@ -5,6 +5,7 @@ import { compose, loadCommentaryTemplates, type Commentary, type CommentaryTempl
 import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
 import type { BuildOptions } from './build-options.js';
+import { listIdFor } from './delivery/terms.js';
 import { editionIdFor } from './edition-id.js';
 import { resolveAsOf } from './as-of.js';
 import { windowAnchor } from './market/calendar.js';
@@ -53,18 +54,15 @@ export function tellStory(snapshot: Snapshot, parts: Pick<EditionParts, 'config'
 }
 
 /** One edition from a snapshot: the story, its charts, the email and the web version. No I/O. */
-export async function editionFromSnapshot(snapshot: Snapshot, parts: EditionParts): Promise<Edition> {
-  const id = editionIdFor(snapshot.asOf);
+export async function editionFromSnapshot(snapshot: Snapshot, parts: EditionParts, editionId?: string): Promise<Edition> {
+  // The week's own id, unless the caller chose another (a rebuild of a week that went out is 2026-W47-2).
+  const id = editionId ?? editionIdFor(snapshot.asOf);
   const { analysis, commentary } = tellStory(snapshot, parts);
   const charts = editionCharts(analysis, snapshot, parts.config.locale);
   const view = editionView({ analysis, commentary, snapshot, config: parts.config, editionId: id, publicUrl: parts.publicUrl, charts });
   const rendered = await renderEdition(view, parts.layout, charts);
   const web = await renderWebVersion(view, parts.layout);
-  const listName = parts.config.title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-  return { ...rendered, web, id, asOf: snapshot.asOf, listId: `${listName}.${parts.senderEmail.split('@')[1]}`, snapshot, analysis, commentary };
+  return { ...rendered, web, id, asOf: snapshot.asOf, listId: listIdFor(parts.config.title, parts.senderEmail), snapshot, analysis, commentary };
 }
 
 export async function buildEdition(ctx: Context, options: BuildOptions = {}): Promise<Edition> {
@@ -80,7 +78,7 @@ export async function buildEdition(ctx: Context, options: BuildOptions = {}): Pr
     offline: options.offline,
   });
   for (const note of snapshot.notes) ctx.log.info({ note }, 'market data');
-  return editionFromSnapshot(snapshot, editionParts(ctx));
+  return editionFromSnapshot(snapshot, editionParts(ctx), options.editionId);
 }
 
 /** The week's returns as bars (benchmarks and sectors), and the Russell 2000 against the S&P 500 over three months. */

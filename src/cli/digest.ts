@@ -1,9 +1,10 @@
 /** `digest` (the weekly job, now) and `build` (the edition only). */
 import type { Command } from 'commander';
 import type { DigestResult } from '../../jobs/weekly-digest.js';
+import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import { parseEmail } from '../subscribers/address.js';
-import { printDigest, progressBar, show } from './output.js';
+import { dataNoteLines, printDigest, progressBar, show } from './output.js';
 import { asOfOption, dataOption, whileSending, withContext } from './shared.js';
 
 interface DigestFlags {
@@ -40,6 +41,23 @@ async function digest(flags: DigestFlags): Promise<void> {
   });
 }
 
+/** Builds the edition and saves its files; a week that went out keeps its files, and the build takes the next id. */
+async function build(ctx: Context, flags: { asOf?: string; data?: string }): Promise<void> {
+  const [{ editionToBuild }, { writeEditionFiles }, { resolveAsOf }, { editionIdFor }] = await Promise.all([
+    import('../../jobs/weekly-digest.js'),
+    import('../archive.js'),
+    import('../as-of.js'),
+    import('../edition-id.js'),
+  ]);
+  const target = await editionToBuild(ctx, editionIdFor(resolveAsOf(flags.asOf, ctx.clock())), false);
+  const edition = await ctx.buildEdition({ ...flags, editionId: target.id });
+  const files = writeEditionFiles(edition, ctx.editionsDir);
+  console.log(`Edition ${edition.id}: ${edition.subject}\n  ${show(files.html)}\n  ${show(files.text)}\n  ${show(files.webHtml)}\n  ${show(files.json)}`);
+  for (const line of dataNoteLines(edition.snapshot.notes, files.json)) console.log(line);
+  for (const issue of edition.snapshot.issues) console.log(`  WARNING: ${issue.message}`);
+  if (target.instead) console.log(`Note: ${target.instead}`);
+}
+
 export function registerDigest(cli: Command): void {
   cli
     .command('digest')
@@ -61,13 +79,5 @@ export function registerDigest(cli: Command): void {
     .description('build and save the edition (HTML, text, JSON) without delivering it')
     .addOption(asOfOption())
     .addOption(dataOption())
-    .action(
-      withContext(async (ctx, flags: { asOf?: string; data?: string }) => {
-        const [{ buildEdition }, { writeEditionFiles }] = await Promise.all([import('../build.js'), import('../archive.js')]);
-        const edition = await buildEdition(ctx, flags);
-        const files = writeEditionFiles(edition, ctx.editionsDir);
-        console.log(`Edition ${edition.id}: ${edition.subject}\n  ${show(files.html)}\n  ${show(files.text)}\n  ${show(files.webHtml)}\n  ${show(files.json)}`);
-        for (const issue of edition.snapshot.issues) console.log(`  WARNING: ${issue.message}`);
-      }),
-    );
+    .action(withContext(build));
 }

@@ -36,7 +36,18 @@ function deliveryLines(d: NonNullable<DigestResult['delivery']>): string[] {
       `  Stopped: the SMTP server refused the session (${d.stopped}); ${d.queued} left queued. Fix SMTP_URL, its credentials or the sender address, then run \`marketwrap digest --resume\``,
     );
   if (d.sending) lines.push(`  ${d.sending} still in flight with another sender (its lease is current): run \`marketwrap digest --resume\` once it has stopped`);
-  if (d.total > 0) lines.push(`  A crash can leave at most ${d.ambiguousBound} messages unaccounted for (reported by address on --resume, never sent twice).`);
+  // The bound is each sender's window: several senders (workers) that all crash can leave one window each.
+  if (d.total > 0)
+    lines.push(
+      `  A crash can leave at most ${d.ambiguousBound} of this sender's ${d.ambiguousBound === 1 ? 'message' : 'messages'} unaccounted for (a window per sender: each worker adds its own; reported by address on --resume, never sent twice).`,
+    );
+  return lines;
+}
+
+/** The market data's notes (providers skipped, fallbacks), the first few; the rest are in the edition's JSON. */
+export function dataNoteLines(notes: readonly string[], json: string): string[] {
+  const lines = notes.slice(0, NOTES_SHOWN).map((note) => `  Data: ${note}`);
+  if (notes.length > NOTES_SHOWN) lines.push(`  Data: ... ${notes.length - NOTES_SHOWN} more notes in ${show(json)}`);
   return lines;
 }
 
@@ -48,8 +59,7 @@ export function printDigest(result: DigestResult): void {
     `  Web:     ${show(result.files.webHtml)}, ${show(result.files.webText)}`,
     `  JSON:    ${show(result.files.json)}`,
   ];
-  for (const note of result.dataNotes.slice(0, NOTES_SHOWN)) lines.push(`  Data: ${note}`);
-  if (result.dataNotes.length > NOTES_SHOWN) lines.push(`  Data: ... ${result.dataNotes.length - NOTES_SHOWN} more notes in ${show(result.files.json)}`);
+  lines.push(...dataNoteLines(result.dataNotes, result.files.json));
   if (result.delivery) lines.push(...deliveryLines(result.delivery));
   if (result.note) lines.push(`Note: ${result.note}`);
   console.log(lines.join('\n'));

@@ -35,7 +35,8 @@ async function serve(flags: { grace: string }): Promise<void> {
   const [{ buildServer }, { scheduleJobs }, { weeklyDigest }] = await Promise.all([import('../web/server.js'), import('../schedule.js'), import('../../jobs/weekly-digest.js')]);
   const ctx = await openContext();
   let scheduler: ReturnType<typeof scheduleJobs> | undefined;
-  const app = buildServer(ctx, { nextRun: () => scheduler?.nextRun() ?? null, sendNow: () => weeklyDigest.run(ctx, {}) });
+  // Over HTTP no flag can be passed: a refusal says what to do instead.
+  const app = buildServer(ctx, { nextRun: () => scheduler?.nextRun() ?? null, sendNow: () => weeklyDigest.run(ctx, { via: 'http' }) });
   // Listen first: a server that cannot listen exits, instead of idling with its schedule armed.
   const address = await listenOrExplain(
     () => app.listen({ port: ctx.env.PORT, host: ctx.env.HOST }),

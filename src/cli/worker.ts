@@ -32,9 +32,9 @@ async function worker(flags: WorkerFlags): Promise<void> {
         seen.add(editionId);
         reportPass(flags.json, editionId, summary);
       },
-      problem: (editionId, message) => {
+      problem: (editionId, message, exitCode) => {
         console.error(`marketwrap worker: ${editionId}: ${message}`);
-        process.exitCode = EXIT.failed;
+        process.exitCode = exitCode;
       },
     });
     // As `digest` says it: 130 stopped; 1 when an edition this worker sent has failures or rows left

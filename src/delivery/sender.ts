@@ -42,7 +42,10 @@ export interface DeliverySummary {
   sending: number;
   /** The SMTP server refused the session (a 5xx before any recipient): the send stopped, rows stay queued. */
   stopped?: string;
-  /** At most this many messages can be left not knowing whether they arrived if the process dies now. */
+  /**
+   * At most this many of this sender's messages can be left not knowing whether they arrived if it dies:
+   * its own window (each sender has one), never more than the edition's rows.
+   */
   ambiguousBound: number;
   failedRecipients: FailedRecipient[];
   durationMs: number;
@@ -277,7 +280,7 @@ async function summarize(
     inFlightAtStart: run.orphans.map((o) => o.email),
     sending: c.sending,
     ...(run.stopped ? { stopped: run.stopped } : {}),
-    ambiguousBound: ambiguousBound(policy),
+    ambiguousBound: Math.min(ambiguousBound(policy), c.total),
     failedRecipients: failed.map((f) => ({ email: f.email, failure: f.failure, reply: f.last_reply ?? '' })),
     durationMs,
     ratePerSecond: durationMs > 0 ? Math.round((c.sent * 1000) / durationMs) : 0,

@@ -123,8 +123,11 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
   const { config, asOf, store } = request;
   const from = historyStart(asOf);
   const result: LiveResult = { series: [], sources: {}, issues: [], notes: [], reachable: false };
-  const note = (text: string) => {
+  // Why each source gave nothing, by source key: a missing required instrument says it in its own line.
+  const reasons = new Map<string, string>();
+  const note = (text: string, key?: string) => {
     if (!result.notes.includes(text)) result.notes.push(text);
+    if (key) reasons.set(key, text);
   };
   const choose = sourceChooser(request, result, note, new Map((await store.cachedSources()).map((c) => [c.source, c])), from);
   await Promise.all(
@@ -138,7 +141,7 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
           result.issues.push({
             symbol: instrument.symbol,
             kind: 'missing',
-            message: `${instrument.name} (${instrument.symbol}) has no data from ${chain.map(sourceKey).join(', ')}: it is required; check the notes above or mark it "required": false`,
+            message: `${instrument.name} (${instrument.symbol}) has no data from ${chain.map(sourceKey).join(', ')}${because(chain.map((s) => reasons.get(sourceKey(s))))}: it is required; fix its source or mark it "required": false`,
           });
         } else note(`${instrument.symbol}: no data, left out of this edition`);
         return;
@@ -161,6 +164,12 @@ export async function fetchLive(request: LiveRequest): Promise<LiveResult> {
   return result;
 }
 
+/** The sources' reasons, in parentheses, when any was given. */
+const because = (reasons: Array<string | undefined>) => {
+  const given = reasons.filter((r): r is string => r !== undefined);
+  return given.length > 0 ? ` (${given.join('; ')})` : '';
+};
+
 /** Yields follow the bond market's calendar: no close on Columbus Day or Veterans Day is not late. */
 const expectedFor = (instrument: Instrument, expected: IsoDate) => (instrument.kind === 'rate' ? bondSessionOnOrBefore(expected) : expected);
 
@@ -169,7 +178,7 @@ const expectedFor = (instrument: Instrument, expected: IsoDate) => (instrument.k
  * source that answers but is behind gives way to the next (FRED publishes a day late at times), and is
  * used only when no later one is current. Each source is fetched once per run, whoever asks for it.
  */
-function sourceChooser(request: LiveRequest, result: LiveResult, note: (text: string) => void, cached: ReadonlyMap<string, CachedSource>, from: IsoDate) {
+function sourceChooser(request: LiveRequest, result: LiveResult, note: (text: string, key?: string) => void, cached: ReadonlyMap<string, CachedSource>, from: IsoDate) {
   const { asOf, store, providers, now } = request;
   const fetched = new Map<string, Promise<IsoDate>>();
   /** Tops up the cache from the provider; the newest close it served. */
@@ -195,11 +204,11 @@ function sourceChooser(request: LiveRequest, result: LiveResult, note: (text: st
     let behind: Source | undefined;
     for (const [i, source] of chain.entries()) {
       if (request.offline) break;
+      const key = sourceKey(source);
       if (typeof providers[source.provider] === 'string') {
-        note(`${source.provider} skipped: ${providers[source.provider]}`);
+        note(`${source.provider} skipped: ${providers[source.provider]}`, key);
         continue;
       }
-      const key = sourceKey(source);
       if (!fetched.has(key)) fetched.set(key, refresh(source, instrument));
       try {
         const newest = await fetched.get(key)!;
@@ -211,7 +220,7 @@ function sourceChooser(request: LiveRequest, result: LiveResult, note: (text: st
         if (!(error instanceof ProviderError)) throw error;
         if (!error.unreachable) result.reachable = true;
         else result.firstFailure ??= error.message;
-        note(error.message);
+        note(error.message, key);
       }
     }
     return behind;

@@ -5,7 +5,6 @@ import { buildEdition } from '../../src/build.js';
 import { formatChange } from '../../src/format.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { demoSeries } from '../../src/market/providers/demo.js';
-import { MarketDataError } from '../../src/market/index.js';
 import { join } from 'node:path';
 import { tempDir, testContext, testDatabaseEnv } from '../helpers/context.js';
 import { runCliAsync } from '../helpers/cli.js';
@@ -212,7 +211,11 @@ describe('MARKET_DATA=auto', () => {
     sink = await startSmtpSink();
     const ctx = testContext({ ...unreachable, SMTP_URL: sink.url });
     await ctx.subscribers.add('ann@example.com');
-    await expect(weeklyDigest.run(ctx, {})).rejects.toThrow(MarketDataError);
+    // No provider answered: the demo fallback is built and refused like any demo edition (exit 3), saying why.
+    await expect(weeklyDigest.run(ctx, {})).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringMatching(/built from demo data \(no market data provider could be reached/),
+    });
     await expect(weeklyDigest.run(ctx, { data: 'demo' })).rejects.toThrow(/built from demo data; use live data, or pass --allow-demo-data/);
     expect(sink.received).toHaveLength(0);
     const sent = await weeklyDigest.run(ctx, { allowDemoData: true });

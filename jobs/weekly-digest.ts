@@ -10,6 +10,7 @@ import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type 
 import { decideSend, placeholderRefusal, placeholderSettings } from '../src/delivery/policy.js';
 import { checkSendable, currentTerms, SendRefused, type SendTerms, smtpOnLoopback } from '../src/delivery/terms.js';
 import { editionIdFor } from '../src/edition-id.js';
+import { reviewFindings } from '../src/commentary/findings.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, unsubscribeUrl } from '../src/subscribers/index.js';
 
@@ -31,6 +32,8 @@ export interface DigestOptions {
   newEdition?: boolean;
   /** Claim and queue the edition for `marketwrap worker` processes, and send nothing here. */
   queueOnly?: boolean;
+  /** Send to the list although the truth checks or the editor's lint found something in the copy. */
+  sendDespiteChecks?: boolean;
   /** With --resume/--retry-failed: which edition (default: the week of --as-of, or the latest). */
   editionId?: string;
   /** Who asked: over HTTP (POST /admin/send) no flag can be passed, so a refusal says what to do there. */
@@ -50,6 +53,8 @@ export interface DigestResult {
   note?: string;
   /** What happened while fetching market data (providers skipped, fallbacks). */
   dataNotes: string[];
+  /** What the truth checks and the editor's lint found in the copy (a list send is held on any). */
+  findings: string[];
   delivery?: DeliverySummary & { sentTo?: Array<{ email: string; reply: string }> };
 }
 
@@ -93,6 +98,7 @@ export const weeklyDigest = {
     const instead = options.newEdition ? undefined : target.instead;
     const transport = ctx.transport();
     const terms = currentTerms(ctx, options.allowDemoData === true);
+    const findings = reviewFindings(built.review);
     const decision = decideSend({
       request,
       started: false,
@@ -105,6 +111,8 @@ export const weeklyDigest = {
       outbox: transport.kind === 'outbox',
       smtpLoopback: smtpOnLoopback(ctx.env.SMTP_URL),
       placeholders: placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl }),
+      findings: findings.length,
+      sendDespiteFindings: options.sendDespiteChecks === true,
     });
     // A started edition is never rebuilt under its id (editionToBuild): these files are this build's own.
     const files = writeEditionFiles(built, ctx.editionsDir, terms);
@@ -116,6 +124,7 @@ export const weeklyDigest = {
       files,
       htmlBytes: Buffer.byteLength(built.html),
       dataNotes: built.snapshot.notes,
+      findings,
       ...(instead ? { note: instead } : {}),
     };
     await ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
@@ -145,6 +154,11 @@ export const weeklyDigest = {
 function refusal(because: string, built: Edition, files: EditionFiles, terms: SendTerms, via: DigestOptions['via']): string {
   const { id, snapshot } = built;
   if (because === 'data-issues') return `not sending ${id}: ${snapshot.issues.map((i) => i.message).join('; ')} (the edition was saved to ${files.html} with these warnings)`;
+  if (because === 'findings') {
+    const all = reviewFindings(built.review);
+    const anyway = via === 'http' ? 'or run `marketwrap digest --send-despite-checks` on the server' : 'or pass --send-despite-checks to send it as it is';
+    return `not sending ${id}: its copy failed ${all.length === 1 ? 'a check' : `${all.length} checks`} (${all.slice(0, 3).join('; ')}${all.length > 3 ? '; ...' : ''}); read it at ${files.html}, fix the config or templates and run again, ${anyway}`;
+  }
   if (because === 'placeholders')
     return placeholderRefusal(id, placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl }));
   const why = snapshot.notes.length > 0 ? ` (${snapshot.notes.join('; ')})` : '';
@@ -238,6 +252,8 @@ async function continueEdition(ctx: Context, options: DigestOptions): Promise<Di
     files: editionFiles(ctx.editionsDir, id),
     htmlBytes: Buffer.byteLength(edition.html),
     dataNotes: [],
+    // Its copy was judged when its send began.
+    findings: [],
     delivery: await sendEdition(ctx, id, edition, options),
   };
 }

@@ -63,6 +63,8 @@ export function editionJson(edition: Edition, terms?: SendTerms): object {
     sources: edition.snapshot.sources,
     issues: edition.snapshot.issues,
     notes: edition.snapshot.notes,
+    // What the truth checks and the editor's lint found: why a list send of it was held.
+    review: edition.review,
     fetchedAt: edition.snapshot.fetchedAt,
     metrics: Object.fromEntries(edition.analysis.metrics),
     signals: edition.analysis.signals,

@@ -5,10 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Analysis } from './analysis/index.js';
 import { type Edition, editionFromSnapshot, editionParts, tellStory } from './build.js';
-import { findContradictions, findLookbackErrors, findStyleProblems, lintEdition, nameTable, type Commentary } from './commentary/index.js';
-import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
 import { editionIdFor } from './edition-id.js';
 import { isoWeekId, sessionsBetween } from './market/calendar.js';
@@ -117,7 +114,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     if (snapshot.series.length === 0) continue;
     const id = editionIdFor(asOf);
     // Rendering is the whole edition, as a send builds it; without it, only the story is told.
-    const { analysis, commentary } = render ? await archiveEdition(await editionFromSnapshot(snapshot, parts), out) : tellStory(snapshot, parts);
+    const { analysis, commentary, review } = render ? await archiveEdition(await editionFromSnapshot(snapshot, parts), out) : tellStory(snapshot, parts);
     const sentences = [commentary.headline, commentary.lede, ...commentary.sections.flatMap((s) => s.paragraphs)].flatMap((p) => p.split(/(?<=\.)\s/)).map(skeleton);
     weeks.push({
       id,
@@ -125,7 +122,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       headline: commentary.headline,
       lede: commentary.lede,
       signals: analysis.signals.map((s) => s.id),
-      ...reviewEdition(analysis, commentary, snapshot, ctx.config),
+      ...review,
       repeated: [...new Set(sentences.filter((s) => previous.has(s)))],
       file: `${id}.html`,
     });
@@ -145,23 +142,6 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(report.index, indexPage(report));
   return report;
-}
-
-/** Every check of what an edition says against its own numbers and the closes behind them. */
-export function reviewEdition(
-  analysis: Analysis,
-  commentary: Commentary,
-  snapshot: Snapshot,
-  config: Pick<Newsletter, 'instruments' | 'baskets'>,
-): Pick<BacktestWeek, 'contradictions' | 'lookbacks' | 'style'> {
-  const names = nameTable(config, analysis.asOf);
-  const units = new Map([...analysis.metrics].map(([symbol, m]) => [symbol, m.unit]));
-  return {
-    contradictions: findContradictions(commentary, analysis.signals, names),
-    lookbacks: findLookbackErrors(analysis.signals, snapshot.series, units, config.baskets),
-    // The editor's lint beside the style checks: one list of what an editor would strike.
-    style: [...findStyleProblems(commentary, analysis, names), ...lintEdition(commentary).map((f) => `${f.rule}: ${f.text}`)],
-  };
 }
 
 function indexPage(report: BacktestReport): string {

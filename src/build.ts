@@ -1,7 +1,7 @@
 /** One edition, from market data to rendered parts: the road of the architecture, stage by stage. */
 import { join } from 'node:path';
 import { analyze, type Analysis } from './analysis/index.js';
-import { compose, loadCommentaryTemplates, type Commentary, type CommentaryTemplates } from './commentary/index.js';
+import { compose, type EditionReview, loadCommentaryTemplates, reviewEdition, type Commentary, type CommentaryTemplates } from './commentary/index.js';
 import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
 import type { BuildOptions } from './build-options.js';
@@ -23,6 +23,8 @@ export interface Edition extends RenderedEdition {
   snapshot: Snapshot;
   analysis: Analysis;
   commentary: Commentary;
+  /** What the truth checks and the editor's lint found in the copy: a list send of it is held. */
+  review: EditionReview;
 }
 
 export type { BuildOptions } from './build-options.js';
@@ -47,22 +49,23 @@ export function editionParts(ctx: Context): EditionParts {
   };
 }
 
-/** The story of a snapshot: what the data says (analysis) and how it is told (commentary). */
-export function tellStory(snapshot: Snapshot, parts: Pick<EditionParts, 'config' | 'templates'>): { analysis: Analysis; commentary: Commentary } {
+/** The story of a snapshot: what the data says (analysis), how it is told (commentary), and every check of that telling (review). */
+export function tellStory(snapshot: Snapshot, parts: Pick<EditionParts, 'config' | 'templates'>): { analysis: Analysis; commentary: Commentary; review: EditionReview } {
   const analysis = analyze(snapshot, parts.config);
-  return { analysis, commentary: compose({ analysis, config: parts.config, calendar: snapshot.calendar, templates: parts.templates }) };
+  const commentary = compose({ analysis, config: parts.config, calendar: snapshot.calendar, templates: parts.templates });
+  return { analysis, commentary, review: reviewEdition(analysis, commentary, snapshot, parts.config) };
 }
 
 /** One edition from a snapshot: the story, its charts, the email and the web version. No I/O. */
 export async function editionFromSnapshot(snapshot: Snapshot, parts: EditionParts, editionId?: string): Promise<Edition> {
   // The week's own id, unless the caller chose another (a rebuild of a week that went out is 2026-W47-2).
   const id = editionId ?? editionIdFor(snapshot.asOf);
-  const { analysis, commentary } = tellStory(snapshot, parts);
+  const { analysis, commentary, review } = tellStory(snapshot, parts);
   const charts = editionCharts(analysis, snapshot, parts.config.locale);
   const view = editionView({ analysis, commentary, snapshot, config: parts.config, editionId: id, publicUrl: parts.publicUrl, charts });
   const rendered = await renderEdition(view, parts.layout, charts);
   const web = await renderWebVersion(view, parts.layout);
-  return { ...rendered, web, id, asOf: snapshot.asOf, listId: listIdFor(parts.config.title, parts.senderEmail), snapshot, analysis, commentary };
+  return { ...rendered, web, id, asOf: snapshot.asOf, listId: listIdFor(parts.config.title, parts.senderEmail), snapshot, analysis, commentary, review };
 }
 
 export async function buildEdition(ctx: Context, options: BuildOptions = {}): Promise<Edition> {

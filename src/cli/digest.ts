@@ -4,7 +4,7 @@ import type { DigestResult } from '../../jobs/weekly-digest.js';
 import type { Context } from '../context.js';
 import { EXIT } from '../errors.js';
 import { parseEmail } from '../subscribers/address.js';
-import { dataNoteLines, printDigest, progressBar, show } from './output.js';
+import { noteLines, printDigest, progressBar, show } from './output.js';
 import { asOfOption, dataOption, whileSending, withContext } from './shared.js';
 
 interface DigestFlags {
@@ -17,6 +17,7 @@ interface DigestFlags {
   retryFailed?: boolean;
   newEdition?: boolean;
   queueOnly?: boolean;
+  sendDespiteChecks?: boolean;
   json?: boolean;
 }
 
@@ -53,7 +54,9 @@ async function build(ctx: Context, flags: { asOf?: string; data?: string }): Pro
   const edition = await ctx.buildEdition({ ...flags, editionId: target.id });
   const files = writeEditionFiles(edition, ctx.editionsDir);
   console.log(`Edition ${edition.id}: ${edition.subject}\n  ${show(files.html)}\n  ${show(files.text)}\n  ${show(files.webHtml)}\n  ${show(files.json)}`);
-  for (const line of dataNoteLines(edition.snapshot.notes, files.json)) console.log(line);
+  for (const line of noteLines('Data', edition.snapshot.notes, files.json)) console.log(line);
+  const { reviewFindings } = await import('../commentary/findings.js');
+  for (const line of noteLines('Check', reviewFindings(edition.review), files.json)) console.log(line);
   for (const issue of edition.snapshot.issues) console.log(`  WARNING: ${issue.message}`);
   if (target.instead) console.log(`Note: ${target.instead}`);
 }
@@ -70,6 +73,7 @@ export function registerDigest(cli: Command): void {
     .option('--resume', "continue this week's interrupted send")
     .option('--retry-failed', "retry this week's temporary failures")
     .option('--new-edition', 'send a new edition of a week whose edition already went out')
+    .option('--send-despite-checks', "send to the list although the truth checks or the editor's lint found something in the copy")
     .option('--queue-only', 'claim and queue the edition for `marketwrap worker` processes; send nothing here')
     .option('--json', 'print the result as JSON')
     .action(digest);

@@ -44,10 +44,13 @@ function deliveryLines(d: NonNullable<DigestResult['delivery']>): string[] {
   return lines;
 }
 
-/** The market data's notes (providers skipped, fallbacks), the first few; the rest are in the edition's JSON. */
-export function dataNoteLines(notes: readonly string[], json: string): string[] {
-  const lines = notes.slice(0, NOTES_SHOWN).map((note) => `  Data: ${note}`);
-  if (notes.length > NOTES_SHOWN) lines.push(`  Data: ... ${notes.length - NOTES_SHOWN} more notes in ${show(json)}`);
+/**
+ * The first few of an edition's notes under a label: the market data's (`Data`: providers skipped,
+ * fallbacks) or what the checks found in the copy (`Check`); the rest are in the edition's JSON.
+ */
+export function noteLines(label: 'Data' | 'Check', notes: readonly string[], json: string): string[] {
+  const lines = notes.slice(0, NOTES_SHOWN).map((note) => `  ${label}: ${note}`);
+  if (notes.length > NOTES_SHOWN) lines.push(`  ${label}: ... ${notes.length - NOTES_SHOWN} more in ${show(json)}`);
   return lines;
 }
 
@@ -59,7 +62,7 @@ export function printDigest(result: DigestResult): void {
     `  Web:     ${show(result.files.webHtml)}, ${show(result.files.webText)}`,
     `  JSON:    ${show(result.files.json)}`,
   ];
-  lines.push(...dataNoteLines(result.dataNotes, result.files.json));
+  lines.push(...noteLines('Data', result.dataNotes, result.files.json), ...noteLines('Check', result.findings, result.files.json));
   if (result.delivery) lines.push(...deliveryLines(result.delivery));
   if (result.note) lines.push(`Note: ${result.note}`);
   console.log(lines.join('\n'));

@@ -4,4 +4,6 @@ export { loadCommentaryTemplates, createHandlebars, handlebarsErrorLine, handleb
 export * from './helpers.js';
 export { findContradictions, findLookbackErrors, findStyleProblems } from './truth.js';
 export { lintEdition, type LintFinding, type LintRule } from './lint.js';
+export { reviewEdition } from './review.js';
+export { reviewFindings, type EditionReview } from './findings.js';
 export { chooseStory, STORY_RULES, type Story, type StoryKind } from './plan/stories.js';

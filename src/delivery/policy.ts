@@ -22,10 +22,14 @@ export interface SendSituation {
   smtpLoopback: boolean;
   /** Settings still at their placeholders (placeholderSettings): what to set before a real list send. */
   placeholders: string[];
+  /** What the truth checks and the editor's lint found in the copy of a freshly built edition. */
+  findings: number;
+  /** The publisher read the findings and sends it anyway. */
+  sendDespiteFindings: boolean;
 }
 
 export type SendDecision =
-  | { action: 'refuse'; because: 'already-sent' | 'in-progress' | 'data-issues' | 'demo-over-smtp' | 'placeholders' }
+  | { action: 'refuse'; because: 'already-sent' | 'in-progress' | 'data-issues' | 'demo-over-smtp' | 'placeholders' | 'findings' }
   | { action: 'dry-run' | 'adhoc' | 'sample' | 'nobody' | 'queue-and-send' };
 
 export function decideSend(s: SendSituation): SendDecision {
@@ -37,6 +41,8 @@ export function decideSend(s: SendSituation): SendDecision {
   if (placeholdersRefused(s)) return { action: 'refuse', because: 'placeholders' };
   // An empty list over the outbox still shows a newcomer the email: one sample copy to the sender.
   if (s.confirmed === 0) return { action: s.outbox ? 'sample' : 'nobody' };
+  // Copy that fails a check is held from the list (a test send or a sample still shows it to the publisher).
+  if (s.findings > 0 && !s.sendDespiteFindings) return { action: 'refuse', because: 'findings' };
   return { action: 'queue-and-send' };
 }
 

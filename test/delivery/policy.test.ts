@@ -15,6 +15,8 @@ const base: SendSituation = {
   outbox: false,
   smtpLoopback: false,
   placeholders: [],
+  findings: 0,
+  sendDespiteFindings: false,
 };
 
 describe('decideSend', () => {
@@ -25,6 +27,10 @@ describe('decideSend', () => {
     ['a list send of an edition being sent', { started: true }, { action: 'refuse', because: 'in-progress' }],
     ['guard findings on a fresh edition', { dataIssues: 1 }, { action: 'refuse', because: 'data-issues' }],
     ['guard findings do not re-judge a started edition sent to --to', { request: 'adhoc', started: true, dataIssues: 1 }, { action: 'adhoc' }],
+    ['copy that failed a check, to the list', { findings: 2 }, { action: 'refuse', because: 'findings' }],
+    ['copy that failed a check, sent anyway', { findings: 2, sendDespiteFindings: true }, { action: 'queue-and-send' }],
+    ['copy that failed a check, as a test send', { findings: 2, request: 'adhoc' }, { action: 'adhoc' }],
+    ['copy that failed a check, as the sample of an empty list', { findings: 2, confirmed: 0, overSmtp: false, outbox: true }, { action: 'sample' }],
     ['demo data over SMTP', { demo: true }, { action: 'refuse', because: 'demo-over-smtp' }],
     ['demo data over SMTP, allowed', { demo: true, allowDemoData: true }, { action: 'queue-and-send' }],
     ['demo data to the outbox', { demo: true, overSmtp: false, outbox: true }, { action: 'queue-and-send' }],

@@ -41,7 +41,7 @@ export function tempDir(prefix = 'marketwrap-'): string {
 export const tickingClock = clockFrom;
 
 /** A context on a fresh temporary DATA_DIR and OUTBOX_DIR, a clock from FIXED_NOW and no config file. */
-export function testContext(env: Record<string, string> = {}, now = FIXED_NOW): Context {
+export function testContext(env: Record<string, string> = {}, now = FIXED_NOW, options: { templatesDir?: string } = {}): Context {
   const dir = tempDir();
   const ctx = createContext({
     env: {
@@ -55,6 +55,7 @@ export function testContext(env: Record<string, string> = {}, now = FIXED_NOW): 
       ...env,
     },
     clock: tickingClock(now),
+    ...options,
   });
   cleanups.push(() => ctx.close());
   return ctx;

@@ -36,7 +36,7 @@ async function sendInProgress(ctx: Context, options: WorkerOptions): Promise<{ e
       options.problem?.(id, error.message);
       continue;
     }
-    const summary = await sendList(ctx, id, messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim), { signal: options.signal });
+    const summary = await sendList(ctx, id, messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim, ctx.proofKey), { signal: options.signal });
     options.report?.(id, summary);
     // Rows another live sender holds, or the server refused the session: look again after a pause.
     if (summary.sending > 0 || summary.queued > 0) unfinished = true;

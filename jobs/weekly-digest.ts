@@ -122,7 +122,7 @@ export const weeklyDigest = {
       dataNotes: built.snapshot.notes,
     };
     if (!started) await ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
-    const build = messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim);
+    const build = messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim, ctx.proofKey);
     switch (decision.action) {
       case 'refuse':
         throw new SendRefused(
@@ -198,7 +198,7 @@ async function continueEdition(ctx: Context, options: DigestOptions): Promise<Di
   if (options.retryFailed) await ledger.requeueTemporary(id, ctx.clock());
   // An edition claimed with no rows (a queueing that failed before claim and queue were one transaction) is queued now.
   if ((await ledger.counts(id)).total === 0) await ledger.queueAll(id, ctx.clock());
-  const build = messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim);
+  const build = messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim, ctx.proofKey);
   return {
     editionId: id,
     asOf: edition.asOf,

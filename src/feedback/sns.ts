@@ -43,6 +43,42 @@ export function snsStringToSign(m: SnsMessage): string {
     .join('');
 }
 
+/** How old an SNS message may be: SNS delivers within seconds; an older one is a replay. */
+export const SNS_MAX_AGE_MS = 60 * 60_000;
+
+/** True when the message's Timestamp is within the last hour of `now` (and not from the future beyond that). */
+export function isFresh(m: SnsMessage, now: Date): boolean {
+  const sent = Date.parse(m.Timestamp);
+  return Number.isFinite(sent) && Math.abs(now.getTime() - sent) <= SNS_MAX_AGE_MS;
+}
+
+/**
+ * Certificates by URL, at most `max` of them: AWS signs with a handful, so a stranger's stream of
+ * forged posts costs one fetch per certificate URL, not one per post. A failed fetch is not kept.
+ */
+export function certificateCache(fetchText: (url: string) => Promise<string>, max = 16): (url: string) => Promise<string> {
+  const cache = new Map<string, Promise<string>>();
+  return (url) => {
+    let certificate = cache.get(url);
+    if (!certificate) {
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      certificate = fetchText(url);
+      cache.set(url, certificate);
+      certificate.catch(() => cache.delete(url));
+    }
+    return certificate;
+  };
+}
+
+/**
+ * A plain https GET (an SNS certificate, a subscription confirmation): short, small, and no redirects,
+ * since a redirect would take a "certificate from AWS" from wherever the redirect points.
+ */
+export async function fetchOverHttps(url: string): Promise<string> {
+  const { default: axios } = await import('axios');
+  return (await axios.get<string>(url, { timeout: 5000, responseType: 'text', maxContentLength: 64 * 1024, maxRedirects: 0 })).data;
+}
+
 /** True when the message is signed by the certificate at its SigningCertURL; `fetchText` reaches AWS. */
 export async function verifySnsMessage(m: SnsMessage, fetchText: (url: string) => Promise<string>): Promise<boolean> {
   if (!isSnsUrl(m.SigningCertURL) || !new URL(m.SigningCertURL).pathname.endsWith('.pem')) return false;

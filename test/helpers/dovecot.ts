@@ -72,8 +72,11 @@ service anvil {
   // Dovecot daemonizes: its stdio must not be our pipes, or this call would wait for the daemon.
   execFileSync(DOVECOT, ['-c', join(dir, 'dovecot.conf')], { stdio: 'ignore' });
   await waitForPort(port);
+  // The daemon may listen a moment before it writes its pid file (seen on a loaded machine).
+  const pidFile = join(dir, 'run', 'master.pid');
+  for (let i = 0; i < 50 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
   // Read now: the temporary folder may be cleaned up before the server is stopped.
-  const masterPid = Number(readFileSync(join(dir, 'run', 'master.pid'), 'utf8'));
+  const masterPid = Number(readFileSync(pidFile, 'utf8'));
   let n = 0;
   return {
     url: `imap://bounces:secret@127.0.0.1:${port}/INBOX`,

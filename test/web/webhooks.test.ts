@@ -15,6 +15,7 @@ import { type SnsMessage, snsStringToSign } from '../../src/feedback/sns.js';
 import { buildServer } from '../../src/web/server.js';
 import { selfSignedCertificate } from '../helpers/certificate.js';
 import { tempDir, testContext } from '../helpers/context.js';
+import type { Context } from '../../src/context.js';
 
 const TOKEN = 'p'.repeat(32);
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ses-feedback';
@@ -56,31 +57,47 @@ const ses = (app: ReturnType<typeof buildServer>, message: SnsMessage) =>
     payload: JSON.stringify(message),
   });
 
+/** Sends the demo edition to `emails` (into the outbox) and answers each one's real Message-ID. */
+async function delivered(ctx: Context, emails: string[]): Promise<Map<string, string>> {
+  for (const email of emails) await ctx.subscribers.add(email);
+  await weeklyDigest.run(ctx, { allowDemoData: true });
+  const ids = new Map<string, string>();
+  for (const email of emails) ids.set(email, (await ctx.store.delivery('2026-W47', (await ctx.store.findSubscriber(email))!.id))!.message_id!);
+  return ids;
+}
+
+/** The raw bounce Postmark passes on with "Include bounce content": the returned original names our Message-ID. */
+const bounceContent = (messageId: string) =>
+  `Return-Path: <>\r\nMessage-ID: <dsn.1@mx.example.net>\r\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: ${messageId}\r\n\r\n--b--\r\n`;
+
+let recordId = 1;
+const record = (ids: Map<string, string>, email: string, fields: object) => ({ ID: recordId++, Email: email, Content: bounceContent(ids.get(email)!), ...fields });
+
 describe('Postmark webhook', () => {
   it('a complaint unsubscribes at once and suppresses; hard bounces count to the limit; soft ones only when configured', async () => {
     const { app, ctx } = await site();
-    for (const email of ['ann@example.com', 'bob@example.com', 'cy@example.com']) await ctx.subscribers.add(email);
-    expect((await postmark(app, { RecordType: 'SpamComplaint', Email: 'ann@example.com' }, 'wrong'.repeat(7))).statusCode).toBe(401);
+    const ids = await delivered(ctx, ['ann@example.com', 'bob@example.com', 'cy@example.com']);
+    expect((await postmark(app, record(ids, 'ann@example.com', { RecordType: 'SpamComplaint' }), 'wrong'.repeat(7))).statusCode).toBe(401);
     expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('confirmed');
 
-    expect((await postmark(app, { RecordType: 'SpamComplaint', Type: 'SpamComplaint', Email: 'ann@example.com' })).json()).toEqual({ recorded: 1 });
+    expect((await postmark(app, record(ids, 'ann@example.com', { RecordType: 'SpamComplaint', Type: 'SpamComplaint' }))).json()).toMatchObject({ recorded: 1, acted: 1 });
     expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('complained');
     await expect(ctx.subscribers.add('ann@example.com')).rejects.toThrow(/erased|cannot be added/);
 
-    await postmark(app, { RecordType: 'Bounce', Type: 'HardBounce', Email: 'bob@example.com', Description: 'The server was unable to deliver' });
+    await postmark(app, record(ids, 'bob@example.com', { RecordType: 'Bounce', Type: 'HardBounce', Description: 'The server was unable to deliver' }));
     expect(await ctx.store.findSubscriber('bob@example.com')).toMatchObject({ status: 'confirmed', hard_bounces: 1 });
-    await postmark(app, { RecordType: 'Bounce', Type: 'HardBounce', Email: 'bob@example.com' });
+    await postmark(app, record(ids, 'bob@example.com', { RecordType: 'Bounce', Type: 'HardBounce' }));
     expect(await ctx.store.findSubscriber('bob@example.com')).toMatchObject({ status: 'bounced', hard_bounces: 2 });
 
-    for (let i = 0; i < 3; i++) await postmark(app, { RecordType: 'Bounce', Type: 'SoftBounce', Email: 'cy@example.com' });
+    for (let i = 0; i < 3; i++) await postmark(app, record(ids, 'cy@example.com', { RecordType: 'Bounce', Type: 'SoftBounce' }));
     expect(await ctx.store.findSubscriber('cy@example.com')).toMatchObject({ status: 'confirmed', hard_bounces: 0 });
     expect((await ctx.store.feedbackEvents((await ctx.store.findSubscriber('bob@example.com'))!.id)).map((e) => e.kind)).toEqual(['hard-bounce', 'hard-bounce']);
   });
 
   it('with softBouncesCount, soft bounces count too', async () => {
     const { app, ctx } = await site({ delivery: { softBouncesCount: true, hardBounceLimit: 2 } });
-    await ctx.subscribers.add('cy@example.com');
-    for (let i = 0; i < 2; i++) await postmark(app, { RecordType: 'Bounce', Type: 'SoftBounce', Email: 'cy@example.com' });
+    const ids = await delivered(ctx, ['cy@example.com']);
+    for (let i = 0; i < 2; i++) await postmark(app, record(ids, 'cy@example.com', { RecordType: 'Bounce', Type: 'SoftBounce' }));
     expect((await ctx.store.findSubscriber('cy@example.com'))!.status).toBe('bounced');
   });
 });
@@ -120,11 +137,11 @@ describe('Amazon SES through SNS', () => {
     expect((await ses(app, { ...signed, Type: 'Nonsense' } as unknown as SnsMessage)).statusCode).toBe(400);
     expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('confirmed');
 
-    expect((await ses(app, signed)).json()).toEqual({ recorded: 1 });
+    expect((await ses(app, signed)).json()).toMatchObject({ recorded: 1, acted: 1 });
     const ann = (await ctx.store.findSubscriber('ann@example.com'))!;
     expect(ann.status).toBe('bounced');
     expect(await ctx.store.feedbackEvents(ann.id)).toEqual([
-      { kind: 'hard-bounce', source: 'ses', edition_id: '2026-W47', message_id: messageId, detail: 'Permanent/General: smtp; 550 5.1.1 user unknown' },
+      { kind: 'hard-bounce', trust: 'proven', source: 'ses', edition_id: '2026-W47', message_id: messageId, detail: 'Permanent/General: smtp; 550 5.1.1 user unknown' },
     ]);
   });
 });

@@ -6,12 +6,15 @@
  */
 import { createPrivateKey, sign } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { feedbackAction, type FeedbackKind } from '../../src/feedback/policy.js';
 import { postmarkFeedback, sesFeedback } from '../../src/feedback/relays.js';
-import { type SnsMessage, snsStringToSign } from '../../src/feedback/sns.js';
+import { fetchOverHttps, type SnsMessage, snsStringToSign } from '../../src/feedback/sns.js';
+import { returnPathFor } from '../../src/delivery/proof.js';
 import { buildServer } from '../../src/web/server.js';
 import { selfSignedCertificate } from '../helpers/certificate.js';
 import { tempDir, testContext } from '../helpers/context.js';
@@ -168,5 +171,104 @@ describe('reading the relays’ reports', () => {
     ['soft-bounce', 1, true, 'bounced', true],
   ])('%s after %i hard bounces (soft counts: %s) → %s', (kind, hardBounces, softBouncesCount, status, countBounce) => {
     expect(feedbackAction(kind, hardBounces, { hardBounceLimit: 2, softBouncesCount })).toMatchObject({ status, countBounce, suppress: status !== undefined });
+  });
+});
+
+describe('what an authenticated relay still has to prove', () => {
+  it('Postmark: a report without the bounce content naming our Message-ID is kept, not acted on; a burst past the breaker is held', async () => {
+    const { app, ctx } = await site({ feedback: { breaker: { maxShare: 0, minCount: 1, maxCount: 200 } } });
+    const ids = await delivered(ctx, ['ann@example.com', 'bob@example.com', 'cy@example.com']);
+    expect((await postmark(app, { RecordType: 'SpamComplaint', ID: 900, Email: 'ann@example.com' })).json()).toEqual({ recorded: 1, acted: 0, untrusted: 1, held: 0, replays: 0 });
+    const made = bounceContent('<2026-W47.AAAAAAAAAAAAAAAAAAAAAA@example.com>');
+    expect((await postmark(app, { RecordType: 'SpamComplaint', ID: 901, Email: 'ann@example.com', Content: made })).json()).toMatchObject({ untrusted: 1 });
+    expect((await ctx.store.findSubscriber('ann@example.com'))!.status).toBe('confirmed');
+    // One proven complaint acts; the next one in the same hour is past the limit of 1: kept, held, and /healthz says so.
+    expect((await postmark(app, record(ids, 'bob@example.com', { RecordType: 'SpamComplaint' }))).json()).toMatchObject({ acted: 1 });
+    expect((await postmark(app, record(ids, 'cy@example.com', { RecordType: 'SpamComplaint' }))).json()).toMatchObject({ acted: 0, held: 1 });
+    expect([(await ctx.store.findSubscriber('bob@example.com'))!.status, (await ctx.store.findSubscriber('cy@example.com'))!.status]).toEqual(['complained', 'confirmed']);
+    expect((await app.inject({ method: 'GET', url: '/healthz' })).json().feedback).toEqual({ tripped: true, actedLastHour: 1, limit: 1, heldLastDay: 1, untrustedLastDay: 2 });
+  });
+
+  it('Postmark and SNS replays are recorded once; an SNS message more than an hour old is refused', async () => {
+    const { app, ctx } = await site();
+    const ids = await delivered(ctx, ['bob@example.com', 'cy@example.com']);
+    const hard = record(ids, 'bob@example.com', { RecordType: 'Bounce', Type: 'HardBounce' });
+    expect((await postmark(app, hard)).json()).toMatchObject({ recorded: 1, replays: 0 });
+    expect((await postmark(app, hard)).json()).toMatchObject({ recorded: 0, replays: 1 });
+    expect(await ctx.store.findSubscriber('bob@example.com')).toMatchObject({ status: 'confirmed', hard_bounces: 1 });
+
+    const notification = JSON.stringify({
+      notificationType: 'Bounce',
+      bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'cy@example.com' }] },
+      mail: { commonHeaders: { messageId: ids.get('cy@example.com') } },
+    });
+    const signed = snsEnvelope({ Type: 'Notification', Message: notification, MessageId: 'sns-7' });
+    expect((await ses(app, signed)).json()).toMatchObject({ recorded: 1, replays: 0 });
+    expect((await ses(app, signed)).json()).toMatchObject({ recorded: 0, replays: 1 });
+    expect(await ctx.store.findSubscriber('cy@example.com')).toMatchObject({ hard_bounces: 1 });
+    const old = snsEnvelope({ Type: 'Notification', Message: notification, MessageId: 'sns-8', Timestamp: '2026-11-21T12:00:00.000Z' });
+    expect((await ses(app, old)).statusCode).toBe(400);
+    expect(await ctx.store.findSubscriber('cy@example.com')).toMatchObject({ hard_bounces: 1 });
+  });
+
+  it('SES: our return path (mail.source) proves the message; a 200 KB Message-ID is cut to a header line, not stored whole', async () => {
+    const { app, ctx } = await site({ delivery: { hardBounceLimit: 1 } });
+    await delivered(ctx, ['ann@example.com', 'bob@example.com']);
+    const ann = (await ctx.store.findSubscriber('ann@example.com'))!;
+    const source = returnPathFor(ctx.proofKey, ctx.sender.email, '2026-W47', ann.id);
+    const bounce = (mail: object) =>
+      snsEnvelope({
+        Type: 'Notification',
+        MessageId: `sns-${recordId++}`,
+        Message: JSON.stringify({ notificationType: 'Bounce', bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'bob@example.com' }] }, mail }),
+      });
+    expect((await ses(app, bounce({ source: source.replace(/[0-9a-f]{24}@/, `${'1'.repeat(24)}@`) }))).json()).toMatchObject({ untrusted: 1 });
+    expect((await ses(app, bounce({ commonHeaders: { messageId: `<${'x'.repeat(200_000)}@example.com>` } }))).json()).toMatchObject({ untrusted: 1 });
+    expect((await ctx.store.untrustedFeedback(5)).map((e) => e.message_id?.length ?? 0)).toEqual([0, 998]);
+    // Bob is named, but the proof is ann's message: the report acts on ann, the one its proof names.
+    expect((await ses(app, bounce({ source }))).json()).toMatchObject({ acted: 1 });
+    expect([(await ctx.store.findSubscriber('ann@example.com'))!.status, (await ctx.store.findSubscriber('bob@example.com'))!.status]).toEqual(['bounced', 'confirmed']);
+  });
+});
+
+describe('webhook hardening', () => {
+  it('Postmark is authenticated before the body is read: a stranger gets 401, never a parser error', async () => {
+    const { app } = await site();
+    for (const payload of ['{"not json', 'x'.repeat(300 * 1024)]) {
+      const answer = await app.inject({ method: 'POST', url: '/webhooks/postmark', headers: { 'content-type': 'application/json' }, payload });
+      expect(answer.statusCode).toBe(401);
+    }
+    const wrongType = await app.inject({
+      method: 'POST',
+      url: '/webhooks/postmark',
+      headers: { authorization: basic('nope'), 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
+    expect(wrongType.statusCode).toBe(401);
+  });
+
+  it('an SNS certificate is fetched once per URL, however many forged posts name it', async () => {
+    const { app, fetched } = await site();
+    for (let i = 0; i < 5; i++) {
+      const forged = { ...snsEnvelope({ Type: 'Notification', Message: '{}', MessageId: `f-${i}` }), Signature: Buffer.from('forged').toString('base64') };
+      expect((await ses(app, forged)).statusCode).toBe(403);
+    }
+    expect(fetched).toEqual([CERT_URL]);
+  });
+
+  it('the certificate fetch does not follow a redirect', async () => {
+    let followed = false;
+    const server = createServer((req, res) => {
+      if (req.url === '/cert.pem') return res.writeHead(302, { location: '/elsewhere.pem' }).end();
+      followed = true;
+      res.end('-----BEGIN CERTIFICATE-----');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      await expect(fetchOverHttps(`http://127.0.0.1:${(server.address() as AddressInfo).port}/cert.pem`)).rejects.toThrow(/302|redirect/i);
+      expect(followed).toBe(false);
+    } finally {
+      server.close();
+    }
   });
 });

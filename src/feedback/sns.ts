@@ -54,18 +54,26 @@ export function isFresh(m: SnsMessage, now: Date): boolean {
 
 /**
  * Certificates by URL, at most `max` of them: AWS signs with a handful, so a stranger's stream of
- * forged posts costs one fetch per certificate URL, not one per post. A failed fetch is not kept.
+ * forged posts costs one fetch per certificate URL, not one per post. A URL not yet cached is fetched at
+ * most `missesPerMinute` times a minute, so rotating made-up URLs cannot turn us into their fetcher;
+ * a failed fetch is not kept, and never pushes out a certificate that worked.
  */
-export function certificateCache(fetchText: (url: string) => Promise<string>, max = 16): (url: string) => Promise<string> {
+export function certificateCache(
+  fetchText: (url: string) => Promise<string>,
+  options: { max?: number; missesPerMinute?: number; now?: () => number } = {},
+): (url: string) => Promise<string> {
+  const { max = 16, missesPerMinute = 5, now = Date.now } = options;
   const cache = new Map<string, Promise<string>>();
-  return (url) => {
-    let certificate = cache.get(url);
-    if (!certificate) {
-      if (cache.size >= max) cache.delete(cache.keys().next().value!);
-      certificate = fetchText(url);
-      cache.set(url, certificate);
-      certificate.catch(() => cache.delete(url));
-    }
+  let misses: number[] = [];
+  return async (url) => {
+    const cached = cache.get(url);
+    if (cached) return cached;
+    misses = misses.filter((t) => now() - t < 60_000);
+    if (misses.length >= missesPerMinute) throw new Error('too many new SNS certificate URLs this minute');
+    misses.push(now());
+    const certificate = await fetchText(url);
+    if (cache.size >= max) cache.delete(cache.keys().next().value!);
+    cache.set(url, Promise.resolve(certificate));
     return certificate;
   };
 }
@@ -81,7 +89,8 @@ export async function fetchOverHttps(url: string): Promise<string> {
 
 /** True when the message is signed by the certificate at its SigningCertURL; `fetchText` reaches AWS. */
 export async function verifySnsMessage(m: SnsMessage, fetchText: (url: string) => Promise<string>): Promise<boolean> {
-  if (!isSnsUrl(m.SigningCertURL) || !new URL(m.SigningCertURL).pathname.endsWith('.pem')) return false;
+  // AWS's certificates are all /SimpleNotificationService-<id>.pem: nothing else on its hosts is fetched.
+  if (!isSnsUrl(m.SigningCertURL) || !/^\/SimpleNotificationService-[A-Za-z0-9]{1,64}\.pem$/.test(new URL(m.SigningCertURL).pathname)) return false;
   const certificate = await fetchText(m.SigningCertURL);
   try {
     return verify(m.SignatureVersion === '1' ? 'sha1' : 'sha256', Buffer.from(snsStringToSign(m), 'utf8'), certificate, Buffer.from(m.Signature, 'base64'));

@@ -254,6 +254,19 @@ describe('webhook hardening', () => {
       expect((await ses(app, forged)).statusCode).toBe(403);
     }
     expect(fetched).toEqual([CERT_URL]);
+    // Made-up certificate URLs: other paths on AWS's hosts are never fetched; new ones at most 5 a minute.
+    for (let i = 0; i < 10; i++) {
+      for (const url of [`https://sns.us-east-1.amazonaws.com/other-${i}.pem`, `https://sns.us-east-1.amazonaws.com/SimpleNotificationService-${i}.pem`]) {
+        expect((await ses(app, snsEnvelope({ Type: 'Notification', Message: '{}', MessageId: `g-${i}`, SigningCertURL: url }))).statusCode).toBe(403);
+      }
+    }
+    expect(fetched).toHaveLength(1 + 4);
+  });
+
+  it('the SNS body is bounded', async () => {
+    const { app } = await site();
+    const big = await app.inject({ method: 'POST', url: '/webhooks/ses', headers: { 'content-type': 'text/plain' }, payload: 'x'.repeat(300 * 1024) });
+    expect(big.statusCode).toBe(413);
   });
 
   it('the certificate fetch does not follow a redirect', async () => {

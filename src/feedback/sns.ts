@@ -63,17 +63,17 @@ export function certificateCache(
   options: { max?: number; missesPerMinute?: number; now?: () => number } = {},
 ): (url: string) => Promise<string> {
   const { max = 16, missesPerMinute = 5, now = Date.now } = options;
-  const cache = new Map<string, Promise<string>>();
+  const cache = new Map<string, string>();
   let misses: number[] = [];
   return async (url) => {
     const cached = cache.get(url);
-    if (cached) return cached;
+    if (cached !== undefined) return cached;
     misses = misses.filter((t) => now() - t < 60_000);
     if (misses.length >= missesPerMinute) throw new Error('too many new SNS certificate URLs this minute');
     misses.push(now());
     const certificate = await fetchText(url);
     if (cache.size >= max) cache.delete(cache.keys().next().value!);
-    cache.set(url, Promise.resolve(certificate));
+    cache.set(url, certificate);
     return certificate;
   };
 }

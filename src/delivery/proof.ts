@@ -61,7 +61,9 @@ export function checkMessageId(secret: string, messageId: string, editionId: str
 export function checkReturnPath(secret: string, address: string): { editionId: string; subscriberId: number } | undefined {
   const match = VERP.exec(address.trim());
   if (!match) return undefined;
-  const [, editionId, id, given] = match as unknown as [string, string, string, string];
+  const [, named, id, given] = match as unknown as [string, string, string, string];
+  // Some servers lower-case a local part: edition ids are written one way (2026-W47, 2026-W47-fri).
+  const editionId = named.toLowerCase().replace(/^(\d{4})-w/, '$1-W');
   const subscriberId = Number(id);
   return same(given.toLowerCase(), pathMac(secret, editionId, subscriberId)) ? { editionId, subscriberId } : undefined;
 }

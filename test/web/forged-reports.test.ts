@@ -18,6 +18,7 @@ import { buildServer } from '../../src/web/server.js';
 import { type Dovecot, hasDovecot, startDovecot } from '../helpers/dovecot.js';
 import { tempDir, testContext } from '../helpers/context.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { runCli } from '../helpers/cli.js';
 
 let n = 0;
 /** An RFC 3464 report from a stranger's server: one failed block per recipient, the original's headers when given. */
@@ -133,11 +134,20 @@ describe.skipIf(!hasDovecot)('reports a stranger can write (Dovecot)', () => {
     dovecot.deliver('big', `From: x@evil.example\nSubject: big\n\n${'x'.repeat(1000)}\n`.repeat(1200));
     dovecot.deliver('real', dsn(['ann@example.com'], { messageId: messageId.get('ann@example.com')! }));
 
-    const deps = { ...feedbackDeps(ctx), policy: { ...ctx.config.delivery, hardBounceLimit: 1 } };
-    expect(await processBounceMailbox(dovecot.url, deps, ctx.clock)).toMatchObject({ read: 4, unreadable: 3, recorded: 1, acted: 1 });
-    expect(await status(ctx, 'ann@example.com')).toBe('bounced/1');
+    // The real command, as cron runs it: exit 0, the poison counted, the report behind it read.
+    const env = {
+      DATA_DIR: ctx.env.DATA_DIR,
+      CONFIG_FILE: ctx.env.CONFIG_FILE,
+      BOUNCE_IMAP_URL: dovecot.url,
+      ...(ctx.env.DATABASE_URL ? { DATABASE_URL: ctx.env.DATABASE_URL } : {}),
+    };
+    const cli = runCli(['subscribers', 'bounces'], env);
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/^4 messages read, 1 bounces and complaints recorded: 0 acted on, 0 without proof .*, 3 unreadable \(flagged \$MarketwrapUnreadable\)\n$/);
+    expect(await status(ctx, 'ann@example.com')).toBe('confirmed/1');
     // Marked seen, so the next run does not stumble on them again; flagged for someone to look at.
-    expect(await processBounceMailbox(dovecot.url, deps, ctx.clock)).toMatchObject({ read: 0, unreadable: 0 });
+    expect(await processBounceMailbox(dovecot.url, feedbackDeps(ctx), ctx.clock)).toMatchObject({ read: 0, unreadable: 0 });
     const client = new ImapFlow({ host: '127.0.0.1', port: Number(new URL(dovecot.url).port), secure: false, auth: { user: 'bounces', pass: 'secret' }, logger: false });
     await client.connect();
     const lock = await client.getMailboxLock('INBOX');

@@ -103,13 +103,16 @@ async function decide(
   return { trust: 'proven', action };
 }
 
-/** Records one report (every recipient it names) and acts on it when it proves which message it answers. */
+/** Recipients kept from one report: we send one recipient a message, so a report naming 2,000 is not evidence of 2,000. */
+export const MAX_RECIPIENTS_PER_REPORT = 20;
+
+/** Records one report (the first recipients it names) and acts on it when it proves which message it answers. */
 export function recordReport(deps: FeedbackDeps, items: readonly Feedback[], now: Date, tally: FeedbackTally): Promise<void> {
   return deps.store.transaction(async (tx) => {
     const proof = await provenDelivery(tx, deps.secret, items);
     const subscriber = proof ? await tx.subscriberById(proof.subscriberId) : undefined;
     let pending = subscriber;
-    for (const f of items) {
+    for (const f of items.slice(0, MAX_RECIPIENTS_PER_REPORT)) {
       const decision = pending ? await decide(deps, tx, f, pending, now, tally) : { trust: subscriber ? ('proven' as const) : ('untrusted' as const) };
       const event = {
         subscriberId: subscriber?.id ?? null,

@@ -89,10 +89,13 @@ describe.skipIf(!hasDovecot)('reports a stranger can write (Dovecot)', () => {
     // A real bounce to dee's return path (no Message-ID), listing dee twice and ann too: dee is counted once, ann not at all.
     dovecot.deliver('real', dsn(['dee@example.com', 'dee@example.com', 'ann@example.com'], { to: returnPath.get('dee@example.com')! }));
 
+    // One DSN naming 2,000 recipients: kept as evidence of its first 20 only.
+    dovecot.deliver('many', dsn(Array.from({ length: 2000 }, (_, i) => `x${i}@example.com`)));
+
     const run = await processBounceMailbox(dovecot.url, feedbackDeps(ctx), ctx.clock);
-    expect(run).toEqual({ read: 5, unreadable: 0, recorded: 8, acted: 0, untrusted: 5, held: 0, replays: 0, tripped: false });
+    expect(run).toEqual({ read: 6, unreadable: 0, recorded: 28, acted: 0, untrusted: 25, held: 0, replays: 0, tripped: false });
     expect(await Promise.all(people.map((p) => status(ctx, p)))).toEqual(['confirmed/0', 'confirmed/0', 'confirmed/0', 'confirmed/1']);
-    expect((await ctx.store.untrustedFeedback(10)).map((e) => `${e.kind} ${e.trust} ${e.message_id}`)).toEqual([
+    expect((await ctx.store.untrustedFeedback(25)).slice(0, 5).map((e) => `${e.kind} ${e.trust} ${e.message_id}`)).toEqual([
       `hard-bounce untrusted ${oldMessageId('ann@example.com')}`,
       `hard-bounce untrusted ${oldMessageId('ann@example.com')}`,
       'hard-bounce untrusted null',

@@ -44,7 +44,7 @@ export function registerSubscribers(cli: Command): void {
     );
   subscribers
     .command('bounces')
-    .description('read the bounce mailbox (BOUNCE_IMAP_URL): record each bounce and complaint, act on it')
+    .description('read the bounce mailbox (BOUNCE_IMAP_URL): record each bounce and complaint; act on those that prove they answer a message we sent')
     .action(
       withContext(async (ctx) => {
         if (!ctx.env.BOUNCE_IMAP_URL) throw new InputError('BOUNCE_IMAP_URL is not set: give the bounce mailbox as imaps://user:password@host/INBOX');

@@ -55,7 +55,7 @@ if (seeding) {
   done({ subscribers: count });
 } else if (scenario === 'render') {
   const edition = await buildEdition(ctx, {});
-  const build = messageFactory(edition, ctx.sender);
+  const build = messageFactory(edition, ctx.sender, new Date(), undefined, ctx.proofKey);
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const t0 = process.hrtime.bigint();
@@ -70,7 +70,7 @@ if (seeding) {
     DKIM_SELECTOR: 'bench',
     DKIM_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   });
-  const signed = messageFactory(edition, ctx.sender, new Date(), dkim);
+  const signed = messageFactory(edition, ctx.sender, new Date(), dkim, ctx.proofKey);
   const signedTimes = Array.from({ length: Math.min(count, 2000) }, (_, i) => {
     const t0 = process.hrtime.bigint();
     signed({ email: `reader${i}@bench.example`, unsubscribeUrl: `https://wrap.example/unsubscribe?token=${i}` });
@@ -95,7 +95,7 @@ if (seeding) {
     maxConnections: 10,
     maxMessages: 100_000,
   });
-  const build = messageFactory(edition, ctx.sender);
+  const build = messageFactory(edition, ctx.sender, new Date(), undefined, ctx.proofKey);
   const started = performance.now();
   let sent = 0;
   await Promise.all(

@@ -129,7 +129,7 @@ export const weeklyDigest = {
     };
     await ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
     if (decision.action === 'refuse') throw new SendRefused(refusal(decision.because, built, files, terms, options.via));
-    const build = messageFactory({ ...built, id }, terms.sender, ctx.clock(), ctx.dkim);
+    const build = messageFactory({ ...built, id }, terms.sender, ctx.clock(), ctx.dkim, ctx.proofKey);
     switch (decision.action) {
       case 'dry-run':
         return { ...result, note: [instead, 'dry run: nothing was sent'].filter(Boolean).join('; ') };
@@ -210,7 +210,7 @@ async function queueAndSend(ctx: Context, built: Edition, terms: SendTerms, resu
  */
 export function sendEdition(ctx: Context, id: string, edition: SavedEdition, options: Pick<DigestOptions, 'signal' | 'onProgress' | 'allowDemoData'>): Promise<DeliverySummary> {
   const terms = checkSendable(ctx, edition, options);
-  return sendList(ctx, id, messageFactory(edition, terms.sender, ctx.clock(), ctx.dkim), options);
+  return sendList(ctx, id, messageFactory(edition, terms.sender, ctx.clock(), ctx.dkim, ctx.proofKey), options);
 }
 
 /** The list send of edition `id`: any number of these, in any processes, share its ledger and its rate. */

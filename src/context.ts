@@ -8,7 +8,7 @@ import { loadEnv, type Env } from './config/env.js';
 import { loadNewsletter, type Newsletter } from './config/newsletter.js';
 import { resolveSecretKey } from './config/secret.js';
 import { type Database, type Ledger, openDatabase, type Store } from './db/index.js';
-import { createTransport, type Sender, type Transport } from './delivery/index.js';
+import { createTransport, type ProofKey, type Sender, type Transport } from './delivery/index.js';
 import { type DkimKey, loadDkimKey } from './delivery/dkim.js';
 import type { Edition } from './build.js';
 import { clockFrom, wallClock } from './clock.js';
@@ -25,6 +25,8 @@ export interface Context {
   templatesDir: string;
   editionsDir: string;
   secretKey: string;
+  /** What signs each message's Message-ID and return path, so a bounce or complaint can prove it answers one. */
+  proofKey: ProofKey;
   /** SQLite (the file in DATA_DIR) or PostgreSQL (DATABASE_URL): the same store and ledger. */
   database: Database;
   store: Store;
@@ -86,6 +88,7 @@ export function createContext(options: ContextOptions = {}): Context {
     dkim,
     editionsDir: join(env.DATA_DIR, 'editions'),
     secretKey,
+    proofKey: { secret: secretKey, returnPath: config.feedback.returnPath, verp: config.feedback.verp },
     database,
     store,
     ledger,

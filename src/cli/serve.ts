@@ -22,9 +22,11 @@ function watchBounceMailbox(ctx: Context): void {
   const url = ctx.env.BOUNCE_IMAP_URL;
   if (!url) return;
   const read = async () => {
-    const { processBounceMailbox } = await import('../feedback/mailbox.js');
-    const run = await processBounceMailbox(url, ctx.store, ctx.config.delivery, ctx.clock);
-    if (run.read) ctx.log.info(run, 'bounce mailbox');
+    const { processBounceMailbox, mailboxSummary } = await import('../feedback/mailbox.js');
+    const { feedbackDeps } = await import('../feedback/apply.js');
+    const run = await processBounceMailbox(url, feedbackDeps(ctx), ctx.clock);
+    if (run.tripped) ctx.log.warn(run, `bounce mailbox: ${mailboxSummary(run)}`);
+    else if (run.read) ctx.log.info(run, 'bounce mailbox');
   };
   setInterval(() => read().catch((error) => ctx.log.error({ err: messageOf(error) }, 'bounce mailbox')), 10 * 60_000).unref();
 }

@@ -44,13 +44,13 @@ export function registerSubscribers(cli: Command): void {
     );
   subscribers
     .command('bounces')
-    .description('read the bounce mailbox (BOUNCE_IMAP_URL): record each bounce and complaint, act on it')
+    .description('read the bounce mailbox (BOUNCE_IMAP_URL): record each bounce and complaint; act on those that prove they answer a message we sent')
     .action(
       withContext(async (ctx) => {
         if (!ctx.env.BOUNCE_IMAP_URL) throw new InputError('BOUNCE_IMAP_URL is not set: give the bounce mailbox as imaps://user:password@host/INBOX');
-        const { processBounceMailbox } = await import('../feedback/mailbox.js');
-        const run = await processBounceMailbox(ctx.env.BOUNCE_IMAP_URL, ctx.store, ctx.config.delivery, ctx.clock);
-        console.log(`${run.read} messages read, ${run.recorded} bounces and complaints recorded`);
+        const { processBounceMailbox, mailboxSummary } = await import('../feedback/mailbox.js');
+        const { feedbackDeps } = await import('../feedback/apply.js');
+        console.log(mailboxSummary(await processBounceMailbox(ctx.env.BOUNCE_IMAP_URL, feedbackDeps(ctx), ctx.clock)));
       }),
     );
   registerListing(subscribers, 'export', 'the list as CSV (or --json) on stdout', (rows) => process.stdout.write(csvTable(EXPORT_COLUMNS, rows)));

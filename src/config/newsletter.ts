@@ -129,6 +129,27 @@ export const newsletterSchema = z
         softBouncesCount: false,
         ambiguous: 'skip',
       }),
+    feedback: z
+      .strictObject({
+        returnPath: z
+          .email()
+          .optional()
+          .describe('The envelope sender bounces go to (default: the sender); with verp, each list message goes out from local+<edition>.<subscriber>.<mac>@domain'),
+        verp: z
+          .boolean()
+          .default(true)
+          .describe('Give each list message its own signed return path (the mailbox must take plus addresses); a bounce to it proves which message it answers'),
+        breaker: z
+          .strictObject({
+            maxShare: z.number().min(0).max(1).default(0.02).describe('Share of the confirmed list that reports may bounce or suppress in one rolling hour'),
+            minCount: z.number().int().min(0).default(10).describe('At least this many an hour whatever the share (a small list)'),
+            maxCount: z.number().int().min(1).default(200).describe('At most this many an hour whatever the share'),
+          })
+          .default({ maxShare: 0.02, minCount: 10, maxCount: 200 })
+          .describe('Past this, reports are kept but not acted on, and /healthz and the bounces summary say so'),
+      })
+      .default({ verp: true, breaker: { maxShare: 0.02, minCount: 10, maxCount: 200 } })
+      .describe('Bounces and complaints reported after the send'),
     welcomeEmail: z.boolean().default(false).describe('Send a welcome email when a subscriber confirms'),
     guards: z
       .strictObject({

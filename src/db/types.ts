@@ -68,10 +68,26 @@ export interface FeedbackEvent {
   source: string;
   messageId: string | null;
   detail: string;
+  /** What the report proved: 'proven', 'untrusted' (no proof: kept, never acted on) or 'held' (the breaker stopped acting). */
+  trust: FeedbackTrust;
+  /** The status it set ('bounced', 'complained'), if any: the circuit breaker counts these. */
+  action: string | null;
+  /** The relay's own id of the report: a second report with it is not recorded. */
+  reportId: string | null;
+}
+
+export type FeedbackTrust = 'proven' | 'untrusted' | 'held';
+
+/** Reports since a time: how many set a status, were held by the breaker, or proved nothing. */
+export interface FeedbackCounts {
+  acted: number;
+  held: number;
+  untrusted: number;
 }
 
 export interface FeedbackEventRow {
   kind: string;
+  trust: string;
   source: string;
   edition_id: string | null;
   message_id: string | null;
@@ -132,9 +148,15 @@ export interface Store {
   confirmationRetry(id: number, error: string, next: Date): Promise<void>;
 
   deliveryByMessageId(messageId: string): Promise<{ edition_id: string; subscriber_id: number } | undefined>;
-  addFeedbackEvent(event: FeedbackEvent, now: Date): Promise<void>;
+  /** False when the relay's report id was recorded already (a replay): nothing is stored. */
+  addFeedbackEvent(event: FeedbackEvent, now: Date): Promise<boolean>;
   countHardBounce(id: number): Promise<void>;
   feedbackEvents(subscriberId: number): Promise<FeedbackEventRow[]>;
+  /** Every report received since `since`, for the circuit breaker and /healthz. */
+  feedbackCounts(since: Date): Promise<FeedbackCounts>;
+  /** Reports that proved nothing (no subscriber is named by them), newest last. */
+  untrustedFeedback(limit: number): Promise<FeedbackEventRow[]>;
+  confirmedCount(): Promise<number>;
 
   /**
    * Counts one hit on `key` in `scope`'s fixed window starting at `windowStart` (ms) and returns the

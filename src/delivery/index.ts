@@ -1,7 +1,6 @@
 export { createTransport, outboxTransport, smtpTransport, smtpListTransport, type Transport, type SendResult, type PoolOptions } from './transports.js';
 export {
   messageFactory,
-  messageIdFor,
   domainOf,
   composeMessage,
   rawMessage,
@@ -13,3 +12,4 @@ export {
 } from './mime.js';
 export { sendToList, sendAdHoc, classify, failureOutcome, processOwner, type DeliverySummary, type FailedRecipient, type SendPolicy } from './sender.js';
 export { memoryState, tokenBucket, type RateLimit } from './rate.js';
+export { messageIdFor, returnPathFor, type ProofKey } from './proof.js';

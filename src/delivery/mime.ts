@@ -5,11 +5,12 @@
  * List-Unsubscribe) are encoded. A message is a list of those Buffers, shared by every recipient:
  * no template engine, no MIME library and no copy of the 170 KB on the hot path.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import * as qp from 'nodemailer/lib/qp';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { escapeHtml } from '../escape.js';
+import { messageIdFor, type ProofKey, returnPathFor } from './proof.js';
 import { bodyHasher, type DkimKey, dkimSignatureHeader, headerLines, signMessage } from './dkim.js';
 // The modules themselves, not render/index.js: the sender must not load MJML or the chart renderer.
 import { chartCid } from '../render/chart-refs.js';
@@ -57,12 +58,6 @@ export type MessageFactory = (recipient: Recipient) => PreparedMessage;
 
 export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1);
-}
-
-/** Deterministic per (edition, recipient): a resend is recognisably the same message. */
-export function messageIdFor(editionId: string, email: string, domain: string): string {
-  const hash = createHash('sha256').update(`${editionId}\n${email}`).digest('base64url').slice(0, 22);
-  return `<${editionId}.${hash}@${domain}>`;
 }
 
 type Slot = RecipientSlot;
@@ -130,8 +125,11 @@ function bodyBuilder(edition: RenderedEdition, boundary: string): (values: Recor
   };
 }
 
-/** Every recipient's message of an edition, signed with DKIM when a key is given. */
-export function messageFactory(edition: RenderedEdition & { id: string; listId: string }, from: Sender, date = new Date(), dkim?: DkimKey): MessageFactory {
+/**
+ * Every recipient's message of an edition, signed with DKIM when a key is given. Its Message-ID and
+ * return path carry the proof (`proof`) a later bounce or complaint must show to be acted on.
+ */
+export function messageFactory(edition: RenderedEdition & { id: string; listId: string }, from: Sender, date: Date, dkim: DkimKey | undefined, proof: ProofKey): MessageFactory {
   const boundary = `--mw-${randomBytes(12).toString('hex')}`;
   const domain = domainOf(from.email);
   const sharedHeaders =
@@ -148,7 +146,7 @@ export function messageFactory(edition: RenderedEdition & { id: string; listId: 
   const body = bodyBuilder(edition, boundary);
 
   return (recipient) => {
-    const messageId = messageIdFor(edition.id, recipient.email, domain);
+    const messageId = messageIdFor(proof.secret, edition.id, recipient, domain);
     const own =
       header('To', recipient.email) +
       header('Message-ID', messageId) +
@@ -161,7 +159,7 @@ export function messageFactory(edition: RenderedEdition & { id: string; listId: 
       for (const p of parts) hash.update(p.raw);
       wire.unshift(wirePiece(dkimSignatureHeader(dkim, [...headerLines(own), ...sharedLines], hash.digest(), date)));
     }
-    return { messageId, envelope: { from: from.email, to: recipient.email }, wire };
+    return { messageId, envelope: { from: returnPathFor(proof, from.email, edition.id, recipient.subscriberId), to: recipient.email }, wire };
   };
 }
 

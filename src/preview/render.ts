@@ -161,7 +161,7 @@ function digestItem(ctx: Context, edition: StudioEdition): Rendered {
     text: personalizer(edition.text, 'text')(fields),
     // Gmail clips on the HTML; the whole message (charts included) is shown apart.
     bytes,
-    messageBytes: Buffer.byteLength(rawMessage(messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim)(fields))),
+    messageBytes: Buffer.byteLength(rawMessage(messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim, ctx.proofKey)(fields))),
     badge: sizeBadge(bytes),
     // The raw layout output is checked (it still holds the recipient tokens, which are allowed).
     checks: checkEmail(edition.html, ctx.env.PUBLIC_URL),

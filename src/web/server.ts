@@ -14,9 +14,10 @@ import { personalizer, pointChartsAt, renderTransactional } from '../render/inde
 import { messageOf } from '../errors.js';
 import { emailSchema, type TokenSubject, unsubscribeUrl } from '../subscribers/index.js';
 import { savedLede } from '../archive.js';
-import { recordFeedback } from '../feedback/apply.js';
+import { breakerState, type FeedbackTally, feedbackDeps, recordReports } from '../feedback/apply.js';
+import type { Feedback } from '../feedback/policy.js';
 import { postmarkFeedback, sesFeedback } from '../feedback/relays.js';
-import { isSnsUrl, snsMessageSchema, verifySnsMessage } from '../feedback/sns.js';
+import { certificateCache, fetchOverHttps, isFresh, isSnsUrl, snsMessageSchema, verifySnsMessage } from '../feedback/sns.js';
 import { startConfirmationWorker, type ConfirmationWorker } from './confirmations.js';
 import { atomFeed, FEED_ENTRIES } from './feed.js';
 import { networkKey } from './clients.js';
@@ -280,7 +281,9 @@ function registerHealth({ app, ctx }: Site, nextRun: ServerOptions['nextRun']): 
       database = 'unreachable';
     }
     const next = nextRun?.() ?? null;
-    return reply.code(database === 'ok' ? 200 : 503).send({ status: database === 'ok' ? 'ok' : 'degraded', database, nextRun: next?.toISOString() ?? null });
+    // The feedback circuit breaker: tripped when it held reports in the last day (someone should look).
+    const feedback = database === 'ok' ? await breakerState(ctx.store, ctx.config.feedback.breaker, ctx.clock()).catch(() => null) : null;
+    return reply.code(database === 'ok' ? 200 : 503).send({ status: database === 'ok' ? 'ok' : 'degraded', database, nextRun: next?.toISOString() ?? null, feedback });
   });
 }
 
@@ -312,29 +315,44 @@ function registerAdmin({ app }: Site, adminToken: string, sendNow: () => Promise
   );
 }
 
-/** SNS certificates and subscription confirmations: plain https GETs, short, cached by the caller's needs. */
-async function fetchOverHttps(url: string): Promise<string> {
-  const { default: axios } = await import('axios');
-  return (await axios.get<string>(url, { timeout: 5000, responseType: 'text', maxContentLength: 64 * 1024 })).data;
-}
-
 /**
- * Bounces and complaints after the send, from the relays: Postmark (basic auth with POSTMARK_WEBHOOK_TOKEN)
- * and Amazon SES through SNS (signature verified, SES_TOPIC_ARN only). Each route exists only when configured.
+ * Bounces and complaints after the send, from the relays: Postmark (basic auth with POSTMARK_WEBHOOK_TOKEN,
+ * checked before the body is read) and Amazon SES through SNS (signature verified, SES_TOPIC_ARN only,
+ * at most an hour old). Each route exists only when configured. Authenticated is not enough to act: each
+ * report must still prove which message of ours it answers (see feedback/apply.ts).
  */
 function registerWebhooks({ app, ctx }: Site, fetchText: (url: string) => Promise<string>): void {
-  const policy = ctx.config.delivery;
+  const deps = feedbackDeps(ctx);
+  const record = async (reports: Feedback[][]) => {
+    const tally = await recordReports(deps, reports, ctx.clock());
+    if (tally.tripped) ctx.log.warn(tally, `feedback webhook: the circuit breaker stopped acting; ${tally.held} proven reports kept but not acted on (see /healthz)`);
+    return tally;
+  };
   const token = ctx.env.POSTMARK_WEBHOOK_TOKEN;
   if (token) {
-    app.post('/webhooks/postmark', async (req, reply) => {
+    // onRequest runs before the body is parsed: a stranger gets 401, never a parser's 400 or 413.
+    const authenticate = async (req: { headers: { authorization?: string } }, reply: FastifyReply) => {
       const password = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const given = password ? Buffer.from(password, 'base64').toString().split(':').slice(1).join(':') : '';
       if (!safeEqual(given, token)) return reply.code(401).header('www-authenticate', 'Basic realm="webhooks"').send({ error: 'unauthorized' });
-      return reply.send({ recorded: (await recordFeedback(ctx.store, postmarkFeedback(req.body), policy, ctx.clock())).length });
-    });
+    };
+    // With "Include bounce content" the raw bounce (the proof) comes along: more than the site's 16 KB.
+    app.post('/webhooks/postmark', { onRequest: authenticate, bodyLimit: 256 * 1024 }, async (req, reply) => reply.send(answer(await record([postmarkFeedback(req.body)]))));
   }
   const topic = ctx.env.SES_TOPIC_ARN;
-  if (!topic) return;
+  if (topic) registerSes(app, ctx, topic, certificateCache(fetchText), fetchText, record);
+}
+
+const answer = (t: FeedbackTally) => ({ recorded: t.recorded, acted: t.acted, untrusted: t.untrusted, held: t.held, replays: t.replays });
+
+function registerSes(
+  app: FastifyInstance,
+  ctx: Context,
+  topic: string,
+  certificate: (url: string) => Promise<string>,
+  fetchText: (url: string) => Promise<string>,
+  record: (reports: Feedback[][]) => Promise<FeedbackTally>,
+): void {
   // SNS posts JSON as text/plain, and SES notifications with headers run past the site's 16 KB limit.
   app.post('/webhooks/ses', { bodyLimit: 256 * 1024 }, async (req, reply) => {
     let json: unknown;
@@ -346,7 +364,8 @@ function registerWebhooks({ app, ctx }: Site, fetchText: (url: string) => Promis
     const message = snsMessageSchema.safeParse(json);
     if (!message.success) return reply.code(400).send({ error: 'not an SNS message' });
     const m = message.data;
-    if (m.TopicArn !== topic || !(await verifySnsMessage(m, fetchText).catch(() => false))) return reply.code(403).send({ error: 'not signed by SNS for the configured topic' });
+    if (m.TopicArn !== topic || !(await verifySnsMessage(m, certificate).catch(() => false))) return reply.code(403).send({ error: 'not signed by SNS for the configured topic' });
+    if (!isFresh(m, ctx.clock())) return reply.code(400).send({ error: 'the SNS message is more than an hour old (a replay?)' });
     if (m.Type === 'SubscriptionConfirmation') {
       if (!m.SubscribeURL || !isSnsUrl(m.SubscribeURL)) return reply.code(403).send({ error: 'the subscription URL is not an SNS endpoint' });
       await fetchText(m.SubscribeURL);
@@ -359,6 +378,6 @@ function registerWebhooks({ app, ctx }: Site, fetchText: (url: string) => Promis
     } catch {
       return reply.code(400).send({ error: 'the SNS Message is not JSON' });
     }
-    return reply.send({ recorded: (await recordFeedback(ctx.store, sesFeedback(notification), policy, ctx.clock())).length });
+    return reply.send(answer(await record([sesFeedback(notification, m.MessageId)])));
   });
 }

@@ -214,6 +214,35 @@ describe.each(backends)('$name store', ({ name, open }) => {
     expect(await ledger.editionIds('E1')).toEqual(['E1']);
   });
 
+  it.skipIf(skip)('feedback: a relay report id is recorded once; counts by trust and action since a time; the untrusted ones, newest last', async () => {
+    const { store } = db;
+    const ann = await store.addSubscriber('ann@example.com', 'confirmed', 'cli', NOW);
+    await store.addSubscriber('bob@example.com', 'pending', 'form', NOW);
+    const event = {
+      subscriberId: ann.id,
+      emailHash: 'h-ann',
+      editionId: 'E1',
+      kind: 'complaint',
+      source: 'ses',
+      messageId: '<m@x>',
+      detail: '',
+      trust: 'proven' as const,
+      action: 'complained',
+      reportId: 'sns-1',
+    };
+    expect(await store.addFeedbackEvent(event, NOW)).toBe(true);
+    expect(await store.addFeedbackEvent(event, later(1000))).toBe(false);
+    expect(await store.addFeedbackEvent({ ...event, emailHash: 'h-other' }, NOW)).toBe(true);
+    const stranger = { ...event, subscriberId: null, editionId: null, trust: 'untrusted' as const, action: null, reportId: null };
+    for (const id of ['<1@x>', '<2@x>']) expect(await store.addFeedbackEvent({ ...stranger, messageId: id }, later(60_000))).toBe(true);
+    expect(await store.addFeedbackEvent({ ...event, trust: 'held', action: null, reportId: 'sns-2' }, later(60_000))).toBe(true);
+    expect(await store.feedbackCounts(NOW)).toEqual({ acted: 2, held: 1, untrusted: 2 });
+    expect(await store.feedbackCounts(later(1))).toEqual({ acted: 0, held: 1, untrusted: 2 });
+    expect((await store.untrustedFeedback(1)).map((e) => e.message_id)).toEqual(['<2@x>']);
+    expect((await store.feedbackEvents(ann.id)).map((e) => e.trust)).toEqual(['proven', 'proven', 'held']);
+    expect(await store.confirmedCount()).toBe(1);
+  });
+
   it.skipIf(skip)('a shared state is updated by one caller at a time', async () => {
     const { ledger } = db;
     const bump = () => ledger.updateShared('counter', (state) => ({ state: String(Number(state ?? 0) + 1), result: Number(state ?? 0) + 1 }));

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
+import { feedbackDeps } from '../../src/feedback/apply.js';
 import { processBounceMailbox } from '../../src/feedback/mailbox.js';
 import { readReport } from '../../src/feedback/reports.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
@@ -26,7 +27,7 @@ describe('reading reports', () => {
     ['yahoo-arf', 'complaint', 'feedback report: abuse (Yahoo!-Mail-Feedback/2.0)'],
   ])('%s: the recipient, the kind, the Message-ID of the original', async (name, kind, detail) => {
     expect(await readReport(Buffer.from(sample(name, 'ann@example.com', '<2026-W47.abc@example.com>')))).toEqual([
-      { kind, email: 'ann@example.com', messageId: '<2026-W47.abc@example.com>', source: 'imap', detail },
+      { kind, email: 'ann@example.com', messageId: '<2026-W47.abc@example.com>', proof: ['<2026-W47.abc@example.com>'], source: 'imap', detail },
     ]);
   });
 
@@ -59,21 +60,21 @@ describe.skipIf(!hasDovecot)('the bounce mailbox over IMAP (Dovecot; apt-get ins
     dovecot.deliver('delay', sample('delayed-dsn', 'dee@example.com', idOf('dee@example.com')));
     dovecot.deliver('plain', 'From: dee@example.com\nTo: bounces@example.com\nSubject: thanks!\n\nGreat newsletter.\n');
 
-    const policy = { ...ctx.config.delivery, hardBounceLimit: 1 };
-    expect(await processBounceMailbox(dovecot.url, ctx.store, policy, ctx.clock)).toEqual({ read: 5, recorded: 3 });
+    const deps = { ...feedbackDeps(ctx), policy: { ...ctx.config.delivery, hardBounceLimit: 1 } };
+    expect(await processBounceMailbox(dovecot.url, deps, ctx.clock)).toEqual({ read: 5, unreadable: 0, recorded: 3, acted: 3, untrusted: 0, held: 0, replays: 0, tripped: false });
     const status = async (email: string) => (await ctx.store.findSubscriber(email))!.status;
     expect(await Promise.all(['ann', 'bob', 'cy', 'dee'].map((n) => status(`${n}@example.com`)))).toEqual(['bounced', 'bounced', 'complained', 'confirmed']);
     expect(await ctx.store.feedbackEvents((await ctx.store.findSubscriber('cy@example.com'))!.id)).toMatchObject([
-      { kind: 'complaint', source: 'imap', edition_id: '2026-W47', message_id: idOf('cy@example.com') },
+      { kind: 'complaint', trust: 'proven', source: 'imap', edition_id: '2026-W47', message_id: idOf('cy@example.com') },
     ]);
     // Read messages are marked seen: a second run finds nothing new and counts nothing twice.
-    expect(await processBounceMailbox(dovecot.url, ctx.store, policy, ctx.clock)).toEqual({ read: 0, recorded: 0 });
+    expect(await processBounceMailbox(dovecot.url, deps, ctx.clock)).toMatchObject({ read: 0, recorded: 0 });
     expect((await ctx.store.findSubscriber('ann@example.com'))!.hard_bounces).toBe(1);
   }, 30_000);
 
   it("a wrong password fails with the server's answer", async () => {
     const ctx = testContext();
-    await expect(processBounceMailbox(dovecot.url.replace('secret', 'wrong'), ctx.store, ctx.config.delivery, ctx.clock)).rejects.toThrow(
+    await expect(processBounceMailbox(dovecot.url.replace('secret', 'wrong'), feedbackDeps(ctx), ctx.clock)).rejects.toThrow(
       /^cannot read the bounce mailbox at 127\.0\.0\.1:\d+ \(.+\): check BOUNCE_IMAP_URL$/,
     );
   });

@@ -221,7 +221,12 @@ describe('public site', () => {
   it('healthz reports the database and the next run', async () => {
     const { app } = await site({}, { nextRun: () => new Date('2026-11-28T13:00:00Z') });
     const res = await app.inject('/healthz');
-    expect(res.json()).toEqual({ status: 'ok', database: 'ok', nextRun: '2026-11-28T13:00:00.000Z' });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      database: 'ok',
+      nextRun: '2026-11-28T13:00:00.000Z',
+      feedback: { tripped: false, actedLastHour: 0, limit: 10, heldLastDay: 0, untrustedLastDay: 0 },
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 /** The store's SQL for PostgreSQL (see types.ts for what each operation promises). */
 import { randomBytes } from 'node:crypto';
 import { KEY_COUNT } from '../hits.js';
+import { FEEDBACK_COLUMNS, FEEDBACK_COUNTS } from '../feedback-sql.js';
 import type {
   CachedSource,
   ConsentSource,
@@ -10,6 +11,7 @@ import type {
   EditionToSave,
   FeedbackEvent,
   FeedbackEventRow,
+  FeedbackCounts,
   Store,
   SubscriberRow,
   SubscriberStatus,
@@ -126,16 +128,26 @@ function feedbackStore(q: Queryable) {
   return {
     deliveryByMessageId: (messageId: string) =>
       row<{ edition_id: string; subscriber_id: number }>(q, 'SELECT edition_id, subscriber_id FROM deliveries WHERE message_id = $1 LIMIT 1', [messageId]),
-    addFeedbackEvent: (e: FeedbackEvent, now: Date) =>
-      run(
-        q,
-        `INSERT INTO feedback_events (subscriber_id, email_hash, edition_id, kind, source, message_id, detail, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [e.subscriberId, e.emailHash, e.editionId, e.kind, e.source, e.messageId, e.detail, now.toISOString()],
-      ),
+    addFeedbackEvent: async (e: FeedbackEvent, now: Date) =>
+      (
+        await q.query(
+          `INSERT INTO feedback_events (subscriber_id, email_hash, edition_id, kind, source, message_id, detail, received_at, trust, action, report_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+          [e.subscriberId, e.emailHash, e.editionId, e.kind, e.source, e.messageId, e.detail, now.toISOString(), e.trust, e.action, e.reportId],
+        )
+      ).rowCount === 1,
     countHardBounce: (id: number) => run(q, 'UPDATE subscribers SET hard_bounces = hard_bounces + 1 WHERE id = $1', [id]),
-    feedbackEvents: (subscriberId: number) =>
-      rows<FeedbackEventRow>(q, 'SELECT kind, source, edition_id, message_id, detail FROM feedback_events WHERE subscriber_id = $1 ORDER BY id', [subscriberId]),
+    feedbackEvents: (subscriberId: number) => rows<FeedbackEventRow>(q, `SELECT ${FEEDBACK_COLUMNS} FROM feedback_events WHERE subscriber_id = $1 ORDER BY id`, [subscriberId]),
+    feedbackCounts: async (since: Date) => {
+      const counts = (await row<Record<keyof FeedbackCounts, string>>(q, FEEDBACK_COUNTS, [since.toISOString()]))!;
+      // COUNT(*) is a bigint, which pg hands over as a string.
+      return { acted: Number(counts.acted), held: Number(counts.held), untrusted: Number(counts.untrusted) };
+    },
+    untrustedFeedback: (limit: number) =>
+      rows<FeedbackEventRow>(q, `SELECT ${FEEDBACK_COLUMNS} FROM (SELECT * FROM feedback_events WHERE trust = 'untrusted' ORDER BY id DESC LIMIT $1) AS recent ORDER BY id`, [
+        limit,
+      ]),
+    confirmedCount: async () => Number((await row<{ n: string }>(q, "SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"))!.n),
   };
 }
 

@@ -8,6 +8,7 @@ import type {
   EditionToSave,
   FeedbackEvent,
   FeedbackEventRow,
+  FeedbackCounts,
   Store,
   SubscriberRow,
   SubscriberStatus,
@@ -15,6 +16,7 @@ import type {
 import type { Db } from './open.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
 import { KEY_COUNT } from '../hits.js';
+import { FEEDBACK_COLUMNS, FEEDBACK_COUNTS } from '../feedback-sql.js';
 
 /** Subscribers, their status and erasure with a suppression hash. */
 function subscriberStore(db: Db) {
@@ -160,19 +162,25 @@ function feedbackStore(db: Db) {
   const statements = {
     byMessageId: db.prepare<[string], { edition_id: string; subscriber_id: number }>('SELECT edition_id, subscriber_id FROM deliveries WHERE message_id = ? LIMIT 1'),
     addEvent: db.prepare(
-      `INSERT INTO feedback_events (subscriber_id, email_hash, edition_id, kind, source, message_id, detail, received_at)
-       VALUES (@subscriberId, @emailHash, @editionId, @kind, @source, @messageId, @detail, @now)`,
+      `INSERT INTO feedback_events (subscriber_id, email_hash, edition_id, kind, source, message_id, detail, received_at, trust, action, report_id)
+       VALUES (@subscriberId, @emailHash, @editionId, @kind, @source, @messageId, @detail, @now, @trust, @action, @reportId) ON CONFLICT DO NOTHING`,
     ),
     countHardBounce: db.prepare('UPDATE subscribers SET hard_bounces = hard_bounces + 1 WHERE id = ?'),
-    events: db.prepare<[number], FeedbackEventRow>('SELECT kind, source, edition_id, message_id, detail FROM feedback_events WHERE subscriber_id = ? ORDER BY id'),
+    events: db.prepare<[number], FeedbackEventRow>(`SELECT ${FEEDBACK_COLUMNS} FROM feedback_events WHERE subscriber_id = ? ORDER BY id`),
+    untrusted: db.prepare<[number], FeedbackEventRow>(
+      `SELECT ${FEEDBACK_COLUMNS} FROM (SELECT * FROM feedback_events WHERE trust = 'untrusted' ORDER BY id DESC LIMIT ?) ORDER BY id`,
+    ),
+    counts: db.prepare<[{ since: string }], FeedbackCounts>(FEEDBACK_COUNTS.replaceAll('$1', '@since')),
+    confirmed: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"),
   };
   return {
     deliveryByMessageId: (messageId: string) => statements.byMessageId.get(messageId),
-    addFeedbackEvent(event: FeedbackEvent, now: Date): void {
-      statements.addEvent.run({ ...event, now: now.toISOString() });
-    },
+    addFeedbackEvent: (event: FeedbackEvent, now: Date): boolean => statements.addEvent.run({ ...event, now: now.toISOString() }).changes === 1,
     countHardBounce: (id: number) => void statements.countHardBounce.run(id),
     feedbackEvents: (subscriberId: number) => statements.events.all(subscriberId),
+    feedbackCounts: (since: Date) => statements.counts.get({ since: since.toISOString() })!,
+    untrustedFeedback: (limit: number) => statements.untrusted.all(limit),
+    confirmedCount: () => statements.confirmed.get()!.n,
   };
 }
 

@@ -1,6 +1,7 @@
 /** One edition, from market data to rendered parts: the road of the architecture, stage by stage. */
 import { join } from 'node:path';
 import { analyze, type Analysis } from './analysis/index.js';
+import { planWeekBehind } from './commentary/plan/week-behind.js';
 import { compose, loadCommentaryTemplates, type Commentary, type CommentaryTemplates } from './commentary/index.js';
 import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
@@ -49,7 +50,8 @@ export function editionParts(ctx: Context): EditionParts {
 /** The story of a snapshot: what the data says (analysis) and how it is told (commentary). */
 export function tellStory(snapshot: Snapshot, parts: Pick<EditionParts, 'config' | 'templates'>): { analysis: Analysis; commentary: Commentary } {
   const analysis = analyze(snapshot, parts.config);
-  return { analysis, commentary: compose({ analysis, config: parts.config, calendar: snapshot.calendar, templates: parts.templates }) };
+  const weekBehind = planWeekBehind(snapshot.weekBehind ?? [], snapshot.series, snapshot.asOf);
+  return { analysis, commentary: compose({ analysis, config: parts.config, calendar: snapshot.calendar, weekBehind, templates: parts.templates }) };
 }
 
 /** One edition from a snapshot: the story, its charts, the email and the web version. No I/O. */

@@ -14,7 +14,7 @@ import type { StoryKind } from './plan/stories.js';
 import type { CommentaryTemplates, KindTemplates } from './templates.js';
 import type { CalendarEvent } from '../market/types.js';
 import { weekAheadSection } from './week-ahead.js';
-import { weekBehindSection, type ReleaseFact } from './plan/week-behind.js';
+import { weekBehindSection, withoutToldDays, type ReleaseFact } from './plan/week-behind.js';
 import { messageOf } from '../errors.js';
 
 export interface Section {
@@ -161,12 +161,15 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     if (section.paragraphs.length) sections.push(section);
   }
   const { lede: fullLede, sections: told, movedIds } = foldLoneSentence(lede, mergeShortSections(sections));
-  const behind = templates.weekBehind && weekBehindSection(weekBehind, templates.weekBehind, { names: base.names, locale: config.locale, week: base.week });
+  const ledeSignalIds = [...inLede, ...movedIds];
+  const used = new Set([...ledeSignalIds, ...told.flatMap((s) => s.signalIds)]);
+  // The week's biggest day told in the body is not told again beside a release that day.
+  const toldDays = analysis.signals.filter((s): s is Extract<Signal, { kind: 'biggest-day' }> => s.kind === 'biggest-day' && used.has(s.id));
+  const behind =
+    templates.weekBehind && weekBehindSection(withoutToldDays(weekBehind, toldDays), templates.weekBehind, { names: base.names, locale: config.locale, week: base.week });
   if (behind) told.push(behind);
   const ahead = weekAheadSection(calendar, config.locale, base.week);
   if (ahead) told.push(ahead);
-  const ledeSignalIds = [...inLede, ...movedIds];
-  const used = new Set([...ledeSignalIds, ...told.flatMap((s) => s.signalIds)]);
   return {
     headline,
     lede: fullLede,

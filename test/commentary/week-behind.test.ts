@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/index.js';
 import { buildEdition, editionFromSnapshot, editionParts } from '../../src/build.js';
 import { compose, findContradictions, findStyleProblems, lintEdition, loadCommentaryTemplates, nameTable, type Commentary } from '../../src/commentary/index.js';
-import { planWeekBehind, sessionMove } from '../../src/commentary/plan/week-behind.js';
+import { planWeekBehind, sessionMove, withoutToldDays } from '../../src/commentary/plan/week-behind.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
 import { demoSnapshot, scenarioNames, type Snapshot } from '../../src/market/index.js';
@@ -151,6 +151,18 @@ describe('the week behind, checked', () => {
     const commentary = compose({ analysis, config, templates, weekBehind });
     expect(commentary.sections.find((x) => x.topic === 'week-behind')!.paragraphs[0]!.match(/rose 0\.3% in October/g)).toHaveLength(3);
     expectClean(commentary, analysis);
+  });
+
+  it("leaves out a release day's move the body told as the week's biggest day", () => {
+    const melt = demoSnapshot('mega-cap-melt-up', '2026-11-20', config, FIXED_NOW);
+    const analysis = analyze(melt, config);
+    const day = analysis.signals.find((x) => x.kind === 'biggest-day');
+    if (day?.kind !== 'biggest-day') throw new Error('the scenario has a biggest day');
+    const fact = { kind: 'retail-sales' as const, date: day.date, period: '2026-10-01', change: 1, move: { symbol: day.symbol, change: day.change, unit: 'pct' as const } };
+    const commentary = compose({ analysis, config, templates, weekBehind: [fact] });
+    expect(commentary.lede + commentary.sections.flatMap((x) => x.paragraphs).join(' ')).toContain('alone, the Nasdaq');
+    expect(commentary.sections.find((x) => x.topic === 'week-behind')!.paragraphs[0]).not.toContain('that day');
+    expect(withoutToldDays([fact], [{ symbol: '^GSPC', date: day.date }])).toEqual([fact]);
   });
 
   it('strikes a release told as the cause of the market move', () => {

@@ -98,6 +98,15 @@ export function planWeekBehind(releases: readonly Release[], series: ReadonlyArr
   });
 }
 
+/** A market's day the body already told (the week's biggest day) is not told again beside a release. */
+export function withoutToldDays(facts: readonly ReleaseFact[], told: ReadonlyArray<{ symbol: string; date: string }>): ReleaseFact[] {
+  return facts.map((f) => {
+    if (!f.move || !told.some((d) => d.symbol === f.move!.symbol && d.date === f.date)) return f;
+    const { move: _told, ...rest } = f;
+    return rest;
+  });
+}
+
 function moveOn(markets: readonly string[], series: ReadonlyArray<Pick<Series, 'symbol' | 'kind' | 'points'>>, date: IsoDate): SessionMove | undefined {
   for (const symbol of markets) {
     const found = series.find((s) => s.symbol === symbol);

@@ -23,7 +23,7 @@ export async function fetchWeekBehind(settings: WeekAheadSettings, asOf: IsoDate
   }
   const { from, to } = thisWeek(asOf);
   try {
-    return await source(from, to);
+    return await source(from, to, (reason) => notes.push(`the week behind leaves a series out: ${reason}`));
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
     notes.push(`the week behind is left out: ${error.message}`);

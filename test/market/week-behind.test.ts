@@ -41,11 +41,15 @@ describe('the week behind', () => {
     const notes: string[] = [];
     expect(await fetchWeekBehind(settings(), '2026-11-20', notes)).toBeUndefined();
     expect(notes).toEqual([expect.stringMatching(/^the week behind is left out: fred release dates: HTTP 400: Bad Request\. {2}The value for variable api_key is not registered/)]);
-    server.faults.clear();
+  });
+
+  it('leaves out only a series FRED refuses, and says so', async () => {
+    server.vintages.delete('PAYEMS');
     server.faults.set('PAYEMS', { kind: 'fred-bad-key' });
-    const later: string[] = [];
-    expect(await fetchWeekBehind(settings(), '2026-11-20', later)).toBeUndefined();
-    expect(later[0]).toMatch(/^the week behind is left out: fred PAYEMS: HTTP 400/);
+    const notes: string[] = [];
+    const releases = await fetchWeekBehind(settings(), '2026-11-20', notes);
+    expect(releases?.map((r) => r.series)).toEqual(['CPIAUCSL', 'UNRATE']);
+    expect(notes).toEqual([expect.stringMatching(/^the week behind leaves a series out: fred PAYEMS: HTTP 400: Bad Request\./)]);
   });
 
   it('is left out, never an error, without a key or with FRED down', async () => {

@@ -74,7 +74,8 @@ export function planWeekBehind(releases: readonly Release[], series: ReadonlyArr
   for (const read of READS) {
     for (const release of inWeek.filter((r) => r.series === read.series)) {
       const unrate = inWeek.find((r) => r.series === 'UNRATE' && r.date === release.date && r.period === release.period);
-      if (read.kind === 'jobs' && !unrate) continue;
+      // The jobs report is payrolls with the unemployment rate; a level of zero has no percent change.
+      if ((read.kind === 'jobs' && !unrate) || !Number.isFinite(changeOf(read.kind, release))) continue;
       const jobless = unrate ? { jobless: { rate: unrate.value, previous: unrate.previous } } : {};
       facts.push({
         kind: read.kind,

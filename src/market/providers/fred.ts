@@ -102,7 +102,8 @@ export const RELEASE_SERIES: ReadonlyMap<number, readonly ReleaseSeries[]> = new
 /** A latest period further back than this from its release date is not that day's news (a quarter and its three estimates fit). */
 const MAX_LAG_DAYS = 200;
 
-export type FirstReleases = (from: string, to: string) => Promise<Release[]>;
+/** `skipped` hears of each series FRED refused: the rest of the week behind is still told. */
+export type FirstReleases = (from: string, to: string, skipped?: (reason: string) => void) => Promise<Release[]>;
 
 /**
  * The releases FRED published between two dates, with the values as first published: the release
@@ -117,7 +118,17 @@ export function fredFirstReleases(options: Omit<HttpOptions, 'provider'> & { api
     const params = { series_id: series, api_key: options.apiKey, file_type: 'json', realtime_start: date, realtime_end: date, observation_start: start };
     return observationsOf(series, await http.get('/series/observations', params, series));
   };
-  return async (from, to) => {
+  // A series FRED refuses (no vintage of it that day) costs that series only; FRED unreachable costs all.
+  const orSkip = async (series: ReleaseSeries, date: string, skipped?: (reason: string) => void): Promise<RawPoint[]> => {
+    try {
+      return await asKnownOn(series, date);
+    } catch (error) {
+      if (!(error instanceof ProviderError) || error.unreachable || !skipped) throw error;
+      skipped(error.message);
+      return [];
+    }
+  };
+  return async (from, to, skipped) => {
     const params = { api_key: options.apiKey, file_type: 'json', realtime_start: from, realtime_end: to, include_release_dates_with_no_data: 'false', sort_order: 'asc' };
     const response = await http.get('/releases/dates', { ...params, limit: 1000 }, 'release dates');
     refuseUnlessOk(response, 'release dates');
@@ -125,7 +136,7 @@ export function fredFirstReleases(options: Omit<HttpOptions, 'provider'> & { api
     const releases: Release[] = [];
     for (const { release_id, date } of dates) {
       for (const series of RELEASE_SERIES.get(release_id) ?? []) {
-        const [previous, latest] = (await asKnownOn(series, date)).slice(-2);
+        const [previous, latest] = (await orSkip(series, date, skipped)).slice(-2);
         const lag = latest ? (Date.parse(date) - Date.parse(latest.date)) / 86_400_000 : Number.POSITIVE_INFINITY;
         if (previous && latest && lag <= MAX_LAG_DAYS) releases.push({ date, series, period: latest.date, value: latest.close, previous: previous.close });
       }

@@ -12,7 +12,7 @@ import { planWeekBehind, sessionMove, withoutToldDays } from '../../src/commenta
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
 import { demoSnapshot, scenarioNames, type Snapshot } from '../../src/market/index.js';
-import { demoWeekBehind } from '../../src/market/providers/demo.js';
+import { demoSeries, demoWeekBehind } from '../../src/market/providers/demo.js';
 import type { Release } from '../../src/market/types.js';
 import { fetchWeekBehind } from '../../src/market/week-behind.js';
 import { FIXED_NOW, testContext } from '../helpers/context.js';
@@ -112,6 +112,19 @@ describe('the week behind, told', () => {
     expect(text).toContain("THE WEEK'S DATA");
     expect(edition.html).toContain('Consumer prices fell 0.1% in October');
     expectClean(edition.commentary, edition.analysis);
+  });
+
+  it('comes through a live edition end to end, and is simply absent without a FRED key', async () => {
+    for (const series of demoSeries({ scenario: 'small-cap-rally', asOf: '2026-11-20', instruments: config.instruments })) server.data.set(series.symbol, series.points);
+    const env = { YAHOO_BASE_URL: server.url, FRED_BASE_URL: `${server.url}/fred`, FRED_API_KEY: 'test-key', MARKET_DATA: 'live', MARKET_TIMEOUT_MS: '2000' };
+    const live = await buildEdition(testContext(env), { data: 'live' });
+    expect(live.snapshot.weekBehind?.map((r) => r.series)).toEqual(['CPIAUCSL', 'PAYEMS', 'UNRATE']);
+    const cpi = eitherShape('Consumer prices fell 0.1% in October', 'Wednesday', twoYearOn(live.snapshot, '2026-11-18'));
+    expect(cpi.some((x) => live.text.replace(/\s+/g, ' ').includes(x))).toBe(true);
+    const keyless = await buildEdition(testContext({ ...env, FRED_API_KEY: '' }), { data: 'live' });
+    expect(keyless.snapshot.weekBehind).toBeUndefined();
+    expect(keyless.snapshot.notes).toContain("the week behind is left out: FRED_API_KEY is not set (FRED publishes the releases' first values)");
+    expect(keyless.text).not.toContain("THE WEEK'S DATA");
   });
 
   it('shows a plausible week behind in a demo edition', async () => {

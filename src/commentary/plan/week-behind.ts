@@ -73,18 +73,12 @@ export function planWeekBehind(releases: readonly Release[], series: ReadonlyArr
   const movedDays = new Set<string>();
   for (const read of READS) {
     for (const release of inWeek.filter((r) => r.series === read.series)) {
-      const unrate = inWeek.find((r) => r.series === 'UNRATE' && r.date === release.date && r.period === release.period);
+      const unrate = read.kind === 'jobs' ? inWeek.find((r) => r.series === 'UNRATE' && r.date === release.date && r.period === release.period) : undefined;
+      const change = changeOf(read.kind, release);
       // The jobs report is payrolls with the unemployment rate; a level of zero has no percent change.
-      if ((read.kind === 'jobs' && !unrate) || !Number.isFinite(changeOf(read.kind, release))) continue;
+      if ((read.kind === 'jobs' && !unrate) || !Number.isFinite(change)) continue;
       const jobless = unrate ? { jobless: { rate: unrate.value, previous: unrate.previous } } : {};
-      facts.push({
-        kind: read.kind,
-        date: release.date,
-        period: release.period,
-        change: changeOf(read.kind, release),
-        ...jobless,
-        move: moveOn(read.markets, series, release.date),
-      });
+      facts.push({ kind: read.kind, date: release.date, period: release.period, change, ...jobless, move: moveOn(read.markets, series, release.date) });
     }
   }
   facts.sort((a, b) => a.date.localeCompare(b.date));

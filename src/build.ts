@@ -1,6 +1,7 @@
 /** One edition, from market data to rendered parts: the road of the architecture, stage by stage. */
 import { join } from 'node:path';
 import { analyze, type Analysis } from './analysis/index.js';
+import { planWeekBehind } from './commentary/plan/week-behind.js';
 import { compose, type EditionReview, loadCommentaryTemplates, reviewEdition, type Commentary, type CommentaryTemplates } from './commentary/index.js';
 import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
@@ -52,7 +53,8 @@ export function editionParts(ctx: Context): EditionParts {
 /** The story of a snapshot: what the data says (analysis), how it is told (commentary), and every check of that telling (review). */
 export function tellStory(snapshot: Snapshot, parts: Pick<EditionParts, 'config' | 'templates'>): { analysis: Analysis; commentary: Commentary; review: EditionReview } {
   const analysis = analyze(snapshot, parts.config);
-  const commentary = compose({ analysis, config: parts.config, calendar: snapshot.calendar, templates: parts.templates });
+  const weekBehind = planWeekBehind(snapshot.weekBehind ?? [], snapshot.series, snapshot.asOf);
+  const commentary = compose({ analysis, config: parts.config, calendar: snapshot.calendar, weekBehind, templates: parts.templates });
   return { analysis, commentary, review: reviewEdition(analysis, commentary, snapshot, parts.config) };
 }
 

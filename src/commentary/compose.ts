@@ -14,10 +14,11 @@ import type { StoryKind } from './plan/stories.js';
 import type { CommentaryTemplates, KindTemplates } from './templates.js';
 import type { CalendarEvent } from '../market/types.js';
 import { weekAheadSection } from './week-ahead.js';
+import { weekBehindSection, withoutToldDays, type ReleaseFact } from './plan/week-behind.js';
 import { messageOf } from '../errors.js';
 
 export interface Section {
-  topic: Topic | 'week-ahead';
+  topic: Topic | 'week-behind' | 'week-ahead';
   title: string;
   paragraphs: string[];
   /** The signal each paragraph tells (parallel to paragraphs). */
@@ -64,6 +65,8 @@ export interface ComposeInput {
   templates: CommentaryTemplates;
   /** Next week's scheduled releases (empty: the section is left out). */
   calendar?: readonly CalendarEvent[];
+  /** The week just ended's releases, planned (empty: the section is left out). */
+  weekBehind?: readonly ReleaseFact[];
 }
 
 type Block = 'title' | 'headline' | 'lede' | 'detail';
@@ -108,7 +111,7 @@ function fittingHeadline(variant: (turn: number) => string, count: number): stri
   return best;
 }
 
-export function compose({ analysis, config, templates, calendar = [] }: ComposeInput): Commentary {
+export function compose({ analysis, config, templates, calendar = [], weekBehind = [] }: ComposeInput): Commentary {
   const ranked = rankSignals(analysis.signals);
   const plan = planDocument(ranked, config.maxSections);
   const base = helperRoot(analysis, config);
@@ -158,10 +161,15 @@ export function compose({ analysis, config, templates, calendar = [] }: ComposeI
     if (section.paragraphs.length) sections.push(section);
   }
   const { lede: fullLede, sections: told, movedIds } = foldLoneSentence(lede, mergeShortSections(sections));
-  const ahead = weekAheadSection(calendar, config.locale, base.week);
-  if (ahead) told.push(ahead);
   const ledeSignalIds = [...inLede, ...movedIds];
   const used = new Set([...ledeSignalIds, ...told.flatMap((s) => s.signalIds)]);
+  // The week's biggest day told in the body is not told again beside a release that day.
+  const toldDays = analysis.signals.filter((s): s is Extract<Signal, { kind: 'biggest-day' }> => s.kind === 'biggest-day' && used.has(s.id));
+  const behind =
+    templates.weekBehind && weekBehindSection(withoutToldDays(weekBehind, toldDays), templates.weekBehind, { names: base.names, locale: config.locale, week: base.week });
+  if (behind) told.push(behind);
+  const ahead = weekAheadSection(calendar, config.locale, base.week);
+  if (ahead) told.push(ahead);
   return {
     headline,
     lede: fullLede,

@@ -6,7 +6,16 @@
 import type { Commentary } from './compose.js';
 import { OPENER, restatesHeadline, sentencesOf } from './plan/discourse.js';
 
-export type LintRule = 'repeated-opener' | 'self-reference' | 'orphan-pronoun' | 'grammar' | 'headline-restated' | 'one-sentence-section' | 'missing-evidence' | 'glossary';
+export type LintRule =
+  | 'repeated-opener'
+  | 'self-reference'
+  | 'orphan-pronoun'
+  | 'grammar'
+  | 'headline-restated'
+  | 'one-sentence-section'
+  | 'missing-evidence'
+  | 'glossary'
+  | 'causal';
 
 export interface LintFinding {
   rule: LintRule;
@@ -20,6 +29,13 @@ const GLOSSARY = /^An? (correction|bear market|bull market) is\b/;
 const WRONG_ARTICLE = /\ba (?!one\b|once\b|uni|use|usu|US\b|U\.S\.)[aeiouAEIOU]\w*/;
 const PAST_AFTER_HAVING = /\bhaving (fell|rose|was|sank|ran|grew|drew|gave|took|slid|swung|began)\b/;
 const DOUBLED_WORD = /\b(\w+) \1\b/i;
+/**
+ * A release told as the cause of the market's move: the data and the move of that day are two facts
+ * side by side; a desk cannot know one caused the other ("after", "because", "sent yields lower on",
+ * "as investors digested").
+ */
+const CAUSAL =
+  /\b(after|because|as a result|as (?:investors|traders|markets?)|investors|traders|sen(?:t|ding|ds)\b[^.;]*\b(?:lower|higher|down|up)|on the (?:news|data|report|release|figures)|in response|react\w*|prompt\w*|driven|due to|amid|following|thanks to|spurr?\w*|spark\w*|trigger\w*|fuel\w*|weigh\w*|lift\w*|push\w*|boost\w*|drag\w*|digest\w*|caus\w*|led to|so that|therefore|hence)\b/i;
 
 function proseOf(c: Commentary): string[] {
   return [c.lede, ...c.sections.filter((s) => s.topic !== 'week-ahead').flatMap((s) => s.paragraphs)];
@@ -48,6 +64,15 @@ function sentenceFindings(c: Commentary): LintFinding[] {
   return findings;
 }
 
+/** Each sentence of the week behind: a release beside the market's move, never as its cause. */
+function causalFindings(c: Commentary): LintFinding[] {
+  const releases = c.sections.filter((s) => s.topic === 'week-behind').flatMap((s) => s.paragraphs.flatMap(sentencesOf));
+  return releases.flatMap((sentence) => {
+    const hit = CAUSAL.exec(sentence);
+    return hit ? [{ rule: 'causal' as const, text: `"${hit[0]}" in: ${sentence}` }] : [];
+  });
+}
+
 function structureFindings(c: Commentary): LintFinding[] {
   const findings: LintFinding[] = [];
   const told = new Set([...c.ledeSignalIds, ...c.sections.flatMap((s) => s.signalIds)]);
@@ -56,7 +81,8 @@ function structureFindings(c: Commentary): LintFinding[] {
     const opening = sentencesOf(section.paragraphs[0] ?? '')[0] ?? '';
     if (ORPHAN.test(opening)) findings.push({ rule: 'orphan-pronoun', text: `"${section.title}" opens on: ${opening}` });
     const sentences = section.paragraphs.flatMap(sentencesOf).length;
-    if (section.topic !== 'week-ahead' && sentences < 2) findings.push({ rule: 'one-sentence-section', text: section.title });
+    // The calendars, behind and ahead, are lists: one release is a section.
+    if (section.topic !== 'week-ahead' && section.topic !== 'week-behind' && sentences < 2) findings.push({ rule: 'one-sentence-section', text: section.title });
   }
   const first = sentencesOf(c.lede)[0] ?? '';
   if (restatesHeadline(c.headline, first)) findings.push({ rule: 'headline-restated', text: `${c.headline} / ${first}` });
@@ -64,5 +90,5 @@ function structureFindings(c: Commentary): LintFinding[] {
 }
 
 export function lintEdition(commentary: Commentary): LintFinding[] {
-  return [...structureFindings(commentary), ...sentenceFindings(commentary)];
+  return [...structureFindings(commentary), ...sentenceFindings(commentary), ...causalFindings(commentary)];
 }

@@ -9,6 +9,7 @@ import Handlebars from 'handlebars';
 import { SIGNAL_KINDS, type SignalKind } from '../analysis/index.js';
 import { registerHelpers } from './helpers.js';
 import { InputError, messageOf } from '../errors.js';
+import { loadWeekBehindFrames, type WeekBehindFrames } from './plan/week-behind.js';
 
 export { SIGNAL_KINDS };
 const BLOCKS = ['title', 'headline', 'lede', 'detail'] as const;
@@ -21,7 +22,8 @@ export interface KindTemplates {
   lede: Handlebars.TemplateDelegate[];
   detail: Handlebars.TemplateDelegate[];
 }
-export type CommentaryTemplates = Map<SignalKind, KindTemplates>;
+/** The signal kinds' templates, and the week behind's frames (a story kind of its own, in its own file). */
+export type CommentaryTemplates = Map<SignalKind, KindTemplates> & { weekBehind?: WeekBehindFrames };
 
 /** The line a Handlebars error points at: parse errors carry lineNumber; runtime ones end in " - line:col". */
 export function handlebarsErrorLine(error: unknown): number | undefined {
@@ -118,5 +120,6 @@ export function loadCommentaryTemplates(dir: string, hb = createHandlebars()): C
     }
     templates.set(kind, parseKindTemplate(hb, file, source));
   }
+  templates.weekBehind = loadWeekBehindFrames(dir, hb);
   return templates;
 }

@@ -2,9 +2,10 @@ import type { Newsletter } from '../config/newsletter.js';
 import type { Store } from '../db/index.js';
 import { sessionOnOrBefore } from './calendar.js';
 import { fetchLive, type ProviderSettings, createProviders } from './live.js';
-import { DEFAULT_SCENARIO, demoSeries, isScenarioName, scenarioNames, type ScenarioName } from './providers/demo.js';
+import { DEFAULT_SCENARIO, demoSeries, demoWeekBehind, isScenarioName, scenarioNames, type ScenarioName } from './providers/demo.js';
 import { snapshotSchema, type IsoDate, type Snapshot } from './types.js';
 import { demoWeekAhead, fetchWeekAhead } from './week-ahead.js';
+import { fetchWeekBehind } from './week-behind.js';
 
 export { scenarioNames, scenarios } from './providers/demo.js';
 export { ProviderError } from './http.js';
@@ -42,6 +43,7 @@ export function demoSnapshot(scenario: ScenarioName, asOf: IsoDate, config: Pick
     sources: Object.fromEntries(series.map((s) => [s.symbol, s.source])),
     notes,
     calendar: demoWeekAhead(session),
+    weekBehind: demoWeekBehind(session),
   });
 }
 
@@ -85,6 +87,7 @@ export async function loadMarketData(request: MarketRequest): Promise<Snapshot> 
   }
   const notes = [...live.notes];
   const calendar = request.offline ? [] : await fetchWeekAhead(request.providers, sessionOnOrBefore(asOf), notes);
+  const weekBehind = request.offline ? undefined : await fetchWeekBehind(request.providers, sessionOnOrBefore(asOf), notes);
   return snapshotSchema.parse({
     asOf: sessionOnOrBefore(asOf),
     series: live.series,
@@ -95,5 +98,6 @@ export async function loadMarketData(request: MarketRequest): Promise<Snapshot> 
     issues: live.issues,
     notes,
     calendar,
+    weekBehind,
   });
 }

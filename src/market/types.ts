@@ -17,6 +17,24 @@ export type Point = z.infer<typeof pointSchema>;
 export const calendarEventSchema = z.object({ date: isoDateSchema, name: z.string().min(1).max(80) });
 export type CalendarEvent = z.infer<typeof calendarEventSchema>;
 
+/**
+ * The FRED series the week behind reads: the consumer price index, payrolls and the unemployment rate
+ * (the employment report), retail sales, real GDP's annualized quarterly growth (BEA's own headline
+ * figure, A191RL1Q225SBEA, rather than one recomputed from levels) and the PCE price index.
+ */
+export const releaseSeriesSchema = z.enum(['CPIAUCSL', 'PAYEMS', 'UNRATE', 'RSAFS', 'A191RL1Q225SBEA', 'PCEPI']);
+export type ReleaseSeries = z.infer<typeof releaseSeriesSchema>;
+
+/** One series of an economic release as first published: both values as known on the release date (ALFRED). */
+export const releaseSchema = z.object({
+  date: isoDateSchema.describe('The day the release published it'),
+  series: releaseSeriesSchema,
+  period: isoDateSchema.describe('The month or quarter measured, by its first day (as FRED dates it)'),
+  value: z.number().finite(),
+  previous: z.number().finite().describe('The period before, as known the same day'),
+});
+export type Release = z.infer<typeof releaseSchema>;
+
 export const seriesSchema = z
   .object({
     symbol: z.string().min(1),
@@ -55,5 +73,7 @@ export const snapshotSchema = z.object({
   notes: z.array(z.string()).default([]),
   /** Next week's scheduled releases and Fed decisions (empty when no calendar could be had). */
   calendar: z.array(calendarEventSchema).default([]),
+  /** The week just ended's economic releases, first-published values (absent: none could be had). */
+  weekBehind: z.array(releaseSchema).optional(),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

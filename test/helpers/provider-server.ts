@@ -28,6 +28,13 @@ export interface ProviderServer {
   faults: Map<string, Fault>;
   /** FRED's release calendar: what /fred/releases/dates lists (release_id, release_name, date). */
   releases: Array<{ release_id: number; release_name: string; date: string }>;
+  /**
+   * ALFRED: a FRED series as it read over time, by series id; each vintage holds from its date until the
+   * next. /fred/series/observations answers from the vintage in force on realtime_end (today without it).
+   */
+  vintages: Map<string, Array<{ from: string; closes: Close[] }>>;
+  /** FRED's today: release dates up to it have data (the default list leaves out the dates ahead). */
+  today: string;
   /** Requests seen, as "provider symbol". */
   requests: string[];
   lastUserAgent?: string;
@@ -93,7 +100,17 @@ export async function startProviderServer(): Promise<ProviderServer> {
   const requests: string[] = [];
   const failures = new Map<string, number>();
   const hanging: ServerResponse[] = [];
-  const state: Partial<ProviderServer> & Pick<ProviderServer, 'releases'> = { releases: [] };
+  const state: Partial<ProviderServer> & Pick<ProviderServer, 'releases' | 'vintages' | 'today'> = {
+    releases: [],
+    vintages: new Map(),
+    today: new Date().toISOString().slice(0, 10),
+  };
+  /** The closes of a FRED series as known on a day: its vintage then, or the plain data without vintages. */
+  const knownOn = (id: string, day: string): Close[] | undefined => {
+    const vintages = state.vintages.get(id);
+    if (!vintages) return data.get(id);
+    return vintages.filter((v) => v.from <= day).at(-1)?.closes ?? [];
+  };
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json;charset=utf-8' });
@@ -180,16 +197,17 @@ export async function startProviderServer(): Promise<ProviderServer> {
         res.writeHead(200, { 'content-type': 'text/xml' });
         return res.end('<?xml version="1.0" encoding="utf-8" ?><observations></observations>');
       }
-      const closes = data.get(id);
+      // FRED's real-time period defaults to today; each observation carries the period asked for.
+      const realtime = { realtime_start: url.searchParams.get('realtime_start') ?? state.today, realtime_end: url.searchParams.get('realtime_end') ?? state.today };
+      if (realtime.realtime_start > realtime.realtime_end)
+        return json(res, 400, { error_code: 400, error_message: 'Bad Request.  The real-time period start date is after the real-time period end date.' });
+      const closes = knownOn(id, realtime.realtime_end);
       if (!closes) return json(res, 400, { error_code: 400, error_message: 'Bad Request.  The series does not exist.' });
-      const start = url.searchParams.get('observation_start') ?? '0000';
-      const end = url.searchParams.get('observation_end') ?? '9999';
-      const observations = closes
-        .filter((c) => c.date >= start && c.date <= end)
-        .map((c) => ({ realtime_start: end, realtime_end: end, date: c.date, value: c.close === null ? '.' : String(c.close) }));
+      const start = url.searchParams.get('observation_start') ?? '1776-07-04';
+      const end = url.searchParams.get('observation_end') ?? '9999-12-31';
+      const observations = closes.filter((c) => c.date >= start && c.date <= end).map((c) => ({ ...realtime, date: c.date, value: c.close === null ? '.' : String(c.close) }));
       return json(res, 200, {
-        realtime_start: end,
-        realtime_end: end,
+        ...realtime,
         observation_start: start,
         observation_end: end,
         units: 'lin',
@@ -204,13 +222,15 @@ export async function startProviderServer(): Promise<ProviderServer> {
       });
     }
     if (url.pathname === '/fred/releases/dates') {
-      requests.push('fred release calendar');
-      if (fault('fred', 'release calendar', res)) return;
+      const upcoming = url.searchParams.get('include_release_dates_with_no_data') === 'true';
+      // The week ahead asks for dates without data yet; the week behind for those that published.
+      const name = upcoming ? 'release calendar' : 'release dates';
+      requests.push(`fred ${name}`);
+      if (fault('fred', name, res)) return;
       const start = url.searchParams.get('realtime_start') ?? '0000';
       const end = url.searchParams.get('realtime_end') ?? '9999';
       // Without include_release_dates_with_no_data FRED lists only dates that already have data: none ahead.
-      const upcoming = url.searchParams.get('include_release_dates_with_no_data') === 'true';
-      const release_dates = state.releases.filter((r) => r.date >= start && r.date <= end && upcoming);
+      const release_dates = state.releases.filter((r) => r.date >= start && r.date <= end && (upcoming || r.date <= state.today));
       return json(res, 200, {
         realtime_start: start,
         realtime_end: end,

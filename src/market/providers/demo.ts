@@ -7,7 +7,7 @@
  */
 import type { Instrument } from '../../config/newsletter.js';
 import { addDays, sessionOnOrBefore, sessionsBetween } from '../calendar.js';
-import type { IsoDate, Series } from '../types.js';
+import type { IsoDate, Release, Series } from '../types.js';
 import { fnv1a } from '../../hash.js';
 
 export interface Scenario {
@@ -301,4 +301,27 @@ function ratePath(rand: () => number, length: number, finalDays: number, weekBp:
   path[length - 1] = endLevel;
   for (let i = length - 1; i > 0; i--) path[i - 1] = path[i]! - all[i - 1]!;
   return path.map((v) => round(v, 3));
+}
+
+/** The first day of the month `months` before the month of `date`. */
+function monthStart(date: IsoDate, months: number): IsoDate {
+  const d = new Date(`${date.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * A fixed demo week behind (GDP on Thursday, the jobs report on Friday, last month's and last quarter's
+ * figures), so a demo edition shows the section; the market's move those days comes from the demo closes.
+ */
+export function demoWeekBehind(asOf: IsoDate): Release[] {
+  const monday = addDays(asOf, -((new Date(`${asOf}T00:00:00Z`).getUTCDay() + 6) % 7));
+  const quarter = monthStart(monday, ((Number(monday.slice(5, 7)) - 1) % 3) + 3);
+  const month = monthStart(monday, 1);
+  const releases: Release[] = [
+    { date: addDays(monday, 3), series: 'A191RL1Q225SBEA', period: quarter, value: 2.8, previous: 3.8 },
+    { date: addDays(monday, 4), series: 'PAYEMS', period: month, value: 159_540, previous: 159_421 },
+    { date: addDays(monday, 4), series: 'UNRATE', period: month, value: 4.4, previous: 4.3 },
+  ];
+  return releases.filter((r) => r.date <= asOf);
 }

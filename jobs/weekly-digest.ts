@@ -114,8 +114,10 @@ export const weeklyDigest = {
       findings: findings.length,
       sendDespiteFindings: options.sendDespiteChecks === true,
     });
-    // A started edition is never rebuilt under its id (editionToBuild): these files are this build's own.
-    const files = writeEditionFiles(built, ctx.editionsDir, terms);
+    // A started edition is never rebuilt under its id (editionToBuild). A list send writes its files once
+    // it has won the claim: a process that loses the race must not overwrite what the winner sends.
+    const queueing = decision.action === 'queue-and-send';
+    const files = queueing ? editionFiles(ctx.editionsDir, id) : writeEditionFiles(built, ctx.editionsDir, terms);
     const result: DigestResult = {
       editionId: id,
       asOf: built.asOf,
@@ -200,6 +202,7 @@ async function queueAndSend(ctx: Context, built: Edition, terms: SendTerms, resu
   const queued = await ctx.ledger.beginAndQueue(id, processOwner(), ctx.clock());
   if (queued === undefined) throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
   if (queued === 0) throw new Error(`edition ${id}: nothing was queued although the list has confirmed subscribers; run the digest again`);
+  writeEditionFiles(built, ctx.editionsDir, terms);
   if (options.queueOnly) return { ...result, note: `queued for ${queued} subscribers: \`marketwrap worker\` processes send it` };
   return { ...result, delivery: await sendEdition(ctx, id, await savedEdition(ctx, id), options) };
 }

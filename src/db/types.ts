@@ -123,8 +123,10 @@ export interface Store {
   markEditionSent(id: string, now: Date): Promise<void>;
   sentEditions(): Promise<EditionRow[]>;
   edition(id: string): Promise<EditionRow | undefined>;
+  /** Saves a built edition's row; once its send has started, the row stays as it was sent. */
   saveEdition(edition: EditionToSave, now: Date): Promise<void>;
   /** The edition as the senders need it (the saved JSON, templates and charts), for workers on other machines. */
+  /** Saves (or replaces) the edition as senders need it; once its send has started, it stays as it was. */
   saveSendable(id: string, sendable: string): Promise<void>;
   sendable(id: string): Promise<string | undefined>;
   delivery(editionId: string, subscriberId: number): Promise<DeliveryRow | undefined>;

@@ -258,4 +258,15 @@ describe.each(backends)('$name store', ({ name, open }) => {
     expect(await store.sendable('E2')).toBe('{"html":"<p>hi</p>"}');
     expect(await store.edition('E2')).toMatchObject({ id: 'E2', demo: 1, sent_at: null });
   });
+
+  it.skipIf(skip)('a started edition stays as it was sent: a later build of it changes neither its row nor what senders read', async () => {
+    const { store, ledger } = db;
+    await store.saveEdition({ id: 'E3', asOf: '2026-11-20', subject: 'Sent', headline: 'H', demo: false }, NOW);
+    await store.saveSendable('E3', '{"subject":"Sent"}');
+    expect(await ledger.beginAndQueue('E3', 'host:1:ab', NOW)).toBeDefined();
+    await store.saveEdition({ id: 'E3', asOf: '2026-11-20', subject: 'Rebuilt', headline: 'H2', demo: true }, NOW);
+    await store.saveSendable('E3', '{"subject":"Rebuilt"}');
+    expect(await store.sendable('E3')).toBe('{"subject":"Sent"}');
+    expect(await store.edition('E3')).toMatchObject({ subject: 'Sent', demo: 0 });
+  });
 });

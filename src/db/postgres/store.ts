@@ -61,10 +61,12 @@ function editionStore(q: Queryable) {
       run(
         q,
         `INSERT INTO editions (id, as_of, subject, headline, demo, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, headline = excluded.headline, as_of = excluded.as_of, demo = excluded.demo`,
+         ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, headline = excluded.headline, as_of = excluded.as_of, demo = excluded.demo
+         WHERE editions.send_started_at IS NULL`,
         [edition.id, edition.asOf, edition.subject, edition.headline, edition.demo ? 1 : 0, now.toISOString()],
       ),
-    saveSendable: (id: string, sendable: string) => run(q, 'UPDATE editions SET sendable = $1 WHERE id = $2', [sendable, id]),
+    // A started edition is what subscribers got: a build that lost the claim to it changes nothing.
+    saveSendable: (id: string, sendable: string) => run(q, 'UPDATE editions SET sendable = $1 WHERE id = $2 AND send_started_at IS NULL', [sendable, id]),
     sendable: async (id: string) => (await row<{ sendable: string | null }>(q, 'SELECT sendable FROM editions WHERE id = $1', [id]))?.sendable ?? undefined,
     delivery: (editionId: string, subscriberId: number) => row<DeliveryRow>(q, 'SELECT * FROM deliveries WHERE edition_id = $1 AND subscriber_id = $2', [editionId, subscriberId]),
   };

@@ -72,10 +72,12 @@ function editionStore(db: Db) {
     edition: db.prepare<[string], EditionRow>('SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE id = ?'),
     upsertEdition: db.prepare(
       `INSERT INTO editions (id, as_of, subject, headline, demo, created_at) VALUES (@id, @asOf, @subject, @headline, @demo, @now)
-       ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, headline = excluded.headline, as_of = excluded.as_of, demo = excluded.demo`,
+       ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, headline = excluded.headline, as_of = excluded.as_of, demo = excluded.demo
+       WHERE editions.send_started_at IS NULL`,
     ),
     delivery: db.prepare<[string, number], DeliveryRow>('SELECT * FROM deliveries WHERE edition_id = ? AND subscriber_id = ?'),
-    saveSendable: db.prepare('UPDATE editions SET sendable = ? WHERE id = ?'),
+    // A started edition is what subscribers got: a build that lost the claim to it changes nothing.
+    saveSendable: db.prepare('UPDATE editions SET sendable = ? WHERE id = ? AND send_started_at IS NULL'),
     sendable: db.prepare<[string], { sendable: string | null }>('SELECT sendable FROM editions WHERE id = ?'),
   };
   return {

@@ -6,12 +6,12 @@
 import { coreFigure, type Analysis, type Signal, type Topic } from '../analysis/index.js';
 import type { Newsletter } from '../config/newsletter.js';
 import { formatChange, formatLevel } from '../format.js';
-import { figureKey, pick, type HelperRoot, type NameInfo } from './helpers.js';
+import { figureKey, type HelperRoot, type NameInfo } from './helpers.js';
 import { rankSignals } from './rank.js';
 import { createDiscourse, figuresOf, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
 import { planDocument } from './plan/document.js';
 import type { StoryKind } from './plan/stories.js';
-import type { CommentaryTemplates, KindTemplates } from './templates.js';
+import { type CommentaryTemplates, headlineCount, renderBlock } from './templates.js';
 import type { CalendarEvent } from '../market/types.js';
 import { weekAheadSection } from './week-ahead.js';
 import { weekBehindSection, withoutToldDays, type ReleaseFact } from './plan/week-behind.js';
@@ -118,10 +118,9 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   const scope = (tellOnce = true): HelperRoot => ({ ...base, stated: new Set(), tellOnce });
   // Phrasing turns with the week per signal, so the same story never reads the same two weeks running.
   const fill = (signal: Signal, block: Block, root: HelperRoot, turn = 0) => {
-    const kind: KindTemplates = templates.get(signal.kind)!;
-    const template = pick(kind[block], root.week + turn, `${signal.id}:${block}`);
+    const kind = templates.get(signal.kind)!;
     try {
-      return template({ ...signal, ...root })
+      return renderBlock(kind, signal, block, root, turn)
         .replace(/\s+/g, ' ')
         .replace(/\s+([.,;:])/g, '$1')
         .trim();
@@ -131,7 +130,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   };
 
   const top = plan.story?.lead;
-  const headline = top ? fittingHeadline((turn) => fill(top, 'headline', scope(false), turn), templates.get(top.kind)!.headline.length) : 'A week without market data';
+  const headline = top ? fittingHeadline((turn) => fill(top, 'headline', scope(false), turn), headlineCount(templates.get(top.kind)!)) : 'A week without market data';
   const story = scope();
   const discourse = createDiscourse();
   // A signal whose one figure is already told has nothing new to say.

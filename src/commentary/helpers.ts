@@ -92,7 +92,7 @@ export function directionVerb(value: number, unit: Unit, window: Window, usualWe
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 const ORDINALS = ['zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'];
 export const numberWord = (n: number): string => NUMBER_WORDS[n] ?? String(n);
-const ordinal = (n: number) => ORDINALS[n] ?? `${n}th`;
+export const ordinal = (n: number): string => ORDINALS[n] ?? `${n}th`;
 
 /** "this week", or "in the four-session week" when a holiday shortened it. */
 export function weekPhrase(sessions: number): string {
@@ -123,19 +123,19 @@ function rootOf(options: HelperOptions): HelperRoot {
   return options.data.root as HelperRoot;
 }
 
-function infoOf(symbol: string, root: HelperRoot): NameInfo {
+function infoOf(symbol: string, root: Pick<HelperRoot, 'names'>): NameInfo {
   const info = root.names[symbol];
   if (!info) throw new Error(`no instrument named ${symbol}`);
   return info;
 }
 
-function nameOf(symbol: string, root: HelperRoot, capital: boolean): string {
+export function nameOf(symbol: string, root: Pick<HelperRoot, 'names'>, capital: boolean): string {
   const info = infoOf(symbol, root);
   const text = info.article && !info.shortName.startsWith('the ') ? `the ${info.shortName}` : info.shortName;
   return capital ? capitalize(text) : text;
 }
 
-function themeOf(symbol: string, root: HelperRoot, capital: boolean): string {
+export function themeOf(symbol: string, root: Pick<HelperRoot, 'names'>, capital: boolean): string {
   const theme = infoOf(symbol, root).theme;
   if (!theme) return nameOf(symbol, root, capital);
   return capital ? capitalize(theme) : theme;
@@ -147,17 +147,19 @@ export function side(level: number, mark: number): string {
 }
 
 /** "Financials (+4.1%), Industrials (+3.6%) and Materials (+3.3%)". */
-function moverList(movers: Array<{ symbol: string; change: number }>, root: HelperRoot): string {
+export function moverList(movers: ReadonlyArray<{ symbol: string; change: number }>, root: Pick<HelperRoot, 'names' | 'locale'>): string {
   const items = movers.map((m) => `${nameOf(m.symbol, root, false)} (${formatChange(m.change, 'pct', root.locale)})`);
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 /** "rose 1.2%" the first time a figure is told, "rose" after that (with `sym`, the ledger key). */
 function moved(value: number, unit: Unit, window: Window, options: HelperOptions): string {
-  const root = rootOf(options);
-  // sym: the instrument whose figure this is (calibrates the verb, told once); cal: calibration only.
-  const sym = options.hash['sym'] as string | undefined;
-  const cal = (options.hash['cal'] as string | undefined) ?? sym;
+  return movedText(rootOf(options), value, unit, window, options.hash['sym'] as string | undefined, options.hash['cal'] as string | undefined);
+}
+
+/** sym: the instrument whose figure this is (calibrates the verb, told once); cal: calibration only. */
+export function movedText(root: HelperRoot, value: number, unit: Unit, window: Window, sym?: string, calibrate?: string): string {
+  const cal = calibrate ?? sym;
   const verb = directionVerb(value, unit, window, cal ? root.usual[cal] : undefined, root.week, `${window}:${value.toFixed(4)}`);
   if (verb === FLAT) return verb;
   const key = sym && root.tellOnce ? figureKey(root, sym, window) : undefined;
@@ -167,12 +169,35 @@ function moved(value: number, unit: Unit, window: Window, options: HelperOptions
 }
 
 /** The ledger key of a change: the month and the year to date from the same close are one figure. */
-export function figureKey(root: HelperRoot, sym: string, window: Window): string {
+export function figureKey(root: Pick<HelperRoot, 'bases'>, sym: string, window: Window): string {
   return `move:${sym}:${root.bases[sym]?.[window] ?? window}`;
 }
 
 /** Without its number a verb must stand alone: "the S&P 500 fell", not "the S&P 500 lost". */
 const INTRANSITIVE: Record<string, string> = { lost: 'fell', gained: 'rose' };
+
+/** "on Wednesday" inside the edition's week, "on October 8, 2008" outside it. */
+export function onDay(iso: string, root: Pick<HelperRoot, 'weekStart' | 'asOf' | 'locale'>, capital = false): string {
+  const on = capital ? 'On' : 'on';
+  return iso > root.weekStart && iso <= root.asOf ? `${on} ${formatWeekday(iso, root.locale)}` : `${on} ${formatDate(iso, root.locale)}`;
+}
+
+/** ", the bond market's read of the Fed's path," at an instrument's first mention, if it has a gloss. */
+export function aside(symbol: string, root: HelperRoot): string {
+  const gloss = infoOf(symbol, root).gloss;
+  if (!gloss || root.stated.has(`gloss:${symbol}`)) return '';
+  if (root.tellOnce) root.stated.add(`gloss:${symbol}`);
+  return `, ${gloss},`;
+}
+
+/** "small-cap sectors", "Sectors": a group's name in prose. */
+export function groupName(group: string, capital = false): string {
+  const text = group.replace(/-/g, ' ').replace(/^small cap/, 'small-cap');
+  return capital ? capitalize(text) : text;
+}
+
+/** The yield curve's own verbs: a wider long-minus-short spread steepens it. */
+export const curveVerb = (spreadChange: number): string => (shown(spreadChange, 'bp') > 0 ? 'steepened' : shown(spreadChange, 'bp') < 0 ? 'flattened' : 'held steady');
 
 /** Registers the helpers on a Handlebars instance (each call site owns its instance). */
 export function registerHelpers(hb: typeof import('handlebars')): void {
@@ -182,10 +207,7 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
     The: (symbol: string, options: HelperOptions) => nameOf(symbol, rootOf(options), true),
     theme: (symbol: string, options: HelperOptions) => themeOf(symbol, rootOf(options), false),
     Theme: (symbol: string, options: HelperOptions) => themeOf(symbol, rootOf(options), true),
-    groupName: (group: string, options: HelperOptions) => {
-      const text = group.replace(/-/g, ' ').replace(/^small cap/, 'small-cap');
-      return options.hash['capital'] ? capitalize(text) : text;
-    },
+    groupName: (group: string, options: HelperOptions) => groupName(group, options.hash['capital'] === true),
     side: (level: number, mark: number, options: HelperOptions) => (options.hash['capital'] ? capitalize(side(level, mark)) : side(level, mark)),
     change: (value: number, unit: Unit, options: HelperOptions) => formatChange(value, unit, locale(options)),
     size: (value: number, unit: Unit, options: HelperOptions) => formatSize(value, unit, locale(options)),
@@ -207,11 +229,7 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
     date: (iso: string, options: HelperOptions) => formatDate(iso, locale(options)),
     monthYear: (iso: string, options: HelperOptions) => formatMonthYear(iso, locale(options)),
     /** "on Wednesday" inside the edition's week, "on October 8, 2008" outside it. */
-    onDay: (iso: string, options: HelperOptions) => {
-      const root = rootOf(options);
-      const on = options.hash['capital'] ? 'On' : 'on';
-      return iso > root.weekStart && iso <= root.asOf ? `${on} ${formatWeekday(iso, root.locale)}` : `${on} ${formatDate(iso, root.locale)}`;
-    },
+    onDay: (iso: string, options: HelperOptions) => onDay(iso, rootOf(options), options.hash['capital'] === true),
     duration: (from: string, to: string) => duration(from, to),
     numberWord: (n: number) => numberWord(n),
     ordinal: (n: number) => ordinal(n),
@@ -231,18 +249,12 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
       return options.fn(this);
     },
     /** ", the bond market's read of the Fed's path," at an instrument's first mention, if it has a gloss. */
-    aside: (symbol: string, options: HelperOptions) => {
-      const root = rootOf(options);
-      const gloss = infoOf(symbol, root).gloss;
-      if (!gloss || root.stated.has(`gloss:${symbol}`)) return '';
-      if (root.tellOnce) root.stated.add(`gloss:${symbol}`);
-      return `, ${gloss},`;
-    },
+    aside: (symbol: string, options: HelperOptions) => aside(symbol, rootOf(options)),
     concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
     eq: (a: unknown, b: unknown) => a === b,
     odd: (n: number) => n % 2 === 1,
     /** The yield curve's own verbs: a wider long-minus-short spread steepens it. */
-    curveVerb: (spreadChange: number) => (shown(spreadChange, 'bp') > 0 ? 'steepened' : shown(spreadChange, 'bp') < 0 ? 'flattened' : 'held steady'),
+    curveVerb,
     defined: (value: unknown) => value !== undefined && value !== null,
     first: <T>(list: T[]) => list[0],
     gt: (a: number, b: number) => a > b,

@@ -1,6 +1,15 @@
 export { compose, SUBJECT_LENGTH, helperRoot, nameTable, weekNumber, type Commentary, type Section } from './compose.js';
 export { rankSignals } from './rank.js';
-export { loadCommentaryTemplates, createHandlebars, handlebarsErrorLine, handlebarsErrorMessage, TemplateError, SIGNAL_KINDS, type CommentaryTemplates } from './templates.js';
+export {
+  loadCommentaryTemplates,
+  createHandlebars,
+  everyPhrasing,
+  handlebarsErrorLine,
+  handlebarsErrorMessage,
+  TemplateError,
+  SIGNAL_KINDS,
+  type CommentaryTemplates,
+} from './templates.js';
 export * from './helpers.js';
 export { findContradictions, findLookbackErrors, findStyleProblems } from './truth.js';
 export { lintEdition, type LintFinding, type LintRule } from './lint.js';

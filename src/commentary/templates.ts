@@ -8,8 +8,14 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { SIGNAL_KINDS, type SignalKind } from '../analysis/index.js';
 import { registerHelpers } from './helpers.js';
-import { InputError, messageOf } from '../errors.js';
+import { messageOf } from '../errors.js';
+import { TemplateError } from './template-error.js';
+
+export { TemplateError };
 import { loadWeekBehindFrames, type WeekBehindFrames } from './plan/week-behind.js';
+import { type Block as RealisedBlock, type FramedKind, loadRealisers, variantOf } from './realise/index.js';
+import type { Signal } from '../analysis/index.js';
+import { type HelperRoot, pick } from './helpers.js';
 
 export { SIGNAL_KINDS };
 const BLOCKS = ['title', 'headline', 'lede', 'detail'] as const;
@@ -22,8 +28,27 @@ export interface KindTemplates {
   lede: Handlebars.TemplateDelegate[];
   detail: Handlebars.TemplateDelegate[];
 }
-/** The signal kinds' templates, and the week behind's frames (a story kind of its own, in its own file). */
-export type CommentaryTemplates = Map<SignalKind, KindTemplates> & { weekBehind?: WeekBehindFrames };
+/**
+ * The signal kinds' templates, or their realisers with their frames (kinds converted to TypeScript),
+ * and the week behind's frames (a story kind of its own, in its own file).
+ */
+export type CommentaryTemplates = Map<SignalKind, KindTemplates | FramedKind> & { weekBehind?: WeekBehindFrames };
+
+/** A block of a signal's text, from its realiser or its template's phrasing of the week. */
+export function renderBlock(kind: KindTemplates | FramedKind, signal: Signal, block: RealisedBlock, root: HelperRoot, turn: number): string {
+  const key = `${signal.id}:${block}`;
+  if ('render' in kind) return kind.render(signal, block, root, variantOf(kind.variants[block], root.week + turn, key));
+  return pick(kind[block], root.week + turn, key)({ ...signal, ...root });
+}
+
+/** Every phrasing of a block, in order (the preview studio shows them side by side). */
+export function everyPhrasing(kind: KindTemplates | FramedKind, signal: Signal, block: RealisedBlock, root: () => HelperRoot): string[] {
+  if ('render' in kind) return Array.from({ length: kind.variants[block] }, (_, n) => kind.render(signal, block, root(), n));
+  return kind[block].map((template) => template({ ...signal, ...root() }));
+}
+
+/** How many headline phrasings compose may try for one that fits a subject line. */
+export const headlineCount = (kind: KindTemplates | FramedKind): number => ('render' in kind ? kind.variants.headline : kind.headline.length);
 
 /** The line a Handlebars error points at: parse errors carry lineNumber; runtime ones end in " - line:col". */
 export function handlebarsErrorLine(error: unknown): number | undefined {
@@ -46,17 +71,6 @@ export function handlebarsErrorMessage(error: unknown): string {
   const near = lines.find((l, i) => i > 0 && !/^-*\^$/.test(l) && !/^Expecting /.test(l));
   const what = lines.find((l) => /^Expecting /.test(l)) ?? lines.at(-1)!;
   return `${lines[0]} ${what}${near ? ` (near "${near}")` : ''}`;
-}
-
-export class TemplateError extends InputError {
-  override name = 'TemplateError';
-  constructor(
-    readonly file: string,
-    readonly line: number | undefined,
-    message: string,
-  ) {
-    super(`${file}${line ? `:${line}` : ''}: ${message}`);
-  }
 }
 
 /** A Handlebars instance with our helpers; strict, so a misspelt field is an error, not a blank. */
@@ -109,8 +123,8 @@ export function parseKindTemplate(hb: typeof Handlebars, file: string, source: s
 }
 
 export function loadCommentaryTemplates(dir: string, hb = createHandlebars()): CommentaryTemplates {
-  const templates: CommentaryTemplates = new Map();
-  for (const kind of SIGNAL_KINDS) {
+  const templates: CommentaryTemplates = new Map(loadRealisers(dir));
+  for (const kind of SIGNAL_KINDS.filter((k) => !templates.has(k))) {
     const file = join(dir, `${kind}.hbs`);
     let source: string;
     try {
@@ -120,6 +134,6 @@ export function loadCommentaryTemplates(dir: string, hb = createHandlebars()): C
     }
     templates.set(kind, parseKindTemplate(hb, file, source));
   }
-  templates.weekBehind = loadWeekBehindFrames(dir, hb);
+  templates.weekBehind = loadWeekBehindFrames(dir);
   return templates;
 }

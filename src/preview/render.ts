@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEdition } from '../build.js';
-import { createHandlebars, helperRoot, loadCommentaryTemplates, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
+import { createHandlebars, everyPhrasing, helperRoot, loadCommentaryTemplates, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
 import { escapeHtml } from '../escape.js';
 import { formatChange, formatLevel } from '../format.js';
 import { ConfigError } from '../config/env.js';
@@ -129,13 +129,13 @@ function commentaryItem(ctx: Context, edition: StudioEdition, kind: string): Ren
   const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'), createHandlebars());
   const t = templates.get(kind as (typeof SIGNAL_KINDS)[number]);
   if (!t) throw new Error(`no commentary kind ${kind}`);
-  const fill = (template: (context: object) => string, signal: object) => escapeHtml(template({ ...signal, ...helperRoot(edition.analysis, ctx.config) }));
+  const root = () => helperRoot(edition.analysis, ctx.config);
   const blocks = edition.analysis.signals
     .filter((s) => s.kind === kind)
     .flatMap((signal) => [
       `<h2>${escapeHtml(signal.id)}</h2>`,
       ...(['title', 'headline', 'lede', 'detail'] as const).flatMap((block) =>
-        t[block].map((template, i) => `<p><strong>${block[0]!.toUpperCase()}${block.slice(1)} ${i + 1}:</strong> ${fill(template, signal)}</p>`),
+        everyPhrasing(t, signal, block, root).map((text, i) => `<p><strong>${block[0]!.toUpperCase()}${block.slice(1)} ${i + 1}:</strong> ${escapeHtml(text)}</p>`),
       ),
     ]);
   const html = `<!doctype html><html lang="en"><body style="font-family:sans-serif;max-width:640px;margin:auto">${blocks.join('\n') || `<p>No ${escapeHtml(kind)} signal fired with this data: pick another scenario.</p>`}</body></html>`;

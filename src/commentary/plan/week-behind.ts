@@ -4,15 +4,12 @@
  * fell 11 basis points that day"), never as its cause. Planning is pure: the releases' first-published
  * values and the closes in, typed facts out; the words are frames in templates/commentary/week-behind.hbs.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type Handlebars from 'handlebars';
 import { formatNumber, formatSize, formatWeekday, shown } from '../../format.js';
 import { addDays, weekday } from '../../market/calendar.js';
 import type { IsoDate, Release, Series } from '../../market/types.js';
 import type { Section } from '../compose.js';
 import { type NameInfo, pick } from '../helpers.js';
-import { TemplateError } from '../templates.js';
+import { type Frames, loadFrames, say } from '../frames.js';
 
 export type ReleaseKind = 'cpi' | 'pce' | 'retail-sales' | 'jobs' | 'gdp';
 
@@ -113,40 +110,21 @@ function moveOn(markets: readonly string[], series: ReadonlyArray<Pick<Series, '
 
 // --- Realisation -----------------------------------------------------------------------------------
 
-const BLOCKS = ['title', 'cpi', 'pce', 'retail-sales', 'jobs', 'gdp', 'move', 'told', 'told-alone'] as const;
-type Block = (typeof BLOCKS)[number];
-export type WeekBehindFrames = Record<Block, Handlebars.TemplateDelegate[]> & { file: string };
+/** The week behind's frames and the slots each takes (templates/commentary/week-behind.hbs). */
+const SPEC = {
+  title: [],
+  cpi: ['changed', 'month'],
+  pce: ['changed', 'month'],
+  'retail-sales': ['changed', 'month'],
+  jobs: ['payrolls', 'month', 'jobless'],
+  gdp: ['growth', 'quarter'],
+  move: ['name', 'changed'],
+  told: ['Fact', 'fact', 'weekday', 'move'],
+  'told-alone': ['Fact', 'fact', 'weekday'],
+} as const;
+export type WeekBehindFrames = Frames<typeof SPEC>;
 
-/** Frames by block, several phrasings each, marked as the signal templates are: {{!-- name --}}. */
-export function parseWeekBehindFrames(hb: typeof Handlebars, file: string, source: string): WeekBehindFrames {
-  const found = new Map<Block, string[][]>();
-  let current: string[] | undefined;
-  for (const line of source.split('\n')) {
-    const marker = /^\{\{!--\s*([a-z-]+)\s*--\}\}\s*$/.exec(line)?.[1];
-    if (marker && (BLOCKS as readonly string[]).includes(marker)) {
-      current = [];
-      found.set(marker as Block, [...(found.get(marker as Block) ?? []), current]);
-    } else current?.push(line);
-  }
-  const frames = { file } as WeekBehindFrames;
-  for (const block of BLOCKS) {
-    const texts = (found.get(block) ?? []).map((lines) => lines.join(' ').trim()).filter(Boolean);
-    if (texts.length === 0) throw new TemplateError(file, undefined, `needs at least one {{!-- ${block} --}} frame`);
-    frames[block] = texts.map((text) => hb.compile(text, { noEscape: true, strict: true }));
-  }
-  return frames;
-}
-
-export function loadWeekBehindFrames(dir: string, hb: typeof Handlebars): WeekBehindFrames {
-  const file = join(dir, 'week-behind.hbs');
-  let source: string;
-  try {
-    source = readFileSync(file, 'utf8');
-  } catch {
-    throw new TemplateError(file, undefined, 'missing: the week behind needs its frames');
-  }
-  return parseWeekBehindFrames(hb, file, source);
-}
+export const loadWeekBehindFrames = (dir: string): WeekBehindFrames => loadFrames(dir, 'week-behind', SPEC);
 
 const MONTH = (iso: string, locale: string) => new Intl.DateTimeFormat(locale, { month: 'long', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
 const QUARTERS = ['first', 'second', 'third', 'fourth'];
@@ -174,7 +152,7 @@ function moveText(move: SessionMove, frames: WeekBehindFrames, names: Record<str
   const info = names[move.symbol];
   const name = info ? (info.article ? `the ${info.shortName}` : info.shortName) : move.symbol;
   const changed = shown(move.change, move.unit) === 0 ? 'was unchanged' : `${move.change > 0 ? 'rose' : 'fell'} ${formatSize(move.change, move.unit, locale)}`;
-  return pick(frames.move, week, move.symbol)({ name, changed });
+  return say(frames, 'move', week, move.symbol, { name, changed });
 }
 
 export interface WeekBehindContext {
@@ -188,12 +166,12 @@ export interface WeekBehindContext {
 export function weekBehindSection(facts: readonly ReleaseFact[], frames: WeekBehindFrames, { names, locale, week }: WeekBehindContext): Section | undefined {
   if (facts.length === 0) return undefined;
   const sentences = facts.map((fact, i) => {
-    const Fact = pick(frames[fact.kind], week, fact.kind)(slotsOf(fact, locale));
+    const Fact = pick(frames.phrasings[fact.kind], week, fact.kind)(slotsOf(fact, locale));
     const slots = { Fact, fact: lowerFirst(Fact), weekday: formatWeekday(fact.date, locale) };
     // Sentence shapes alternate within the edition, so two releases never read alike.
-    if (!fact.move) return pick(frames['told-alone'], week + i, 'told-alone')(slots);
-    return pick(frames.told, week + i, 'told')({ ...slots, move: moveText(fact.move, frames, names, locale, week) });
+    if (!fact.move) return say(frames, 'told-alone', week + i, 'told-alone', slots);
+    return say(frames, 'told', week + i, 'told', { ...slots, move: moveText(fact.move, frames, names, locale, week) });
   });
-  const title = pick(frames.title, week, 'title')({});
+  const title = say(frames, 'title', week, 'title', {});
   return { topic: 'week-behind', title, paragraphs: [sentences.join(' ').replace(/\s+/g, ' ').trim()], signalIds: ['week-behind'] };
 }

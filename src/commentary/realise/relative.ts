@@ -1,0 +1,99 @@
+/**
+ * One instrument against another. The frame follows the signs: when the leader fell it "fell less"
+ * (never "led"), when both rose it beat the laggard by the gap, otherwise the two went opposite ways.
+ * Each figure is told once: the laggard's move is left out where the edition already gave it.
+ */
+import type { Window } from '../../config/primitives.js';
+import { sayNth } from '../frames.js';
+import { tellFirst } from '../ledger.js';
+import type { Block, Of, RealiseContext, Realiser } from './index.js';
+import { type Words, wordsOf } from './words.js';
+
+const pair = ['Leader', 'leader', 'laggard'] as const;
+const spec = {
+  title: ['LeaderTheme', 'laggardTheme'],
+  'headline.less': ['LeaderTheme', 'laggardTheme', 'period'],
+  'headline.beat': ['LeaderTheme', 'laggardTheme', 'gap', 'period'],
+  'headline.split': ['LeaderTheme', 'laggardTheme', 'period'],
+  'lede.less': ['LeaderTheme', 'laggardTheme', 'leaderTheme', ...pair, 'leaderMoved', 'laggardMoved', 'laggardClause', 'gap', 'period'],
+  'lede.beat': ['LeaderTheme', ...pair, 'leaderMoved', 'laggardClause', 'gap', 'period'],
+  'lede.split': ['LeaderTheme', 'laggardTheme', ...pair, 'leaderMoved', 'laggardMoved', 'gap', 'period'],
+  which: ['laggard', 'moved'],
+  alongside: ['name', 'aside', 'moved'],
+  streak: [...pair, 'weeks'],
+  'widest-in-a-year': [...pair],
+  'widest-since': [...pair, 'date'],
+  'longer.behind': [...pair, 'gap', 'period'],
+  'longer.ahead': [...pair, 'gap', 'period'],
+} as const;
+type Ctx = RealiseContext<typeof spec>;
+type Signal = Of<'relative'>;
+
+/** less: the leader fell too; beat: the laggard rose too; split: one up, one down. */
+export const shapeOf = (s: Pick<Signal, 'leader' | 'laggard'>): 'less' | 'beat' | 'split' => (s.leader.change < 0 ? 'less' : s.laggard.change > 0 ? 'beat' : 'split');
+
+const LONGER: Partial<Record<Window, string>> = { YTD: 'the year so far', '3M': 'the past three months' };
+
+function names(s: Signal, w: Words) {
+  return {
+    LeaderTheme: w.Theme(s.leader.symbol),
+    laggardTheme: w.theme(s.laggard.symbol),
+    leaderTheme: w.theme(s.leader.symbol),
+    Leader: w.The(s.leader.symbol),
+    leader: w.the(s.leader.symbol),
+    laggard: w.the(s.laggard.symbol),
+  };
+}
+
+function headline(s: Signal, w: Words, { frames, variant }: Ctx): string {
+  // The second phrasing leaves the week understood; a longer window is always said.
+  const period = variant === 1 && s.window === '1W' ? '' : w.period(s.window);
+  const n = names(s, w);
+  return sayNth(frames, `headline.${shapeOf(s)}`, variant, { ...n, gap: w.points(s.gap), period });
+}
+
+function lede(s: Signal, w: Words, { frames, root, variant }: Ctx): string {
+  const n = names(s, w);
+  const base = { ...n, gap: w.points(s.gap), period: w.period(s.window) };
+  const shape = shapeOf(s);
+  // The figures are told in reading order: the leader's, then the laggard's, then the one alongside.
+  const leaderMoved = w.moved(s.leader.change, 'pct', s.window, s.leader.symbol);
+  let text: string;
+  if (shape === 'split' || (shape === 'less' && variant === 1)) {
+    const laggardMoved = w.moved(s.laggard.change, 'pct', s.window, s.laggard.symbol);
+    text = sayNth(frames, `lede.${shape}`, variant, { ...base, leaderMoved, laggardMoved, laggardClause: '' });
+  } else {
+    // The laggard's own figure as a clause, once: an edition that gave it already says only the gap.
+    const first = tellFirst(root, { kind: 'move', symbol: s.laggard.symbol, window: s.window });
+    const laggardClause = first ? sayNth(frames, 'which', variant, { laggard: n.laggard, moved: w.moved(s.laggard.change, 'pct', s.window) }) : '';
+    text = sayNth(frames, `lede.${shape}`, variant, { ...base, leaderMoved, laggardMoved: '', laggardClause });
+  }
+  if (!s.alongside) return text;
+  const a = s.alongside;
+  const name = w.the(a.symbol);
+  const aside = w.aside(a.symbol);
+  return `${text} ${sayNth(frames, 'alongside', 0, { name, aside, moved: w.moved(a.change, a.unit, s.window, a.symbol) })}`;
+}
+
+function detail(s: Signal, w: Words, { frames, root, variant }: Ctx): string {
+  const n = names(s, w);
+  const said: string[] = [];
+  if (s.streak !== undefined && s.streak > 1) said.push(sayNth(frames, 'streak', variant, { ...n, weeks: w.numberWord(s.streak) }));
+  if (s.largestInAYear) said.push(sayNth(frames, 'widest-in-a-year', variant, n));
+  else if (s.largestSince) said.push(sayNth(frames, 'widest-since', variant, { ...n, date: w.date(s.largestSince) }));
+  const longer = s.longer;
+  if (longer && tellFirst(root, { kind: 'longer', pair: s.pair, window: longer.window })) {
+    const slots = { ...n, gap: w.points(longer.gap), period: LONGER[longer.window] ?? 'the past month' };
+    said.push(sayNth(frames, longer.gap < 0 ? 'longer.behind' : 'longer.ahead', variant, slots));
+  }
+  return said.join(' ');
+}
+
+function realise(s: Signal, block: Block, ctx: Ctx): string {
+  const w = wordsOf(ctx.root);
+  if (block === 'title') return sayNth(ctx.frames, 'title', ctx.variant, names(s, w));
+  if (block === 'headline') return headline(s, w, ctx);
+  return block === 'lede' ? lede(s, w, ctx) : detail(s, w, ctx);
+}
+
+export const relative: Realiser<'relative', typeof spec> = { spec, variants: { title: 2, headline: 4, lede: 2, detail: 2 }, realise };

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { pick } from './helpers.js';
-import { TemplateError } from './template-error.js';
+import { handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from './template-error.js';
 
 /** Every frame's name and the slots it takes: `{ 'headline.beat': ['Leader', 'laggard', 'gap'] }`. */
 export type FrameSpec = Readonly<Record<string, readonly string[]>>;
@@ -73,7 +73,13 @@ export function parseFrames<S extends FrameSpec>(file: string, source: string, s
       const fail = (at: number, what: string): never => {
         throw new TemplateError(file, line + at - 1, `frame "${name}": ${what}`);
       };
-      const unknown = slotsRead(BARE.parse(text), fail).filter((slot) => !spec[name]!.includes(slot));
+      let program: Program;
+      try {
+        program = BARE.parse(text);
+      } catch (error) {
+        throw new TemplateError(file, line + (handlebarsErrorLine(error) ?? 1) - 1, `frame "${name}": ${handlebarsErrorMessage(error)}`);
+      }
+      const unknown = slotsRead(program, fail).filter((slot) => !spec[name]!.includes(slot));
       if (unknown.length) fail(1, `no slot named ${unknown.join(', ')} (it takes ${spec[name]!.join(', ') || 'none'})`);
       return BARE.compile(text, { noEscape: true, strict: true });
     });

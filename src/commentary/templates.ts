@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { SIGNAL_KINDS, type SignalKind } from '../analysis/index.js';
 import { registerHelpers } from './helpers.js';
-import { messageOf } from '../errors.js';
-import { TemplateError } from './template-error.js';
+import { handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from './template-error.js';
 
-export { TemplateError };
+export { handlebarsErrorLine, handlebarsErrorMessage, TemplateError };
 import { loadWeekBehindFrames, type WeekBehindFrames } from './plan/week-behind.js';
 import { type Block as RealisedBlock, type FramedKind, loadRealisers, variantOf } from './realise/index.js';
 import type { Signal } from '../analysis/index.js';
@@ -49,29 +48,6 @@ export function everyPhrasing(kind: KindTemplates | FramedKind, signal: Signal, 
 
 /** How many headline phrasings compose may try for one that fits a subject line. */
 export const headlineCount = (kind: KindTemplates | FramedKind): number => ('render' in kind ? kind.variants.headline : kind.headline.length);
-
-/** The line a Handlebars error points at: parse errors carry lineNumber; runtime ones end in " - line:col". */
-export function handlebarsErrorLine(error: unknown): number | undefined {
-  const e = error as { lineNumber?: number; message?: string };
-  if (typeof e.lineNumber === 'number') return e.lineNumber;
-  const at = / - (\d+):\d+$/.exec(e.message ?? '') ?? /line (\d+)/.exec(e.message ?? '');
-  return at ? Number(at[1]) : undefined;
-}
-
-/**
- * What a Handlebars error says, on one line: its first line ("Parse error on line 7:") keeps what is
- * wrong ("Expecting 'ID', got 'CLOSE'") and the text near it, which follow on lines of their own.
- */
-export function handlebarsErrorMessage(error: unknown): string {
-  const lines = (messageOf(error) ?? String(error))
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  if (lines.length <= 1) return lines[0] ?? '';
-  const near = lines.find((l, i) => i > 0 && !/^-*\^$/.test(l) && !/^Expecting /.test(l));
-  const what = lines.find((l) => /^Expecting /.test(l)) ?? lines.at(-1)!;
-  return `${lines[0]} ${what}${near ? ` (near "${near}")` : ''}`;
-}
 
 /** A Handlebars instance with our helpers; strict, so a misspelt field is an error, not a blank. */
 export function createHandlebars(): typeof Handlebars {

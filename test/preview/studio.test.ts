@@ -82,7 +82,7 @@ describe('studio checks', () => {
     edit(join(templates, 'partials/header.mjml'), '<mj-text colour="red">x</mj-text>', '');
     writeFileSync(
       join(templates, 'commentary/move.hbs'),
-      readFileSync(join(templates, 'commentary/move.hbs'), 'utf8').replace('{{The symbol}} {{moved', '{{#if symbol}}{{The symbol}} {{moved'),
+      readFileSync(join(templates, 'commentary/move.hbs'), 'utf8').replace('{{Name}} {{moved}}', '{{#if Name}}{{Name}} {{moved}}'),
     );
     const hbs = await renderItem(ctx, { item: 'digest', data: 'demo:risk-off' });
     expect(hbs).toMatchObject({ ok: false, error: { file: join(templates, 'commentary/move.hbs'), line: expect.any(Number) } });

@@ -5,8 +5,18 @@
  */
 import type { Commentary } from './compose.js';
 import { OPENER, restatesHeadline, sentencesOf } from './plan/discourse.js';
+import { LEDE_SENTENCES } from './plan/document.js';
 
-export type LintRule = 'repeated-opener' | 'self-reference' | 'orphan-pronoun' | 'grammar' | 'headline-restated' | 'one-sentence-section' | 'missing-evidence' | 'glossary';
+export type LintRule =
+  | 'repeated-opener'
+  | 'self-reference'
+  | 'orphan-pronoun'
+  | 'grammar'
+  | 'headline-restated'
+  | 'one-sentence-section'
+  | 'missing-evidence'
+  | 'glossary'
+  | 'long-lede';
 
 export interface LintFinding {
   rule: LintRule;
@@ -58,7 +68,9 @@ function structureFindings(c: Commentary): LintFinding[] {
     const sentences = section.paragraphs.flatMap(sentencesOf).length;
     if (section.topic !== 'week-ahead' && sentences < 2) findings.push({ rule: 'one-sentence-section', text: section.title });
   }
-  const first = sentencesOf(c.lede)[0] ?? '';
+  const lede = sentencesOf(c.lede);
+  if (lede.length > LEDE_SENTENCES) findings.push({ rule: 'long-lede', text: `${lede.length} sentences: ${c.lede}` });
+  const first = lede[0] ?? '';
   if (restatesHeadline(c.headline, first)) findings.push({ rule: 'headline-restated', text: `${c.headline} / ${first}` });
   return findings;
 }

@@ -121,7 +121,7 @@ describe('every week from 2000 to 2022', () => {
 describe('names in time', () => {
   it('does not call the Magnificent Seven by that name before the name existed', () => {
     const defaults = loadNewsletter('/nonexistent.json');
-    expect(nameTable(defaults, '2022-11-18')['MAG7']).toMatchObject({ shortName: 'the seven biggest tech stocks', article: false });
+    expect(nameTable(defaults, '2022-11-18')['MAG7']).toMatchObject({ shortName: 'the basket of the seven biggest tech stocks', article: false });
     expect(nameTable(defaults, '2024-01-05')['MAG7']).toMatchObject({ shortName: 'Magnificent Seven', article: true });
   });
 });

@@ -20,7 +20,7 @@ export function renderText(view: EditionView): string {
   lines.push(pad('', nameWidth) + pad('Close', lastWidth, true) + view.table.columns.map((c) => pad(c.label, cellWidth, true)).join(''));
   for (const row of view.table.rows) lines.push(pad(row.name, nameWidth) + pad(row.last, lastWidth, true) + row.cells.map((c) => pad(c.text, cellWidth, true)).join(''));
   lines.push(view.table.note, '');
-  for (const section of view.sections) lines.push(section.title.toUpperCase(), ...section.paragraphs, '');
+  for (const section of view.sections) lines.push(section.title.toUpperCase(), [section.lead, section.leadRest].filter(Boolean).join(' '), ...section.paragraphs, '');
   if (view.sectors.length) {
     lines.push('SECTORS THIS WEEK');
     const width = Math.max(...view.sectors.map((s) => s.name.length)) + 2;

@@ -55,7 +55,7 @@ describe('rendered digest', () => {
         // Gains green, losses red, by the sign as shown (the minus is U+2212); rates and volatility neutral.
         const change = Number(metric.windows[window]!.change.toFixed(metric.unit === 'bp' ? 0 : 1));
         const expected = metric.unit !== 'pct' || change === 0 ? 'flat' : change > 0 ? 'up' : 'down';
-        expect(edition.html, `${metric.symbol} ${window} tone`).toMatch(new RegExp(`class="${expected}( wide)?"[^>]*>${escapeRegExp(text)}<`));
+        expect(edition.html, `${metric.symbol} ${window} tone`).toMatch(new RegExp(`class="${expected}( hide-\\d+)?"[^>]*>${escapeRegExp(text)}<`));
         expect(edition.text).toContain(text);
       }
     }

@@ -74,12 +74,26 @@ function homeOf(name: string, sections: readonly Section[]): number {
   return -1;
 }
 
+/** A bold lead-in reads at a glance: past this many characters it ends at the last clause break before. */
+const LEAD_LENGTH = 110;
+
+/** The first sentence, or its opening clauses when it is long ("..., to +57 bp:" of a longer one), and the rest. */
+export function leadIn(paragraph: string): { lead: string; rest: string } {
+  const [first = '', ...after] = sentencesOf(paragraph);
+  let lead = first;
+  if (first.length > LEAD_LENGTH) {
+    const breaks = [...first.slice(0, LEAD_LENGTH).matchAll(/[,;:](?=\s)/g)].map((m) => m.index + 1).filter((i) => i >= 30);
+    if (breaks.length) lead = first.slice(0, breaks.at(-1));
+  }
+  return { lead, rest: [first.slice(lead.length).trim(), ...after].filter(Boolean).join(' ') };
+}
+
 /** The sections with their lead-ins and charts; a chart with no story to sit beside is returned apart. */
 export function placeSections(sections: readonly Section[], charts: ReadonlyArray<ChartView & { name: string }>): { sections: SectionView[]; unplaced: ChartView[] } {
   const views: SectionView[] = sections.map((s) => {
     const [first = '', ...rest] = s.paragraphs;
-    const [lead = '', ...after] = sentencesOf(first);
-    return { title: s.title, lead, leadRest: after.join(' '), paragraphs: rest, charts: [] };
+    const { lead, rest: leadRest } = leadIn(first);
+    return { title: s.title, lead, leadRest, paragraphs: rest, charts: [] };
   });
   const unplaced: ChartView[] = [];
   for (const { name, ...chart } of charts) {

@@ -11,3 +11,11 @@ const TEXT_LINK = /^View in browser: .*\n/m;
 export function withoutWebLink<T extends { html: string; text: string }>(edition: T): T {
   return { ...edition, html: edition.html.replace(HTML_LINK, ''), text: edition.text.replace(TEXT_LINK, '') };
 }
+
+/** A copy for a test send or a sample: with the link only once the edition went to the list (the site serves it). */
+export async function testCopy<T extends { id: string; html: string; text: string }>(
+  store: { edition(id: string): Promise<{ sent_at: string | null } | undefined> },
+  edition: T,
+): Promise<T> {
+  return (await store.edition(edition.id))?.sent_at ? edition : withoutWebLink(edition);
+}

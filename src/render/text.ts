@@ -13,6 +13,8 @@ export function renderText(view: EditionView): string {
   for (const warning of view.warnings) lines.push(`!!! DATA WARNING: ${warning}`);
   if (view.warnings.length) lines.push('');
   if (view.demo) lines.push(`*** DEMO DATA: simulated prices (scenario "${view.scenario}"), not real market data. Do not act on it. ***`, '');
+  // The market strip, as the HTML opens with it.
+  if (view.strip.length) lines.push(view.strip.map((s) => `${s.name} ${s.close} (${s.change})`).join(' · '), '');
   lines.push(view.headline, '', view.lede, '', rule, 'THE WEEK IN NUMBERS', rule);
   const nameWidth = Math.max(...view.table.rows.map((r) => r.name.length), 4) + 2;
   const lastWidth = Math.max(...view.table.rows.map((r) => r.last.length), 5) + 2;

@@ -34,11 +34,11 @@ function rasterise(svg: string, width: number): Buffer {
 
 /**
  * Charts are drawn 380 units wide and shown at that size at most; on the narrowest phone (320 px less
- * the image's 2 x 20 px padding) they shrink to 280 px, and their text with them: sized so it still
+ * the image's 2 x 24 px padding) they shrink to 272 px, and their text with them: sized so it still
  * reads at 10 CSS px there.
  */
 const CHART_WIDTH = 380;
-export const NARROWEST_CHART = 280;
+export const NARROWEST_CHART = 272;
 /** The size of every text in the charts, in chart units (shown at displayed width / chart width of it). */
 export const CHART_TEXT = Math.ceil((10 * CHART_WIDTH) / NARROWEST_CHART);
 const TEXT = CHART_TEXT;

@@ -17,7 +17,7 @@ import { CsvDataError, csvSeries } from './market/providers/csv.js';
 import { demoWeekAhead } from './market/week-ahead.js';
 import type { Series, Snapshot } from './market/types.js';
 import { escapeHtml } from './escape.js';
-import { pointChartsAt } from './render/index.js';
+import { chartFile, pointChartsAt, savedChartSrc } from './render/index.js';
 
 export interface BacktestWeek {
   id: string;
@@ -231,10 +231,10 @@ ${rows}
 
 /** The edition's web version and charts in the backtest folder, as the archive keeps them. */
 async function archiveEdition(edition: Edition, out: string): Promise<Edition> {
-  for (const chart of edition.charts) writeFileSync(join(out, `${edition.id}-${chart.name}.png`), chart.png);
+  for (const chart of edition.charts) writeFileSync(join(out, chartFile(edition.id, chart.name)), chart.png);
   writeFileSync(
     join(out, `${edition.id}.html`),
-    pointChartsAt(edition.web.html, (name) => `${edition.id}-${name}.png`),
+    pointChartsAt(edition.web.html, (name) => savedChartSrc(edition.id, name)),
   );
   return edition;
 }

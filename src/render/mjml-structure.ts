@@ -22,7 +22,7 @@ const RAW_CONTENT = new Set(['mj-style', 'mj-raw']);
 const TAG = /<(\/?)(mjml|mj-[a-z-]+)\b[^>]*?(\/?)>/g;
 
 /** Handlebars comments blanked, newlines kept, so the lines still match the file's. */
-const withoutComments = (source: string) => source.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, (c) => c.replace(/[^\n]/g, ' '));
+export const withoutComments = (source: string) => source.replace(/\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}/g, (c) => c.replace(/[^\n]/g, ' '));
 
 const lineAt = (source: string, index: number) => source.slice(0, index).split('\n').length;
 

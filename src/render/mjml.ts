@@ -1,5 +1,6 @@
 import mjml2html from 'mjml';
 import { TemplateError } from '../commentary/index.js';
+import { withoutComments } from './mjml-structure.js';
 
 /** MJML's own validation failed: the first issue's file and line (a partial's, when it is in one). */
 export class MjmlError extends TemplateError {
@@ -19,7 +20,8 @@ const END = '<!--/mw:partial-->';
  * (comments, dropped from the output) say which lines of it came from which partial file.
  */
 export function markPartial(file: string, source: string): string {
-  return `${START}${file}-->\n${source.replace(/\n$/, '')}\n${END}\n`;
+  // Its comments blanked, not removed (Handlebars drops a comment's lines): the partial keeps its line numbers.
+  return `${START}${file}-->\n${withoutComments(source).replace(/\n$/, '')}\n${END}\n`;
 }
 
 /** Where line `line` of the filled layout came from: a partial's file and line, or the layout's (shifted past the partials before it). */

@@ -102,21 +102,24 @@ describe('studio checks', () => {
     const { ctx, templates, configFile } = studioContext();
     const header = join(templates, 'partials/header.mjml');
     const header0 = readFileSync(header, 'utf8');
+    const lineOf = (text: string, source = header0) => source.split('\n').findIndex((l) => l.includes(text)) + 1;
     edit(header, '<mj-column>', '<mj-column>\n<mj-text colour="red">x</mj-text>');
     const mjml = await renderItem(ctx, { item: 'digest', data: 'demo:quiet-week' });
-    // At the partial's own file and line (the column opens on line 2; the bad text is line 3), not the layout's.
-    expect(mjml).toMatchObject({ ok: false, error: { file: header, line: 3, message: expect.stringMatching(/Attribute colour is illegal/) } });
+    // At the partial's own file and line (the line after the column opens), not the layout's.
+    expect(mjml).toMatchObject({ ok: false, error: { file: header, line: lineOf('<mj-column>') + 1, message: expect.stringMatching(/Attribute colour is illegal/) } });
     writeFileSync(header, header0);
     // A structure MJML's lenient parser would accept: a tag that is not MJML's where </mj-text> belongs, a column never closed.
     edit(header, '{{title}}</mj-text>', '{{title}}<mj-bogus>');
     expect(await renderItem(ctx, { item: 'digest', data: 'demo:quiet-week' })).toMatchObject({
       ok: false,
-      error: { file: header, line: 3, message: `${header}:3: <mj-bogus> is not an MJML tag` },
+      error: { file: header, line: lineOf('{{title}}'), message: `${header}:${lineOf('{{title}}')}: <mj-bogus> is not an MJML tag` },
     });
-    writeFileSync(header, header0.replace('  </mj-column>\n', ''));
+    const unclosed = header0.replace('  </mj-column>\n', '');
+    writeFileSync(header, unclosed);
+    const [at, opened] = [lineOf('</mj-section>', unclosed), lineOf('<mj-column>')];
     expect(await renderItem(ctx, { item: 'digest', data: 'demo:quiet-week' })).toMatchObject({
       ok: false,
-      error: { file: header, line: 5, message: `${header}:5: </mj-section> found where </mj-column> (opened on line 2) should close first` },
+      error: { file: header, line: at, message: `${header}:${at}: </mj-section> found where </mj-column> (opened on line ${opened}) should close first` },
     });
     writeFileSync(header, header0);
     writeFileSync(

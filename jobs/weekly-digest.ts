@@ -13,6 +13,7 @@ import { editionIdFor } from '../src/edition-id.js';
 import { reviewFindings } from '../src/commentary/findings.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, unsubscribeUrl } from '../src/subscribers/index.js';
+import { testCopy } from '../src/render/web-link.js';
 
 export { SendRefused };
 
@@ -131,7 +132,8 @@ export const weeklyDigest = {
     };
     await ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
     if (decision.action === 'refuse') throw new SendRefused(refusal(decision.because, built, files, terms, options.via));
-    const build = messageFactory({ ...built, id }, terms.sender, ctx.clock(), ctx.dkim, ctx.proofKey);
+    // A test send or a sample of an edition the site does not serve yet goes without "View in browser".
+    const build = messageFactory(await testCopy(ctx.store, { ...built, id }), terms.sender, ctx.clock(), ctx.dkim, ctx.proofKey);
     switch (decision.action) {
       case 'dry-run':
         return { ...result, note: [instead, 'dry run: nothing was sent'].filter(Boolean).join('; ') };

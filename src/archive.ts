@@ -2,7 +2,8 @@
  * The edition archive: what was built, as files beside each other in DATA_DIR/editions. For readers:
  * <id>.html and <id>.txt (the web version, what `/editions/<id>` serves); for the sender: <id>.mail.html
  * and <id>.mail.txt (the email with its recipient tokens, {{email}} and {{unsubscribeUrl}}, still in
- * place); <id>.json and the chart PNGs. A send that resumes reads the edition back from here, so
+ * place); <id>.json and the chart PNGs, which both HTML files point at (so they show their charts
+ * opened from disk; the email gets its Content-IDs back when it is read). A send that resumes reads the edition back from here, so
  * subscribers get the same words and numbers whoever sends; the JSON is checked by its schema on the
  * way back in.
  */
@@ -12,6 +13,8 @@ import { z } from 'zod';
 import type { Edition } from './build.js';
 import { sendTermsSchema, type SendTerms } from './delivery/terms.js';
 import { messageOf } from './errors.js';
+// The module itself, not render/index.js: the sender reads editions back and must not load MJML.
+import { chartFile, chartSrc, pointChartsAt, savedChartSrc } from './render/chart-refs.js';
 
 const savedChartSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/),
@@ -70,7 +73,7 @@ export function editionJson(edition: Edition, terms?: SendTerms): object {
     signals: edition.analysis.signals,
     ranking: edition.commentary.ranking,
     sections: edition.commentary.sections,
-    charts: edition.charts.map(({ name, width, height, alt, title }) => ({ name, width, height, alt, title, file: `${edition.id}-${name}.png` })),
+    charts: edition.charts.map(({ name, width, height, alt, title }) => ({ name, width, height, alt, title, file: chartFile(edition.id, name) })),
     ...(terms ? { terms } : {}),
   };
 }
@@ -89,17 +92,19 @@ export interface EditionFiles {
 export function writeEditionFiles(edition: Edition, dir: string, terms?: SendTerms): EditionFiles {
   mkdirSync(dir, { recursive: true });
   const files = editionFiles(resolve(dir), edition.id);
+  // Opened from disk, both copies show the PNGs beside them (a cid: image shows as its alt text).
+  const beside = (html: string) => pointChartsAt(html, (name) => savedChartSrc(edition.id, name));
   const contents: Record<keyof EditionFiles, string> = {
-    html: edition.html,
+    html: beside(edition.html),
     text: edition.text,
     json: `${JSON.stringify(editionJson(edition, terms), null, 2)}\n`,
-    webHtml: edition.web.html,
+    webHtml: beside(edition.web.html),
     webText: edition.web.text,
   };
   for (const key of Object.keys(files) as Array<keyof EditionFiles>) {
     writeFileSync(`${files[key]}.tmp`, contents[key]);
   }
-  for (const chart of edition.charts) writeFileSync(resolve(dir, `${edition.id}-${chart.name}.png`), chart.png);
+  for (const chart of edition.charts) writeFileSync(resolve(dir, chartFile(edition.id, chart.name)), chart.png);
   for (const key of Object.keys(files) as Array<keyof EditionFiles>) renameSync(`${files[key]}.tmp`, files[key]);
   return files;
 }
@@ -131,7 +136,9 @@ export function readSavedEdition(dir: string, id: string) {
   const saved = parsed.data;
   const charts = saved.charts.map((c) => ({ ...c, png: readFileSync(join(dir, c.file)) }));
   const sendable = sendableFiles(dir, id);
-  return { ...saved, html: readFileSync(sendable.html, 'utf8'), text: readFileSync(sendable.text, 'utf8'), charts };
+  // The saved email points at the PNGs beside it: the message carries them by Content-ID again.
+  const html = pointChartsAt(readFileSync(sendable.html, 'utf8'), chartSrc);
+  return { ...saved, html, text: readFileSync(sendable.text, 'utf8'), charts };
 }
 
 const ledeSchema = z.object({ lede: z.string().min(1) });

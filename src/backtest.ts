@@ -6,21 +6,28 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Edition, editionFromSnapshot, editionParts, tellStory } from './build.js';
+import { sentencesOf } from './commentary/plan/discourse.js';
+import { nameTable } from './commentary/index.js';
+import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
 import { editionIdFor } from './edition-id.js';
 import { isoWeekId, sessionsBetween } from './market/calendar.js';
 import { demoSnapshot, loadMarketData, MarketDataError, parseDataSource } from './market/index.js';
 import { CsvDataError, csvSeries } from './market/providers/csv.js';
 import { demoWeekAhead } from './market/week-ahead.js';
-import type { Snapshot } from './market/types.js';
+import type { Series, Snapshot } from './market/types.js';
 import { escapeHtml } from './escape.js';
-import { pointChartsAt } from './render/index.js';
+import { chartFile, pointChartsAt, savedChartSrc } from './render/index.js';
 
 export interface BacktestWeek {
   id: string;
   asOf: string;
   headline: string;
   lede: string;
+  /** The story the planner chose (src/commentary/plan/stories.ts). */
+  story: string;
+  /** The body as the reader gets it (the week ahead aside): each section's title and its paragraphs. */
+  sections: Array<{ title: string; text: string }>;
   signals: string[];
   contradictions: string[];
   /** "Since" claims the closes do not bear out. */
@@ -41,6 +48,8 @@ export interface BacktestReport {
   lookbacks: number;
   style: number;
   repeated: number;
+  /** The most used sentence patterns over the range (sentencePatterns), with the share of editions each is in. */
+  patterns: PatternShare[];
   index: string;
 }
 
@@ -56,6 +65,55 @@ export interface BacktestOptions {
   render?: boolean;
 }
 
+const WEEKDAYS_AND_MONTHS =
+  /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?/g;
+
+/** A sentence as a pattern: its figures, the given names, weekdays and dates blanked ("The # closed the week at #."). */
+export function sentencePattern(sentence: string, names: readonly string[]): string {
+  const byLength = [...names].sort((a, b) => b.length - a.length);
+  const named = byLength.reduce(
+    (text, name) =>
+      text
+        .split(name)
+        .join('\u0001')
+        .split(name.charAt(0).toUpperCase() + name.slice(1))
+        .join('\u0001'),
+    sentence,
+  );
+  return named
+    .replace(WEEKDAYS_AND_MONTHS, '#')
+    .replace(/[+\-−]?\d[\d,.]*(?:%|bp\b)?/g, '#')
+    .replace(/\u0001/g, 'N')
+    .replace(/#(?:[\s,]+#)+/g, '#')
+    .replace(/[.!?]$/, '')
+    .trim();
+}
+
+export interface PatternShare {
+  pattern: string;
+  /** Editions with at least one sentence of this pattern. */
+  editions: number;
+  share: number;
+}
+
+/** Every name and theme an edition may give an instrument, then or later (the Seven's earlier name too). */
+export function namesOf(config: Pick<Newsletter, 'instruments' | 'baskets'>): string[] {
+  const names = [...Object.values(nameTable(config)), ...Object.values(nameTable(config, '0000-01-01'))].flatMap((n) => [n.shortName, n.theme ?? '']);
+  return [...new Set(names.filter((n) => n !== ''))];
+}
+
+/** How many editions use each sentence pattern in their lede and sections (the table and footer aside), most used first. */
+export function sentencePatterns(weeks: readonly Pick<BacktestWeek, 'lede' | 'sections'>[], names: readonly string[]): PatternShare[] {
+  const counts = new Map<string, number>();
+  for (const week of weeks) {
+    const sentences = [week.lede, ...week.sections.map((s) => s.text)].flatMap(sentencesOf);
+    for (const pattern of new Set(sentences.map((s) => sentencePattern(s, names)))) counts.set(pattern, (counts.get(pattern) ?? 0) + 1);
+  }
+  return [...counts]
+    .map(([pattern, editions]) => ({ pattern, editions, share: weeks.length ? editions / weeks.length : 0 }))
+    .sort((a, b) => b.editions - a.editions || a.pattern.localeCompare(b.pattern));
+}
+
 /** The last session of each ISO week in the range: the weekly editions' as-of dates. */
 export function weekEnds(from: string, to: string): string[] {
   const byWeek = new Map<string, string>();
@@ -66,6 +124,13 @@ export function weekEnds(from: string, to: string): string[] {
 const problemsOf = (w: BacktestWeek) => [...w.contradictions, ...w.lookbacks, ...w.style, ...w.repeated.map((r) => `repeated: ${r}`)];
 
 const skeleton = (sentence: string) => sentence.replace(/[+-]?\d[\d,.]*/g, '#');
+
+/** Every series cut at `asOf`; one that had not begun (a sector fund or a stock not yet listed) is not served. */
+const cutAt = (series: readonly Series[], asOf: string): Series[] =>
+  series.flatMap((s) => {
+    const points = s.points.filter((p) => p.date <= asOf);
+    return points.length ? [{ ...s, points }] : [];
+  });
 
 /** One history to the end of the range, cut at each week: demo (the scenario shapes the last week) or CSV files. */
 function fullHistory(ctx: Context, options: BacktestOptions, end: string): Snapshot | undefined {
@@ -109,7 +174,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   let previous: Set<string> = new Set();
   for (const asOf of ends) {
     const snapshot: Snapshot = full
-      ? { ...full, asOf, series: full.series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })), calendar: full.demo ? demoWeekAhead(asOf) : [] }
+      ? { ...full, asOf, series: cutAt(full.series, asOf), calendar: full.demo ? demoWeekAhead(asOf) : [] }
       : await loadMarketData({ source: 'live', asOf, config: ctx.config, now: ctx.clock(), store: ctx.store, providers: ctx.env, allowDemoFallback: false, offline: true });
     if (snapshot.series.length === 0) continue;
     const id = editionIdFor(asOf);
@@ -121,6 +186,8 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       asOf,
       headline: commentary.headline,
       lede: commentary.lede,
+      story: commentary.story,
+      sections: commentary.sections.filter((s) => s.topic !== 'week-ahead').map((s) => ({ title: s.title, text: s.paragraphs.join(' ') })),
       signals: analysis.signals.map((s) => s.id),
       ...review,
       repeated: [...new Set(sentences.filter((s) => previous.has(s)))],
@@ -137,6 +204,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     lookbacks: weeks.reduce((n, w) => n + w.lookbacks.length, 0),
     style: weeks.reduce((n, w) => n + w.style.length, 0),
     repeated: weeks.reduce((n, w) => n + w.repeated.length, 0),
+    patterns: sentencePatterns(weeks, namesOf(ctx.config)).slice(0, 20),
     index: join(out, 'index.html'),
   };
   writeFileSync(join(out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -163,10 +231,10 @@ ${rows}
 
 /** The edition's web version and charts in the backtest folder, as the archive keeps them. */
 async function archiveEdition(edition: Edition, out: string): Promise<Edition> {
-  for (const chart of edition.charts) writeFileSync(join(out, `${edition.id}-${chart.name}.png`), chart.png);
+  for (const chart of edition.charts) writeFileSync(join(out, chartFile(edition.id, chart.name)), chart.png);
   writeFileSync(
     join(out, `${edition.id}.html`),
-    pointChartsAt(edition.web.html, (name) => `${edition.id}-${name}.png`),
+    pointChartsAt(edition.web.html, (name) => savedChartSrc(edition.id, name)),
   );
   return edition;
 }

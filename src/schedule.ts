@@ -31,6 +31,16 @@ export function lastDue(match: (date: Date) => boolean, now: Date, graceMs: numb
   return null;
 }
 
+/** The first time after `now` (to the minute) matching the task's cron, within `horizonMs`; null when none. */
+export function nextDue(match: (date: Date) => boolean, now: Date, horizonMs: number): Date | null {
+  const minute = 60_000;
+  const start = (Math.floor(now.getTime() / minute) + 1) * minute;
+  for (let t = start; t <= now.getTime() + horizonMs; t += minute) {
+    if (match(new Date(t))) return new Date(t);
+  }
+  return null;
+}
+
 export function scheduleJobs(ctx: Context, jobs: readonly Job[], graceMs: number): Scheduler {
   const tasks = jobs.map((job) => {
     const { cron: expression, timeZone } = job.schedule(ctx);

@@ -25,7 +25,7 @@ describe('backtest', () => {
     expect(index).toContain('<a href="2026-W47.html">2026-W47</a>');
     expect(index).toContain('0 contradictions; 0 look-back errors; 0 style problems; 0 phrasings repeated');
     expect(existsSync(join(out, '2025-W10.html'))).toBe(true);
-    expect(readFileSync(join(out, '2026-W47.html'), 'utf8')).toContain('src="2026-W47-week-returns.png"');
+    expect(readFileSync(join(out, '2026-W47.html'), 'utf8')).toContain('src="2026-W47-week-returns.png#chart=week-returns"');
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).weeks).toHaveLength(report.weeks.length);
   }, 120_000);
 

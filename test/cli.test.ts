@@ -30,6 +30,17 @@ describe('marketwrap CLI', () => {
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^marketwrap: invalid environment: MARKETWRAP_NOW: .*\(see \.env\.example\)$/)]);
   });
 
+  it('data fetch with no network says so per provider, in a dozen lines, and speaks of no edition', () => {
+    const { env } = dirs();
+    const run = runCli(['data', 'fetch', '--as-of', '2026-11-20'], env);
+    expect(run.status).toBe(3);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.length).toBeLessThanOrEqual(15);
+    expect(lines).toContainEqual(expect.stringMatching(/^note: yahoo: unreachable \(.*ECONNREFUSED\): \d+ symbols not fetched \(.+ and \d+ more\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^note: no closes cached for /));
+    expect(run.stdout).not.toMatch(/left out of this edition/);
+  });
+
   it('subscribers add, list --json and remove', () => {
     const { env } = dirs();
     expect(runCli(['subscribers', 'add', 'Ann@Example.com', 'bob@example.com'], env).stdout).toBe('ann@example.com: confirmed\nbob@example.com: confirmed\n');

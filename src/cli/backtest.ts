@@ -42,6 +42,8 @@ export function registerBacktest(cli: Command): void {
         console.log(
           `${report.weeks.length} editions, ${report.contradictions} contradictions, ${report.lookbacks} look-back errors, ${report.style} style problems, ${report.repeated} repeated phrasings: ${show(report.index)}`,
         );
+        const top = report.patterns[0];
+        if (top) console.log(`most used sentence pattern: ${(top.share * 100).toFixed(1)}% of editions: ${top.pattern}`);
         if (report.contradictions + report.lookbacks + report.style) process.exitCode = EXIT.failed;
       }),
     );

@@ -20,7 +20,7 @@ export function registerData(cli: Command): void {
         if (flags.json) return console.log(JSON.stringify({ asOf, sources: snapshot.sources, issues: snapshot.issues, notes: snapshot.notes }, null, 2));
         for (const series of snapshot.series)
           console.log(`${series.symbol.padEnd(8)} ${String(series.points.length).padStart(4)} closes to ${series.points.at(-1)!.date}  ${series.source}`);
-        for (const note of snapshot.notes) console.log(`note: ${note}`);
+        for (const note of fetchNotes(snapshot.notes)) console.log(`note: ${note}`);
         for (const issue of snapshot.issues) console.log(`WARNING: ${issue.message}`);
         if (snapshot.issues.length) process.exitCode = EXIT.refused;
       }),
@@ -57,4 +57,31 @@ export function registerData(cli: Command): void {
         process.stdout.write(`${lines.join('\n')}\n`);
       }),
     );
+}
+
+const UNREACHABLE = /^(\w+) (\S+): unreachable \((.*)\), not tried$/;
+const NO_DATA = /^(\S+): no data, left out of this edition$/;
+
+/**
+ * The market data's notes as a fetch should say them: a provider that could not be reached is one line
+ * with the symbols it was to give, and the instruments left without closes are one line (there is no
+ * edition here to be "left out of").
+ */
+export function fetchNotes(notes: readonly string[]): string[] {
+  const unreachable = new Map<string, string[]>();
+  const empty: string[] = [];
+  const rest: string[] = [];
+  for (const note of notes) {
+    const down = UNREACHABLE.exec(note);
+    const none = NO_DATA.exec(note);
+    if (down) unreachable.set(`${down[1]}: unreachable (${down[3]})`, [...(unreachable.get(`${down[1]}: unreachable (${down[3]})`) ?? []), down[2]!]);
+    else if (none) empty.push(none[1]!);
+    else rest.push(note);
+  }
+  const list = (symbols: string[]) => (symbols.length > 8 ? `${symbols.slice(0, 8).join(', ')} and ${symbols.length - 8} more` : symbols.join(', '));
+  return [
+    ...rest,
+    ...[...unreachable].map(([what, symbols]) => `${what}: ${symbols.length} ${symbols.length === 1 ? 'symbol' : 'symbols'} not fetched (${list(symbols)})`),
+    ...(empty.length ? [`no closes cached for ${list(empty)}`] : []),
+  ];
 }

@@ -9,7 +9,7 @@ import { formatChange, formatLevel } from '../format.js';
 import { figureKey, type HelperRoot, type NameInfo } from './helpers.js';
 import { rankSignals } from './rank.js';
 import { createDiscourse, figuresOf, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
-import { planDocument } from './plan/document.js';
+import { LEDE_SENTENCES, placeOverflow, planDocument } from './plan/document.js';
 import type { StoryKind } from './plan/stories.js';
 import { type CommentaryTemplates, headlineCount, renderBlock } from './templates.js';
 import type { CalendarEvent } from '../market/types.js';
@@ -138,17 +138,21 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     const figure = coreFigure(s);
     return figure !== undefined && story.stated.has(figureKey(story, figure.symbol, figure.window));
   };
-  const ledeSignals = plan.lede.filter((s) => !stale(s));
   // One root keeps one ledger of what is told; headlineTold is set while the headline's own signal, whose
   // figure the headline gave, is told.
   const figureInHeadline = figuresOf(headline).length > 0;
   const ledeOf = (s: Signal) => fill(s, 'lede', Object.assign(story, { headlineTold: s === top && figureInHeadline }));
-  const lede = discourse.paragraph(ledeAfterHeadline(headline, ledeSignals.map(ledeOf).filter(Boolean)).join(' '));
+  const fitted = fitLede(
+    plan.lede.filter((s) => !stale(s)),
+    ledeOf,
+    story,
+  );
+  const lede = discourse.paragraph(ledeAfterHeadline(headline, fitted.texts).join(' '));
   story.headlineTold = false;
-  const inLede = new Set(ledeSignals.map((s) => s.id));
+  const inLede = new Set(fitted.told.map((s) => s.id));
 
   const sections: Section[] = [];
-  for (const { topic, signals } of plan.sections) {
+  for (const { topic, signals } of placeOverflow(plan.sections, fitted.overflow)) {
     const section: Section = { topic, title: '', paragraphs: [], signalIds: [] };
     for (const signal of signals) {
       const text = inLede.has(signal.id) || stale(signal) ? fill(signal, 'detail', story) : `${fill(signal, 'lede', story)} ${fill(signal, 'detail', story)}`.trim();
@@ -159,8 +163,14 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     }
     if (section.paragraphs.length) sections.push(section);
   }
-  const { lede: fullLede, sections: told, movedIds } = foldLoneSentence(lede, mergeShortSections(sections));
-  const ledeSignalIds = [...inLede, ...movedIds];
+  const folded = foldLoneSentence(lede, mergeShortSections(sections), new Set(plan.mustTell.map((s) => s.id)));
+  const last = fitted.told.at(-1);
+  const {
+    lede: fullLede,
+    sections: told,
+    lent,
+  } = lendLastSentence(folded, last && fitted.told.length > 1 && fitted.sentences.at(-1) === 1 ? { id: last.id, title: () => fill(last, 'title', story) } : undefined);
+  const ledeSignalIds = [...inLede, ...folded.movedIds].filter((id) => id !== lent);
   const used = new Set([...ledeSignalIds, ...told.flatMap((s) => s.signalIds)]);
   // The week's biggest day told in the body is not told again beside a release that day.
   const toldDays = analysis.signals.filter((s): s is Extract<Signal, { kind: 'biggest-day' }> => s.kind === 'biggest-day' && used.has(s.id));
@@ -181,11 +191,54 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   };
 }
 
-/** A lone section of one sentence is no section: the sentence ends the lede instead. */
-function foldLoneSentence(lede: string, sections: Section[]): { lede: string; sections: Section[]; movedIds: string[] } {
+/**
+ * The lede's signals in plan order while their sentences fit LEDE_SENTENCES (the first always): one that
+ * would run the lede longer is untold (the ledger as it was) and goes to the body.
+ */
+function fitLede(planned: readonly Signal[], ledeOf: (s: Signal) => string, root: HelperRoot): { told: Signal[]; texts: string[]; sentences: number[]; overflow: Signal[] } {
+  const out = { told: [] as Signal[], texts: [] as string[], sentences: [] as number[], overflow: [] as Signal[] };
+  let count = 0;
+  for (const signal of planned) {
+    const before = new Set(root.stated);
+    const text = ledeOf(signal);
+    const n = sentencesOf(text).length;
+    if (out.told.length > 0 && count + n > LEDE_SENTENCES) {
+      root.stated = before;
+      out.overflow.push(signal);
+      continue;
+    }
+    count += n;
+    out.told.push(signal);
+    out.sentences.push(n);
+    if (text) out.texts.push(text);
+  }
+  return out;
+}
+
+/**
+ * A lone section of one sentence is no section: the sentence ends the lede instead, if the lede has room;
+ * if not, and the story does not need it, it is dropped.
+ */
+function foldLoneSentence(lede: string, sections: Section[], mustTell: ReadonlySet<string>): { lede: string; sections: Section[]; movedIds: string[] } {
   const [only] = sections;
   if (sections.length !== 1 || !only || sentencesOf(only.paragraphs.join(' ')).length > 1) return { lede, sections, movedIds: [] };
+  if (sentencesOf(lede).length >= LEDE_SENTENCES) return { lede, sections: only.signalIds.some((id) => mustTell.has(id)) ? sections : [], movedIds: [] };
   return { lede: `${lede} ${only.paragraphs.join(' ')}`.trim(), sections: [], movedIds: only.signalIds };
+}
+
+/**
+ * A lone one-sentence section the story needs, beside a full lede: the lede's last sentence, when it is its
+ * last signal's whole text, opens that section instead, under its own title, so neither runs long or short.
+ */
+function lendLastSentence(
+  folded: { lede: string; sections: Section[] },
+  last: { id: string; title: () => string } | undefined,
+): { lede: string; sections: Section[]; lent?: string } {
+  const [only] = folded.sections;
+  const sentences = sentencesOf(folded.lede);
+  if (!last || folded.sections.length !== 1 || !only || sentencesOf(only.paragraphs.join(' ')).length !== 1 || sentences.length < LEDE_SENTENCES) return folded;
+  const section: Section = { ...only, title: last.title() || only.title, paragraphs: [sentences.at(-1)!, ...only.paragraphs], signalIds: [last.id, ...only.signalIds] };
+  return { lede: sentences.slice(0, -1).join(' '), sections: [section], lent: last.id };
 }
 
 /** "S&P 500 +1.2% · Russell 2000 +6.3% · 10-year yield 4.12%": what an inbox preview should show. */

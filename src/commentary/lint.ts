@@ -5,6 +5,7 @@
  */
 import type { Commentary } from './compose.js';
 import { OPENER, restatesHeadline, sentencesOf } from './plan/discourse.js';
+import { LEDE_SENTENCES } from './plan/document.js';
 
 export type LintRule =
   | 'repeated-opener'
@@ -15,7 +16,8 @@ export type LintRule =
   | 'one-sentence-section'
   | 'missing-evidence'
   | 'glossary'
-  | 'causal';
+  | 'causal'
+  | 'long-lede';
 
 export interface LintFinding {
   rule: LintRule;
@@ -84,7 +86,9 @@ function structureFindings(c: Commentary): LintFinding[] {
     // The calendars, behind and ahead, are lists: one release is a section.
     if (section.topic !== 'week-ahead' && section.topic !== 'week-behind' && sentences < 2) findings.push({ rule: 'one-sentence-section', text: section.title });
   }
-  const first = sentencesOf(c.lede)[0] ?? '';
+  const lede = sentencesOf(c.lede);
+  if (lede.length > LEDE_SENTENCES) findings.push({ rule: 'long-lede', text: `${lede.length} sentences: ${c.lede}` });
+  const first = lede[0] ?? '';
   if (restatesHeadline(c.headline, first)) findings.push({ rule: 'headline-restated', text: `${c.headline} / ${first}` });
   return findings;
 }

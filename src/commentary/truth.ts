@@ -26,7 +26,8 @@ function tellings(commentary: Commentary): Array<{ text: string; signalIds: stri
 export function findContradictions(commentary: Commentary, signals: readonly Signal[], names: Record<string, NameInfo>): string[] {
   const problems: string[] = [];
   const bySignal = new Map(signals.map((s) => [s.id, s]));
-  const label = (symbol: string) => names[symbol]?.shortName ?? symbol;
+  // An instrument is named by its short name or its theme ("large caps" for the S&P 500).
+  const mentions = (symbol: string) => [names[symbol]?.shortName ?? symbol, names[symbol]?.theme].filter((n): n is string => !!n).map((n) => n.toLowerCase());
   for (const { text, signalIds } of tellings(commentary)) {
     const told = signalIds.map((id) => bySignal.get(id)).filter((s): s is Signal => s !== undefined);
     if (told.length === 0) continue;
@@ -38,10 +39,10 @@ export function findContradictions(commentary: Commentary, signals: readonly Sig
     }
     for (const signal of told) {
       if (signal.kind !== 'relative') continue;
-      const leader = label(signal.leader.symbol);
-      const laggard = label(signal.laggard.symbol);
+      const leader = mentions(signal.leader.symbol);
+      const laggard = mentions(signal.laggard.symbol);
       for (const sentence of text.split(/(?<=\.)\s/)) {
-        const at = { leader: firstMention(sentence, leader, laggard), laggard: firstMention(sentence, laggard, leader) };
+        const at = { leader: firstOf(sentence, leader, laggard), laggard: firstOf(sentence, laggard, leader) };
         if (at.leader >= 0 && at.laggard >= 0 && at.leader > at.laggard) problems.push(`${signal.id}: "${sentence}" names the laggard first`);
       }
     }
@@ -49,10 +50,18 @@ export function findContradictions(commentary: Commentary, signals: readonly Sig
   return problems;
 }
 
-/** Where `name` is first mentioned on its own, not as part of `other` ("S&P 500" inside "equal-weight S&P 500"). */
-function firstMention(sentence: string, name: string, other: string): number {
-  const masked = other.includes(name) ? sentence.split(other).join('\u0000'.repeat(other.length)) : sentence;
-  return masked.indexOf(name);
+/** Where any of `own` names is first mentioned (case aside), none counted inside one of `others`. */
+function firstOf(sentence: string, own: readonly string[], others: readonly string[]): number {
+  const lower = sentence.toLowerCase();
+  const at = own
+    .map((name) =>
+      others
+        .filter((o) => o.includes(name))
+        .reduce((text, other) => text.split(other).join('\u0000'.repeat(other.length)), lower)
+        .indexOf(name),
+    )
+    .filter((i) => i >= 0);
+  return at.length ? Math.min(...at) : -1;
 }
 
 const SELF_REFERENCE = /\b(this newsletter|newsletter|thresholds?|we treat|treats as|notable)\b/i;

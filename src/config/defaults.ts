@@ -85,7 +85,7 @@ export const defaultBaskets: Basket[] = [
     group: 'baskets',
     // Michael Hartnett of Bank of America coined the name in spring 2023; earlier weeks don't use it.
     namedSince: '2023-05-01',
-    earlierName: 'the seven biggest tech stocks',
+    earlierName: 'the basket of the seven biggest tech stocks',
     earlierShortName: 'Tech megacaps',
     members: ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'GOOGL', 'META', 'TSLA'],
   },

@@ -47,7 +47,7 @@ export const basketSchema = z.strictObject({
   group: groupSchema,
   members: z.array(symbolSchema).min(2).describe('Equal-weighted: the basket return is the mean of member returns'),
   namedSince: z.iso.date().optional().describe('When its name came into use ("Magnificent Seven": 2023); earlier editions say earlierName'),
-  earlierName: z.string().min(1).max(60).optional().describe('What to call it before namedSince ("the seven biggest tech stocks")'),
+  earlierName: z.string().min(1).max(60).optional().describe('What to call it before namedSince ("the basket of the seven biggest tech stocks")'),
   earlierShortName: z.string().min(1).max(40).optional().describe('What tables and charts call it before namedSince ("Tech megacaps"); default: earlierName, capitalised'),
 });
 

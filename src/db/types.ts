@@ -121,6 +121,7 @@ export interface Store {
   suppress(emailHash: string, reason: string, now: Date): Promise<void>;
 
   markEditionSent(id: string, now: Date): Promise<void>;
+  /** Newest first: by the week it covers, then by when it went out (a second edition of a week after the first). */
   sentEditions(): Promise<EditionRow[]>;
   edition(id: string): Promise<EditionRow | undefined>;
   /** Saves a built edition's row; once its send has started, the row stays as it was sent. */

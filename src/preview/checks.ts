@@ -63,15 +63,40 @@ export function checkEmail(html: string, publicUrl: string): Check[] {
   const unresolved = [...new Set([...html.matchAll(/\{\{[^}]*\}\}/g)].map((m) => m[0]))].filter((t) => !(Object.values(RECIPIENT_TOKENS) as string[]).includes(t));
   if (unresolved.length) checks.push({ id: 'placeholder', level: 'error', message: `unresolved placeholders: ${unresolved.join(', ')}` });
 
-  const support = caniemail({ clients: Object.keys(CLIENTS) as Array<keyof typeof CLIENTS>, html });
-  for (const [client, label] of Object.entries(CLIENTS)) {
-    const unsupported = [...new Set((support.issues.errors.get(client as keyof typeof CLIENTS) ?? []).map((i) => i.title))];
-    const partial = [...new Set((support.issues.warnings.get(client as keyof typeof CLIENTS) ?? []).map((i) => i.title))];
-    checks.push({
-      id: `client:${client}`,
-      level: unsupported.length ? 'warning' : 'info',
-      message: `${label}: ${unsupported.length ? `unsupported: ${unsupported.join(', ')}` : 'no unsupported features'}${partial.length ? `; partial: ${partial.join(', ')}` : ''}`,
-    });
-  }
+  checks.push(...clientSupport(html));
   return checks;
+}
+
+/**
+ * What a reader of each client would see of the features it lacks (caniemail's data), in words; the
+ * features with no visible effect worth a sentence are named at the end.
+ */
+const READER_SEES: Record<string, string> = {
+  '@media': 'the phone layout (fewer table columns, smaller type) may not apply',
+  'prefers-color-scheme': 'dark mode shows the client’s own inversion, not our dark colours',
+  position: 'text hidden by positioning (the table’s hidden header) may show',
+  'border-radius': 'square corners instead of rounded ones',
+  '<style> element': 'the styles in the head may be dropped; the inline styles still apply',
+  '!important keyword': 'the phone and dark-mode overrides may not win',
+  'display:none': 'content hidden on phones may show',
+  'background-image': 'background images do not show',
+  'max-width': 'the email may stretch wider than designed',
+};
+
+function clientSupport(html: string): Check[] {
+  const support = caniemail({ clients: Object.keys(CLIENTS) as Array<keyof typeof CLIENTS>, html });
+  return Object.entries(CLIENTS).map(([client, label]) => {
+    const key = client as keyof typeof CLIENTS;
+    const titles = (issues: ReadonlyArray<{ title: string }> | undefined) => [...new Set((issues ?? []).map((i) => i.title))];
+    const unsupported = titles(support.issues.errors.get(key));
+    const partial = titles(support.issues.warnings.get(key));
+    const seen = [...unsupported, ...partial].filter((t) => READER_SEES[t]).map((t) => `${READER_SEES[t]} (${t}${partial.includes(t) ? ', partly supported' : ''})`);
+    const minor = [...unsupported, ...partial].filter((t) => !READER_SEES[t]);
+    const sees = seen.length ? `a reader may see: ${seen.join('; ')}` : 'a reader sees the email as designed';
+    return {
+      id: `client:${client}`,
+      level: unsupported.some((t) => READER_SEES[t]) ? 'warning' : 'info',
+      message: `${label}: ${sees}${minor.length ? `. Small differences in ${minor.length} other features (${minor.slice(0, 6).join(', ')}${minor.length > 6 ? ', ...' : ''})` : ''}`,
+    };
+  });
 }

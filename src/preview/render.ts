@@ -88,6 +88,10 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
     // The config file is read on every render: an edit shows at once.
     const ctx: Context = { ...base, config: loadNewsletter(base.env.CONFIG_FILE) };
     if (request.item === 'confirm' || request.item === 'welcome') return await transactionalItem(ctx, request.item);
+    if (request.data === 'cache' && (await ctx.store.cachedSources()).length === 0) {
+      // Not a skeleton email with every figure missing: say what would fill it.
+      return { ok: false, error: { message: 'No live data is cached yet: run `marketwrap data fetch` (it needs the network), or pick a demo scenario' } };
+    }
     const edition = await studioEdition(ctx, request);
     if (request.item.startsWith('commentary:')) return commentaryItem(ctx, edition, request.item.slice('commentary:'.length));
     return digestItem(ctx, edition);

@@ -14,6 +14,7 @@ import { scenarioNames } from '../market/index.js';
 import { sourcePath } from '../paths.js';
 import { emailSchema, unsubscribeUrl } from '../subscribers/index.js';
 import { renderItem, studioEdition, studioItems } from './render.js';
+import { testCopy } from '../render/web-link.js';
 
 const PAGE = readFileSync(sourcePath('preview', 'studio.html'), 'utf8');
 
@@ -126,7 +127,7 @@ async function sendTest(ctx: Context, input: unknown, reply: FastifyReply) {
     const edition = await studioEdition(ctx, query).catch((error: Error) => error);
     if (edition instanceof Error) return reply.code(409).send({ ok: false, error: edition.message });
     const recipient = { email: body.data.to, unsubscribeUrl: unsubscribeUrl(ctx, await ctx.store.findSubscriber(body.data.to)) };
-    const summary = await sendAdHoc([recipient], messageFactory(edition, ctx.sender, ctx.clock(), ctx.dkim, ctx.proofKey), ctx.transport());
+    const summary = await sendAdHoc([recipient], messageFactory(await testCopy(ctx.store, edition), ctx.sender, ctx.clock(), ctx.dkim, ctx.proofKey), ctx.transport());
     if (summary.failed) return reply.code(502).send({ ok: false, error: summary.failedRecipients[0]!.reply });
     return { ok: true, transport: ctx.transport().describe, reply: summary.sentTo[0]!.reply };
   }

@@ -25,57 +25,75 @@ export interface Chart {
   title: string;
 }
 
+const FONT_OPTIONS = { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: 'DejaVu Sans' };
+
 function rasterise(svg: string, width: number): Buffer {
   // Drawn at 2x for sharp text on high-density screens; the email states the 1x size.
-  return new Resvg(svg, {
-    fitTo: { mode: 'width', value: width * 2 },
-    font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: 'DejaVu Sans' },
-    background: '#ffffff',
-  })
-    .render()
-    .asPng();
+  return new Resvg(svg, { fitTo: { mode: 'width', value: width * 2 }, font: FONT_OPTIONS, background: '#ffffff' }).render().asPng();
+}
+
+/**
+ * Charts are drawn 380 units wide and shown at that size at most; on the narrowest phone (320 px less
+ * the image's 2 x 24 px padding) they shrink to 272 px, and their text with them: sized so it still
+ * reads at 10 CSS px there.
+ */
+const CHART_WIDTH = 380;
+export const NARROWEST_CHART = 272;
+/** The size of every text in the charts, in chart units (shown at displayed width / chart width of it). */
+export const CHART_TEXT = Math.ceil((10 * CHART_WIDTH) / NARROWEST_CHART);
+const TEXT = CHART_TEXT;
+
+const measured = new Map<string, number>();
+/** How far `text` reaches left of its anchor with text-anchor="end": measured by resvg itself, in DejaVu. */
+export function textWidth(text: string, size = TEXT): number {
+  const key = `${size}:${text}`;
+  let width = measured.get(key);
+  if (width === undefined) {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="100" font-family="DejaVu Sans"><text x="1000" y="50" text-anchor="end" font-size="${size}">${escapeHtml(text)}</text></svg>`;
+    const box = new Resvg(svg, { font: FONT_OPTIONS }).getBBox();
+    width = box ? 1000 - box.x : 0;
+    measured.set(key, width);
+  }
+  return width;
 }
 
 /** Horizontal bars of the week's returns, best first, from a zero line: right and green up, left and red down. */
-/**
- * Charts are drawn for a 420-pixel column: shown at 335 pixels on a phone, their 13-pixel text still
- * reads at 10 pixels (a 600-pixel drawing would shrink it to 7).
- */
-const CHART_WIDTH = 420;
-
 export function weekBarsChart(rows: ReadonlyArray<Pick<Metrics, 'shortName' | 'windows'>>, locale = 'en-US'): Chart {
   const data = rows
     .filter((r) => r.windows['1W'])
-    .map((r) => ({ name: r.shortName, change: r.windows['1W']!.change }))
+    .map((r) => ({ name: r.shortName, change: r.windows['1W']!.change, value: formatChange(r.windows['1W']!.change, 'pct', locale) }))
     .sort((a, b) => b.change - a.change);
   const width = CHART_WIDTH;
-  const rowHeight = 22;
-  const top = 10;
+  const rowHeight = Math.round(TEXT * 1.6);
+  const top = 8;
   const height = top * 2 + data.length * rowHeight;
-  const labelWidth = 168;
-  const valueWidth = 56;
-  const plotLeft = labelWidth;
-  const plotWidth = width - labelWidth - valueWidth;
-  const widest = Math.max(0.1, ...data.map((d) => Math.abs(d.change)));
-  const hasNegative = data.some((d) => d.change < 0);
-  const hasPositive = data.some((d) => d.change > 0);
-  const zero = plotLeft + (hasNegative && hasPositive ? plotWidth / 2 : hasNegative ? plotWidth : 0);
-  const scale = (hasNegative && hasPositive ? plotWidth / 2 : plotWidth) / widest;
+  // Labels and values take what they measure (no label is cut, no gap is left); the bars get the rest,
+  // split at zero in proportion to the largest loss and the largest gain.
+  const gap = 6;
+  const labelRight = 4 + Math.max(0, ...data.map((d) => textWidth(d.name)));
+  const valueWidth = Math.max(0, ...data.map((d) => textWidth(d.value)));
+  const plotLeft = labelRight + gap;
+  const plotWidth = width - plotLeft - gap - valueWidth - 4;
+  const loss = Math.max(0, ...data.map((d) => -d.change));
+  const gain = Math.max(0, ...data.map((d) => d.change));
+  const scale = plotWidth / Math.max(0.1, loss + gain);
+  const zero = plotLeft + loss * scale;
   const bars = data.map((d, i) => {
     const y = top + i * rowHeight;
+    const baseline = (y + rowHeight / 2 + TEXT * 0.36).toFixed(1);
     const length = Math.max(1, Math.abs(d.change) * scale);
     const x = d.change >= 0 ? zero : zero - length;
     const color = d.change >= 0 ? PALETTE.up : PALETTE.down;
     return (
-      `<text x="${labelWidth - 8}" y="${y + 15}" text-anchor="end" font-size="13" fill="${PALETTE.ink}">${escapeHtml(d.name)}</text>` +
-      `<rect x="${x.toFixed(1)}" y="${y + 4}" width="${length.toFixed(1)}" height="${rowHeight - 8}" fill="${color}"/>` +
-      `<text x="${width - 4}" y="${y + 15}" text-anchor="end" font-size="13" fill="${color}">${escapeHtml(formatChange(d.change, 'pct', locale))}</text>`
+      `<text x="${labelRight.toFixed(1)}" y="${baseline}" text-anchor="end" font-size="${TEXT}" fill="${PALETTE.ink}">${escapeHtml(d.name)}</text>` +
+      `<rect x="${x.toFixed(1)}" y="${y + 5}" width="${length.toFixed(1)}" height="${rowHeight - 10}" fill="${color}"/>` +
+      `<text x="${width - 4}" y="${baseline}" text-anchor="end" font-size="${TEXT}" fill="${color}">${escapeHtml(d.value)}</text>`
     );
   });
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
-    `<rect width="100%" height="100%" fill="#ffffff"/><line x1="${zero}" y1="${top - 4}" x2="${zero}" y2="${height - top + 4}" stroke="${PALETTE.muted}" stroke-width="1"/>${bars.join('')}</svg>`;
-  const alt = `Bar chart of this week's returns: ${data.map((d) => `${d.name} ${formatChange(d.change, 'pct', locale)}`).join(', ')}.`;
+    `<rect width="100%" height="100%" fill="#ffffff"/><line x1="${zero.toFixed(1)}" y1="${top - 4}" x2="${zero.toFixed(1)}" y2="${height - top + 4}" stroke="${PALETTE.muted}" stroke-width="1"/>${bars.join('')}</svg>`;
+  const alt = `Bar chart of this week's returns: ${data.map((d) => `${d.name} ${d.value}`).join(', ')}.`;
   return { name: 'week-returns', png: rasterise(svg, width), width, height, alt, title: "This week's returns" };
 }
 
@@ -93,36 +111,38 @@ export function relativeLineChart(a: { name: string; points: readonly Point[] },
   const base = joint[0]!.ratio;
   const line = joint.map((p) => ({ date: p.date, value: (p.ratio / base) * 100 }));
   const width = CHART_WIDTH;
-  const height = 210;
-  const pad = { left: 44, right: 52, top: 14, bottom: 26 };
+  const height = 230;
   const values = line.map((p) => p.value);
   const lo = Math.min(100, ...values);
   const hi = Math.max(100, ...values);
+  const last = line.at(-1)!;
+  // The axis labels and the end value take the width they measure (bold is about a tenth wider).
+  const left = 10 + Math.max(...[100, hi, lo].map((v) => textWidth(v.toFixed(v === 100 ? 0 : 1))));
+  const pad = { left, right: 10 + Math.ceil(textWidth(last.value.toFixed(1)) * 1.12), top: 14, bottom: TEXT + 16 };
   const span = Math.max(1, hi - lo);
   const x = (i: number) => pad.left + (i / (line.length - 1)) * (width - pad.left - pad.right);
   const y = (v: number) => pad.top + (1 - (v - lo) / span) * (height - pad.top - pad.bottom);
   const path = line.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join('');
-  const last = line.at(-1)!;
   const fmt = (d: string) => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${d}T00:00:00Z`));
   // Gridlines at the start (100), the highest and the lowest value, each labelled; the last value sits at
   // the end of the line, where it is, not pinned to a corner where it would read as the maximum.
   const gridValues = [...new Set([100, Math.round(hi * 10) / 10, Math.round(lo * 10) / 10])].filter(
-    (v, _i, all) => v === 100 || all.every((o) => o === v || Math.abs(y(o) - y(v)) > 14),
+    (v, _i, all) => v === 100 || all.every((o) => o === v || Math.abs(y(o) - y(v)) > TEXT + 2),
   );
   const grid = gridValues
     .map(
       (v) =>
-        `<line x1="${pad.left}" y1="${y(v).toFixed(1)}" x2="${width - pad.right}" y2="${y(v).toFixed(1)}" stroke="${PALETTE.grid}" stroke-width="1"/>` +
-        `<text x="${pad.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="${PALETTE.muted}">${v.toFixed(v === 100 ? 0 : 1)}</text>`,
+        `<line x1="${pad.left.toFixed(1)}" y1="${y(v).toFixed(1)}" x2="${width - pad.right}" y2="${y(v).toFixed(1)}" stroke="${PALETTE.grid}" stroke-width="1"/>` +
+        `<text x="${(pad.left - 6).toFixed(1)}" y="${(y(v) + 5).toFixed(1)}" text-anchor="end" font-size="${TEXT}" fill="${PALETTE.muted}">${v.toFixed(v === 100 ? 0 : 1)}</text>`,
     )
     .join('');
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">` +
     `<rect width="100%" height="100%" fill="#ffffff"/>${grid}` +
-    `<text x="${pad.left}" y="${height - 8}" font-size="12" fill="${PALETTE.muted}">${fmt(line[0]!.date)}</text>` +
-    `<text x="${width - pad.right}" y="${height - 8}" text-anchor="end" font-size="12" fill="${PALETTE.muted}">${fmt(last.date)}</text>` +
+    `<text x="${pad.left.toFixed(1)}" y="${height - 8}" font-size="${TEXT}" fill="${PALETTE.muted}">${fmt(line[0]!.date)}</text>` +
+    `<text x="${width - pad.right}" y="${height - 8}" text-anchor="end" font-size="${TEXT}" fill="${PALETTE.muted}">${fmt(last.date)}</text>` +
     `<path d="${path}" fill="none" stroke="${last.value >= 100 ? PALETTE.up : PALETTE.down}" stroke-width="2.5"/>` +
-    `<text x="${x(line.length - 1) + 6}" y="${(y(last.value) + 4).toFixed(1)}" font-size="13" font-weight="bold" fill="${PALETTE.ink}">${last.value.toFixed(1)}</text></svg>`;
+    `<text x="${(x(line.length - 1) + 6).toFixed(1)}" y="${(y(last.value) + 5).toFixed(1)}" font-size="${TEXT}" font-weight="bold" fill="${PALETTE.ink}">${last.value.toFixed(1)}</text></svg>`;
   const alt = `Line chart of the ${a.name} relative to the ${b.name} from ${fmt(line[0]!.date)} to ${fmt(last.date)}, rebased to 100: now ${last.value.toFixed(1)} (${formatChange(last.value - 100, 'pct', locale)} for the ${a.name} against the ${b.name}).`;
   return { name: 'small-vs-large', png: rasterise(svg, width), width, height, alt, title: `The ${a.name} relative to the ${b.name} since ${fmt(line[0]!.date)} (start = 100)` };
 }

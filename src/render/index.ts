@@ -1,5 +1,5 @@
 export { renderEdition, renderWebVersion, GMAIL_CLIP_BYTES, type RenderedEdition } from './edition.js';
-export { chartCid, chartSrc, pointChartsAt } from './chart-refs.js';
+export { chartCid, chartFile, chartSrc, pointChartsAt, savedChartSrc } from './chart-refs.js';
 export { weekBarsChart, relativeLineChart, type Chart } from './charts.js';
 export { loadLayout, type Layout } from './layout.js';
 export { compileMjml, MjmlError } from './mjml.js';

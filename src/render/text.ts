@@ -13,6 +13,8 @@ export function renderText(view: EditionView): string {
   for (const warning of view.warnings) lines.push(`!!! DATA WARNING: ${warning}`);
   if (view.warnings.length) lines.push('');
   if (view.demo) lines.push(`*** DEMO DATA: simulated prices (scenario "${view.scenario}"), not real market data. Do not act on it. ***`, '');
+  // The market strip, as the HTML opens with it.
+  if (view.strip.length) lines.push(view.strip.map((s) => `${s.name} ${s.close} (${s.change})`).join(' · '), '');
   lines.push(view.headline, '', view.lede, '', rule, 'THE WEEK IN NUMBERS', rule);
   const nameWidth = Math.max(...view.table.rows.map((r) => r.name.length), 4) + 2;
   const lastWidth = Math.max(...view.table.rows.map((r) => r.last.length), 5) + 2;
@@ -20,7 +22,7 @@ export function renderText(view: EditionView): string {
   lines.push(pad('', nameWidth) + pad('Close', lastWidth, true) + view.table.columns.map((c) => pad(c.label, cellWidth, true)).join(''));
   for (const row of view.table.rows) lines.push(pad(row.name, nameWidth) + pad(row.last, lastWidth, true) + row.cells.map((c) => pad(c.text, cellWidth, true)).join(''));
   lines.push(view.table.note, '');
-  for (const section of view.sections) lines.push(section.title.toUpperCase(), ...section.paragraphs, '');
+  for (const section of view.sections) lines.push(section.title.toUpperCase(), [section.lead, section.leadRest].filter(Boolean).join(' '), ...section.paragraphs, '');
   if (view.sectors.length) {
     lines.push('SECTORS THIS WEEK');
     const width = Math.max(...view.sectors.map((s) => s.name.length)) + 2;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHandlebars } from '../commentary/index.js';
 import { compileMjml } from './mjml.js';
+import { checkMjmlStructure } from './mjml-structure.js';
 
 export type TransactionalName = 'confirm' | 'welcome';
 
@@ -26,6 +27,8 @@ const TEXTS: Record<TransactionalName, (d: Record<string, string>) => string> = 
 
 export async function renderTransactional(templatesDir: string, name: TransactionalName, data: Record<string, string>): Promise<TransactionalEmail> {
   const file = join(templatesDir, 'emails', `${name}.mjml`);
-  const template = createHandlebars().compile(readFileSync(file, 'utf8'), { strict: true });
+  const source = readFileSync(file, 'utf8');
+  checkMjmlStructure(file, source);
+  const template = createHandlebars().compile(source, { strict: true });
   return { subject: SUBJECTS[name](data['title']!), html: await compileMjml(template(data), file), text: TEXTS[name](data) };
 }

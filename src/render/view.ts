@@ -6,8 +6,9 @@ import type { Newsletter } from '../config/newsletter.js';
 import type { Snapshot } from '../market/types.js';
 import { chartSrc } from './chart-refs.js';
 import { PALETTE } from './palette.js';
+import { type ChartView, columnHide, marketStrip, placeSections, type SectionView, type StripItem, type Tone } from './view-parts.js';
 
-export type Tone = 'up' | 'down' | 'flat';
+export type { Tone } from './view-parts.js';
 
 export interface EditionView {
   title: string;
@@ -22,15 +23,19 @@ export interface EditionView {
   demo: boolean;
   scenario: string;
   webUrl: string;
-  sections: Commentary['sections'];
-  /** `keep`: shown on a phone too (the week and the year to date); the others give way on narrow screens. */
-  table: { columns: Array<{ label: string; keep: boolean }>; rows: Array<{ name: string; last: string; cells: Array<{ text: string; tone: Tone; keep: boolean }> }>; note: string };
+  /** The story, each section with its bold lead-in and the charts that illustrate it (view-parts.ts). */
+  sections: SectionView[];
+  /** The week's close and change of the main benchmarks, at the top. */
+  strip: StripItem[];
+  /** `hide`: the class that hides the column on narrower screens ('' for the week and the year to date, always shown). */
+  table: { columns: Array<{ label: string; hide: string }>; rows: Array<{ name: string; last: string; cells: Array<{ text: string; tone: Tone; hide: string }> }>; note: string };
   /** The week's sector returns, best first (the plain-text part lists them; the HTML shows them in the bar chart). */
   sectors: Array<{ name: string; text: string }>;
   /** The web version (no recipient footer, no "view in browser" link to itself). */
   web: boolean;
   subscribeUrl: string;
-  charts: Array<{ src: string; width: number; height: number; alt: string; title: string }>;
+  /** Charts with no story to sit beside (placed ones are in their section). */
+  charts: ChartView[];
   riskNote: string;
   /** The colours of gains, losses and neutral figures, light and dark (the layout's styles use them). */
   palette: typeof PALETTE;
@@ -47,9 +52,6 @@ export function tone(change: number, unit: Unit): Tone {
 }
 
 export const DEMO_SUBJECT_TAG = '[DEMO DATA]';
-
-/** The columns a phone shows (with the close): the rest give way below 480 px. */
-const PHONE_COLUMNS: ReadonlySet<string> = new Set(['1W', 'YTD']);
 
 export interface ViewInput {
   charts?: ReadonlyArray<{ name: string; width: number; height: number; alt: string; title: string }>;
@@ -74,13 +76,17 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
         const c = m.windows[w];
         const text = c ? formatChange(c.change, m.unit, locale) : 'n/a';
         // A rising VIX or a falling yield is neither good nor bad news in itself: no colour for them.
-        return { text, tone: c && m.unit === 'pct' ? tone(c.change, m.unit) : 'flat', keep: PHONE_COLUMNS.has(w) };
+        return { text, tone: c && m.unit === 'pct' ? tone(c.change, m.unit) : 'flat', hide: columnHide(w) };
       }),
     }));
   const sectors = all
     .filter((m) => m.group === 'sectors' && m.windows['1W'])
     .sort((a, b) => b.windows['1W']!.change - a.windows['1W']!.change)
     .map((m) => ({ name: m.shortName, text: formatChange(m.windows['1W']!.change, 'pct', locale) }));
+  const placed = placeSections(
+    commentary.sections,
+    charts.map((c) => ({ name: c.name, src: chartSrc(c.name), width: c.width, height: c.height, alt: c.alt, title: c.title })),
+  );
   const subject = snapshot.demo ? `${DEMO_SUBJECT_TAG} ${commentary.headline}` : commentary.headline;
   return {
     title: config.title,
@@ -93,9 +99,10 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     demo: snapshot.demo,
     scenario: snapshot.scenario ?? '',
     webUrl: `${publicUrl}/editions/${editionId}`,
-    sections: commentary.sections,
+    sections: placed.sections,
+    strip: marketStrip(analysis.metrics, (m, change) => (m.unit === 'pct' ? tone(change, m.unit) : 'flat'), locale),
     table: {
-      columns: config.windows.map((w) => ({ label: WINDOW_LABELS[w], keep: PHONE_COLUMNS.has(w) })),
+      columns: config.windows.map((w) => ({ label: WINDOW_LABELS[w], hide: columnHide(w) })),
       rows,
       note: 'Prices in percent; the 10-year yield in basis points (bp); the VIX in index points (pts).',
     },
@@ -107,7 +114,7 @@ export function editionView({ analysis, commentary, snapshot, config, editionId,
     dataSource: snapshot.demo ? `simulated demo data (${snapshot.source})` : describeSources(snapshot.sources),
     warnings: snapshot.issues.map((i) => i.message),
     postalAddress: config.postalAddress,
-    charts: charts.map((c) => ({ src: chartSrc(c.name), width: c.width, height: c.height, alt: c.alt, title: c.title })),
+    charts: placed.unplaced,
   };
 }
 

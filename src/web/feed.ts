@@ -21,9 +21,13 @@ export interface FeedSite {
 /** How many editions the feed carries: readers poll it; the archive page has the rest. */
 export const FEED_ENTRIES = 20;
 
-export function atomFeed(site: FeedSite, entries: readonly FeedEntry[]): string {
+/**
+ * `now` is the feed's <updated> while it has no entry: RFC 4287 requires the element, and 1970 told
+ * readers the feed was dead rather than new.
+ */
+export function atomFeed(site: FeedSite, entries: readonly FeedEntry[], now: Date): string {
   const x = escapeHtml;
-  const updated = entries[0]?.sentAt ?? new Date(0).toISOString();
+  const updated = entries[0]?.sentAt ?? now.toISOString();
   const items = entries.slice(0, FEED_ENTRIES).map((e) => {
     const url = `${site.publicUrl}/editions/${encodeURIComponent(e.id)}`;
     return [

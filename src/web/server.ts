@@ -23,6 +23,8 @@ import { atomFeed, FEED_ENTRIES } from './feed.js';
 import { networkKey } from './clients.js';
 import { limitConnectionsPerClient } from './connections.js';
 import { createPages } from './pages.js';
+import { addressProblem, archiveRows, demoSample, editionPage } from './editions.js';
+import { nextEditionText } from './next-edition.js';
 import { checkFormToken, isCrossSite, issueFormToken, safeEqual, SECURITY_HEADERS, subscribeLimiter } from './security.js';
 
 export interface ServerOptions {
@@ -48,6 +50,8 @@ interface Site {
   html: (reply: FastifyReply, status: number, body: string) => FastifyReply;
   message: (reply: FastifyReply, status: number, heading: string, text: string, link?: { href: string; text: string }) => FastifyReply;
   badLink: (reply: FastifyReply) => FastifyReply;
+  /** "The next edition goes out …" from the configured schedule and the context's clock; undefined when none is due. */
+  nextEdition: (now: Date) => string | undefined;
 }
 
 /**
@@ -85,7 +89,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     html(reply, status, page('message', heading, { heading, message: text, link, role: status >= 400 ? 'alert' : 'status' }));
   const badLink = (reply: FastifyReply) =>
     message(reply, 400, 'Link not valid', 'This link is incomplete. Use the link from the email as it came.', { href: '/', text: 'Go to the subscribe page' });
-  const site: Site = { app, ctx, page, html, message, badLink };
+  const site: Site = { app, ctx, page, html, message, badLink, nextEdition: nextEditionText(ctx.config) };
   // Whatever goes wrong, the answer never echoes internals (a stack, a zod dump, a file path).
   app.setErrorHandler((error: { statusCode?: number }, _req, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
@@ -95,6 +99,8 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
   registerSubscribe(site, confirmations, options.subscribeLimit ?? { limit: 5, windowMs: 10 * 60_000 });
   registerLinks(site);
   registerArchive(site);
+  registerEditions(site);
+  registerAbout(site);
   registerHealth(site, options.nextRun);
   registerWebhooks(site, options.fetchText ?? fetchOverHttps);
   if (ctx.env.ADMIN_TOKEN && options.sendNow) registerAdmin(site, ctx.env.ADMIN_TOKEN, options.sendNow);
@@ -152,6 +158,7 @@ function createApp(ctx: Context, limits: typeof TIMEOUTS): FastifyInstance {
 function registerSubscribe({ app, ctx, page, html, message }: Site, confirmations: ConfirmationWorker, limit: { limit: number; windowMs: number }): void {
   const allowSubscribe = subscribeLimiter(ctx.store, limit.limit, limit.windowMs, () => ctx.clock().getTime());
   app.get('/', async (_req, reply) => {
+    // The newest edition: a second edition of a week comes after the first (see Store.sentEditions).
     const latest = (await ctx.store.sentEditions())[0];
     return html(reply, 200, page('home', 'Subscribe', { latest, formToken: issueFormToken(ctx.secretKey, ctx.clock().getTime()) }));
   });
@@ -168,11 +175,7 @@ function registerSubscribe({ app, ctx, page, html, message }: Site, confirmation
     // A bot filled the hidden field: tell it what we tell everyone, do nothing.
     if (body.data.website) return message(reply, 200, 'Check your inbox', SUBSCRIBE_ANSWER);
     const email = emailSchema.safeParse(body.data.email);
-    if (!email.success)
-      return message(reply, 400, 'That address does not look right', `Please enter an address like name@example.com (${email.error.issues[0]!.message}).`, {
-        href: '/',
-        text: 'Back to the form',
-      });
+    if (!email.success) return message(reply, 400, 'That address does not look right', addressProblem(email.error.issues[0]!.code), { href: '/', text: 'Back to the form' });
     // The confirmation is queued (the worker sends it, retrying): the answer is immediate and the same
     // for a new, a pending, a confirmed or a throttled address, and whether SMTP is up or not.
     await ctx.subscribers.subscribe(email.data, networkKey(req.ip));
@@ -182,7 +185,7 @@ function registerSubscribe({ app, ctx, page, html, message }: Site, confirmation
 }
 
 /** Confirm and unsubscribe links: a GET shows one button, the POST acts (link scanners only GET). */
-function registerLinks({ app, ctx, page, html, message, badLink }: Site): void {
+function registerLinks({ app, ctx, page, html, message, badLink, nextEdition }: Site): void {
   for (const [name, title] of [
     ['confirm', 'Confirm'],
     ['unsubscribe', 'Unsubscribe'],
@@ -206,7 +209,8 @@ function registerLinks({ app, ctx, page, html, message, badLink }: Site): void {
       return message(reply, 400, 'Link not valid', text, { href: '/', text: 'Subscribe' });
     }
     if (result.newlyConfirmed && ctx.config.welcomeEmail) await sendWelcome(ctx, result.subscriber!);
-    return message(reply, 200, 'You are subscribed', `Thank you. ${ctx.config.title} will arrive every week.`, { href: '/archive', text: 'Read past editions' });
+    const next = nextEdition(ctx.clock());
+    return message(reply, 200, 'You are subscribed', `Thank you. ${next ?? 'The newsletter arrives once a week.'}`, { href: '/archive', text: 'Read past editions' });
   });
 
   app.post('/unsubscribe', async (req, reply) => {
@@ -215,7 +219,7 @@ function registerLinks({ app, ctx, page, html, message, badLink }: Site): void {
     if (!query.success) return badLink(reply);
     const result = await ctx.subscribers.unsubscribeByToken(query.data.token);
     if (!result.ok) return message(reply, 400, 'Link not valid', 'This unsubscribe link is not valid. Use the unsubscribe link at the foot of our latest email.');
-    return message(reply, 200, 'You are unsubscribed', `You will not receive ${ctx.config.title} any more.`, { href: '/', text: 'Changed your mind? Subscribe again' });
+    return message(reply, 200, 'You are unsubscribed', 'You will not receive the newsletter any more.', { href: '/', text: 'Changed your mind? Subscribe again' });
   });
 }
 
@@ -234,18 +238,28 @@ async function sendWelcome(ctx: Context, subscriber: TokenSubject & { email: str
     .catch((error: Error) => ctx.log.error({ err: error.message }, 'welcome email failed'));
 }
 
-/** Past editions as web pages, their charts as PNG files. */
-function registerArchive({ app, ctx, page, html, message }: Site): void {
-  app.get('/archive', async (_req, reply) => html(reply, 200, page('archive', 'Archive', { editions: await ctx.store.sentEditions() })));
+/** The archive and its feed. */
+function registerArchive({ app, ctx, page, html }: Site): void {
+  app.get('/archive', async (_req, reply) => {
+    const editions = archiveRows(await ctx.store.sentEditions(), ctx.config);
+    return html(reply, 200, page('archive', 'Archive', { editions, anyDemo: editions.some((e) => e.demo) }));
+  });
 
   app.get('/feed.xml', async (_req, reply) => {
     const entries = (await ctx.store.sentEditions())
       .slice(0, FEED_ENTRIES)
       .map((e) => ({ id: e.id, headline: e.headline ?? e.subject, lede: savedLede(ctx.editionsDir, e.id), sentAt: e.sent_at! }));
     const site = { title: ctx.config.title, tagline: ctx.config.tagline, publicUrl: ctx.env.PUBLIC_URL };
-    return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=900').send(atomFeed(site, entries));
+    return reply
+      .type('application/atom+xml; charset=utf-8')
+      .header('cache-control', 'public, max-age=900')
+      .send(atomFeed(site, entries, ctx.clock()));
   });
+}
 
+/** Past editions as web pages (with the subscribe form), their charts as PNG files, and a sample. */
+function registerEditions({ app, ctx, page, html, message }: Site): void {
+  const formToken = () => issueFormToken(ctx.secretKey, ctx.clock().getTime());
   app.get('/editions/:id', async (req, reply) => {
     const params = editionParams.safeParse(req.params);
     const edition = params.success ? await ctx.store.edition(params.data.id) : undefined;
@@ -256,11 +270,9 @@ function registerArchive({ app, ctx, page, html, message }: Site): void {
     if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such edition.', { href: '/archive', text: 'All editions' });
     const general = personalizer(readFileSync(file, 'utf8'), 'html')({ email: 'your address', unsubscribeUrl: `${ctx.env.PUBLIC_URL}/unsubscribe` });
     // The charts (CID images in the email) are served as the same PNG files.
-    return html(
-      reply,
-      200,
-      pointChartsAt(general, (name) => `/editions/${edition.id}/${name}.png`),
-    );
+    const body = pointChartsAt(general, (name) => `/editions/${edition.id}/${name}.png`);
+    // A demo edition's email says so itself, at the top: the page adds no second label.
+    return html(reply, 200, editionPage(page, body, { formToken: formToken() }));
   });
 
   app.get('/editions/:id/:chart', async (req, reply) => {
@@ -270,6 +282,22 @@ function registerArchive({ app, ctx, page, html, message }: Site): void {
     if (!edition?.sent_at || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such chart.');
     return reply.type('image/png').header('cache-control', 'public, max-age=31536000, immutable').send(readFileSync(file));
   });
+
+  // The newest real edition when there is one; before that, an edition built from demo data, labelled so.
+  const sample = demoSample(ctx);
+  app.get('/sample', async (_req, reply) => {
+    const latest = (await ctx.store.sentEditions()).find((e) => !e.demo);
+    if (latest) return reply.redirect(`/editions/${latest.id}`, 302);
+    return html(reply, 200, editionPage(page, await sample(), { label: SAMPLE_LABEL, formToken: formToken() }));
+  });
+}
+
+const SAMPLE_LABEL = { heading: 'A sample.', text: 'No edition has gone out yet: this is what the weekly email looks like, built from demo data.' };
+
+/** What the newsletter is, and what it keeps about subscribers. */
+function registerAbout({ app, ctx, page, html, nextEdition }: Site): void {
+  app.get('/about', async (_req, reply) => html(reply, 200, page('about', 'About', { nextEdition: nextEdition(ctx.clock()), hasFeed: true })));
+  app.get('/privacy', async (_req, reply) => html(reply, 200, page('privacy', 'Privacy')));
 }
 
 function registerHealth({ app, ctx }: Site, nextRun: ServerOptions['nextRun']): void {

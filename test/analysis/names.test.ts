@@ -9,9 +9,9 @@ const mag7 = defaultBaskets.find((b) => b.symbol === 'MAG7')!;
 
 describe('the basket named by date', () => {
   it('is "Tech megacaps" in tables before its name was in use, and the Magnificent Seven after', () => {
-    expect(basketNames(mag7, '2013-03-08')).toEqual({ name: 'the seven biggest tech stocks', shortName: 'Tech megacaps', named: false });
+    expect(basketNames(mag7, '2013-03-08')).toEqual({ name: 'the basket of the seven biggest tech stocks', shortName: 'Tech megacaps', named: false });
     expect(basketNames(mag7, mag7.namedSince!)).toEqual({ name: mag7.name, shortName: 'Magnificent Seven', named: true });
-    expect(basketNames({ ...mag7, earlierShortName: undefined }, '2013-03-08').shortName).toBe('The seven biggest tech stocks');
+    expect(basketNames({ ...mag7, earlierShortName: undefined }, '2013-03-08').shortName).toBe('The basket of the seven biggest tech stocks');
   });
 
   it.each(['2013-03-08', '2022-12-30'])('an edition of %s says neither "Magnificent" in its table nor in its prose', async (asOf) => {

@@ -4,10 +4,10 @@
  * write them. Facts the prose claims are recomputed here from the raw closes, independently.
  */
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze, type Signal } from '../../src/analysis/index.js';
 import { regimesAt, type Phase } from '../../src/analysis/regime.js';
-import { backtest } from '../../src/backtest.js';
+import { backtest, type BacktestReport, type BacktestWeek, namesOf, sentencePatterns } from '../../src/backtest.js';
 import { compose, DOWN_VERBS, SUBJECT_LENGTH, findLookbackErrors, loadCommentaryTemplates, nameTable, UP_VERBS } from '../../src/commentary/index.js';
 import { loadNewsletter } from '../../src/config/newsletter.js';
 import { PROJECT_ROOT } from '../../src/context.js';
@@ -121,7 +121,7 @@ describe('every week from 2000 to 2022', () => {
 describe('names in time', () => {
   it('does not call the Magnificent Seven by that name before the name existed', () => {
     const defaults = loadNewsletter('/nonexistent.json');
-    expect(nameTable(defaults, '2022-11-18')['MAG7']).toMatchObject({ shortName: 'the seven biggest tech stocks', article: false });
+    expect(nameTable(defaults, '2022-11-18')['MAG7']).toMatchObject({ shortName: 'the basket of the seven biggest tech stocks', article: false });
     expect(nameTable(defaults, '2024-01-05')['MAG7']).toMatchObject({ shortName: 'Magnificent Seven', article: true });
   });
 });
@@ -229,5 +229,91 @@ describe('named weeks', () => {
       /(On Monday, the S&P 500 closed at a record 2,090\.57,|The S&P 500 closed at a record 2,090\.57 on Monday,) topping the record of 2,088\.77 set on December 26, 2014/,
     );
     expect(all).not.toMatch(/five sessions/);
+  });
+});
+
+/**
+ * Every instrument the edition can tell (indices, the VIX and the yields on their whole history, the eleven
+ * sectors, the seven megacaps as a basket against the S&P 500): test/fixtures/market-data/full.config.json.
+ */
+describe('every week from 2000 to 2022, with sectors, yields and the megacaps', () => {
+  const FULL_CONFIG = join(SHARED_DATA, 'full.config.json');
+  const full = loadNewsletter(FULL_CONFIG);
+  const FULL_HISTORY = ['^GSPC', '^VIX', 'DGS10', 'DGS2'];
+  const closes = new Map(csvSeries(SHARED_DATA, full.instruments, new Set(FULL_HISTORY)).map((s) => [s.symbol, s.points]));
+  let report: BacktestReport;
+  const textOf = (w: BacktestWeek) => [w.headline, w.lede, ...w.sections.flatMap((s) => [s.title, s.text])].join('\n');
+  const weekOf = (asOf: string) => report.weeks.find((w) => w.asOf === asOf)!;
+
+  beforeAll(async () => {
+    const ctx = testContext({ CONFIG_FILE: FULL_CONFIG });
+    report = await backtest(ctx, { from: '2000-01-03', to: '2022-11-18', data: `csv:${SHARED_DATA}`, fullHistory: FULL_HISTORY, out: tempDir(), render: false });
+  }, 300_000);
+
+  it('has no false number, no false "since" and no editor-lint finding in any week', () => {
+    expect(report.weeks.length).toBeGreaterThanOrEqual(1190);
+    expect(report.weeks.flatMap((w) => w.contradictions)).toEqual([]);
+    expect(report.weeks.flatMap((w) => w.lookbacks)).toEqual([]);
+    expect(report.weeks.flatMap((w) => w.style)).toEqual([]);
+  });
+
+  it('tells the biggest index day of 3% or more in every such week, found from the closes', () => {
+    const names: Record<string, string> = { '^GSPC': 'S&P 500', '^RUT': 'Russell 2000', '^NDX': 'Nasdaq-100', '^DJI': 'Dow' };
+    const missing: string[] = [];
+    let bigWeeks = 0;
+    for (const [i, w] of report.weeks.entries()) {
+      const start = report.weeks[i - 1]?.asOf;
+      if (!start) continue;
+      const days = Object.keys(names).flatMap((symbol) => {
+        const points = closes.get(symbol)!;
+        return points.flatMap((p, j) => (p.date > start && p.date <= w.asOf && j > 0 ? [{ symbol, change: (p.close / points[j - 1]!.close - 1) * 100 }] : []));
+      });
+      const biggest = days.sort((a, b) => Math.abs(b.change) - Math.abs(a.change))[0];
+      if (!biggest || Math.abs(biggest.change) < 3) continue;
+      bigWeeks++;
+      const figure = `${Math.abs(biggest.change).toFixed(1)}%`;
+      const text = textOf(w);
+      if (!text.includes(figure) || !text.includes(names[biggest.symbol]!)) missing.push(`${w.asOf}: ${names[biggest.symbol]} ${figure}`);
+    }
+    expect(bigWeeks).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
+  });
+
+  it('tells the seven megacaps against the S&P 500 in every week they were 2 points or more apart, from the closes', () => {
+    const members = full.baskets[0]!.members;
+    const weekly = (symbol: string, start: string, end: string) => {
+      const points = closes.get(symbol)!;
+      const base = points.filter((p) => p.date <= start).at(-1);
+      const last = points.filter((p) => p.date <= end).at(-1);
+      return base && last && base.date !== last.date ? (last.close / base.close - 1) * 100 : undefined;
+    };
+    const missing: string[] = [];
+    let wide = 0;
+    for (const [i, w] of report.weeks.entries()) {
+      const start = report.weeks[i - 1]?.asOf;
+      if (!start) continue;
+      const changes = members.map((m) => weekly(m, start, w.asOf));
+      const spx = weekly('^GSPC', start, w.asOf);
+      if (spx === undefined || changes.some((c) => c === undefined)) continue;
+      const seven = changes.reduce((a, b) => a! + b!, 0)! / members.length;
+      if (Math.abs(seven - spx) < 2.05) continue;
+      wide++;
+      const name = nameTable(full, w.asOf)['MAG7']!.shortName;
+      if (!textOf(w).toLowerCase().includes(name.toLowerCase())) missing.push(`${w.asOf}: ${(seven - spx).toFixed(1)} points`);
+    }
+    expect(wide).toBeGreaterThan(100);
+    expect(missing).toEqual([]);
+  });
+
+  it('uses no sentence pattern (figures, names, days and dates blanked) in more than 10% of editions', () => {
+    const [top] = sentencePatterns(report.weeks, namesOf(full));
+    expect(report.patterns[0]).toEqual(top);
+    expect(top!.share, top!.pattern).toBeLessThanOrEqual(0.1);
+  });
+
+  it('ranks the VIX and the yields on their whole history, never on a year of it', () => {
+    expect(report.weeks.filter((w) => /(VIX|yield)[^.]*(in 52 weeks|in a year|past year|at least \d+ years)/.test(textOf(w))).map((w) => w.asOf)).toEqual([]);
+    expect(textOf(weekOf('2020-03-20'))).toMatch(/VIX closed at a record 82\.7 on Monday|On Monday, the VIX closed at a record 82\.7/);
+    expect(textOf(weekOf('2022-06-17'))).toMatch(/10-year yield[^.]*3\.49%[^.]*its highest close since April 14, 2011/);
   });
 });

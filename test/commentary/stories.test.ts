@@ -81,3 +81,41 @@ describe('the week is told as the story its closes show', () => {
     expect(Math.max(...kinds.values()) / fridays.length).toBeLessThan(0.8);
   }, 120_000);
 });
+
+/** The named weeks of issue 21 with every instrument: sectors, the VIX and the yields on their whole history, the megacaps. */
+describe('named weeks, told with sectors, yields and the megacaps', () => {
+  const fullConfig = loadNewsletter(join(SHARED_DATA, 'full.config.json'));
+  const fullHistory = csvSeries(SHARED_DATA, fullConfig.instruments, new Set(['^GSPC', '^VIX', 'DGS10', 'DGS2']));
+  function told(asOf: string) {
+    const commentary = compose({ analysis: analyze(snapshotAt(fullHistory, asOf), fullConfig), config: fullConfig, templates });
+    return { commentary, all: [commentary.headline, commentary.lede, ...commentary.sections.flatMap((s) => [s.title, ...s.paragraphs])].join('\n') };
+  }
+
+  it('each week is the story its closes show', () => {
+    expect(told('2008-10-10').commentary.story).toBe('sell-off');
+    expect(told('2011-08-05').commentary.story).toBe('sell-off');
+    expect(told('2020-11-13').commentary.story).toBe('rotation');
+    expect(told('2022-11-11').commentary.story).toBe('rally');
+  });
+
+  it('2013-06-21 is a rate shock: the 10-year yield (FRED) up 38 basis points to 2.52%, headlined, its biggest weekly rise since 2003', () => {
+    const { commentary } = told('2013-06-21');
+    expect(commentary.story).toBe('rate-shock');
+    expect(commentary.headline).toMatch(/^The 10-year yield's biggest weekly rise since March 2003$/);
+    expect(commentary.lede).toMatch(/10-year yield [a-z]+ 38 basis points[^.]*2\.52%/);
+  });
+
+  it("2020-03-20: Monday's 14.3% drop in the Russell 2000 and the VIX's record close of 82.7 that day", () => {
+    const { commentary, all } = told('2020-03-20');
+    expect(commentary.lede).toMatch(/Monday[^.]*Russell 2000 [a-z]+ 14\.3%|Russell 2000 [a-z]+ 14\.3%[^.]*Monday/);
+    expect(all).toMatch(/VIX closed at a record 82\.7 on Monday|On Monday, the VIX closed at a record 82\.7/);
+  });
+
+  it("2022-06-17: the bear market heads the edition; the 10-year yield's highest close since April 2011", () => {
+    const { commentary, all } = told('2022-06-17');
+    expect(commentary.headline).toMatch(/bear market/);
+    expect(all).toMatch(/10-year yield closed at a high of 3\.49% on Tuesday, its highest close since April 14, 2011/);
+    // The day that made the week, with its rank on the index's history when no day as big came in a year.
+    expect(all).toMatch(/Russell 2000 dropped 4\.8%, its biggest one-day drop since June 2020/);
+  });
+});

@@ -89,6 +89,12 @@ describe('the checks used by backtest', () => {
     expect(problems.some((p) => p.startsWith('a bare instrument name'))).toBe(true);
     expect(problems.some((p) => p.startsWith('a figure told 2 times'))).toBe(true);
   });
+
+  it('holds the lede to three sentences, and the lint flags a fourth', () => {
+    expect(commentary.lede.split(/(?<=[.!?])\s+(?=[A-Z])/).length).toBeLessThanOrEqual(3);
+    const long = { ...commentary, lede: 'Stocks fell. Bonds rose. The VIX jumped. The dollar slipped.' };
+    expect(lintEdition(long).map((f) => f.rule)).toContain('long-lede');
+  });
 });
 
 describe('the small-cap rally', () => {

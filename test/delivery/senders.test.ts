@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { buildEdition } from '../../src/build.js';
 import { type Context, createContext } from '../../src/context.js';
+import { chartSrc, pointChartsAt } from '../../src/render/chart-refs.js';
 import { cliDirs, runCli, runCliAsync, startCli } from '../helpers/cli.js';
 import { FIXED_NOW, OFFLINE_ENV, testDatabaseEnv, tickingClock } from '../helpers/context.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
@@ -176,7 +177,8 @@ describe('a build that loses the race to a started edition (issue 22, P1)', () =
         expect(await winner.store.sendable('2026-W47')).toBe(sent!.sendable);
         expect((await winner.store.edition('2026-W47'))!.subject).toBe(sent!.subject);
         expect(JSON.parse(readFileSync(join(files, '2026-W47.json'), 'utf8')).subject).toBe(sent!.subject);
-        expect(readFileSync(join(files, '2026-W47.mail.html'), 'utf8')).toBe(JSON.parse(sent!.sendable).html);
+        // The saved email points at the PNGs beside it; with its Content-IDs back it is what was sent.
+        expect(pointChartsAt(readFileSync(join(files, '2026-W47.mail.html'), 'utf8'), chartSrc)).toBe(JSON.parse(sent!.sendable).html);
       } finally {
         await loser.close();
         await winner.close();

@@ -28,7 +28,7 @@ export function fullHistorySp500(): Series {
 export function snapshotAt(series: readonly Series[], asOf: string): Snapshot {
   return {
     asOf,
-    series: series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })),
+    series: series.map((s) => ({ ...s, points: s.points.filter((p) => p.date <= asOf) })).filter((s) => s.points.length > 0),
     source: 'csv',
     fetchedAt: asOf,
     demo: false,

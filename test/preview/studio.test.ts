@@ -49,6 +49,30 @@ describe('studio checks', () => {
     await ctx.close();
   });
 
+  it('client support says what a reader would see, client by client', async () => {
+    const { ctx } = studioContext();
+    const result = await renderItem(ctx, { item: 'digest', data: 'demo:risk-off' });
+    if (!result.ok) throw new Error(result.error.message);
+    const outlook = result.checks.find((c) => c.id === 'client:outlook.windows')!.message;
+    expect(outlook).toMatch(/^Outlook \(Windows\): a reader may see: .*the phone layout \(fewer table columns, smaller type\) may not apply \(@media\)/);
+    expect(outlook).toMatch(/square corners instead of rounded ones \(border-radius\)/);
+    // The rest are counted and named briefly, not a wall of property names.
+    expect(outlook).toMatch(/\. Small differences in \d+ other features \(([^,)]+, ){5}[^,)]+, \.\.\.\)$/);
+    // A client that supports all of it says so.
+    const plain = checkEmail('<!doctype html><html><body><p>Hello</p></body></html>', 'https://a.example').find((c) => c.id === 'client:apple-mail.macos')!;
+    expect(plain).toMatchObject({ level: 'info', message: 'Apple Mail: a reader sees the email as designed' });
+    await ctx.close();
+  });
+
+  it('cached live data with nothing cached says what would fill it, not a skeleton email', async () => {
+    const { ctx } = studioContext();
+    expect(await renderItem(ctx, { item: 'digest', data: 'cache' })).toEqual({
+      ok: false,
+      error: { message: 'No live data is cached yet: run `marketwrap data fetch` (it needs the network), or pick a demo scenario' },
+    });
+    await ctx.close();
+  });
+
   it('each check fires on a template written to break it', async () => {
     const { ctx, templates } = studioContext();
     edit(
@@ -76,10 +100,28 @@ describe('studio checks', () => {
 
   it('strict MJML errors and template errors come back with file and line', async () => {
     const { ctx, templates, configFile } = studioContext();
-    edit(join(templates, 'partials/header.mjml'), '<mj-column>', '<mj-column>\n<mj-text colour="red">x</mj-text>');
+    const header = join(templates, 'partials/header.mjml');
+    const header0 = readFileSync(header, 'utf8');
+    const lineOf = (text: string, source = header0) => source.split('\n').findIndex((l) => l.includes(text)) + 1;
+    edit(header, '<mj-column>', '<mj-column>\n<mj-text colour="red">x</mj-text>');
     const mjml = await renderItem(ctx, { item: 'digest', data: 'demo:quiet-week' });
-    expect(mjml).toMatchObject({ ok: false, error: { message: expect.stringMatching(/Attribute colour is illegal/) } });
-    edit(join(templates, 'partials/header.mjml'), '<mj-text colour="red">x</mj-text>', '');
+    // At the partial's own file and line (the line after the column opens), not the layout's.
+    expect(mjml).toMatchObject({ ok: false, error: { file: header, line: lineOf('<mj-column>') + 1, message: expect.stringMatching(/Attribute colour is illegal/) } });
+    writeFileSync(header, header0);
+    // A structure MJML's lenient parser would accept: a tag that is not MJML's where </mj-text> belongs, a column never closed.
+    edit(header, '{{title}}</mj-text>', '{{title}}<mj-bogus>');
+    expect(await renderItem(ctx, { item: 'digest', data: 'demo:quiet-week' })).toMatchObject({
+      ok: false,
+      error: { file: header, line: lineOf('{{title}}'), message: `${header}:${lineOf('{{title}}')}: <mj-bogus> is not an MJML tag` },
+    });
+    const unclosed = header0.replace('  </mj-column>\n', '');
+    writeFileSync(header, unclosed);
+    const [at, opened] = [lineOf('</mj-section>', unclosed), lineOf('<mj-column>')];
+    expect(await renderItem(ctx, { item: 'digest', data: 'demo:quiet-week' })).toMatchObject({
+      ok: false,
+      error: { file: header, line: at, message: `${header}:${at}: </mj-section> found where </mj-column> (opened on line ${opened}) should close first` },
+    });
+    writeFileSync(header, header0);
     writeFileSync(
       join(templates, 'commentary/move.hbs'),
       readFileSync(join(templates, 'commentary/move.hbs'), 'utf8').replace('{{Name}} {{moved}}', '{{#if Name}}{{Name}} {{moved}}'),
@@ -113,6 +155,8 @@ describe.skipIf(skipBrowser)('studio in chromium', () => {
       await page.selectOption('#data', 'demo:risk-off');
       await expect.poll(() => page.textContent('#subject'), { timeout: 15_000 }).toMatch(/^\[DEMO DATA\]/);
       await expect.poll(() => frame.locator('body').textContent()).toContain('risk-off');
+      await page.getByRole('button', { name: 'Small phone 320' }).click();
+      expect(await page.getAttribute('#frame', 'width')).toBe('320');
       await page.getByRole('button', { name: 'Mobile 375' }).click();
       expect(await page.getAttribute('#frame', 'width')).toBe('375');
       await page.getByRole('tab', { name: 'Plain text' }).click();
@@ -157,6 +201,12 @@ describe.skipIf(skipBrowser)('studio in chromium', () => {
       await page.fill('#to', 'tester@example.com');
       await page.getByRole('button', { name: 'Send test' }).click();
       await expect.poll(() => page.textContent('#sent'), { timeout: 10_000 }).toMatch(/^Sent via outbox .*\.eml$/);
+      // The status (a long file path) wraps inside the sidebar instead of running past it.
+      const overflow = await page
+        .locator('#sent')
+        .evaluate((el) => ({ scroll: el.scrollWidth, width: el.clientWidth, nav: el.closest('nav')!.getBoundingClientRect().right, right: el.getBoundingClientRect().right }));
+      expect(overflow.scroll).toBeLessThanOrEqual(overflow.width);
+      expect(overflow.right).toBeLessThanOrEqual(overflow.nav);
       // The real message: charts as CID parts, a List-Unsubscribe header, as `digest --to` sends it.
       const outbox = ctx.env.OUTBOX_DIR;
       const eml = readFileSync(join(outbox, readdirSync(outbox).find((f) => f.endsWith('.eml'))!), 'utf8');

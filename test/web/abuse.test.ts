@@ -399,10 +399,12 @@ describe('slow clients', () => {
       let buffer = '';
       socket.on('data', (chunk) => {
         buffer += chunk.toString();
-        // One answer each (a small JSON body); the next request goes as soon as it is in.
-        for (let end = buffer.indexOf('}'); end >= 0; end = buffer.indexOf('}')) {
+        // One whole answer each (headers, then Content-Length bytes); the next request goes as soon as it is in.
+        for (let head = buffer.indexOf('\r\n\r\n'); head >= 0; head = buffer.indexOf('\r\n\r\n')) {
+          const length = Number(/^content-length: (\d+)/im.exec(buffer.slice(0, head))?.[1] ?? 0);
+          if (buffer.length < head + 4 + length) break;
           seen.push(/^HTTP\/1\.1 (\d+)/.exec(buffer)?.[1] ?? '?');
-          buffer = buffer.slice(end + 1);
+          buffer = buffer.slice(head + 4 + length);
           if (seen.length === 150) return void socket.end(() => resolve(seen));
           socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
         }

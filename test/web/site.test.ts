@@ -1,12 +1,13 @@
 /** The public site over fastify's injector: every route, and hostile input against each. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/web/server.js';
 import { issueFormToken } from '../../src/web/security.js';
 import { signToken } from '../../src/subscribers/index.js';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
-import { FIXED_NOW, testContext } from '../helpers/context.js';
+import { FIXED_NOW, tempDir, testContext } from '../helpers/context.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import type { Context } from '../../src/context.js';
 
@@ -266,5 +267,130 @@ describe('admin send', () => {
     expect(res.json()).toMatchObject({ editionId: '2026-W47', delivery: { sent: 1, failed: 0 } });
     expect(sink.received).toHaveLength(0);
     expect(app).toBeDefined();
+  });
+});
+
+describe('the site around the editions (issue 25)', () => {
+  const parseFeed = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', htmlEntities: true }).parse(xml).feed;
+  const sendRow = async (ctx: Context, id: string, sentAt: string, extra: { demo?: boolean; headline?: string } = {}) => {
+    await ctx.store.saveEdition({ id, asOf: '2026-11-27', subject: 's', headline: extra.headline ?? 'Small caps led', demo: extra.demo ?? false }, FIXED_NOW);
+    await ctx.store.markEditionSent(id, new Date(sentAt));
+  };
+
+  it('a bad address is told in one clean sentence (the CLI keeps its own wording)', async () => {
+    const { app, ctx } = await site();
+    const res = await post(app, '/subscribe', { email: 'not-an-address', form_token: token(ctx) });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('<p role="alert">That is not an email address. Please enter one like name@example.com.</p>');
+    const long = await post(app, '/subscribe', { email: `${'a'.repeat(250)}@example.com`, form_token: token(ctx) });
+    expect(long.body).toContain('That address is longer than 254 characters. Please enter one like name@example.com.');
+    expect(res.body + long.body).not.toMatch(/\((is|contains) /);
+  });
+
+  it('"You are subscribed" says when the next edition goes out, from the configured schedule and the clock', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'marketwrap.config.json');
+    writeFileSync(config, JSON.stringify({ schedule: '0 18 * * 5', timeZone: 'America/New_York' }));
+    sink = await startSmtpSink();
+    // Monday 7 December 2026, 9:00 in New York: the next Friday 18:00 there is the 11th.
+    const ctx = testContext({ SMTP_URL: sink.url, CONFIG_FILE: config }, new Date('2026-12-07T14:00:00Z'));
+    const app = buildServer(ctx);
+    const sub = await ctx.subscribers.subscribe('new@example.com');
+    if (sub.action !== 'confirm') throw new Error('expected a confirmation');
+    const res = await app.inject({ method: 'POST', url: `/confirm?token=${signToken(ctx.secretKey, 'confirm', sub.subscriber)}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Thank you. The next edition goes out Friday, December 11 at 6:00 PM ET.');
+  });
+
+  it('the archive tells a second edition of a week from the first; "Latest edition" links the newer', async () => {
+    const { app, ctx } = await site();
+    // Inserted newest first, so neither insertion order nor the id's sort can pass for the rule.
+    await sendRow(ctx, '2026-W48-2', '2026-11-28T20:00:00Z');
+    await sendRow(ctx, '2026-W48', '2026-11-28T13:00:00Z');
+    await sendRow(ctx, '2026-W47', '2026-11-21T13:00:00Z');
+    const lines = [...(await app.inject('/archive')).body.matchAll(/<li>(.*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
+    expect(lines).toEqual([
+      '2026-11-27: Small caps led (second edition of the week, sent Sat, Nov 28, 3:00 PM ET)',
+      '2026-11-27: Small caps led (first edition of the week, sent Sat, Nov 28, 8:00 AM ET)',
+      '2026-11-27: Small caps led',
+    ]);
+    expect((await app.inject('/')).body).toContain('Latest edition: <a href="/editions/2026-W48-2">');
+  });
+
+  it('demo editions stay in the archive (readers got them), labelled demo data', async () => {
+    const { app, ctx } = await site();
+    await sendRow(ctx, '2026-W47', '2026-11-21T13:00:00Z', { demo: true, headline: 'Made-up week' });
+    await sendRow(ctx, '2026-W46', '2026-11-14T13:00:00Z', { headline: 'Real week' });
+    const archive = (await app.inject('/archive')).body;
+    expect(archive).toMatch(/Made-up week<\/a> <span class="tag">demo data<\/span><\/li>/);
+    expect(archive).toMatch(/Real week<\/a><\/li>/);
+    expect(archive).toContain('built from made-up numbers');
+    expect((await app.inject('/')).body).toMatch(/Made-up week<\/a> <span class="tag">demo data<\/span>/);
+  });
+
+  it('an empty feed is updated now (RFC 4287 requires the element), not in 1970', async () => {
+    const { app } = await site();
+    const res = await app.inject('/feed.xml');
+    expect(XMLValidator.validate(res.body)).toBe(true);
+    const feed = parseFeed(res.body);
+    expect(feed.entry).toBeUndefined();
+    const updated = Date.parse(feed.updated);
+    expect(updated).toBeGreaterThanOrEqual(FIXED_NOW.getTime());
+    expect(updated).toBeLessThan(FIXED_NOW.getTime() + 60_000);
+  });
+
+  it('about, sample and privacy pages exist and every page links them', async () => {
+    const { app } = await site();
+    for (const url of ['/', '/archive', '/about', '/privacy']) {
+      const body = (await app.inject(url)).body;
+      for (const href of ['/about', '/sample', '/privacy']) expect(body, `${url} links ${href}`).toContain(`href="${href}"`);
+    }
+    const about = (await app.inject('/about')).body;
+    expect(about).toContain('<h1>About</h1>');
+    expect(about).toContain('The next edition goes out Saturday, November 28 at 8:00 AM ET.');
+    const privacy = (await app.inject('/privacy')).body;
+    for (const kept of [
+      'email address',
+      'Where the address came from',
+      'when you confirmed',
+      'status last changed',
+      'For each edition sent to you',
+      'spam complaint',
+      'one-way hash',
+    ])
+      expect(privacy).toContain(kept);
+    expect(privacy).toContain('<code>marketwrap subscribers erase &lt;your address&gt;</code>');
+    expect(privacy).toContain('the link at the foot of every email');
+    expect(privacy).toContain('href="mailto:digest@example.com"');
+  });
+
+  it('the sample is a labelled demo edition before anything has gone out, then the latest real edition', async () => {
+    const { app, ctx } = await site();
+    const before = await app.inject('/sample');
+    expect(before.statusCode).toBe(200);
+    expect(before.body).toContain('<strong>A sample.</strong>');
+    expect(before.body).toContain('The week in numbers');
+    expect(before.body).toContain('src="data:image/png;base64,');
+    expect(before.body).not.toContain('{{');
+    await sendRow(ctx, '2026-W47', '2026-11-21T13:00:00Z', { demo: true });
+    expect((await app.inject('/sample')).statusCode).toBe(200); // a demo edition is no real sample
+    await sendRow(ctx, '2026-W46', '2026-11-14T13:00:00Z');
+    const after = await app.inject('/sample');
+    expect(after.statusCode).toBe(302);
+    expect(after.headers.location).toBe('/editions/2026-W46');
+  });
+
+  it('every edition page carries the subscribe form, and it works', async () => {
+    const { app, ctx, sink } = await site();
+    await ctx.subscribers.add('ann@example.com');
+    await weeklyDigest.run(ctx, { allowDemoData: true });
+    const web = (await app.inject('/editions/2026-W47')).body;
+    expect(web).toContain('<form method="post" action="/subscribe">');
+    expect(web.indexOf('action="/subscribe"')).toBeGreaterThan(web.indexOf('The week in numbers'));
+    const formToken = /name="form_token" value="([^"]+)"/.exec(web)![1]!;
+    const res = await post(app, '/subscribe', { email: 'reader@example.com', form_token: formToken });
+    expect(res.statusCode).toBe(200);
+    await app.confirmations.runOnce();
+    expect(sink.received.map((r) => r.envelopeTo[0])).toContain('reader@example.com');
   });
 });

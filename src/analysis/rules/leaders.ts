@@ -11,6 +11,8 @@ export interface LeadersSignal extends SignalBase {
   leaders: Mover[];
   laggards: Mover[];
   spread: number;
+  /** Every member moved one way (as the figures show them, to 0.1%): that, not the ranking, is the news. */
+  oneWay: 'up' | 'down' | undefined;
   /** Weekly only: the member that climbed most places in the ranking since last week (3 or more). */
   climber: { symbol: string; from: number; to: number } | undefined;
 }
@@ -65,6 +67,7 @@ export const leaders = defineRuleKind({
         leaders: top,
         laggards: bottom,
         spread,
+        oneWay: bottom[0]!.change >= 0.05 ? 'up' : top[0]!.change <= -0.05 ? 'down' : undefined,
         climber: rule.window === '1W' ? biggestClimber(members.map((m) => metrics.get(m.symbol)!)) : undefined,
         magnitude: LEADERS_WEIGHT * (1 + spread / 10),
       },

@@ -5,6 +5,7 @@
 import { symbolSchema } from '../../config/primitives.js';
 import type { Point } from '../../market/types.js';
 import type { Lookback } from '../history.js';
+import type { Metrics } from '../returns.js';
 import type { Phase } from '../regime.js';
 import { defineRuleKind, fmt, ruleSchemaOf, type SignalBase, surprise } from './kind.js';
 
@@ -17,16 +18,33 @@ export interface MarketSignal extends SignalBase {
   best: boolean;
   /** The last week as good (or as bad), in full history when `onRecord` may be claimed. */
   rank: Lookback & { weeks: number; onRecord: boolean; notable: boolean };
-  /** The year to date, when the year is longer than the week. */
+  /** The year to date, only when the week changed it in a way a reader needs told (yearTurn). */
   ytd: number | undefined;
+  /** Why the year is told: the week turned it from a loss to a gain or back ('sign'), or past a multiple of 10% ('mark'). */
+  yearTurn: 'sign' | 'mark' | undefined;
   /** The first close of the history the ranking searched. */
   historyFrom: string;
   /** Where the market stands at the close, unless a crossing this week tells it itself. */
   standing: { phase: Phase; fromPeak: number; peak: Point; since: Point } | undefined;
 }
 
+/** The year's change a week ago, from this week's year to date and the week (both from one year's base). */
+export function yearTurn(ytd: number | undefined, week: number): 'sign' | 'mark' | undefined {
+  if (ytd === undefined) return undefined;
+  const before = ((1 + ytd / 100) / (1 + week / 100) - 1) * 100;
+  if (Math.sign(before) !== Math.sign(ytd) && Math.round(ytd * 10) !== 0) return 'sign';
+  return Math.floor(Math.abs(ytd) / 10) > Math.floor(Math.abs(before) / 10) && Math.sign(before) === Math.sign(ytd) ? 'mark' : undefined;
+}
+
 /** A quarter: a look-back shorter than this is not worth a sentence ("the best week since August"). */
 const NOTABLE_WEEKS = 13;
+
+/** The year to date when the week turned it (the year longer than the week), else nothing. */
+function yearOf(ytd: Metrics['windows']['YTD'], week: NonNullable<Metrics['windows']['1W']>): Pick<MarketSignal, 'ytd' | 'yearTurn'> {
+  const change = ytd && ytd.base?.date !== week.base?.date ? ytd.change : undefined;
+  const turn = yearTurn(change, week.change);
+  return { ytd: turn ? change : undefined, yearTurn: turn };
+}
 
 export const market = defineRuleKind({
   schema: ruleSchemaOf('market', {
@@ -56,7 +74,7 @@ export const market = defineRuleKind({
         sessions: m.sessions,
         best: week.change >= 0,
         rank: { ...m.weekRank, weeks: m.weekRank.span, notable },
-        ytd: m.windows.YTD && m.windows.YTD.base?.date !== week.base?.date ? m.windows.YTD.change : undefined,
+        ...yearOf(m.windows.YTD, week),
         historyFrom: m.historyFrom ?? m.last.date,
         standing,
         magnitude: surprise(week.change, m.usualWeekly, '1W', 2) + bonus,

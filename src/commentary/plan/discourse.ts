@@ -67,8 +67,25 @@ export function ledeAfterHeadline(headline: string, sentences: readonly string[]
 
 const sentenceCount = (section: Section) => section.paragraphs.reduce((n, p) => n + sentencesOf(p).length, 0);
 
-/** A one-sentence section joins the section before it; its signals go with it. */
+/** The title of the section that gathers two or more one-sentence sections of different topics. */
+export const GATHERED_TITLE = 'Also this week';
+
+/**
+ * One-sentence sections: two or more gather, in order, into one last section (a brief, after the sections
+ * that have a topic) under a title that claims no single topic; a single one joins the section before it (or after it, if first),
+ * its signals going with it.
+ */
 export function mergeShortSections(sections: readonly Section[]): Section[] {
+  const shorts = sections.filter((s) => sentenceCount(s) < 2);
+  if (shorts.length >= 2 && sections.length > shorts.length) {
+    const gathered: Section = {
+      topic: shorts[0]!.topic,
+      title: GATHERED_TITLE,
+      paragraphs: shorts.flatMap((s) => s.paragraphs),
+      signalIds: shorts.flatMap((s) => s.signalIds),
+    };
+    return [...sections.filter((s) => !shorts.includes(s)).map((s) => ({ ...s })), gathered];
+  }
   const out: Section[] = [];
   for (const section of sections) {
     const previous = out.at(-1);

@@ -20,8 +20,9 @@ export interface DocumentPlan {
   mustTell: Signal[];
 }
 
-/** The lede tells the story in two or three sentences. */
+/** The lede tells the story in two or three sentences: three signals at most, three sentences at most. */
 export const LEDE_SIGNALS = 3;
+export const LEDE_SENTENCES = 3;
 const SIGNALS_PER_SECTION = 3;
 
 export function planDocument(ranked: readonly Signal[], maxSections: number): DocumentPlan {
@@ -39,4 +40,19 @@ export function planDocument(ranked: readonly Signal[], maxSections: number): Do
     sections.push({ topic, signals: [...required, ...rest] });
   }
   return { story, lede, sections, mustTell };
+}
+
+/**
+ * Signals planned for the lede that did not fit its three sentences go to the body: into the section
+ * that already holds them, else first in a section of their topic, else in a new section ahead of the rest.
+ */
+export function placeOverflow(sections: readonly SectionPlan[], overflow: readonly Signal[]): SectionPlan[] {
+  const out = sections.map((s) => ({ ...s, signals: [...s.signals] }));
+  for (const signal of [...overflow].reverse()) {
+    if (out.some((s) => s.signals.includes(signal))) continue;
+    const same = out.find((s) => s.topic === signal.topic);
+    if (same) same.signals.unshift(signal);
+    else out.unshift({ topic: signal.topic, signals: [signal] });
+  }
+  return out;
 }

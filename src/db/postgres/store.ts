@@ -55,7 +55,7 @@ function subscriberStore(q: Queryable) {
 function editionStore(q: Queryable) {
   return {
     markEditionSent: (id: string, now: Date) => run(q, 'UPDATE editions SET sent_at = COALESCE(sent_at, $1) WHERE id = $2', [now.toISOString(), id]),
-    sentEditions: () => rows<EditionRow>(q, `SELECT ${EDITION_COLUMNS} FROM editions WHERE sent_at IS NOT NULL ORDER BY as_of DESC`),
+    sentEditions: () => rows<EditionRow>(q, `SELECT ${EDITION_COLUMNS} FROM editions WHERE sent_at IS NOT NULL ORDER BY as_of DESC, sent_at DESC, id DESC`),
     edition: (id: string) => row<EditionRow>(q, `SELECT ${EDITION_COLUMNS} FROM editions WHERE id = $1`, [id]),
     saveEdition: (edition: EditionToSave, now: Date) =>
       run(

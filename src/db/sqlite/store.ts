@@ -68,7 +68,9 @@ function subscriberStore(db: Db) {
 function editionStore(db: Db) {
   const statements = {
     markEditionSent: db.prepare('UPDATE editions SET sent_at = COALESCE(sent_at, ?) WHERE id = ?'),
-    sentEditions: db.prepare<[], EditionRow>('SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE sent_at IS NOT NULL ORDER BY as_of DESC'),
+    sentEditions: db.prepare<[], EditionRow>(
+      'SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE sent_at IS NOT NULL ORDER BY as_of DESC, sent_at DESC, id DESC',
+    ),
     edition: db.prepare<[string], EditionRow>('SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE id = ?'),
     upsertEdition: db.prepare(
       `INSERT INTO editions (id, as_of, subject, headline, demo, created_at) VALUES (@id, @asOf, @subject, @headline, @demo, @now)

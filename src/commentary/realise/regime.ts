@@ -1,8 +1,8 @@
 /**
  * A crossing this week: a new bull market (20% above the bear market's low), or a first crossing into a
  * bear market or a correction, or a return to a correction. The regime is told once per instrument (the
- * market story's "still in a bear market" reads the same ledger), and the distance at the week's close
- * only when it reads differently from the distance at the crossing.
+ * market story's "still in a bear market" reads the same ledger). The lede gives one measure, the
+ * crossing close: the week's close is the market story's.
  */
 import { sayNth } from '../frames.js';
 import { tellFirst } from '../ledger.js';
@@ -20,10 +20,8 @@ const spec = {
   'headline.again': ['Name', 'name'],
   'headline.enter': ['Name', 'name', 'what'],
   'lede.bull': [...crossing, 'low', 'lowDate'],
-  'lede.bull.close': ['fromLow'],
   'lede.enter': [...crossing, 'what', 'peak', 'peakDate'],
   'lede.again': [...crossing, 'what', 'peak', 'peakDate'],
-  'lede.enter.close': ['fromPeak'],
   'others.bull': ['Names'],
   'others.bull.many': ['Names'],
   'others.enter': ['Names', 'what'],
@@ -46,17 +44,12 @@ function others(s: Signal, ctx: Ctx, w: Words): string {
 function lede(s: Signal, ctx: Ctx, w: Words): string {
   // Told once: a second signal on the same instrument (or the market story) has said it.
   if (!tellFirst(ctx.root, { kind: 'regime', symbol: s.symbol })) return '';
-  const { frames, variant, root } = ctx;
+  const { frames, variant } = ctx;
   const base = { Name: w.The(s.symbol), name: w.the(s.symbol), Day: w.onDay(s.crossed.date, true), day: w.onDay(s.crossed.date), from: w.size(s.crossedFrom, 'pct') };
   const said: string[] = [];
-  if (s.event === 'bull') {
-    said.push(sayNth(frames, 'lede.bull', variant, { ...base, low: w.level(s.low!.close, 'pct'), lowDate: w.date(s.low!.date) }));
-    if (s.crossed.date !== root.asOf) said.push(sayNth(frames, 'lede.bull.close', variant, { fromLow: w.size(s.fromLow!, 'pct') }));
-  } else {
+  if (s.event === 'bull') said.push(sayNth(frames, 'lede.bull', variant, { ...base, low: w.level(s.low!.close, 'pct'), lowDate: w.date(s.low!.date) }));
+  else
     said.push(sayNth(frames, s.again ? 'lede.again' : 'lede.enter', variant, { ...base, what: whatOf(s, ctx), peak: w.level(s.peak.close, 'pct'), peakDate: w.date(s.peak.date) }));
-    const fromPeak = w.size(s.fromPeak, 'pct');
-    if (fromPeak !== base.from) said.push(sayNth(frames, 'lede.enter.close', variant, { fromPeak }));
-  }
   return [...said, others(s, ctx, w)].join(' ');
 }
 

@@ -33,16 +33,20 @@ describe('regime realiser', () => {
     expect(phrasings(regime({ event: 'correction' }), 'title')).toEqual(['Correction territory', 'Into a correction']);
   });
 
-  it("adds the week's close only when it reads differently, and others with the right number", () => {
+  it('gives one measure, the crossing close, and others with the right number', () => {
     const [lede] = phrasings(regime({ others: ['^NDX', '^RUT'] }), 'lede');
     expect(lede).toBe(
-      "The S&P 500 crossed into a bear market on Wednesday, closing 20.4% below its peak of 4,650.00 on January 3, 2024. At the week's close it was 22.6% below that peak. The Nasdaq-100 and the Russell 2000 crossed into a bear market this week too.",
+      'The S&P 500 crossed into a bear market on Wednesday, closing 20.4% below its peak of 4,650.00 on January 3, 2024. The Nasdaq-100 and the Russell 2000 crossed into a bear market this week too.',
     );
-    expect(phrasings(regime({ fromPeak: 20.41 }), 'lede')[0]).not.toMatch(/week's close/);
+    expect(phrasings(regime({ event: 'correction', again: true }), 'lede')[1]).toBe(
+      'On Wednesday, the S&P 500 slipped back into a correction, closing 20.4% below its January 3, 2024 peak of 4,650.00.',
+    );
     const bull = regime({ event: 'bull', low: { date: '2023-10-27', close: 4100 }, crossedFrom: 20.1, fromLow: 21, others: ['^NDX', '^RUT'] });
     expect(phrasings(bull, 'lede')[1]).toMatch(
-      /^The S&P 500 is in a new bull market: on Wednesday it closed 20\.1% above .* By the week's end it stood 21\.0% above the low\. The Nasdaq-100 and the Russell 2000 also ended their bear market\.$/,
+      /^The S&P 500 is in a new bull market: on Wednesday it closed 20\.1% above its bear-market low of 4,100\.00 on October 27, 2023, past the usual 20% line\. The Nasdaq-100 and the Russell 2000 also ended their bear market\.$/,
     );
+    // The week's close is the market story's, not the regime's.
+    expect(phrasings(bull, 'lede').join(' ')).not.toMatch(/week's (end|close)|21\.0%/);
   });
 
   it('tells a regime once per instrument', () => {

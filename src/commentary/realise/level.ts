@@ -1,6 +1,6 @@
 /**
  * An instrument beyond a mark at the close (the VIX above 30, a yield below 4%). A mark held from last
- * week is told as a close; a mark crossed this week as the crossing. The close and the week's change
+ * week is no news (the lede says nothing); a mark crossed this week is told as the crossing. The close and the week's change
  * are each told once in the edition: a sentence whose close was told says nothing or only the crossing.
  */
 import { sayNth } from '../frames.js';
@@ -15,8 +15,6 @@ const spec = {
   'title.volatility': [],
   'headline.stays': ['Name', 'side', 'mark'],
   'headline.moves': ['Name', 'side', 'mark'],
-  'lede.stayed': ['Name', 'close', 'change'],
-  'stayed.change': ['upDown'],
   'lede.crossed': [...crossing, 'close'],
   'lede.crossed.close-told': [...crossing],
   'crossed.change': ['moved', 'upDown'],
@@ -25,21 +23,21 @@ type Ctx = RealiseContext<typeof spec>;
 type Signal = Of<'level'>;
 
 /** The week's change as a clause, the first time its figure is told (none when unknown). */
-function change(s: Signal, ctx: Ctx, w: Words, frame: 'stayed.change' | 'crossed.change'): string {
+function change(s: Signal, ctx: Ctx, w: Words): string {
   if (s.weekChange === undefined || !tellFirst(ctx.root, { kind: 'move', symbol: s.symbol, window: '1W' })) return '';
-  return sayNth(ctx.frames, frame, ctx.variant, { upDown: w.upDown(s.weekChange, s.unit), moved: w.moved(s.weekChange, s.unit, '1W') });
+  return sayNth(ctx.frames, 'crossed.change', ctx.variant, { upDown: w.upDown(s.weekChange, s.unit), moved: w.moved(s.weekChange, s.unit, '1W') });
 }
 
 function lede(s: Signal, ctx: Ctx, w: Words): string {
+  // Beyond the mark a week ago too: no news, so nothing is said (and nothing is recorded as told).
+  if (s.wasThere) return '';
   const { frames, variant, root } = ctx;
   const Name = w.The(s.symbol);
   const closeFirst = tellFirst(root, { kind: 'close', symbol: s.symbol });
   const close = w.level(s.level, s.unit);
-  // Beyond the mark a week ago too: the close is the news, and once told there is nothing more to say.
-  if (s.wasThere) return closeFirst ? sayNth(frames, 'lede.stayed', variant, { Name, close, change: change(s, ctx, w, 'stayed.change') }) : '';
   const above = s.op === 'at-or-above';
   const slots = { Name, name: w.the(s.symbol), crossed: above ? 'rose above' : 'fell below', side: above ? 'above' : 'below', mark: w.level(s.value, s.unit) };
-  const said = { ...slots, change: change(s, ctx, w, 'crossed.change') };
+  const said = { ...slots, change: change(s, ctx, w) };
   return closeFirst ? sayNth(frames, 'lede.crossed', variant, { ...said, close }) : sayNth(frames, 'lede.crossed.close-told', variant, said);
 }
 

@@ -22,9 +22,7 @@ const spec = {
   alongside: ['name', 'aside', 'moved'],
   streak: [...pair, 'weeks'],
   'widest-in-a-year': [...pair],
-  'widest-since': [...pair, 'date'],
   'longer.behind': [...pair, 'gap', 'period'],
-  'longer.ahead': [...pair, 'gap', 'period'],
 } as const;
 type Ctx = RealiseContext<typeof spec>;
 type Signal = Of<'relative'>;
@@ -78,13 +76,14 @@ function lede(s: Signal, w: Words, { frames, root, variant }: Ctx): string {
 function detail(s: Signal, w: Words, { frames, root, variant }: Ctx): string {
   const n = names(s, w);
   const said: string[] = [];
-  if (s.streak !== undefined && s.streak > 1) said.push(sayNth(frames, 'streak', variant, { ...n, weeks: w.numberWord(s.streak) }));
+  // Only news: a streak of three weeks or more, a lead wider than any in a year, and the longer window
+  // only when the week ran against it (a lead last as wide a few weeks ago, or a longer lead, is not).
+  if (s.streak !== undefined && s.streak > 2) said.push(sayNth(frames, 'streak', variant, { ...n, weeks: w.numberWord(s.streak) }));
   if (s.largestInAYear) said.push(sayNth(frames, 'widest-in-a-year', variant, n));
-  else if (s.largestSince) said.push(sayNth(frames, 'widest-since', variant, { ...n, date: w.date(s.largestSince) }));
   const longer = s.longer;
-  if (longer && tellFirst(root, { kind: 'longer', pair: s.pair, window: longer.window })) {
-    const slots = { ...n, gap: w.points(longer.gap), period: LONGER[longer.window] ?? 'the past month' };
-    said.push(sayNth(frames, longer.gap < 0 ? 'longer.behind' : 'longer.ahead', variant, slots));
+  // The longer window counts as told once looked at, whether or not the week ran against it.
+  if (longer && tellFirst(root, { kind: 'longer', pair: s.pair, window: longer.window }) && longer.gap < 0) {
+    said.push(sayNth(frames, 'longer.behind', variant, { ...n, gap: w.points(longer.gap), period: LONGER[longer.window] ?? 'the past month' }));
   }
   return said.join(' ');
 }

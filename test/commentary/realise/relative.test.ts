@@ -50,7 +50,7 @@ describe('relative realiser', () => {
     expect(told[1]).toMatch(/beat the S&P 500 by 2\.0 percentage points\.$/);
   });
 
-  it('tells the longer gap once per pair and window, ahead or behind', () => {
+  it('tells the longer gap once per pair and window, only when the leader still trails', () => {
     const root = rootOf();
     const s = relative(3, 1, { longer: { window: 'YTD', gap: -4.2 }, streak: 3 });
     const [first] = phrasings(s, 'detail', root);
@@ -58,5 +58,19 @@ describe('relative realiser', () => {
       'The Russell 2000 has come out ahead of the S&P 500 for three straight weeks. The Russell 2000 still trails the S&P 500 by 4.2 percentage points over the year so far.',
     );
     expect(phrasings(s, 'detail', root)[0]).toBe('The Russell 2000 has come out ahead of the S&P 500 for three straight weeks.');
+  });
+
+  it('details only news: a streak of three weeks or more, the widest lead in a year, a week against the longer trend', () => {
+    expect(phrasings(relative(3, 1, { streak: 2 }), 'detail')).toEqual(['', '']);
+    expect(phrasings(relative(3, 1, { streak: 4 }), 'detail')[1]).toBe('The Russell 2000 has now led the S&P 500 four weeks running.');
+    // A lead last as wide a few weeks ago is not news; the widest in a year is.
+    expect(phrasings(relative(3, 1, { largestSince: '2024-01-12' }), 'detail')).toEqual(['', '']);
+    expect(phrasings(relative(3, 1, { largestSince: '2023-01-13', largestInAYear: true }), 'detail')[0]).toBe(
+      'The Russell 2000 has not led the S&P 500 by as much in any week of the past year.',
+    );
+    // Ahead over the longer window too: nothing to add, and the longer gap counts as looked at.
+    const root = rootOf();
+    expect(phrasings(relative(3, 1, { longer: { window: '3M', gap: 5.1 } }), 'detail', root)).toEqual(['', '']);
+    expect(root.stated.has('longer:rut-gspc:3M')).toBe(true);
   });
 });

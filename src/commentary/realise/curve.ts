@@ -1,6 +1,7 @@
 /**
- * The yield curve: the 10-year minus 2-year spread's change named by the curve's own verbs, a change of
- * sign said when it happened, and the short yield's move as the detail, once in the edition.
+ * The yield curve: an inversion (the curve crossing below zero, or staying below it) or its return above
+ * zero is the news; a positive curve's spread change is named by the curve's own verbs. The short yield's
+ * move is the detail, from 5 basis points, once in the edition.
  */
 import { sayNth } from '../frames.js';
 import { curveVerb } from '../helpers.js';
@@ -8,13 +9,18 @@ import { tellFirst } from '../ledger.js';
 import type { Block, Of, RealiseContext, Realiser } from './index.js';
 import { type Words, wordsOf } from './words.js';
 
+const lede = ['verb', 'Period', 'period', 'by', 'spread', 'gap'] as const;
 const spec = {
   title: [],
   headline: ['verb', 'period'],
   'headline.adjective': ['verb', 'period'],
   'headline.sign': [],
-  lede: ['verb', 'Period', 'period', 'by', 'spread', 'sign'],
-  sign: [],
+  'lede.inverted': [...lede],
+  'lede.turned-positive': [...lede],
+  'lede.stayed-inverted.narrower': [...lede],
+  'lede.stayed-inverted.wider': [...lede],
+  'lede.wider': [...lede],
+  'lede.narrower': [...lede],
   detail: ['Name', 'name', 'aside', 'moved', 'Period', 'period'],
 } as const;
 type Ctx = RealiseContext<typeof spec>;
@@ -29,8 +35,9 @@ function headline(s: Signal, { frames, variant }: Ctx, w: Words): string {
 }
 const shownFlat = (s: Signal) => curveVerb(s.spreadChange) === curveVerb(0);
 
-/** The short yield's move, the first time the edition tells it. */
+/** The short yield's move, from 5 basis points (less is noise), the first time the edition tells it. */
 function detail(s: Signal, { frames, variant, root }: Ctx, w: Words): string {
+  if (Math.abs(s.short.change) <= 4.95) return '';
   if (!tellFirst(root, { kind: 'move', symbol: s.short.symbol, window: s.window })) return '';
   const named = { Name: w.The(s.short.symbol), name: w.the(s.short.symbol), aside: w.aside(s.short.symbol) };
   return sayNth(frames, 'detail', variant, { ...named, moved: w.moved(s.short.change, 'bp', s.window), Period: w.period(s.window, true), period: w.period(s.window) });
@@ -42,15 +49,22 @@ function realise(s: Signal, block: Block, ctx: Ctx): string {
   if (block === 'title') return sayNth(frames, 'title', variant, {});
   if (block === 'headline') return headline(s, ctx, w);
   if (block === 'detail') return detail(s, ctx, w);
-  const sign = s.crossedZero ? sayNth(frames, 'sign', variant, {}) : '';
   const slots = {
     verb: curveVerb(s.spreadChange),
     Period: w.period(s.window, true),
     period: w.period(s.window),
     by: w.size(s.spreadChange, 'bp'),
     spread: w.change(s.spread, 'bp'),
+    gap: w.size(s.spread, 'bp'),
   };
-  return sayNth(frames, 'lede', variant, { ...slots, sign });
+  return sayNth(frames, ledeFrame(s), variant, slots);
 }
 
-export const curve: Realiser<'curve', typeof spec> = { spec, variants: { title: 2, headline: 2, lede: 2, detail: 2 }, realise };
+/** An inversion is the news when the curve is below zero or crossed it; a positive curve's news is its steepening or flattening. */
+function ledeFrame(s: Signal): 'lede.inverted' | 'lede.turned-positive' | 'lede.stayed-inverted.narrower' | 'lede.stayed-inverted.wider' | 'lede.wider' | 'lede.narrower' {
+  if (s.crossedZero) return s.spread < 0 ? 'lede.inverted' : 'lede.turned-positive';
+  if (s.spread < 0) return s.spreadChange > 0 ? 'lede.stayed-inverted.narrower' : 'lede.stayed-inverted.wider';
+  return s.spreadChange > 0 ? 'lede.wider' : 'lede.narrower';
+}
+
+export const curve: Realiser<'curve', typeof spec> = { spec, variants: { title: 2, headline: 2, lede: 3, detail: 2 }, realise };

@@ -8,6 +8,7 @@ import type { Signal, SignalKind } from '../../analysis/index.js';
 import { fnv1a } from '../../hash.js';
 import { type FrameSpec, type Frames, loadFrames } from '../frames.js';
 import type { HelperRoot } from '../helpers.js';
+import { biggestDay } from './biggest-day.js';
 import { curve } from './curve.js';
 import { leaders } from './leaders.js';
 import { level } from './level.js';
@@ -46,7 +47,7 @@ export interface FramedKind {
 export const variantOf = (count: number, week: number, key: string): number => (week + fnv1a(key)) % count;
 
 /** The kinds realised in TypeScript; the rest are still Handlebars templates (templates.ts). */
-export const REALISERS: { [K in SignalKind]?: Realiser<K, FrameSpec> } = { relative, regime, record, level, move, curve, leaders };
+export const REALISERS: { [K in SignalKind]?: Realiser<K, FrameSpec> } = { relative, regime, record, level, move, curve, leaders, 'biggest-day': biggestDay };
 
 function framed<K extends SignalKind>(kind: K, realiser: Realiser<K, FrameSpec>, dir: string): FramedKind {
   const frames = loadFrames(dir, kind, realiser.spec);

@@ -12,6 +12,7 @@ import { biggestDay } from './biggest-day.js';
 import { curve } from './curve.js';
 import { leaders } from './leaders.js';
 import { level } from './level.js';
+import { market } from './market.js';
 import { move } from './move.js';
 import { record } from './record.js';
 import { regime } from './regime.js';
@@ -47,7 +48,7 @@ export interface FramedKind {
 export const variantOf = (count: number, week: number, key: string): number => (week + fnv1a(key)) % count;
 
 /** The kinds realised in TypeScript; the rest are still Handlebars templates (templates.ts). */
-export const REALISERS: { [K in SignalKind]?: Realiser<K, FrameSpec> } = { relative, regime, record, level, move, curve, leaders, 'biggest-day': biggestDay };
+export const REALISERS: { [K in SignalKind]?: Realiser<K, FrameSpec> } = { relative, regime, record, level, move, curve, leaders, 'biggest-day': biggestDay, market };
 
 function framed<K extends SignalKind>(kind: K, realiser: Realiser<K, FrameSpec>, dir: string): FramedKind {
   const frames = loadFrames(dir, kind, realiser.spec);

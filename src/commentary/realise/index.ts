@@ -47,7 +47,7 @@ export interface FramedKind {
 /** The phrasing a block takes this week: the same turn as a template's block of as many phrasings. */
 export const variantOf = (count: number, week: number, key: string): number => (week + fnv1a(key)) % count;
 
-/** The kinds realised in TypeScript; the rest are still Handlebars templates (templates.ts). */
+/** Every signal kind, realised in TypeScript (frames.test.ts checks none is left a Handlebars template). */
 export const REALISERS: { [K in SignalKind]?: Realiser<K, FrameSpec> } = { relative, regime, record, level, move, curve, leaders, 'biggest-day': biggestDay, market };
 
 function framed<K extends SignalKind>(kind: K, realiser: Realiser<K, FrameSpec>, dir: string): FramedKind {

@@ -233,21 +233,6 @@ export function registerHelpers(hb: typeof import('handlebars')): void {
     duration: (from: string, to: string) => duration(from, to),
     numberWord: (n: number) => numberWord(n),
     ordinal: (n: number) => ordinal(n),
-    /** The block the first time a figure is told (sym, window), its {{else}} after. */
-    onceFigure: function (this: unknown, sym: string, window: Window, options: HelperOptions) {
-      const root = rootOf(options);
-      const key = figureKey(root, sym, window);
-      if (root.stated.has(key)) return options.inverse(this);
-      if (root.tellOnce) root.stated.add(key);
-      return options.fn(this);
-    },
-    /** The block the first time its key is told in this scope, its {{else}} after (a fact told once). */
-    once: function (this: unknown, key: string, options: HelperOptions) {
-      const root = rootOf(options);
-      if (root.stated.has(key)) return options.inverse(this);
-      if (root.tellOnce) root.stated.add(key);
-      return options.fn(this);
-    },
     /** ", the bond market's read of the Fed's path," at an instrument's first mention, if it has a gloss. */
     aside: (symbol: string, options: HelperOptions) => aside(symbol, rootOf(options)),
     concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),

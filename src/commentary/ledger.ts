@@ -1,8 +1,9 @@
 /**
  * What an edition has told, as typed facts: a figure is one instrument's change over one window, a
  * close is its week's last level. Realisers ask the ledger before they state a fact and record it when
- * they do. The facts are stored under the keys the remaining Handlebars templates (market.hbs,
- * biggest-day.hbs) build with `once`/`onceFigure`, so both share one ledger until those are converted.
+ * they do. A fact is stored under a key of its own (keyOf): the calibrated verb (helpers.ts, movedText)
+ * and the aside record figures and glosses under the same keys, so a realiser's words and its own
+ * checks read one ledger.
  */
 import type { Window } from '../config/primitives.js';
 import { figureKey, type HelperRoot } from './helpers.js';

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SIGNAL_KINDS } from '../../src/analysis/index.js';
 import { parseFrames, say } from '../../src/commentary/frames.js';
 import { loadRealisers, REALISERS } from '../../src/commentary/realise/index.js';
 import { PROJECT_ROOT } from '../../src/context.js';
@@ -36,6 +37,11 @@ describe('frames', () => {
 
 describe('the converted kinds', () => {
   const kinds = Object.keys(REALISERS);
+
+  it('are every signal kind, market.hbs and biggest-day.hbs the last two', () => {
+    expect([...kinds].sort()).toEqual([...SIGNAL_KINDS].sort());
+    expect(kinds).toEqual(expect.arrayContaining(['market', 'biggest-day']));
+  });
 
   it('keep only words in their templates: no conditionals, comparisons, concatenated keys or told-once blocks', () => {
     expect(kinds.length).toBeGreaterThan(0);

@@ -8,9 +8,11 @@ import type { Signal, SignalKind } from '../../analysis/index.js';
 import { fnv1a } from '../../hash.js';
 import { type FrameSpec, type Frames, loadFrames } from '../frames.js';
 import type { HelperRoot } from '../helpers.js';
+import { biggestDay } from './biggest-day.js';
 import { curve } from './curve.js';
 import { leaders } from './leaders.js';
 import { level } from './level.js';
+import { market } from './market.js';
 import { move } from './move.js';
 import { record } from './record.js';
 import { regime } from './regime.js';
@@ -45,8 +47,8 @@ export interface FramedKind {
 /** The phrasing a block takes this week: the same turn as a template's block of as many phrasings. */
 export const variantOf = (count: number, week: number, key: string): number => (week + fnv1a(key)) % count;
 
-/** The kinds realised in TypeScript; the rest are still Handlebars templates (templates.ts). */
-export const REALISERS: { [K in SignalKind]?: Realiser<K, FrameSpec> } = { relative, regime, record, level, move, curve, leaders };
+/** Every signal kind, realised in TypeScript (frames.test.ts checks none is left a Handlebars template). */
+export const REALISERS: { [K in SignalKind]?: Realiser<K, FrameSpec> } = { relative, regime, record, level, move, curve, leaders, 'biggest-day': biggestDay, market };
 
 function framed<K extends SignalKind>(kind: K, realiser: Realiser<K, FrameSpec>, dir: string): FramedKind {
   const frames = loadFrames(dir, kind, realiser.spec);

@@ -25,6 +25,8 @@ export function wordsOf(root: HelperRoot) {
     period: (window: Window, capital = false) => (capital ? capitalize(windowPhrase(window, root.sessions)) : windowPhrase(window, root.sessions)),
     /** "rose 1.2%" the first time the figure of `sym` is told, "rose" after; without `sym`, always with its figure. */
     moved: (value: number, unit: Unit, window: Window, sym?: string) => movedText(root, value, unit, window, sym),
+    /** The verb calibrated by `cal`'s usual move, always with its figure (not the ledger's: a day's move, say). */
+    movedAs: (value: number, unit: Unit, window: Window, cal: string) => movedText(root, value, unit, window, undefined, cal),
     /** "up 1.2%", "down 0.7%" or "flat". */
     upDown: (value: number, unit: Unit) => (shown(value, unit) === 0 ? 'flat' : `${value > 0 ? 'up' : 'down'} ${formatSize(value, unit, locale)}`),
     aside: (symbol: string) => aside(symbol, root),

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEdition } from '../build.js';
-import { createHandlebars, everyPhrasing, helperRoot, loadCommentaryTemplates, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
+import { everyPhrasing, helperRoot, loadCommentaryTemplates, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
 import { escapeHtml } from '../escape.js';
 import { formatChange, formatLevel } from '../format.js';
 import { ConfigError } from '../config/env.js';
@@ -130,7 +130,7 @@ async function transactionalItem(ctx: Context, item: 'confirm' | 'welcome'): Pro
 
 /** Every phrasing of one kind's templates, each on its own with nothing told before it: every figure shows. */
 function commentaryItem(ctx: Context, edition: StudioEdition, kind: string): Rendered {
-  const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'), createHandlebars());
+  const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'));
   const t = templates.get(kind as (typeof SIGNAL_KINDS)[number]);
   if (!t) throw new Error(`no commentary kind ${kind}`);
   const root = () => helperRoot(edition.analysis, ctx.config);

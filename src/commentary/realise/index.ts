@@ -48,7 +48,7 @@ export interface FramedKind {
 export const variantOf = (count: number, week: number, key: string): number => (week + fnv1a(key)) % count;
 
 /** Every signal kind, realised in TypeScript (frames.test.ts checks none is left a Handlebars template). */
-export const REALISERS: { [K in SignalKind]?: Realiser<K, FrameSpec> } = { relative, regime, record, level, move, curve, leaders, 'biggest-day': biggestDay, market };
+export const REALISERS: { [K in SignalKind]: Realiser<K, FrameSpec> } = { relative, regime, record, level, move, curve, leaders, 'biggest-day': biggestDay, market };
 
 function framed<K extends SignalKind>(kind: K, realiser: Realiser<K, FrameSpec>, dir: string): FramedKind {
   const frames = loadFrames(dir, kind, realiser.spec);

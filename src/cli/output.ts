@@ -39,7 +39,7 @@ function deliveryLines(d: NonNullable<DigestResult['delivery']>): string[] {
   // The bound is each sender's window: several senders (workers) that all crash can leave one window each.
   if (d.total > 0)
     lines.push(
-      `  A crash can leave at most ${d.ambiguousBound} of this sender's ${d.ambiguousBound === 1 ? 'message' : 'messages'} unaccounted for (a window per sender: each worker adds its own; reported by address on --resume, never sent twice).`,
+      `  A crash can leave at most ${d.ambiguousBound} ${d.ambiguousBound === 1 ? 'message' : 'messages'} of this sender's unaccounted for (a window per sender: each worker adds its own; reported by address on --resume, never sent twice).`,
     );
   return lines;
 }

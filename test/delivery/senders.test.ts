@@ -291,7 +291,7 @@ describe('the printed bounds and notes are true (issue 22, L4 and L6)', () => {
       const run = await runCliAsync(['digest', '--allow-demo-data', ...AS_OF], { ...env, SMTP_URL: sink.url });
       expect(run.status, run.stderr).toBe(0);
       expect(run.stdout).not.toMatch(/at most 40/);
-      expect(run.stdout).toMatch(/A crash can leave at most 1 of this sender's message unaccounted for \(a window per sender: each worker adds its own/);
+      expect(run.stdout).toMatch(/A crash can leave at most 1 message of this sender's unaccounted for \(a window per sender: each worker adds its own/);
     },
     SLOW,
   );

@@ -100,6 +100,7 @@ export const weeklyDigest = {
     const transport = ctx.transport();
     const terms = currentTerms(ctx, options.allowDemoData === true);
     const findings = reviewFindings(built.review);
+    const placeholders = placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl });
     const decision = decideSend({
       request,
       started: false,
@@ -111,7 +112,7 @@ export const weeklyDigest = {
       confirmed: await ctx.ledger.confirmedCount(),
       outbox: transport.kind === 'outbox',
       smtpLoopback: smtpOnLoopback(ctx.env.SMTP_URL),
-      placeholders: placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl }),
+      placeholders,
       findings: findings.length,
       sendDespiteFindings: options.sendDespiteChecks === true,
     });
@@ -131,7 +132,7 @@ export const weeklyDigest = {
       ...(instead ? { note: instead } : {}),
     };
     await ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
-    if (decision.action === 'refuse') throw new SendRefused(refusal(decision.because, built, files, terms, options.via));
+    if (decision.action === 'refuse') throw new SendRefused(refusal(decision.because, built, files, { findings, placeholders }, options.via));
     // A test send or a sample of an edition the site does not serve yet goes without "View in browser".
     const build = messageFactory(await testCopy(ctx.store, { ...built, id }), terms.sender, ctx.clock(), ctx.dkim, ctx.proofKey);
     switch (decision.action) {
@@ -155,16 +156,15 @@ export const weeklyDigest = {
 };
 
 /** Why a fresh edition is not sent, in one line; over HTTP it says what to do there (no flag can be passed). */
-function refusal(because: string, built: Edition, files: EditionFiles, terms: SendTerms, via: DigestOptions['via']): string {
+function refusal(because: string, built: Edition, files: EditionFiles, found: { findings: string[]; placeholders: string[] }, via: DigestOptions['via']): string {
   const { id, snapshot } = built;
   if (because === 'data-issues') return `not sending ${id}: ${snapshot.issues.map((i) => i.message).join('; ')} (the edition was saved to ${files.html} with these warnings)`;
   if (because === 'findings') {
-    const all = reviewFindings(built.review);
+    const all = found.findings;
     const anyway = via === 'http' ? 'or run `marketwrap digest --send-despite-checks` on the server' : 'or pass --send-despite-checks to send it as it is';
     return `not sending ${id}: its copy failed ${all.length === 1 ? 'a check' : `${all.length} checks`} (${all.slice(0, 3).join('; ')}${all.length > 3 ? '; ...' : ''}); read it at ${files.html}, fix the config or templates and run again, ${anyway}`;
   }
-  if (because === 'placeholders')
-    return placeholderRefusal(id, placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl }));
+  if (because === 'placeholders') return placeholderRefusal(id, found.placeholders);
   const why = snapshot.notes.length > 0 ? ` (${snapshot.notes.join('; ')})` : '';
   const anyway =
     via === 'http'

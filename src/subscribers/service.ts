@@ -53,10 +53,16 @@ export class SubscriberService {
     return (await this.store.suppressionReason(emailHash(email))) !== undefined;
   }
 
+  /** Why an address is never mailed again, in the publisher's words; undefined when it may be. */
+  private async suppressedBecause(email: string): Promise<string | undefined> {
+    const reason = await this.store.suppressionReason(emailHash(email));
+    return reason === undefined ? undefined : (SUPPRESSED_BECAUSE[reason] ?? 'is suppressed');
+  }
+
   /** Why the publisher may not add this address, in words; undefined when they may. */
   private async refusal(email: string): Promise<string | undefined> {
-    const reason = await this.store.suppressionReason(emailHash(email));
-    if (reason) return SUPPRESSED_BECAUSE[reason] ?? 'is suppressed';
+    const suppressed = await this.suppressedBecause(email);
+    if (suppressed) return suppressed;
     // A one-click unsubscribe is the reader's decision: only they can undo it, through the form.
     if ((await this.store.findSubscriber(email))?.status === 'unsubscribed') return 'unsubscribed; only they can subscribe again, through the site';
     return undefined;
@@ -174,8 +180,8 @@ export class SubscriberService {
         reject(line, value, messageOf(error).replace(/^".*?" /, ''));
         continue;
       }
-      const reason = await this.store.suppressionReason(emailHash(email));
-      if (reason) reject(line, email, SUPPRESSED_BECAUSE[reason] ?? 'is suppressed');
+      const suppressed = await this.suppressedBecause(email);
+      if (suppressed) reject(line, email, suppressed);
       else if (await this.store.findSubscriber(email)) report.duplicates++;
       else {
         await this.store.addSubscriber(email, 'confirmed', 'import', this.clock());

@@ -57,6 +57,8 @@ export async function runWorker(ctx: Context, options: WorkerOptions = {}): Prom
   while (!options.signal?.aborted) {
     const pass = await sendInProgress(ctx, options, said);
     if (options.once && pass.editions === 0) return;
+    // Once, with every edition it could send finished: look again now (finding none, it exits) rather than a poll later.
+    if (options.once && !pass.unfinished) continue;
     await sleep(pass.unfinished ? Math.min(pollMs, 1000) : pollMs, undefined, { signal: options.signal }).catch(() => undefined);
   }
 }

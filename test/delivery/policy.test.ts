@@ -1,7 +1,8 @@
 /** The send policy as a truth table: each row a situation and what must happen. */
 import { describe, expect, it } from 'vitest';
 import { decideSend, isLoopbackHost, placeholderSettings, type SendSituation, type Terms, termsMismatch } from '../../src/delivery/policy.js';
-import { failureOutcome, type Failure, type SendPolicy } from '../../src/delivery/sender.js';
+import type { Failure } from '../../src/delivery/classify.js';
+import { failureOutcome, type SendPolicy } from '../../src/delivery/outcomes.js';
 
 const base: SendSituation = {
   request: 'list',

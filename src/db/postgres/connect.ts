@@ -16,7 +16,8 @@ const loadPg = () => createRequire(import.meta.url)('pg') as typeof pg;
 const MIGRATION_LOCK = 7_202_611;
 
 export interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** A named query ({ name, text, values }) is prepared once per connection: the hot path's statements are. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(query: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
 export interface Connection extends Queryable {

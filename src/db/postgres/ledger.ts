@@ -20,24 +20,29 @@ const CLAIM = `WITH due AS (
   SELECT c.subscriber_id, s.email, s.token_key, s.status AS subscriber_status, c.attempts
   FROM claimed c JOIN subscribers s ON s.id = c.subscriber_id ORDER BY c.subscriber_id`;
 
-/** The sent outcomes of a batch in one statement (the hot path); the rarer ones row by row. */
-const SENT = `UPDATE deliveries d SET status = 'sent', last_reply = u.reply, message_id = u.message_id, sent_at = $2, updated_at = $2, claimed_by = NULL
-  FROM unnest($3::int[], $4::text[], $5::text[]) AS u (subscriber_id, reply, message_id)
-  WHERE d.edition_id = $1 AND d.subscriber_id = u.subscriber_id`;
-
-const OTHER_OUTCOMES = {
-  retry: `UPDATE deliveries SET status = 'queued', last_reply = $3, next_attempt_at = $5, updated_at = $4, claimed_by = NULL
-    WHERE edition_id = $1 AND subscriber_id = $2`,
-  skipped: `UPDATE deliveries SET status = 'skipped', last_reply = $3, updated_at = $4 WHERE edition_id = $1 AND subscriber_id = $2`,
-  released: `UPDATE deliveries SET status = 'queued', attempts = GREATEST(attempts - 1, 0), last_reply = $3, updated_at = $4, claimed_by = NULL, claimed_at = NULL
-    WHERE edition_id = $1 AND subscriber_id = $2`,
-  failed: `UPDATE deliveries SET status = 'failed', failure = $5, last_reply = $3, updated_at = $4, claimed_by = NULL
-    WHERE edition_id = $1 AND subscriber_id = $2`,
-  bounce: `UPDATE subscribers SET hard_bounces = hard_bounces + 1,
-    status = CASE WHEN hard_bounces + 1 >= $2 AND status = 'confirmed' THEN 'bounced' ELSE status END,
-    status_changed_at = CASE WHEN hard_bounces + 1 >= $2 AND status = 'confirmed' THEN $3 ELSE status_changed_at END
-    WHERE id = $1`,
-};
+/**
+ * A batch of outcomes in one statement, one round trip, atomic without BEGIN/COMMIT: the rows' new
+ * states from arrays (one element per outcome), and the hard bounces counted on their subscribers.
+ */
+const RECORD = `WITH o AS (
+    SELECT * FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[])
+      AS o (subscriber_id, status, reply, message_id, failure, next_attempt_at, bounce)),
+  written AS (
+    UPDATE deliveries d SET
+      status = CASE WHEN o.status IN ('retry', 'released') THEN 'queued' ELSE o.status END,
+      last_reply = o.reply, updated_at = $2,
+      message_id = CASE WHEN o.status = 'sent' THEN o.message_id ELSE d.message_id END,
+      sent_at = CASE WHEN o.status = 'sent' THEN $2 ELSE d.sent_at END,
+      failure = CASE WHEN o.status = 'failed' THEN o.failure ELSE d.failure END,
+      next_attempt_at = CASE WHEN o.status = 'retry' THEN o.next_attempt_at ELSE d.next_attempt_at END,
+      attempts = CASE WHEN o.status = 'released' THEN GREATEST(d.attempts - 1, 0) ELSE d.attempts END,
+      claimed_by = CASE WHEN o.status = 'skipped' THEN d.claimed_by END,
+      claimed_at = CASE WHEN o.status = 'released' THEN NULL ELSE d.claimed_at END
+    FROM o WHERE d.edition_id = $1 AND d.subscriber_id = o.subscriber_id)
+  UPDATE subscribers SET hard_bounces = hard_bounces + 1,
+    status = CASE WHEN hard_bounces + 1 >= $10 AND status = 'confirmed' THEN 'bounced' ELSE status END,
+    status_changed_at = CASE WHEN hard_bounces + 1 >= $10 AND status = 'confirmed' THEN $2 ELSE status_changed_at END
+  WHERE id IN (SELECT subscriber_id FROM o WHERE bounce)`;
 
 const COUNTS = `SELECT COUNT(*)::int AS total,
     COUNT(*) FILTER (WHERE status = 'queued')::int AS queued, COUNT(*) FILTER (WHERE status = 'sending')::int AS sending,
@@ -47,19 +52,21 @@ const COUNTS = `SELECT COUNT(*)::int AS total,
     COUNT(*) FILTER (WHERE status = 'failed' AND failure = 'ambiguous')::int AS "failedAmbiguous"
   FROM deliveries WHERE edition_id = $1`;
 
-async function recordOutcomes(client: Queryable, id: string, outcomes: readonly Outcome[], now: Date, bounceLimit: number): Promise<void> {
-  const iso = now.toISOString();
-  const sent = outcomes.filter((o) => o.status === 'sent');
-  if (sent.length > 0) await client.query(SENT, [id, iso, sent.map((o) => o.subscriberId), sent.map((o) => o.reply), sent.map((o) => o.messageId)]);
-  for (const o of outcomes) {
-    const base = [id, o.subscriberId, o.reply, iso];
-    if (o.status === 'retry') await client.query(OTHER_OUTCOMES.retry, [...base, o.nextAttemptAt]);
-    else if (o.status === 'skipped' || o.status === 'released') await client.query(OTHER_OUTCOMES[o.status], base);
-    else if (o.status === 'failed') {
-      await client.query(OTHER_OUTCOMES.failed, [...base, o.failure]);
-      if (o.bounce) await client.query(OTHER_OUTCOMES.bounce, [o.subscriberId, bounceLimit, iso]);
-    }
-  }
+/** The statement's parameters: one array per column of the batch. */
+function recordValues(id: string, outcomes: readonly Outcome[], now: Date, bounceLimit: number): unknown[] {
+  const column = <T>(pick: (o: Outcome) => T) => outcomes.map(pick);
+  return [
+    id,
+    now.toISOString(),
+    column((o) => o.subscriberId),
+    column((o) => o.status),
+    column((o) => o.reply),
+    column((o) => (o.status === 'sent' ? o.messageId : null)),
+    column((o) => (o.status === 'failed' ? o.failure : null)),
+    column((o) => (o.status === 'retry' ? o.nextAttemptAt : null)),
+    column((o) => o.status === 'failed' && o.bounce),
+    bounceLimit,
+  ];
 }
 
 const ids = async (q: Queryable, text: string, values: unknown[]) => (await q.query<{ id: string }>(text, values)).rows.map((r) => r.id);
@@ -82,8 +89,11 @@ export function postgresLedger(connection: Connection): Ledger {
     confirmedCount: async () => (await q.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM subscribers WHERE status = 'confirmed'")).rows[0]!.n,
     renew: async (id, owner, now) =>
       (await q.query("UPDATE deliveries SET claimed_at = $3 WHERE edition_id = $1 AND claimed_by = $2 AND status = 'sending'", [id, owner, now.toISOString()])).rowCount ?? 0,
-    claim: async (id, owner, limit, now) => (await q.query<ClaimedRow & Record<string, unknown>>(CLAIM, [id, now.toISOString(), limit, owner])).rows,
-    record: (id, outcomes, now, bounceLimit) => inTransaction(connection, (client) => recordOutcomes(client, id, outcomes, now, bounceLimit)),
+    claim: async (id, owner, limit, now) =>
+      (await q.query<ClaimedRow & Record<string, unknown>>({ name: 'claim', text: CLAIM, values: [id, now.toISOString(), limit, owner] })).rows,
+    record: async (id, outcomes, now, bounceLimit) => {
+      if (outcomes.length > 0) await q.query({ name: 'record', text: RECORD, values: recordValues(id, outcomes, now, bounceLimit) });
+    },
     inFlight: async (id) =>
       (
         await q.query<InFlightRow & Record<string, unknown>>(

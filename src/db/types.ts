@@ -101,6 +101,14 @@ export interface CachedSource {
   count: number;
 }
 
+export interface ImportEntry {
+  email: string;
+  /** The suppression list's key for the address (sha256 of it in lower case). */
+  emailHash: string;
+}
+
+export type ImportOutcome = { status: 'added' } | { status: 'duplicate' } | { status: 'suppressed'; reason: string };
+
 /** Subscribers, editions, market cache, confirmation queue, feedback. */
 export interface Store {
   /** A real read of the tables the site serves from (SELECT 1 answers even on a damaged database). */
@@ -110,6 +118,11 @@ export interface Store {
 
   findSubscriber(email: string): Promise<SubscriberRow | undefined>;
   addSubscriber(email: string, status: SubscriberStatus, source: ConsentSource, now: Date): Promise<SubscriberRow>;
+  /**
+   * A batch of an import in a few statements: each address added as confirmed (consent 'import'), or a
+   * duplicate (on the list already, or earlier in the batch), or suppressed with its reason; in order.
+   */
+  importSubscribers(entries: readonly ImportEntry[], now: Date): Promise<ImportOutcome[]>;
   setSubscriberStatus(id: number, status: SubscriberStatus, now: Date): Promise<void>;
   listSubscribers(): Promise<SubscriberRow[]>;
   confirmedSubscribers(): Promise<SubscriberRow[]>;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ConsentSource, Store, SubscriberRow } from '../db/index.js';
+import type { ConsentSource, ImportEntry, Store, SubscriberRow } from '../db/index.js';
 import { parseEmail } from './address.js';
 import { signToken, tokenSubscriberId, verifyToken, type TokenCheck, type TokenPurpose } from './tokens.js';
 import { InputError, messageOf } from '../errors.js';
@@ -29,6 +29,8 @@ const SUPPRESSED_BECAUSE: Record<string, string> = {
   complained: 'reported the newsletter as spam',
   bounced: 'bounced for good',
 };
+const suppressionWords = (reason: string) => SUPPRESSED_BECAUSE[reason] ?? 'is suppressed';
+
 
 export type SubscribeOutcome =
   /** A confirmation email was queued with this token. */
@@ -41,6 +43,11 @@ export interface ImportReport {
   duplicates: number;
   rejected: Array<{ line: number; value: string; reason: string }>;
 }
+
+/** The report keeps the first rejections (a file of garbage does not fill memory). */
+const REJECTIONS_KEPT = 1000;
+/** Lines stored together: one batch a round trip (or one SQLite transaction). */
+const IMPORT_BATCH = 1000;
 
 export class SubscriberService {
   constructor(
@@ -56,7 +63,7 @@ export class SubscriberService {
   /** Why an address is never mailed again, in the publisher's words; undefined when it may be. */
   private async suppressedBecause(email: string): Promise<string | undefined> {
     const reason = await this.store.suppressionReason(emailHash(email));
-    return reason === undefined ? undefined : (SUPPRESSED_BECAUSE[reason] ?? 'is suppressed');
+    return reason === undefined ? undefined : suppressionWords(reason);
   }
 
   /** Why the publisher may not add this address, in words; undefined when they may. */
@@ -165,29 +172,35 @@ export class SubscriberService {
     return existing !== undefined;
   }
 
-  /** Addresses streamed from a file (see csv-import.ts); consent recorded as `import`. Reports what it did with each. */
+  /**
+   * Addresses streamed from a file (see csv-import.ts); consent recorded as `import`. Reports what it did
+   * with each. Stored a batch at a time (a few statements per thousand lines, not three per line).
+   */
   async import(cells: AsyncIterable<{ line: number; value: string }>): Promise<ImportReport> {
     const report: ImportReport = { accepted: 0, duplicates: 0, rejected: [] };
-    const REJECTIONS_KEPT = 1000;
     const reject = (line: number, value: string, reason: string) => {
       if (report.rejected.length < REJECTIONS_KEPT) report.rejected.push({ line, value: value.slice(0, 80), reason });
     };
+    let batch: Array<ImportEntry & { line: number }> = [];
+    const store = async () => {
+      const outcomes = await this.store.importSubscribers(batch, this.clock());
+      outcomes.forEach((outcome, i) => {
+        if (outcome.status === 'added') report.accepted++;
+        else if (outcome.status === 'duplicate') report.duplicates++;
+        else reject(batch[i]!.line, batch[i]!.email, suppressionWords(outcome.reason));
+      });
+      batch = [];
+    };
     for await (const { line, value } of cells) {
-      let email: string;
       try {
-        email = parseEmail(value);
+        const email = parseEmail(value);
+        batch.push({ line, email, emailHash: emailHash(email) });
       } catch (error) {
         reject(line, value, messageOf(error).replace(/^".*?" /, ''));
-        continue;
       }
-      const suppressed = await this.suppressedBecause(email);
-      if (suppressed) reject(line, email, suppressed);
-      else if (await this.store.findSubscriber(email)) report.duplicates++;
-      else {
-        await this.store.addSubscriber(email, 'confirmed', 'import', this.clock());
-        report.accepted++;
-      }
+      if (batch.length >= IMPORT_BATCH) await store();
     }
+    if (batch.length > 0) await store();
     return report;
   }
 

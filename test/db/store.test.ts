@@ -82,6 +82,33 @@ describe.each(backends)('$name store', ({ name, open }) => {
     expect((await store.confirmedSubscribers()).map((s) => s.email)).toEqual([]);
   });
 
+  it.skipIf(skip)('an import batch: each address added, a duplicate (on the list, or earlier in the batch, whatever its case) or suppressed, in order', async () => {
+    const { store } = db;
+    await store.addSubscriber('ann@example.com', 'pending', 'form', NOW);
+    await store.suppress('hash-of-gone', 'complained', NOW);
+    const entry = (email: string, emailHash = `hash-of-${email}`) => ({ email, emailHash });
+    const outcomes = await store.importSubscribers(
+      [entry('bob@example.com'), entry('ANN@example.com'), entry('gone@example.com', 'hash-of-gone'), entry('Bob@Example.com'), entry('cy@example.com'), entry('cy@example.com')],
+      NOW,
+    );
+    expect(outcomes).toEqual([
+      { status: 'added' },
+      { status: 'duplicate' },
+      { status: 'suppressed', reason: 'complained' },
+      { status: 'duplicate' },
+      { status: 'added' },
+      { status: 'duplicate' },
+    ]);
+    expect((await store.listSubscribers()).map((s) => [s.email, s.status, s.consent_source])).toEqual([
+      ['ann@example.com', 'pending', 'form'],
+      ['bob@example.com', 'confirmed', 'import'],
+      ['cy@example.com', 'confirmed', 'import'],
+    ]);
+    const bob = (await store.findSubscriber('bob@example.com'))!;
+    expect(bob).toMatchObject({ confirmed_at: NOW.toISOString() });
+    expect(bob.token_key).toMatch(/^[0-9a-f]{32}$/);
+  });
+
   it.skipIf(skip)('a transaction stores all of its work or none of it, and others wait for it', async () => {
     const { store } = db;
     await expect(

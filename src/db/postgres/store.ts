@@ -12,6 +12,8 @@ import type {
   FeedbackEvent,
   FeedbackEventRow,
   FeedbackCounts,
+  ImportEntry,
+  ImportOutcome,
   Store,
   SubscriberRow,
   SubscriberStatus,
@@ -23,6 +25,28 @@ const row = async <R extends object>(q: Queryable, text: string, values: unknown
 const run = async (q: Queryable, text: string, values: unknown[] = []) => void (await q.query(text, values));
 
 const EDITION_COLUMNS = 'id, as_of, subject, headline, demo, sent_at';
+
+/** The batch's addresses not suppressed, inserted in file order; an address already there (or twice in the batch) is skipped. */
+const IMPORT = `INSERT INTO subscribers (email, status, consent_source, created_at, status_changed_at, confirmed_at, token_key)
+  SELECT email, 'confirmed', 'import', $3, $3, $3, token_key FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i (email, token_key, n)
+  ORDER BY n ON CONFLICT DO NOTHING RETURNING email`;
+
+/** Two statements a batch, whatever its size: the suppressions among its hashes, then the insert of the rest. */
+async function importBatch(q: Queryable, entries: readonly ImportEntry[], now: Date): Promise<ImportOutcome[]> {
+  const hashes = entries.map((e) => e.emailHash);
+  const suppressed = new Map(
+    (await rows<{ email_hash: string; reason: string }>(q, 'SELECT email_hash, reason FROM suppressions WHERE email_hash = ANY($1::text[])', [hashes])).map((r) => [r.email_hash, r.reason]),
+  );
+  const allowed = entries.filter((e) => !suppressed.has(e.emailHash));
+  const inserted = await rows<{ email: string }>(q, IMPORT, [allowed.map((e) => e.email), allowed.map(() => randomBytes(16).toString('hex')), now.toISOString()]);
+  // Each address the insert returned is its first occurrence in the batch; any later one is a duplicate.
+  const added = new Set(inserted.map((r) => r.email));
+  return entries.map((e): ImportOutcome => {
+    const reason = suppressed.get(e.emailHash);
+    if (reason !== undefined) return { status: 'suppressed', reason };
+    return added.delete(e.email) ? { status: 'added' } : { status: 'duplicate' };
+  });
+}
 
 function subscriberStore(q: Queryable) {
   return {
@@ -46,6 +70,7 @@ function subscriberStore(q: Queryable) {
     listSubscribers: () => rows<SubscriberRow>(q, 'SELECT * FROM subscribers ORDER BY id'),
     confirmedSubscribers: () => rows<SubscriberRow>(q, "SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY id"),
     subscriberById: (id: number) => row<SubscriberRow>(q, 'SELECT * FROM subscribers WHERE id = $1', [id]),
+    importSubscribers: (entries: readonly ImportEntry[], now: Date) => importBatch(q, entries, now),
     suppressionReason: async (emailHash: string) => (await row<{ reason: string }>(q, 'SELECT reason FROM suppressions WHERE email_hash = $1', [emailHash]))?.reason,
     suppress: (emailHash: string, reason: string, now: Date) =>
       run(q, 'INSERT INTO suppressions (email_hash, reason, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [emailHash, reason, now.toISOString()]),

@@ -9,6 +9,8 @@ import type {
   FeedbackEvent,
   FeedbackEventRow,
   FeedbackCounts,
+  ImportEntry,
+  ImportOutcome,
   Store,
   SubscriberRow,
   SubscriberStatus,
@@ -18,15 +20,17 @@ import { asAsync, type Sync, type TransactionLock } from './serial.js';
 import { KEY_COUNT } from '../hits.js';
 import { FEEDBACK_COLUMNS, FEEDBACK_COUNTS } from '../feedback-sql.js';
 
+/** Ids are never reused (the high-water mark outlives erased rows): a link signed for one person stays theirs. */
+const INSERT_SUBSCRIBER = `INSERT INTO subscribers (id, email, status, consent_source, created_at, status_changed_at, confirmed_at, token_key)
+  VALUES ((SELECT MAX(COALESCE((SELECT MAX(id) FROM subscribers), 0), high) + 1 FROM subscriber_high_water),
+          @email, @status, @source, @now, @now, CASE WHEN @status = 'confirmed' THEN @now END, lower(hex(randomblob(16))))`;
+
 /** Subscribers, their status and erasure with a suppression hash. */
 function subscriberStore(db: Db) {
   const statements = {
     findByEmail: db.prepare<[string], SubscriberRow>('SELECT * FROM subscribers WHERE email = ?'),
-    insertSubscriber: db.prepare(
-      `INSERT INTO subscribers (id, email, status, consent_source, created_at, status_changed_at, confirmed_at, token_key)
-       VALUES ((SELECT MAX(COALESCE((SELECT MAX(id) FROM subscribers), 0), high) + 1 FROM subscriber_high_water),
-               @email, @status, @source, @now, @now, CASE WHEN @status = 'confirmed' THEN @now END, lower(hex(randomblob(16))))`,
-    ),
+    insertSubscriber: db.prepare(`${INSERT_SUBSCRIBER}`),
+    importSubscriber: db.prepare(`${INSERT_SUBSCRIBER} ON CONFLICT DO NOTHING`),
     setStatus: db.prepare(
       `UPDATE subscribers SET status = @status, status_changed_at = @now,
          confirmed_at = CASE WHEN @status = 'confirmed' THEN @now ELSE confirmed_at END,
@@ -59,6 +63,14 @@ function subscriberStore(db: Db) {
       statements.deleteDeliveries.run(id);
       statements.deleteSubscriber.run(id);
     }),
+    importSubscribers: db.transaction((entries: readonly ImportEntry[], now: Date): ImportOutcome[] =>
+      entries.map(({ email, emailHash }) => {
+        const reason = statements.suppressed.get(emailHash)?.reason;
+        if (reason !== undefined) return { status: 'suppressed', reason };
+        const added = statements.importSubscriber.run({ email, status: 'confirmed', source: 'import', now: now.toISOString() }).changes === 1;
+        return { status: added ? 'added' : 'duplicate' };
+      }),
+    ),
     suppressionReason: (emailHash: string) => statements.suppressed.get(emailHash)?.reason,
     suppress: (emailHash: string, reason: string, now: Date) => void statements.suppress.run(emailHash, reason, now.toISOString()),
   };

@@ -31,7 +31,6 @@ const SUPPRESSED_BECAUSE: Record<string, string> = {
 };
 const suppressionWords = (reason: string) => SUPPRESSED_BECAUSE[reason] ?? 'is suppressed';
 
-
 export type SubscribeOutcome =
   /** A confirmation email was queued with this token. */
   | { action: 'confirm'; subscriber: SubscriberRow; token: string }

@@ -35,7 +35,10 @@ const IMPORT = `INSERT INTO subscribers (email, status, consent_source, created_
 async function importBatch(q: Queryable, entries: readonly ImportEntry[], now: Date): Promise<ImportOutcome[]> {
   const hashes = entries.map((e) => e.emailHash);
   const suppressed = new Map(
-    (await rows<{ email_hash: string; reason: string }>(q, 'SELECT email_hash, reason FROM suppressions WHERE email_hash = ANY($1::text[])', [hashes])).map((r) => [r.email_hash, r.reason]),
+    (await rows<{ email_hash: string; reason: string }>(q, 'SELECT email_hash, reason FROM suppressions WHERE email_hash = ANY($1::text[])', [hashes])).map((r) => [
+      r.email_hash,
+      r.reason,
+    ]),
   );
   const allowed = entries.filter((e) => !suppressed.has(e.emailHash));
   const inserted = await rows<{ email: string }>(q, IMPORT, [allowed.map((e) => e.email), allowed.map(() => randomBytes(16).toString('hex')), now.toISOString()]);

@@ -1,18 +1,36 @@
 /**
- * `npm run bench`: figures, no assertions. The send is the real `marketwrap digest` process (compiled,
- * as shipped), its peak RSS read from /proc. Sends go to Postfix's smtp-sink on loopback when it is
- * installed (apt-get install postfix), else to an smtp-server sink in its own process; where
- * smtp-source exists it measures the same sink at the same size and connection count: the ceiling.
+ * `npm run bench`: figures, no assertions, each send beside the ceiling measured just before it in the
+ * same run (the machine may be shared: compare a figure with its own ceiling, not across runs).
+ *
+ *   npm run bench                         the default tier: lists of 10,000 and 100,000 (a few minutes)
+ *   npm run bench -- --million            adds 1,000,000 subscribers on SQLite and PostgreSQL, and a 23-year backtest (an hour or more)
+ *   npm run bench -- --only=digest,workers   some sections: render, digest, workers, nodemailer, backtest, startup
+ *
+ * The sends are the real, compiled CLI (`marketwrap subscribers import`, `digest`, `worker`), their memory
+ * read from /proc (bench/measure.ts). Sends go to Postfix's smtp-sink on loopback when it is installed
+ * (apt-get install postfix), else to an smtp-server sink in its own process; where smtp-source exists it
+ * measures the same sink at the same size and connection count: the ceiling.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { once } from 'node:events';
+import { memorySampler, openBenchDb, sendRate, tenths, timedCounts } from './measure.js';
 
 const root = join(import.meta.dirname, '..');
 const tsx = join(root, 'node_modules/.bin/tsx');
+const bin = join(root, 'bin/marketwrap.js');
 const which = (cmd: string) => ['/usr/sbin', '/usr/bin', '/usr/local/sbin'].map((d) => join(d, cmd)).find(existsSync);
+const million = process.argv.includes('--million') || process.env['BENCH_TIER'] === 'million';
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const section = (name: string) => !only || only.includes(name);
+const line = (label: string, value: string) => console.log(`${label.padEnd(62)} ${value}`);
+const fmt = (n: number) => n.toLocaleString('en-US');
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -23,29 +41,10 @@ function freePort(): Promise<number> {
   });
 }
 
-const bin = join(root, 'bin/marketwrap.js');
-
-/** Peak resident memory of a process (VmHWM), and of its children while they lived. */
-function vmHwm(pid: number): number {
-  try {
-    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
-const childrenOf = (pid: number): number[] => {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-};
-
-/** A data folder (and DATABASE_URL's schema, when given) with n confirmed subscribers, and the CLI's environment for it. */
-function seededList(n: number, smtpUrl: string, databaseUrl?: string) {
+/** A data folder (and DATABASE_URL's schema, when given) with the bench's config, and the CLI's environment for it. */
+function benchFolder(smtpUrl: string, databaseUrl?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'marketwrap-bench-'));
-  const database = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
-  execFileSync(tsx, [join(root, 'bench/scenario.ts'), 'seed', String(n), dir], { env: { ...process.env, ...database }, stdio: 'ignore' });
+  writeFileSync(join(dir, 'marketwrap.config.json'), JSON.stringify({ delivery: { connections: 10, messagesPerConnection: 100_000 } }));
   const env = {
     PATH: process.env['PATH'] ?? '',
     DATA_DIR: join(dir, 'data'),
@@ -53,71 +52,39 @@ function seededList(n: number, smtpUrl: string, databaseUrl?: string) {
     MARKET_DATA: 'demo',
     LOG_LEVEL: 'silent',
     SMTP_URL: smtpUrl,
-    ...database,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
-  return { dir, env };
+  return { dir, env, databaseUrl };
 }
+type Folder = ReturnType<typeof benchFolder>;
 
-/** The real CLI, as an operator runs it: `marketwrap digest` to n subscribers, its memory read from /proc. */
-async function cliDigest(n: number, smtpUrl: string) {
-  const { dir, env } = seededList(n, smtpUrl);
-  const child = spawn(process.execPath, ['--max-semi-space-size=2', bin, 'digest', '--allow-demo-data'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  let peak = 0;
-  let buildPeak = 0;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, vmHwm(child.pid!));
-    for (const pid of childrenOf(child.pid!)) buildPeak = Math.max(buildPeak, vmHwm(pid));
-  }, 20);
-  await new Promise((resolve) => child.on('exit', resolve));
-  clearInterval(sampler);
-  rmSync(dir, { recursive: true, force: true });
-  const m = /: (\d+) sent, .* in ([\d.]+) s/.exec(out);
-  if (!m || Number(m[1]) !== n) throw new Error(`digest did not send ${n} messages:\n${out}`);
-  return { perSecond: Math.round(n / Number(m[2])), seconds: Number(m[2]), peakMb: Math.round(peak), buildPeakMb: Math.round(buildPeak) };
-}
-
-/** `digest --queue-only`, then `count` `marketwrap worker --once` processes sharing the list on PostgreSQL. */
-async function cliWorkers(count: number, n: number, smtpUrl: string, postgresUrl: string) {
-  const { dir, env } = seededList(n, smtpUrl, `${postgresUrl}?schema=bench_${count}_${n}`);
-  const queued = spawnSync(process.execPath, [bin, 'digest', '--queue-only', '--allow-demo-data'], { env, encoding: 'utf8' });
-  if (queued.status !== 0) throw new Error(`digest --queue-only failed: ${queued.stderr}`);
-  const t0 = performance.now();
-  const workers = Array.from({ length: count }, () =>
-    spawn(process.execPath, ['--max-semi-space-size=2', bin, 'worker', '--once', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] }),
-  );
-  const outputs = workers.map((w) => {
+/** Runs the compiled CLI to its end, its memory sampled; stdout returned. */
+async function cli(args: string[], env: Record<string, string>, count = 1) {
+  const children = Array.from({ length: count }, () => spawn(process.execPath, ['--max-semi-space-size=2', bin, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] }));
+  const sampler = memorySampler(() => children.map((c) => c.pid!));
+  const outputs = children.map((child) => {
     let out = '';
-    w.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     return () => out;
   });
-  let peak = 0;
-  const sampler = setInterval(() => {
-    for (const w of workers) peak = Math.max(peak, vmHwm(w.pid!));
-  }, 20);
-  await Promise.all(workers.map((w) => new Promise((resolve) => w.on('exit', resolve))));
+  const t0 = performance.now();
+  const codes = await Promise.all(children.map(async (c) => (await once(c, 'exit'))[0] as number));
   const seconds = (performance.now() - t0) / 1000;
-  clearInterval(sampler);
-  rmSync(dir, { recursive: true, force: true });
-  const finals = outputs.map((o) => JSON.parse(o().trim().split('\n').at(-1)!) as { sent: number });
-  if (Math.max(...finals.map((f) => f.sent)) !== n) throw new Error(`the workers did not send ${n} messages: ${outputs.map((o) => o()).join('\n')}`);
-  return { perSecond: Math.round(n / seconds), seconds: seconds.toFixed(1), peakMb: Math.round(peak) };
+  return { codes, outputs: outputs.map((o) => o()), seconds, memory: sampler.stop() };
 }
 
-function startup(args: string[], env: Record<string, string> = {}): number {
-  const times = Array.from({ length: 5 }, () => {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: 'ignore' });
-    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
-    return performance.now() - t0;
-  });
-  return Math.round(times.sort((a, b) => a - b)[2]!);
-}
-
-function scenario(...args: string[]): Record<string, number | string> {
-  const out = execFileSync(tsx, [join(root, 'bench/scenario.ts'), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').at(-1)!);
+/** `marketwrap subscribers import` of an n-line CSV (header and n addresses): the list every send below goes to. */
+async function importList(folder: Folder, n: number) {
+  const csv = join(folder.dir, 'list.csv');
+  const out = createWriteStream(csv);
+  out.write('email\n');
+  for (let i = 0; i < n; i++) if (!out.write(`reader${i}@bench.example\n`)) await once(out, 'drain');
+  out.end();
+  await once(out, 'finish');
+  const run = await cli(['subscribers', 'import', csv, '--json'], folder.env);
+  const report = JSON.parse(run.outputs[0]!) as { accepted: number };
+  if (report.accepted !== n) throw new Error(`import accepted ${report.accepted} of ${n}`);
+  return { seconds: run.seconds, peakMb: run.memory.rootPeakMb };
 }
 
 async function startSink(): Promise<{ url: string; kind: string; port: number; child: ChildProcess }> {
@@ -130,51 +97,148 @@ async function startSink(): Promise<{ url: string; kind: string; port: number; c
   return { url: `smtp://127.0.0.1:${port}`, kind: postfix ? 'Postfix smtp-sink' : 'smtp-server (node) sink', port, child };
 }
 
-const line = (label: string, value: string) => console.log(`${label.padEnd(58)} ${value}`);
+function scenario(...args: string[]): Record<string, number | string> {
+  const r = spawnSync(tsx, [join(root, 'bench/scenario.ts'), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
 
-console.log(`marketwrap bench on ${process.platform} ${process.arch}, Node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+function startup(args: string[], env: Record<string, string> = {}): number {
+  const times = Array.from({ length: 5 }, () => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+    return performance.now() - t0;
+  });
+  return Math.round(times.sort((a, b) => a - b)[2]!);
+}
+
+console.log(
+  `marketwrap bench on ${process.platform} ${process.arch}, Node ${process.version}, ${cpus().length} cores, ${new Date().toISOString().slice(0, 16)} UTC${million ? ', with the 1,000,000 tier' : ''}\n`,
+);
 const render = scenario('render', '20000');
-line('per-recipient personalisation (real digest), median', `${Number(render['medianUs']).toFixed(1)} µs`);
-line('per-recipient personalisation, p99', `${Number(render['p99Us']).toFixed(1)} µs`);
-line('per-recipient personalisation with DKIM (RSA-2048), median', `${Number(render['dkimMedianUs']).toFixed(1)} µs`);
-line('message size (MIME, bytes) / HTML (bytes)', `${render['messageBytes']} / ${render['htmlBytes']}`);
+const messageBytes = Number(render['messageBytes']);
+if (section('render')) {
+  line('per-recipient personalisation (real digest), median / p99', `${Number(render['medianUs']).toFixed(1)} µs / ${Number(render['p99Us']).toFixed(1)} µs`);
+  line('per-recipient personalisation with DKIM (RSA-2048), median', `${Number(render['dkimMedianUs']).toFixed(1)} µs`);
+  line('message size (MIME, bytes) / HTML (bytes)', `${fmt(messageBytes)} / ${fmt(Number(render['htmlBytes']))}`);
+}
 
 const sink = await startSink();
-console.log(`\nsink: ${sink.kind} on ${sink.url}, 10 connections`);
-let ceiling: number | undefined;
+console.log(`\nsink: ${sink.kind} on ${sink.url}, 10 connections; each send beside the ceiling measured just before it`);
 const source = which('smtp-source');
-if (source) {
+/** smtp-source's rate to the same sink, same size, same 10 connections: the most the wire and the sink allow now. */
+function ceiling(): number | undefined {
+  if (!source) return undefined;
   const n = 10_000;
   const t0 = performance.now();
-  spawnSync(source, ['-d', '-s', '10', '-m', String(n), '-l', String(render['messageBytes']), `127.0.0.1:${sink.port}`], { stdio: 'ignore' });
-  ceiling = n / ((performance.now() - t0) / 1000);
-  line(`smtp-source -d -s 10 -m ${n} -l ${render['messageBytes']} (the ceiling)`, `${Math.round(ceiling)} messages/s`);
-} else line('smtp-source', 'not installed (apt-get install postfix) — no ceiling measured');
-
-for (const n of [10_000, 100_000]) {
-  const run = await cliDigest(n, sink.url);
-  line(`marketwrap digest, ${n.toLocaleString('en-US')} subscribers`, `${run.perSecond} messages/s (${run.seconds} s), sender peak RSS ${run.peakMb} MB`);
-  if (ceiling) line('  ratio to the ceiling', `${((run.perSecond / ceiling) * 100).toFixed(0)}%`);
-  line('  the edition build (its own process, done before the send)', `peak RSS ${run.buildPeakMb} MB`);
+  spawnSync(source, ['-d', '-s', '10', '-m', String(n), '-l', String(messageBytes), `127.0.0.1:${sink.port}`], { stdio: 'ignore' });
+  return n / ((performance.now() - t0) / 1000);
 }
-const postgres = (await import('../test/helpers/postgres.js')) as typeof import('../test/helpers/postgres.js');
-if (postgres.hasPostgres) {
-  const server = await postgres.startPostgres();
-  console.log('\nPostgreSQL (a throwaway cluster on loopback), each worker with 10 connections');
-  for (const count of [1, 2]) {
-    const run = await cliWorkers(count, 10_000, sink.url, server.url);
-    line(`marketwrap worker x${count}, 10,000 subscribers`, `${run.perSecond} messages/s (${run.seconds} s, start-up included), peak RSS ${run.peakMb} MB a worker`);
-    if (ceiling) line('  ratio to the ceiling', `${((run.perSecond / ceiling) * 100).toFixed(0)}%`);
+const ratio = (rate: number, top: number | undefined) =>
+  top ? ` = ${(rate / top).toFixed(2)} of the ceiling (${fmt(Math.round(top))}/s)` : ' (no ceiling: apt-get install postfix)';
+
+/** After a send: its tenths (rate and the sender's RSS), the counts the publisher reads, the database's size. */
+async function afterSend(folder: Folder, n: number, timeline: ReadonlyArray<{ at: number; rss: number }>) {
+  const db = await openBenchDb(folder.env.DATA_DIR, folder.databaseUrl);
+  try {
+    if (n >= 100_000) {
+      const parts = await tenths(db, n, timeline);
+      line('  rate per tenth of the list (messages/s)', parts.map((p) => fmt(p.perSecond)).join(' '));
+      line('  sender RSS per tenth (peak, MB)', parts.map((p) => p.rssMb).join(' '));
+      const [first, last] = [parts[0]!, parts[9]!];
+      line('  last tenth against the first', `rate ${(last.perSecond / first.perSecond).toFixed(2)}, RSS ${(last.rssMb / first.rssMb).toFixed(2)}`);
+    }
+    const counts = await timedCounts(db);
+    line('  counts: subscribers by status / one edition by status', `${counts.byStatusMs} ms / ${counts.editionMs} ms`);
+    line('  database size', `${fmt(Math.round((await db.bytes()) / 1048576))} MB`);
+  } finally {
+    await db.close();
   }
-  server.stop();
-} else line('PostgreSQL workers', 'no server installed (apt-get install postgresql) — not measured');
-const naive = scenario('nodemailer', '10000', sink.url);
-line('the same message through nodemailer, pool of 10 (baseline)', `${naive['perSecond']} messages/s (${naive['seconds']} s)`);
+}
+
+/** `marketwrap digest` (SQLite) to an imported list of n: the real CLI, its process tree's memory sampled. */
+async function digestRun(n: number) {
+  const folder = benchFolder(sink.url);
+  const imported = await importList(folder, n);
+  line(`marketwrap subscribers import, ${fmt(n)}-line CSV (SQLite)`, `${imported.seconds.toFixed(1)} s, peak RSS ${imported.peakMb} MB`);
+  const top = ceiling();
+  const run = await cli(['digest', '--allow-demo-data'], folder.env);
+  const m = /: (\d+) sent, .* in ([\d.]+) s/.exec(run.outputs[0]!);
+  if (!m || Number(m[1]) !== n) throw new Error(`digest did not send ${n} messages:\n${run.outputs[0]}`);
+  const rate = Math.round(n / Number(m[2]));
+  line(`marketwrap digest, ${fmt(n)} subscribers (SQLite)`, `${fmt(rate)} messages/s (${m[2]} s)${ratio(rate, top)}`);
+  line('  peak RSS: whole process tree (sampled sum) / sender / build child', `${run.memory.treePeakMb} / ${run.memory.rootPeakMb} / ${run.memory.childPeakMb} MB`);
+  await afterSend(folder, n, run.memory.timeline);
+  rmSync(folder.dir, { recursive: true, force: true });
+}
+
+/** `digest --queue-only`, then `count` `marketwrap worker --once` processes sharing the list on PostgreSQL. */
+async function workersRun(count: number, n: number, postgresUrl: string) {
+  const folder = benchFolder(sink.url, `${postgresUrl}?schema=bench_${count}_${n}`);
+  const imported = await importList(folder, n);
+  if (count === 1) line(`marketwrap subscribers import, ${fmt(n)}-line CSV (PostgreSQL)`, `${imported.seconds.toFixed(1)} s, peak RSS ${imported.peakMb} MB`);
+  const queued = spawnSync(process.execPath, [bin, 'digest', '--queue-only', '--allow-demo-data'], { env: folder.env, encoding: 'utf8' });
+  if (queued.status !== 0) throw new Error(`digest --queue-only failed: ${queued.stderr}`);
+  const top = ceiling();
+  const run = await cli(['worker', '--once', '--json'], folder.env, count);
+  const finals = run.outputs.map((o) => JSON.parse(o.trim().split('\n').at(-1)!) as { sent: number });
+  if (Math.max(...finals.map((f) => f.sent)) !== n) throw new Error(`the workers did not send ${n} messages: ${run.outputs.join('\n')}`);
+  const db = await openBenchDb(folder.env.DATA_DIR, folder.databaseUrl);
+  const sending = await sendRate(db, n);
+  await db.close();
+  const wall = Math.round(n / run.seconds);
+  line(`marketwrap worker x${count}, ${fmt(n)} subscribers (PostgreSQL)`, `${fmt(sending)} messages/s${ratio(sending, top)}`);
+  line(
+    '  the same with start-up and exit (wall clock)',
+    `${fmt(wall)} messages/s (${run.seconds.toFixed(1)} s) = ${top ? (wall / top).toFixed(2) : '-'}; peak RSS ${run.memory.rootPeakMb} MB a worker`,
+  );
+  await afterSend(folder, n, run.memory.timeline);
+  rmSync(folder.dir, { recursive: true, force: true });
+}
+
+if (section('digest')) for (const n of million ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]) await digestRun(n);
+
+if (section('workers')) {
+  const postgres = (await import('../test/helpers/postgres.js')) as typeof import('../test/helpers/postgres.js');
+  if (postgres.hasPostgres) {
+    const server = await postgres.startPostgres();
+    console.log('\nPostgreSQL (a throwaway cluster on loopback), each worker with 10 connections');
+    try {
+      for (const count of [1, 2]) await workersRun(count, 10_000, server.url);
+      if (million) for (const count of [1, 2]) await workersRun(count, 1_000_000, server.url);
+    } finally {
+      server.stop();
+    }
+  } else line('PostgreSQL workers', 'no server installed (apt-get install postgresql) — not measured');
+}
+
+if (section('nodemailer')) {
+  const top = ceiling();
+  const naive = scenario('nodemailer', '10000', sink.url);
+  line('the same message through nodemailer, pool of 10 (baseline)', `${fmt(Number(naive['perSecond']))} messages/s${ratio(Number(naive['perSecond']), top)}`);
+}
 sink.child.kill();
 
-console.log('\nstart-up (median of 5)');
-line('marketwrap --help (compiled, as shipped)', `${startup([bin, '--help'])} ms`);
-line('marketwrap --help (TypeScript through tsx, as before)', `${startup(['--import', 'tsx', join(root, 'src/cli.ts'), '--help'])} ms`);
-const buildEnv = { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'marketwrap-bench-')), 'data'), MARKET_DATA: 'demo', LOG_LEVEL: 'silent' };
-line('marketwrap build --data demo (compiled)', `${startup([bin, 'build'], buildEnv)} ms`);
-line('marketwrap build --data demo (tsx)', `${startup(['--import', 'tsx', join(root, 'src/cli.ts'), 'build'], buildEnv)} ms`);
+if (section('backtest')) {
+  console.log('\nbacktest, rendered, demo data');
+  for (const from of million ? ['2024-11-22', '2003-11-21'] : ['2024-11-22']) {
+    const dir = mkdtempSync(join(tmpdir(), 'marketwrap-bench-'));
+    const run = await cli(['backtest', '--from', from, '--to', '2026-11-20', '--out', join(dir, 'out')], {
+      PATH: process.env['PATH'] ?? '',
+      DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'silent',
+    });
+    const weeks = /^(\d+) editions/m.exec(run.outputs[0]!)?.[1] ?? '?';
+    line(`marketwrap backtest --from ${from} --to 2026-11-20 (${weeks} weeks)`, `${run.seconds.toFixed(0)} s, peak RSS ${run.memory.treePeakMb} MB`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (section('startup')) {
+  console.log('\nstart-up (median of 5)');
+  line('marketwrap --help (compiled, as shipped)', `${startup([bin, '--help'])} ms`);
+  line('marketwrap --help (TypeScript through tsx, as before)', `${startup(['--import', 'tsx', join(root, 'src/cli.ts'), '--help'])} ms`);
+  const buildEnv = { DATA_DIR: join(mkdtempSync(join(tmpdir(), 'marketwrap-bench-')), 'data'), MARKET_DATA: 'demo', LOG_LEVEL: 'silent' };
+  line('marketwrap build --data demo (compiled)', `${startup([bin, 'build'], buildEnv)} ms`);
+  line('marketwrap build --data demo (tsx)', `${startup(['--import', 'tsx', join(root, 'src/cli.ts'), 'build'], buildEnv)} ms`);
+}

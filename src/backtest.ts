@@ -4,6 +4,7 @@
  * the headline, any sentence that contradicts its numbers, any phrasing repeated from the week before.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { join, resolve } from 'node:path';
 import { type Edition, editionFromSnapshot, editionParts, tellStory } from './build.js';
 import { sentencesOf } from './commentary/plan/discourse.js';
@@ -194,6 +195,9 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       file: `${id}.html`,
     });
     previous = new Set(sentences);
+    // The chart renderer's images live outside V8's heap and are freed by finalizers that run only when
+    // the event loop turns; the weeks' promises resolve without turning it, so 23 years held every chart.
+    if (render) await nextTurn();
   }
   const report: BacktestReport = {
     from: options.from,

@@ -118,17 +118,8 @@ export const newsletterSchema = z
         softBouncesCount: z.boolean().default(false).describe('Whether soft bounces reported after the send (mailbox full, greylisting) count toward hardBounceLimit'),
         ambiguous: z.enum(['skip', 'resend']).default('skip').describe('A message in flight when a connection or the process died may have arrived: skip (report it) or resend'),
       })
-      .default({
-        connections: 10,
-        messagesPerConnection: 100,
-        ratePerSecond: 0,
-        ratePerHour: 0,
-        maxAttempts: 3,
-        retryDelaySeconds: 60,
-        hardBounceLimit: 2,
-        softBouncesCount: false,
-        ambiguous: 'skip',
-      }),
+      // Each setting's default is written once, above: {} goes through the schema.
+      .prefault({}),
     feedback: z
       .strictObject({
         returnPath: z
@@ -145,10 +136,10 @@ export const newsletterSchema = z
             minCount: z.number().int().min(0).default(10).describe('At least this many an hour whatever the share (a small list)'),
             maxCount: z.number().int().min(1).default(200).describe('At most this many an hour whatever the share'),
           })
-          .default({ maxShare: 0.02, minCount: 10, maxCount: 200 })
+          .prefault({})
           .describe('Past this, reports are kept but not acted on, and /healthz and the bounces summary say so'),
       })
-      .default({ verp: true, breaker: { maxShare: 0.02, minCount: 10, maxCount: 200 } })
+      .prefault({})
       .describe('Bounces and complaints reported after the send'),
     welcomeEmail: z.boolean().default(false).describe('Send a welcome email when a subscriber confirms'),
     guards: z
@@ -157,7 +148,7 @@ export const newsletterSchema = z
         maxFlatSessions: z.number().int().min(2).default(10).describe('This many sessions in a row at one close (or two instruments closing alike) stops the send'),
         maxRevisionPct: z.number().positive().default(10).describe('A fetched close this far from the cached close of the same date is not saved, and stops the send'),
       })
-      .default({ maxDailyMovePct: 25, maxFlatSessions: 10, maxRevisionPct: 10 }),
+      .prefault({}),
     instruments: z
       .array(instrumentSchema)
       .min(1)

@@ -22,7 +22,7 @@ const RSA_ADVISED_BITS = 2048;
 const GENERATE = '`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`';
 
 /**
- * DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY (PEM, "\n" may stand for line breaks) or DKIM_PRIVATE_KEY_FILE: all or none.
+ * The key DKIM_PRIVATE_KEY (PEM, "\n" may stand for line breaks) or DKIM_PRIVATE_KEY_FILE holds, with DKIM_DOMAIN and DKIM_SELECTOR.
  * An RSA key under 1024 bits is refused (receivers treat its signatures as none); under 2048 bits, `warn` says so.
  */
 export function loadDkimKey(
@@ -30,9 +30,8 @@ export function loadDkimKey(
   warn: (message: string) => void = () => undefined,
 ): DkimKey | undefined {
   const { DKIM_DOMAIN: domain, DKIM_SELECTOR: selector, DKIM_PRIVATE_KEY: inline, DKIM_PRIVATE_KEY_FILE: file } = env;
-  if (!domain && !selector && !inline && !file) return undefined;
-  if (!domain || !selector || !(inline || file))
-    throw new InputError('DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE) together: set all three, or none');
+  // The environment's schema has made the three all or none (src/config/env.ts).
+  if (!domain || !selector || !(inline || file)) return undefined;
   let pem: string;
   try {
     pem = inline ? inline.replace(/\\n/g, '\n') : readFileSync(file!, 'utf8');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { fail } from '../errors.js';
 
 /** Where market data comes from: live providers, live with a demo fallback, or a demo scenario. */
 export const marketDataSchema = z.string().regex(/^(auto|live|demo(:[a-z0-9-]+)?)$/, 'must be "auto", "live", "demo" or "demo:<scenario>"');
@@ -16,6 +16,8 @@ export const smtpUrlOptionsSchema = z.strictObject({
 });
 
 function smtpUrlOptionsProblem(url: string): string | undefined {
+  // Refinements run after a failed check too: a string that is no URL has been reported already.
+  if (!URL.canParse(url)) return undefined;
   const options = smtpUrlOptionsSchema.safeParse(Object.fromEntries(new URL(url).searchParams));
   if (options.success) return undefined;
   const issue = options.error.issues[0]!;
@@ -158,10 +160,6 @@ export const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
-export class ConfigError extends InputError {
-  override name = 'ConfigError';
-}
-
 /** Formats a zod error as "NAME: problem" lines, so a user sees which variable or field to fix. */
 export function describeIssues(error: z.ZodError, prefix = ''): string {
   return error.issues
@@ -175,7 +173,7 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
-    throw new ConfigError(`invalid environment: ${describeIssues(parsed.error)} (see .env.example)`);
+    throw fail('ENV_INVALID', { issues: describeIssues(parsed.error) });
   }
   return parsed.data;
 }

@@ -3,14 +3,11 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { ruleReferences, ruleSchema, type Rule } from '../analysis/rules/index.js';
 import { defaultNewsletter } from './defaults.js';
-import { ConfigError, describeIssues } from './env.js';
-import { groupSchema, symbolSchema, windowSchema } from './primitives.js';
-import { messageOf } from '../errors.js';
+import { describeIssues } from './env.js';
+import { groupSchema, instrumentKindSchema, symbolSchema, windowSchema } from './primitives.js';
+import { fail, messageOf } from '../errors.js';
 
 export { windowSchema, type Window } from './primitives.js';
-
-export const instrumentKindSchema = z.enum(['index', 'etf', 'stock', 'rate', 'volatility']);
-export type InstrumentKind = z.infer<typeof instrumentKindSchema>;
 
 const themeSchema = z.string().min(1).max(40).optional().describe('What it stands for in headlines ("small caps")');
 
@@ -204,7 +201,7 @@ export function newsletterJsonSchema(): object {
 
 export function parseNewsletter(raw: unknown, source = 'config'): Newsletter {
   const parsed = newsletterSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`${source} is invalid: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw fail('CONFIG_INVALID', { source, issues: describeIssues(parsed.error) });
   return parsed.data;
 }
 
@@ -216,7 +213,7 @@ export function loadNewsletter(path: string): Newsletter {
     // Windows editors save UTF-8 with a byte-order mark, which JSON.parse refuses.
     raw = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON: ${messageOf(error)}; fix the file or delete it to use the defaults`);
+    throw fail('CONFIG_NOT_JSON', { file: path, reason: messageOf(error) });
   }
   return parseNewsletter(raw, path);
 }

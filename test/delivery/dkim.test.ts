@@ -9,7 +9,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { composeMessage, rawMessage } from '../../src/delivery/index.js';
 import { loadDkimKey } from '../../src/delivery/dkim.js';
-import { InputError } from '../../src/errors.js';
 import { testContext } from '../helpers/context.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -86,7 +85,7 @@ describe('DKIM', () => {
     } catch (error) {
       refused = error;
     }
-    expect(refused).toBeInstanceOf(InputError);
+    expect(refused).toMatchObject({ code: 'DKIM_KEY_TOO_SHORT', exitCode: 2 });
     expect((refused as Error).message).toMatch(/512-bit RSA key, which receivers ignore .*at least 1024.*rsa_keygen_bits:2048/);
     const warnings: string[] = [];
     expect(loadDkimKey(env(rsa(1024)), (w) => warnings.push(w))?.privateKey.asymmetricKeyDetails?.modulusLength).toBe(1024);

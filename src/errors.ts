@@ -63,6 +63,10 @@ export const FAILURES = {
   QUEUED_EDITION_NOT_JSON: { exit: 'refused', message: 'edition {id} in the database is not valid JSON ({reason}): queue it again with `marketwrap digest`' },
   QUEUED_EDITION_INVALID: { exit: 'refused', message: 'edition {id} in the database is not a sendable edition ({problem})' },
   // Failures to retry once their cause is gone.
+  BUILD_PROCESS_STOPPED: {
+    exit: 'failed',
+    message: 'the edition build process stopped ({how}) before it finished: run the command again; if it stops again, run `marketwrap build` to see why',
+  },
   DISK_FULL: {
     exit: 'failed',
     message:

@@ -126,6 +126,13 @@ describe('marketwrap CLI', () => {
       'marketwrap: invalid environment: SMTP_URL: ?starttls must be auto, require or never: the options are starttls=auto|require|never and verify=true|false (see .env.example)',
     ]);
     expect(existsSync(join(dir, 'data'))).toBe(false);
+    // Every command checks the environment before its first step, the DKIM settings' rule included.
+    const partial = runCli(['subscribers', 'list'], { ...env, DKIM_DOMAIN: 'example.com' });
+    expect(partial.status).toBe(2);
+    expect(partial.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^marketwrap: invalid environment: DKIM_SELECTOR: is not set: DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and/),
+    ]);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
   });
 
   it('reads .env from the working folder when present; a variable already set wins', () => {

@@ -5,8 +5,7 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse';
-import { SubscriberError } from './service.js';
-import { messageOf } from '../errors.js';
+import { fail, isFailure, messageOf } from '../errors.js';
 
 const EMAIL_HEADER = /^e-?mail(\s*address)?$/i;
 
@@ -17,7 +16,7 @@ export interface AddressCell {
 }
 
 export async function* readAddresses(file: string): AsyncGenerator<AddressCell> {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new SubscriberError(`no file ${file}: give the path of a CSV file`);
+  if (!existsSync(file) || !statSync(file).isFile()) throw fail('CSV_FILE_MISSING', { file });
   const parser = createReadStream(file).pipe(
     parse({ bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true, info: true }),
   );
@@ -32,7 +31,7 @@ export async function* readAddresses(file: string): AsyncGenerator<AddressCell> 
       yield { line: info.lines, value: record[column] ?? '' };
     }
   } catch (error) {
-    if (error instanceof SubscriberError) throw error;
-    throw new SubscriberError(`${file} is not a readable CSV file (${messageOf(error).split('\n')[0]}): export it again as CSV`);
+    if (isFailure(error)) throw error;
+    throw fail('CSV_FILE_UNREADABLE', { file, reason: messageOf(error).split('\n')[0]! });
   }
 }

@@ -5,14 +5,13 @@
  * TEST_DATABASE=postgres.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deskTick } from '../../jobs/review.js';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { type Context, createContext } from '../../src/context.js';
 import { approveEdition, deskStats, listEditions, showEdition } from '../../src/desk/index.js';
 import { buildServer } from '../../src/web/server.js';
-import { cliDirs, cliEnv } from '../helpers/cli.js';
+import { cliDirs, cliEnv, runCli } from '../helpers/cli.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { templatesTalkingAboutThemselves } from '../helpers/templates.js';
 
@@ -186,7 +185,6 @@ describe('the figures', () => {
       { week: '2026-W48', joins: 0, leaves: 1 },
     ]);
     // The CLI reads the same database and says the same.
-    const { runCli } = await import('../helpers/cli.js');
     const cliEnvNow = { ...env, MARKETWRAP_NOW: '2026-11-24T10:00:00Z' };
     const listed = runCli(['editions', 'list', '--json'], cliEnvNow);
     expect(listed.stderr).toBe('');

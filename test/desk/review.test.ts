@@ -117,6 +117,8 @@ describe('approval "required"', () => {
       expect(html).not.toContain('/review/');
     }
     expect(await showEdition(ctx, '2026-W47')).toMatchObject({ state: 'sent', note: 'Back from holiday: <CPI> & jobs next week.', subject: 'The week, approved' });
+    // The archive keeps it: the web version shows the note too.
+    expect((await request('/editions/2026-W47', 'GET')).body).toContain('<strong>From the publisher:</strong> Back from holiday: &lt;CPI&gt; &amp; jobs next week.');
   }, 60_000);
 });
 
@@ -164,15 +166,19 @@ describe('the figures', () => {
     const ann = (await ctx.store.findSubscriber('ann@example.com'))!;
     const report = { emailHash: 'h', editionId: '2026-W47', source: 'test', messageId: null, detail: '', action: 'complained', reportId: null, trust: 'proven' as const };
     await ctx.store.addFeedbackEvent({ ...report, subscriberId: ann.id, kind: 'complaint' }, AFTER);
+    // A report that proves nothing is kept as evidence but counts against no edition.
+    await ctx.store.addFeedbackEvent({ ...report, subscriberId: null, kind: 'hard-bounce', trust: 'untrusted', action: null }, AFTER);
+    const bob = (await ctx.store.findSubscriber('bob@example.com'))!;
+    await ctx.store.addFeedbackEvent({ ...report, subscriberId: bob.id, kind: 'hard-bounce', action: null, emailHash: 'hb' }, AFTER);
     await ctx.store.setSubscriberStatus(ann.id, 'complained', AFTER);
-    await ctx.store.setSubscriberStatus((await ctx.store.findSubscriber('bob@example.com'))!.id, 'unsubscribed', new Date('2026-11-23T10:00:00Z'));
+    await ctx.store.setSubscriberStatus(bob.id, 'unsubscribed', new Date('2026-11-23T10:00:00Z'));
     clock.now = new Date('2026-11-24T10:00:00Z');
     const expected = {
       recipients: counts.total,
       sent: counts.sent,
       failed: counts.failedPermanent + counts.failedTemporary,
       ambiguous: counts.failedAmbiguous,
-      bounced: 0,
+      bounced: 1,
       complained: 1,
       unsubscribed: 1,
       final: true,

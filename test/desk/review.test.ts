@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 /** A context whose clock the test moves, a sink that refuses bad@ for good, and the config's schedule. */
-async function desk(approval: 'auto' | 'required', options: { templatesDir?: string } = {}) {
+async function desk(approval: 'auto' | 'required', options: { templatesDir?: string; buildAhead?: string; publisher?: boolean } = {}) {
   const sink = await startSmtpSink({
     onRcptTo(address, _session, callback) {
       if (address.address.startsWith('bad@')) return callback(Object.assign(new Error('5.1.1 no such user'), { responseCode: 550 }));
@@ -34,10 +34,10 @@ async function desk(approval: 'auto' | 'required', options: { templatesDir?: str
     },
   });
   const { env } = cliDirs();
-  writeFileSync(env.CONFIG_FILE, JSON.stringify({ schedule: { cron: '0 8 * * 6', approval, buildAhead: '2h' } }));
-  const fullEnv = { ...cliEnv(env), SMTP_URL: sink.url, PUBLISHER_EMAIL: PUBLISHER, MARKETWRAP_NOW: '' };
+  writeFileSync(env.CONFIG_FILE, JSON.stringify({ schedule: { cron: '0 8 * * 6', approval, buildAhead: options.buildAhead ?? '2h' } }));
+  const fullEnv = { ...cliEnv(env), SMTP_URL: sink.url, PUBLISHER_EMAIL: options.publisher === false ? '' : PUBLISHER, MARKETWRAP_NOW: '' };
   const clock = { now: BEFORE };
-  const ctx = createContext({ env: fullEnv, clock: () => clock.now, ...options });
+  const ctx = createContext({ env: fullEnv, clock: () => clock.now, templatesDir: options.templatesDir });
   cleanups.push(
     () => sink.close(),
     () => ctx.close(),
@@ -71,7 +71,7 @@ async function site(ctx: Context) {
 
 describe('approval "required"', () => {
   it('the scheduled run drafts and mails the publisher; nothing reaches the list until approved; then exactly one message each, with the note and subject', async () => {
-    const { ctx, sink, clock, tick } = await desk('required');
+    const { ctx, sink, clock, tick, env } = await desk('required');
     expect(await tick()).toEqual(['drafted 2026-W47 for review']);
     const [review] = publisherMail(sink);
     expect(review!.parsed.subject).toMatch(/^For review: /);
@@ -98,7 +98,15 @@ describe('approval "required"', () => {
     expect(await showEdition(ctx, '2026-W47')).toMatchObject({ state: 'held' });
     expect(await tick()).toEqual([]);
 
-    await approveEdition(ctx, '2026-W47', { note: 'Back from holiday: <CPI> & jobs next week.', subject: 'The week, approved', by: 'cli' });
+    // The command line: bad input is one line (exit 2) and changes nothing; then the note and subject.
+    const cli = { ...env, MARKETWRAP_NOW: AFTER.toISOString() };
+    expect(runCli(['editions', 'approve', '2026-W47', '--note', 'one\n\ntwo'], cli)).toMatchObject({
+      status: 2,
+      stderr: 'marketwrap: the note must be one paragraph (no blank lines)\n',
+    });
+    const approved = runCli(['editions', 'approve', '2026-W47', '--note', 'Back from holiday: <CPI> & jobs next week.', '--subject', 'The week, approved'], cli);
+    expect(approved.stdout).toContain('2026-W47: approved');
+    expect(approved.stdout).toContain('subject:   The week, approved (built: ');
     expect((await request(links.approve)).body).toContain('is approved');
     expect(await tick()).toEqual(['sent 2026-W47: 2 sent, 1 failed']);
     expect(await tick()).toEqual([]);
@@ -119,6 +127,31 @@ describe('approval "required"', () => {
     expect(await showEdition(ctx, '2026-W47')).toMatchObject({ state: 'sent', note: 'Back from holiday: <CPI> & jobs next week.', subject: 'The week, approved' });
     // The archive keeps it: the web version shows the note too.
     expect((await request('/editions/2026-W47', 'GET')).body).toContain('<strong>From the publisher:</strong> Back from holiday: &lt;CPI&gt; &amp; jobs next week.');
+  }, 60_000);
+});
+
+describe('the review settings', () => {
+  it('buildAhead: nothing is built earlier than it says; without a draft, "required" drafts at the send time; without PUBLISHER_EMAIL the draft is kept, mailed to nobody', async () => {
+    const { ctx, sink, clock, tick } = await desk('required', { buildAhead: '30m', publisher: false });
+    expect(await tick()).toEqual([]);
+    clock.now = new Date('2026-11-21T12:29:00Z');
+    expect(await tick()).toEqual([]);
+    clock.now = AFTER;
+    const run = await weeklyDigest.run(ctx, { via: 'schedule', allowDemoData: true });
+    expect(run.note).toBe(
+      'not sending 2026-W47: approval is required and it awaits the publisher; approve it with `marketwrap editions approve 2026-W47`, the link in the review email or the desk',
+    );
+    expect(sink.received).toHaveLength(0);
+    expect(await showEdition(ctx, '2026-W47')).toMatchObject({ state: 'draft', sendAt: AFTER.toISOString(), checks: [] });
+    await approveEdition(ctx, '2026-W47', { by: 'cli' });
+    expect(await tick()).toEqual(['sent 2026-W47: 2 sent, 1 failed']);
+  }, 60_000);
+
+  it('buildAhead "30m" drafts half an hour before the send time', async () => {
+    const { sink, clock, tick } = await desk('auto', { buildAhead: '30m' });
+    clock.now = new Date('2026-11-21T12:31:00Z');
+    expect(await tick()).toEqual(['drafted 2026-W47 for review']);
+    expect(publisherMail(sink)).toHaveLength(1);
   }, 60_000);
 });
 

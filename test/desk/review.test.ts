@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deskTick } from '../../jobs/review.js';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { type Context, createContext } from '../../src/context.js';
-import { approveEdition, deskStats, listEditions, showEdition } from '../../src/desk/index.js';
+import { approveEdition, deskStats, listEditions, previewEdition, showEdition } from '../../src/desk/index.js';
 import { buildServer } from '../../src/web/server.js';
 import { cliDirs, cliEnv, runCli } from '../helpers/cli.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
@@ -107,6 +107,13 @@ describe('approval "required"', () => {
     const approved = runCli(['editions', 'approve', '2026-W47', '--note', 'Back from holiday: <CPI> & jobs next week.', '--subject', 'The week, approved'], cli);
     expect(approved.stdout).toContain('2026-W47: approved');
     expect(approved.stdout).toContain('subject:   The week, approved (built: ');
+    // The desk's preview: what the list will get, with the note, the subject and the charts inline.
+    const preview = (await previewEdition(ctx, '2026-W47'))!;
+    expect(preview.subject).toBe('The week, approved');
+    expect(preview.html).toContain('Back from holiday: &lt;CPI&gt; &amp; jobs next week.');
+    expect(preview.html).toContain('src="data:image/png;base64,');
+    expect(preview.html).not.toMatch(/cid:|\{\{(email|unsubscribeUrl)\}\}/);
+    expect(await previewEdition(ctx, '2026-W40')).toBeUndefined();
     expect((await request(links.approve)).body).toContain('is approved');
     expect(await tick()).toEqual(['sent 2026-W47: 2 sent, 1 failed']);
     expect(await tick()).toEqual([]);

@@ -48,6 +48,10 @@ export const FAILURES = {
   BACKTEST_SOURCE: { exit: 'input', message: 'backtest reads demo data (demo:<scenario>), cached closes (cache) or CSV files (csv:<folder>), never the network' },
   BACKTEST_RANGE: { exit: 'input', message: '--from {from} must be before --to {to}' },
   BACKTEST_NO_SESSIONS: { exit: 'input', message: 'no sessions between {from} and {to}' },
+  // The publisher's review of an edition.
+  REVIEW_INPUT_INVALID: { exit: 'input', message: '{problem}' },
+  EDITION_UNKNOWN: { exit: 'input', message: 'no edition {id}: `marketwrap editions list` shows the editions built' },
+  EDITION_STARTED: { exit: 'refused', message: 'cannot {verb} {id}: it {state}, and a send is never changed once it has begun' },
   // Sends refused on purpose: nothing was sent, the line says what to do.
   SEND_REFUSED: { exit: 'refused', message: '{reason}' },
   EDITION_TAKEN: {

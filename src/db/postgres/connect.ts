@@ -5,8 +5,8 @@
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { sourcePath } from '../../paths.js';
-import { messageOf } from '../../errors.js';
-import { DatabaseError, DatabaseUnavailable, isConnectionLoss } from '../errors.js';
+import { fail, messageOf } from '../../errors.js';
+import { isConnectionLoss } from '../errors.js';
 import { migrations } from '../migrations.js';
 import { type PostgresQueries, postgresQueries } from './queries.js';
 
@@ -37,7 +37,7 @@ export function connectPostgres(databaseUrl: string): Connection {
   const queries = postgresQueries();
   const url = new URL(databaseUrl);
   const schema = url.searchParams.get('schema') ?? undefined;
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new DatabaseError(`DATABASE_URL: schema "${schema}" must be lower-case letters, digits and _`);
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw fail('POSTGRES_SCHEMA_INVALID', { schema });
   url.searchParams.delete('schema');
   const describe = describeUrl(url);
   const pool = new (loadPg().Pool)({ connectionString: url.toString(), max: 4, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
@@ -47,16 +47,11 @@ export function connectPostgres(databaseUrl: string): Connection {
   // its 'error' event out of the process. Its next query fails instead, and says so in one line.
   pool.on('connect', (client) => client.on('error', () => undefined));
   const ready = migrate(pool, schema, queries).catch((error: unknown) => {
-    throw new DatabaseError(`cannot use PostgreSQL at ${describe} (${messageOf(error)}): start the server, or fix DATABASE_URL`);
+    throw fail('POSTGRES_UNREACHABLE', { where: describe, reason: messageOf(error) });
   });
   ready.catch(() => undefined); // reported to whoever uses the database, not as an unhandled rejection
   // What was committed stays committed: the ledger says what is owed when the server is back.
-  const lost = (error: unknown) =>
-    isConnectionLoss(error)
-      ? new DatabaseUnavailable(
-          `lost PostgreSQL at ${describe} (${messageOf(error)}): nothing committed is lost; when it is back, run the command again (a send: \`marketwrap digest --resume\`)`,
-        )
-      : error;
+  const lost = (error: unknown) => (isConnectionLoss(error) ? fail('POSTGRES_LOST', { where: describe, reason: messageOf(error) }) : error);
   return {
     describe,
     lost,

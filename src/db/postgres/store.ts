@@ -81,13 +81,9 @@ function feedbackStore(q: Queryable, sql: PostgresQueries) {
         .rowCount === 1,
     countHardBounce: (id: number) => run(q, sql.countHardBounce, [id]),
     feedbackEvents: (subscriberId: number) => rows<FeedbackEventRow>(q, sql.feedbackEvents, [subscriberId]),
-    feedbackCounts: async (since: Date) => {
-      const counts = (await row<Record<keyof FeedbackCounts, string>>(q, sql.feedbackCounts, [since.toISOString()]))!;
-      // COUNT(*) is a bigint, which pg hands over as a string.
-      return { acted: Number(counts.acted), held: Number(counts.held), untrusted: Number(counts.untrusted) };
-    },
+    feedbackCounts: async (since: Date) => (await row<FeedbackCounts>(q, sql.feedbackCounts, [since.toISOString()]))!,
     untrustedFeedback: (limit: number) => rows<FeedbackEventRow>(q, sql.untrustedFeedback, [limit]),
-    confirmedCount: async () => Number((await row<{ n: string }>(q, sql.confirmedCount))!.n),
+    confirmedCount: async () => (await row<{ n: number }>(q, sql.confirmedCount))!.n,
   };
 }
 

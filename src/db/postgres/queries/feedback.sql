@@ -18,6 +18,7 @@ SELECT kind, trust, source, edition_id, message_id, detail FROM feedback_events 
 SELECT kind, trust, source, edition_id, message_id, detail
 FROM (SELECT * FROM feedback_events WHERE trust = 'untrusted' ORDER BY id DESC LIMIT $1) AS recent ORDER BY id;
 
+-- ::int: COUNT(*) is a bigint, which pg hands over as a string.
 -- name: feedbackCounts
 SELECT
   (SELECT COUNT(*) FROM feedback_events WHERE received_at >= $1 AND action IS NOT NULL)::int AS acted,

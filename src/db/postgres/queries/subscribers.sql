@@ -26,6 +26,7 @@ SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY id;
 -- name: subscriberById
 SELECT * FROM subscribers WHERE id = $1;
 
+-- ::int: COUNT(*) is a bigint, which pg hands over as a string.
 -- name: confirmedCount
 SELECT COUNT(*)::int AS n FROM subscribers WHERE status = 'confirmed';
 

@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { editionFiles, parseSendable, type SavedEdition, sendableJson, writeEditionFiles } from '../src/archive.js';
 import type { Edition } from '../src/build.js';
-import type { Context } from '../src/context.js';
 import type { EditionReviewRow } from '../src/db/types.js';
 import { messageFactory, processOwner, sendAdHoc } from '../src/delivery/index.js';
 import { checkSendable, type SendTerms } from '../src/delivery/terms.js';
@@ -22,13 +21,13 @@ import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { withoutWebLink } from '../src/render/web-link.js';
 import { unsubscribeUrl } from '../src/subscribers/index.js';
 import { nextEditionAt } from '../src/web/next-edition.js';
-import { type DigestOptions, type DigestResult, judge, savedEdition, sendEdition } from './weekly-digest.js';
+import { type DigestContext, type DigestOptions, type DigestResult, judge, savedEdition, sendEdition } from './weekly-digest.js';
 
 /** How long after its send time a draft is still sent when approved (or, under "auto", at all). */
 const STALE_MS = 6 * 24 * 3600_000;
 
 /** The week's draft built for review, if its send has not started. */
-export async function reviewedDraft(ctx: Context, id: string): Promise<EditionReviewRow | undefined> {
+export async function reviewedDraft(ctx: DigestContext, id: string): Promise<EditionReviewRow | undefined> {
   const row = await ctx.store.editionReview(id);
   return row?.review_key && (row.state === 'draft' || row.state === 'approved' || row.state === 'held') ? row : undefined;
 }
@@ -42,7 +41,12 @@ export function reviewBlock(approval: 'auto' | 'required', row: Pick<EditionRevi
 }
 
 /** Saves a built edition as a draft (row, files, what senders read, the review) and mails it to the publisher. */
-export async function draftForReview(ctx: Context, built: Edition, terms: SendTerms, draft: { checks: string[]; sendAt: Date; heldBecause?: string }): Promise<EditionReviewRow> {
+export async function draftForReview(
+  ctx: DigestContext,
+  built: Edition,
+  terms: SendTerms,
+  draft: { checks: string[]; sendAt: Date; heldBecause?: string },
+): Promise<EditionReviewRow> {
   const now = ctx.clock();
   await ctx.store.saveEdition({ id: built.id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, now);
   const json = sendableJson(built, terms);
@@ -57,13 +61,13 @@ export async function draftForReview(ctx: Context, built: Edition, terms: SendTe
 }
 
 /** The schedule's list send under approval "required", with no draft yet: the publisher gets one. */
-export async function awaitApproval(ctx: Context, built: Edition, terms: SendTerms, checks: string[], result: DigestResult): Promise<DigestResult> {
+export async function awaitApproval(ctx: DigestContext, built: Edition, terms: SendTerms, checks: string[], result: DigestResult): Promise<DigestResult> {
   await draftForReview(ctx, built, terms, { checks, sendAt: ctx.clock() });
   return { ...result, note: `${reviewBlock('required', { id: built.id, state: 'draft', held_reason: null, reviewed_by: null })}` };
 }
 
 /** The review email: the message as readers will get it, under a banner with the checks and the two links. */
-async function mailPublisher(ctx: Context, saved: SavedEdition, row: EditionReviewRow): Promise<void> {
+async function mailPublisher(ctx: DigestContext, saved: SavedEdition, row: EditionReviewRow): Promise<void> {
   const to = ctx.env.PUBLISHER_EMAIL;
   if (!to) {
     ctx.log.warn({ edition: row.id }, 'PUBLISHER_EMAIL is not set: the draft is saved for review (`marketwrap editions show`) but mailed to nobody');
@@ -86,7 +90,7 @@ async function mailPublisher(ctx: Context, saved: SavedEdition, row: EditionRevi
   if (sent.failed > 0) ctx.log.error({ edition: row.id, to }, 'the review email could not be sent: review it with `marketwrap editions show`');
 }
 
-function reviewBanner(ctx: Context, row: EditionReviewRow, links: { approve: string; hold: string }): { html: string; text: string } {
+function reviewBanner(ctx: DigestContext, row: EditionReviewRow, links: { approve: string; hold: string }): { html: string; text: string } {
   const checks = row.checks ? (JSON.parse(row.checks) as string[]) : [];
   const when = row.send_at ? `It goes to the list at ${row.send_at}` : 'It goes to the list when it is sent';
   const rule =
@@ -108,7 +112,7 @@ function reviewBanner(ctx: Context, row: EditionReviewRow, links: { approve: str
 }
 
 /** The reviewed draft to the list: the publisher's note and subject applied once, then claimed, queued and sent. */
-export async function sendReviewed(ctx: Context, row: EditionReviewRow, options: DigestOptions): Promise<DigestResult> {
+export async function sendReviewed(ctx: DigestContext, row: EditionReviewRow, options: DigestOptions): Promise<DigestResult> {
   const blocked = reviewBlock(ctx.config.schedule.approval, row);
   if (blocked) throw fail('SEND_REFUSED', { reason: blocked });
   const review: Review = { note: row.note, subject: row.subject_override };
@@ -142,7 +146,7 @@ function noteInFiles(dir: string, id: string, review: Review, lede: string | und
 
 /** Builds the edition due at `sendAt` (the week it closes, or the given one), checks it, and drafts it for review. */
 export async function prepareDraft(
-  ctx: Context,
+  ctx: DigestContext,
   sendAt: Date,
   options: Pick<DigestOptions, 'allowDemoData' | 'data'> & { id?: string; asOf?: string; stillHeld?: string } = {},
 ): Promise<EditionReviewRow> {
@@ -158,7 +162,7 @@ export async function prepareDraft(
  * A draft (a held one, say) built again with the newest data: a new review email with new links, the
  * note and subject kept. A held edition stays held until approved: a rebuild alone never sends it.
  */
-export async function rebuildDraft(ctx: Context, id: string, options: Pick<DigestOptions, 'allowDemoData' | 'data'> = {}): Promise<EditionReviewRow> {
+export async function rebuildDraft(ctx: DigestContext, id: string, options: Pick<DigestOptions, 'allowDemoData' | 'data'> = {}): Promise<EditionReviewRow> {
   const { showEdition } = await import('../src/desk/editions.js');
   const edition = await showEdition(ctx, id);
   if (edition.state === 'sending' || edition.state === 'sent')
@@ -182,7 +186,7 @@ function failedCheck({ decision, checks, findings, placeholders }: Awaited<Retur
  * next edition once it is within buildAhead of its send time, and sends every draft whose time has come
  * and whose review allows it (an approval after the send time sends it at once).
  */
-export async function deskTick(ctx: Context, options: Pick<DigestOptions, 'allowDemoData' | 'data'> = {}): Promise<string[]> {
+export async function deskTick(ctx: DigestContext, options: Pick<DigestOptions, 'allowDemoData' | 'data'> = {}): Promise<string[]> {
   const now = ctx.clock();
   const done: string[] = [];
   // Strictly ahead: at the send time itself the schedule's own run builds and sends.

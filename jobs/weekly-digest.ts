@@ -5,7 +5,8 @@
 import { editionFiles, parseSendable, readSavedEdition, type SavedEdition, sendableJson, writeEditionFiles, type EditionFiles } from '../src/archive.js';
 import { resolveAsOf } from '../src/as-of.js';
 import type { Edition } from '../src/build.js';
-import type { Context } from '../src/context.js';
+import type { ContextUsing } from '../src/context.js';
+import type { Ledger, StorePart } from '../src/db/index.js';
 import { fail } from '../src/errors.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
 import { decideSend, placeholderRefusal, placeholderSettings } from '../src/delivery/policy.js';
@@ -16,6 +17,15 @@ import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, unsubscribeUrl } from '../src/subscribers/index.js';
 import { testCopy } from '../src/render/web-link.js';
 import { awaitApproval, draftForReview, reviewedDraft, sendReviewed } from './review.js';
+
+/**
+ * The job's part of the database: the edition as built and as sent, the recipients of a test send; the
+ * edition's claim and rows, and what the list send asks of the ledger (declared by sendToList).
+ */
+type DigestStore = StorePart<'edition' | 'findSubscriber' | 'saveEdition' | 'saveSendable' | 'sendable' | 'editionReview' | 'editionReviews' | 'editionResults' | 'saveDraft'>;
+type DigestLedger = Pick<Ledger, 'beginAndQueue' | 'confirmedCount' | 'counts' | 'editionState' | 'editionsInProgress' | 'queueAll' | 'requeueTemporary' | 'updateShared'> &
+  Parameters<typeof sendToList>[0]['ledger'];
+export type DigestContext = ContextUsing<DigestStore, DigestLedger>;
 
 export interface DigestOptions {
   asOf?: string;
@@ -63,24 +73,24 @@ export interface DigestResult {
  * The edition as it was first built: from the database (where any sender, on any machine, finds it),
  * or from the saved files for editions queued before it was kept there; a refusal (exit 3) says why not.
  */
-export async function savedEdition(ctx: Context, id: string): Promise<SavedEdition> {
+export async function savedEdition(ctx: DigestContext, id: string): Promise<SavedEdition> {
   const json = await ctx.store.sendable(id);
   return json === undefined ? readSavedEdition(ctx.editionsDir, id) : parseSendable(id, json);
 }
 
 export const weeklyDigest = {
   name: 'weekly-digest',
-  schedule: (ctx: Context) => ({ cron: ctx.config.schedule.cron, timeZone: ctx.config.timeZone }),
+  schedule: (ctx: DigestContext) => ({ cron: ctx.config.schedule.cron, timeZone: ctx.config.timeZone }),
 
   /** The edition of the week that `due` closes went out already (a missed-run catch-up must not repeat it). */
-  async ranSince(ctx: Context, due: Date): Promise<boolean> {
+  async ranSince(ctx: DigestContext, due: Date): Promise<boolean> {
     return (await ctx.ledger.editionState(editionIdFor(lastCompletedWeekEnd(due))))?.send_started_at != null;
   },
 
   /** Editions whose send started and never finished (the process died): `serve` resumes them. */
-  interrupted: (ctx: Context): Promise<string[]> => ctx.ledger.editionsInProgress(),
+  interrupted: (ctx: DigestContext): Promise<string[]> => ctx.ledger.editionsInProgress(),
 
-  async run(ctx: Context, options: DigestOptions = {}): Promise<DigestResult> {
+  async run(ctx: DigestContext, options: DigestOptions = {}): Promise<DigestResult> {
     // Validate every input before anything is written.
     const adHoc = options.to?.map(parseEmail);
     if (options.resume || options.retryFailed) return continueEdition(ctx, options);
@@ -147,7 +157,7 @@ export const weeklyDigest = {
 };
 
 /** Every check a fresh build gets, and what the policy decides from them. `checks`: the lines the publisher is shown. */
-export async function judge(ctx: Context, built: Edition, request: 'list' | 'adhoc' | 'dry-run', options: DigestOptions) {
+export async function judge(ctx: DigestContext, built: Edition, request: 'list' | 'adhoc' | 'dry-run', options: DigestOptions) {
   const terms = currentTerms(ctx, options.allowDemoData === true);
   const findings = reviewFindings(built.review);
   const placeholders = placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl });
@@ -197,7 +207,7 @@ function refusal(because: string, built: Edition, files: EditionFiles, found: { 
  * shows: it is never rebuilt under its id. A list send of it is refused; anything else (a dry run, a
  * test send, --new-edition) builds the week's next unstarted id (2026-W47-2), and says so.
  */
-export async function editionToBuild(ctx: Pick<Context, 'ledger'>, weekId: string, listSend: boolean): Promise<{ id: string; instead?: string }> {
+export async function editionToBuild(ctx: { ledger: Pick<Ledger, 'editionState' | 'counts'> }, weekId: string, listSend: boolean): Promise<{ id: string; instead?: string }> {
   const { ledger } = ctx;
   const state = await ledger.editionState(weekId);
   if (state?.send_started_at == null) return { id: weekId };
@@ -213,7 +223,7 @@ export async function editionToBuild(ctx: Pick<Context, 'ledger'>, weekId: strin
 }
 
 /** Saves the edition with its terms where every sender finds it, claims and queues it in one transaction, and sends (or leaves it to workers). */
-async function queueAndSend(ctx: Context, built: Edition, terms: SendTerms, result: DigestResult, options: DigestOptions): Promise<DigestResult> {
+async function queueAndSend(ctx: DigestContext, built: Edition, terms: SendTerms, result: DigestResult, options: DigestOptions): Promise<DigestResult> {
   const { id } = built;
   // Workers elsewhere read the edition from the database, so it is there before any row is.
   await ctx.store.saveSendable(id, sendableJson(built, terms));
@@ -230,13 +240,23 @@ async function queueAndSend(ctx: Context, built: Edition, terms: SendTerms, resu
  * Every list send goes through here (digest, --resume, serve, workers): the edition as saved, checked
  * against this process's settings (checkSendable), built from its frozen sender.
  */
-export function sendEdition(ctx: Context, id: string, edition: SavedEdition, options: Pick<DigestOptions, 'signal' | 'onProgress' | 'allowDemoData'>): Promise<DeliverySummary> {
+export function sendEdition(
+  ctx: DigestContext,
+  id: string,
+  edition: SavedEdition,
+  options: Pick<DigestOptions, 'signal' | 'onProgress' | 'allowDemoData'>,
+): Promise<DeliverySummary> {
   const terms = checkSendable(ctx, edition, options);
   return sendList(ctx, id, messageFactory(edition, terms.sender, ctx.clock(), ctx.dkim, ctx.proofKey), options);
 }
 
 /** The list send of edition `id`: any number of these, in any processes, share its ledger and its rate. */
-export function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFactory>, options: Pick<DigestOptions, 'signal' | 'onProgress'>): Promise<DeliverySummary> {
+export function sendList(
+  ctx: DigestContext,
+  id: string,
+  build: ReturnType<typeof messageFactory>,
+  options: Pick<DigestOptions, 'signal' | 'onProgress'>,
+): Promise<DeliverySummary> {
   const { delivery } = ctx.config;
   return sendToList({
     ledger: ctx.ledger,
@@ -255,7 +275,7 @@ export function sendList(ctx: Context, id: string, build: ReturnType<typeof mess
 }
 
 /** --resume and --retry-failed: the saved edition, to the rows the ledger still owes. */
-async function continueEdition(ctx: Context, options: DigestOptions): Promise<DigestResult> {
+async function continueEdition(ctx: DigestContext, options: DigestOptions): Promise<DigestResult> {
   const { ledger } = ctx;
   const id = options.editionId ?? editionIdFor(resolveAsOf(options.asOf, ctx.clock()));
   const state = await ledger.editionState(id);

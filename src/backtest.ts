@@ -5,11 +5,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Edition, editionFromSnapshot, editionParts, tellStory } from './build.js';
+import { type BuildContext, type Edition, editionFromSnapshot, editionParts, tellStory } from './build.js';
 import { sentencesOf } from './commentary/plan/discourse.js';
 import { nameTable } from './commentary/index.js';
 import type { Newsletter } from './config/newsletter.js';
-import type { Context } from './context.js';
 import { editionIdFor } from './edition-id.js';
 import { isoWeekId, sessionsBetween } from './market/calendar.js';
 import { fail } from './errors.js';
@@ -134,7 +133,7 @@ const cutAt = (series: readonly Series[], asOf: string): Series[] =>
   });
 
 /** One history to the end of the range, cut at each week: demo (the scenario shapes the last week) or CSV files. */
-function fullHistory(ctx: Context, options: BacktestOptions, end: string): Snapshot | undefined {
+function fullHistory(ctx: BuildContext, options: BacktestOptions, end: string): Snapshot | undefined {
   if (options.data === 'cache') return undefined;
   if (options.data.startsWith('csv:')) {
     const dir = resolve(options.data.slice('csv:'.length));
@@ -157,7 +156,7 @@ function fullHistory(ctx: Context, options: BacktestOptions, end: string): Snaps
   return demoSnapshot(source.scenario, end, ctx.config, ctx.clock());
 }
 
-export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestReport> {
+export async function backtest(ctx: BuildContext, options: BacktestOptions): Promise<BacktestReport> {
   if (!(options.from < options.to)) throw fail('BACKTEST_RANGE', { from: options.from, to: options.to });
   const ends = weekEnds(options.from, options.to);
   if (ends.length === 0) throw fail('BACKTEST_NO_SESSIONS', { from: options.from, to: options.to });

@@ -243,6 +243,14 @@ export interface Store {
   countHit(scope: string, key: string, windowStart: number, maxKeys: number): Promise<number>;
 }
 
+/**
+ * The part of the store a consumer uses, named by that consumer (listmonk's interfaces declared where
+ * they are used): `StorePart<'findSubscriber' | 'transaction'>`. A transaction hands it the same part.
+ * The stores implement the whole; a consumer that names less cannot reach more.
+ */
+export type StorePart<K extends keyof Store> = Pick<Store, Exclude<K, 'transaction'>> &
+  ('transaction' extends K ? { transaction<T>(work: (tx: StorePart<K>) => Promise<T>): Promise<T> } : unknown);
+
 export interface ClaimedRow {
   subscriber_id: number;
   email: string;

@@ -4,13 +4,17 @@
  * these with the store, the ledger and the clock; bad input fails with exit 2, a review of an
  * edition whose send has started is refused (exit 3).
  */
-import type { EditionResultsRow, EditionReviewRow, Ledger, LedgerCounts, Store } from '../db/types.js';
+import type { EditionResultsRow, EditionReviewRow, Ledger, LedgerCounts, StorePart } from '../db/types.js';
 import { type Failure, fail } from '../errors.js';
 import { type Approval, approvalSchema, editionIdSchema, type EditionResults, type EditionSummary, type Hold, holdSchema } from './schemas.js';
 
+/** What reading editions and their figures takes. */
+type EditionReader = { store: StorePart<'editionReview' | 'editionReviews' | 'editionResults'>; ledger: Pick<Ledger, 'counts'> };
+
+/** The desk's part of the database: reviews, summaries, the single-use links; the ledger's counts of an edition counted before the summaries. */
 export interface DeskDeps {
-  store: Store;
-  ledger: Ledger;
+  store: StorePart<'editionResults' | 'editionReview' | 'editionReviews' | 'reviewEdition' | 'subscriberCounts' | 'subscriberDays' | 'sendable' | 'useReviewLink'>;
+  ledger: Pick<Ledger, 'counts'>;
   clock: () => Date;
 }
 
@@ -66,13 +70,13 @@ export function summaryOf(row: EditionReviewRow, results: EditionResults | null)
 }
 
 /** Only an edition whose figures were never kept (its send began before migration 012) is counted from the ledger. */
-async function summarise(deps: DeskDeps, row: EditionReviewRow, counted: EditionResultsRow | undefined): Promise<EditionSummary> {
+async function summarise(deps: EditionReader, row: EditionReviewRow, counted: EditionResultsRow | undefined): Promise<EditionSummary> {
   const needsLedger = (row.state === 'sending' || row.state === 'sent') && !(counted?.counted_at || counted?.recipients);
   return summaryOf(row, resultsOf(row, counted, needsLedger ? await deps.ledger.counts(row.id) : undefined));
 }
 
 /** Every edition built (drafts, held, approved, sending, sent), newest first. */
-export async function listEditions(deps: DeskDeps): Promise<EditionSummary[]> {
+export async function listEditions(deps: EditionReader): Promise<EditionSummary[]> {
   const [rows, results] = await Promise.all([deps.store.editionReviews(), deps.store.editionResults()]);
   const byId = new Map(results.map((r) => [r.edition_id, r]));
   const summaries: EditionSummary[] = [];
@@ -80,14 +84,14 @@ export async function listEditions(deps: DeskDeps): Promise<EditionSummary[]> {
   return summaries;
 }
 
-async function editionRow(deps: DeskDeps, id: string): Promise<EditionReviewRow> {
+async function editionRow(deps: EditionReader, id: string): Promise<EditionReviewRow> {
   const valid = parseInput(editionIdSchema, id);
   const row = await deps.store.editionReview(valid);
   if (!row) throw fail('EDITION_UNKNOWN', { id: valid });
   return row;
 }
 
-export async function showEdition(deps: DeskDeps, id: string): Promise<EditionSummary> {
+export async function showEdition(deps: EditionReader, id: string): Promise<EditionSummary> {
   const row = await editionRow(deps, id);
   const counted = (await deps.store.editionResults()).find((r) => r.edition_id === row.id);
   return summarise(deps, row, counted);

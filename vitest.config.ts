@@ -23,6 +23,7 @@ export const UNIT = [
   'test/render/view-parts.test.ts',
   'test/errors.test.ts',
   'test/stages.test.ts',
+  'test/db/queries.test.ts',
 ];
 
 // The PostgreSQL pass runs what touches a database. The workers' test is on PostgreSQL whatever

@@ -6,10 +6,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SavedEdition } from '../src/archive.js';
-import type { Context } from '../src/context.js';
 import type { DeliverySummary } from '../src/delivery/index.js';
 import { EXIT, isRefusal } from '../src/errors.js';
-import { savedEdition, sendEdition } from './weekly-digest.js';
+import { type DigestContext, savedEdition, sendEdition } from './weekly-digest.js';
 
 export interface WorkerOptions {
   /** Stop when no edition is in progress (instead of waiting for the next). */
@@ -27,7 +26,7 @@ export interface WorkerOptions {
  * One pass over the editions in progress: how many this worker could send, and whether rows remain
  * that it could not finish. An edition it may not send is left to the senders that may.
  */
-async function sendInProgress(ctx: Context, options: WorkerOptions, said: Set<string>): Promise<{ editions: number; unfinished: boolean }> {
+async function sendInProgress(ctx: DigestContext, options: WorkerOptions, said: Set<string>): Promise<{ editions: number; unfinished: boolean }> {
   const ids = await ctx.ledger.editionsInProgress();
   let unfinished = false;
   let sendable = 0;
@@ -51,7 +50,7 @@ async function sendInProgress(ctx: Context, options: WorkerOptions, said: Set<st
   return { editions: sendable, unfinished };
 }
 
-export async function runWorker(ctx: Context, options: WorkerOptions = {}): Promise<void> {
+export async function runWorker(ctx: DigestContext, options: WorkerOptions = {}): Promise<void> {
   const pollMs = options.pollMs ?? 5000;
   const said = new Set<string>();
   while (!options.signal?.aborted) {

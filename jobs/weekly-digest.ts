@@ -5,7 +5,8 @@
 import { editionFiles, parseSendable, readSavedEdition, type SavedEdition, sendableJson, writeEditionFiles, type EditionFiles } from '../src/archive.js';
 import { resolveAsOf } from '../src/as-of.js';
 import type { Edition } from '../src/build.js';
-import type { Context } from '../src/context.js';
+import type { ContextUsing } from '../src/context.js';
+import type { Ledger, StorePart } from '../src/db/index.js';
 import { fail } from '../src/errors.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
 import { decideSend, placeholderRefusal, placeholderSettings } from '../src/delivery/policy.js';
@@ -15,6 +16,16 @@ import { reviewFindings } from '../src/commentary/findings.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, unsubscribeUrl } from '../src/subscribers/index.js';
 import { testCopy } from '../src/render/web-link.js';
+import { awaitApproval, draftForReview, reviewedDraft, sendReviewed } from './review.js';
+
+/**
+ * The job's part of the database: the edition as built and as sent, the recipients of a test send; the
+ * edition's claim and rows, and what the list send asks of the ledger (declared by sendToList).
+ */
+type DigestStore = StorePart<'edition' | 'findSubscriber' | 'saveEdition' | 'saveSendable' | 'sendable' | 'editionReview' | 'editionReviews' | 'editionResults' | 'saveDraft'>;
+type DigestLedger = Pick<Ledger, 'beginAndQueue' | 'confirmedCount' | 'counts' | 'editionState' | 'editionsInProgress' | 'queueAll' | 'requeueTemporary' | 'updateShared'> &
+  Parameters<typeof sendToList>[0]['ledger'];
+export type DigestContext = ContextUsing<DigestStore, DigestLedger>;
 
 export interface DigestOptions {
   asOf?: string;
@@ -36,8 +47,8 @@ export interface DigestOptions {
   sendDespiteChecks?: boolean;
   /** With --resume/--retry-failed: which edition (default: the week of --as-of, or the latest). */
   editionId?: string;
-  /** Who asked: over HTTP (POST /admin/send) no flag can be passed, so a refusal says what to do there. */
-  via?: 'cli' | 'http';
+  /** Who asked: over HTTP (POST /admin/send) no flag can be passed, so a refusal says what to do there; the schedule tells the publisher. */
+  via?: 'cli' | 'http' | 'schedule';
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -62,54 +73,42 @@ export interface DigestResult {
  * The edition as it was first built: from the database (where any sender, on any machine, finds it),
  * or from the saved files for editions queued before it was kept there; a refusal (exit 3) says why not.
  */
-export async function savedEdition(ctx: Context, id: string): Promise<SavedEdition> {
+export async function savedEdition(ctx: DigestContext, id: string): Promise<SavedEdition> {
   const json = await ctx.store.sendable(id);
   return json === undefined ? readSavedEdition(ctx.editionsDir, id) : parseSendable(id, json);
 }
 
 export const weeklyDigest = {
   name: 'weekly-digest',
-  schedule: (ctx: Context) => ({ cron: ctx.config.schedule, timeZone: ctx.config.timeZone }),
+  schedule: (ctx: DigestContext) => ({ cron: ctx.config.schedule.cron, timeZone: ctx.config.timeZone }),
 
   /** The edition of the week that `due` closes went out already (a missed-run catch-up must not repeat it). */
-  async ranSince(ctx: Context, due: Date): Promise<boolean> {
+  async ranSince(ctx: DigestContext, due: Date): Promise<boolean> {
     return (await ctx.ledger.editionState(editionIdFor(lastCompletedWeekEnd(due))))?.send_started_at != null;
   },
 
   /** Editions whose send started and never finished (the process died): `serve` resumes them. */
-  interrupted: (ctx: Context): Promise<string[]> => ctx.ledger.editionsInProgress(),
+  interrupted: (ctx: DigestContext): Promise<string[]> => ctx.ledger.editionsInProgress(),
 
-  async run(ctx: Context, options: DigestOptions = {}): Promise<DigestResult> {
+  async run(ctx: DigestContext, options: DigestOptions = {}): Promise<DigestResult> {
     // Validate every input before anything is written.
     const adHoc = options.to?.map(parseEmail);
     if (options.resume || options.retryFailed) return continueEdition(ctx, options);
     const request = options.dryRun ? 'dry-run' : adHoc?.length ? 'adhoc' : 'list';
-    const target = await editionToBuild(ctx, editionIdFor(resolveAsOf(options.asOf, ctx.clock())), request === 'list' && !options.newEdition);
-    const overSmtp = Boolean(ctx.env.SMTP_URL);
+    const weekId = editionIdFor(resolveAsOf(options.asOf, ctx.clock()));
+    const listSend = request === 'list' && !options.newEdition;
+    // A draft built ahead for review goes as the publisher saw it (and as their word allows), not rebuilt.
+    const reviewed = listSend ? await reviewedDraft(ctx, weekId) : undefined;
+    if (reviewed) return sendReviewed(ctx, reviewed, options);
+    const target = await editionToBuild(ctx, weekId, listSend);
     // Over SMTP the fallback to demo data is built too, and refused below by the policy (exit 3), with its notes.
     const built = await ctx.buildEdition({ ...options, editionId: target.id, allowDemoFallback: true });
     const { id } = target;
     // --new-edition asked for a new id: no need to say it got one.
     const instead = options.newEdition ? undefined : target.instead;
     const transport = ctx.transport();
-    const terms = currentTerms(ctx, options.allowDemoData === true);
-    const findings = reviewFindings(built.review);
-    const placeholders = placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl });
-    const decision = decideSend({
-      request,
-      started: false,
-      completed: false,
-      dataIssues: built.snapshot.issues.length,
-      demo: built.snapshot.demo,
-      overSmtp,
-      allowDemoData: options.allowDemoData === true,
-      confirmed: await ctx.ledger.confirmedCount(),
-      outbox: transport.kind === 'outbox',
-      smtpLoopback: smtpOnLoopback(ctx.env.SMTP_URL),
-      placeholders,
-      findings: findings.length,
-      sendDespiteFindings: options.sendDespiteChecks === true,
-    });
+    const judged = await judge(ctx, built, request, options);
+    const { decision, findings, placeholders, terms } = judged;
     // A started edition is never rebuilt under its id (editionToBuild). A list send writes its files once
     // it has won the claim: a process that loses the race must not overwrite what the winner sends.
     const queueing = decision.action === 'queue-and-send';
@@ -126,7 +125,15 @@ export const weeklyDigest = {
       ...(instead ? { note: instead } : {}),
     };
     await ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
-    if (decision.action === 'refuse') throw fail('SEND_REFUSED', { reason: refusal(decision.because, built, files, { findings, placeholders }, options.via) });
+    if (decision.action === 'refuse') {
+      const line = refusal(decision.because, built, files, { findings, placeholders }, options.via);
+      // The schedule's list send: the publisher is told why it is held, and may approve it as it is.
+      if (listSend && options.via === 'schedule' && isCheck(decision.because))
+        await draftForReview(ctx, built, terms, { checks: judged.checks, sendAt: ctx.clock(), heldBecause: line });
+      throw fail('SEND_REFUSED', { reason: line });
+    }
+    // With approval required the list gets nothing yet: the publisher gets the draft.
+    if (queueing && ctx.config.schedule.approval === 'required') return awaitApproval(ctx, built, terms, judged.checks, result);
     // A test send or a sample of an edition the site does not serve yet goes without "View in browser".
     const build = messageFactory(await testCopy(ctx.store, { ...built, id }), terms.sender, ctx.clock(), ctx.dkim, ctx.proofKey);
     switch (decision.action) {
@@ -148,6 +155,34 @@ export const weeklyDigest = {
     }
   },
 };
+
+/** Every check a fresh build gets, and what the policy decides from them. `checks`: the lines the publisher is shown. */
+export async function judge(ctx: DigestContext, built: Edition, request: 'list' | 'adhoc' | 'dry-run', options: DigestOptions) {
+  const terms = currentTerms(ctx, options.allowDemoData === true);
+  const findings = reviewFindings(built.review);
+  const placeholders = placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl });
+  const overSmtp = Boolean(ctx.env.SMTP_URL);
+  const decision = decideSend({
+    request,
+    started: false,
+    completed: false,
+    dataIssues: built.snapshot.issues.length,
+    demo: built.snapshot.demo,
+    overSmtp,
+    allowDemoData: options.allowDemoData === true,
+    confirmed: await ctx.ledger.confirmedCount(),
+    outbox: ctx.transport().kind === 'outbox',
+    smtpLoopback: smtpOnLoopback(ctx.env.SMTP_URL),
+    placeholders,
+    findings: findings.length,
+    sendDespiteFindings: options.sendDespiteChecks === true,
+  });
+  const checks = [...built.snapshot.issues.map((i) => i.message), ...findings];
+  return { decision, findings, placeholders, terms, checks };
+}
+
+/** Refusals that are the edition's own checks (its data, its copy, its settings), which the publisher may overrule. */
+const isCheck = (because: string) => because === 'data-issues' || because === 'findings' || because === 'demo-over-smtp' || because === 'placeholders';
 
 /** Why a fresh edition is not sent, in one line; over HTTP it says what to do there (no flag can be passed). */
 function refusal(because: string, built: Edition, files: EditionFiles, found: { findings: string[]; placeholders: string[] }, via: DigestOptions['via']): string {
@@ -172,7 +207,7 @@ function refusal(because: string, built: Edition, files: EditionFiles, found: { 
  * shows: it is never rebuilt under its id. A list send of it is refused; anything else (a dry run, a
  * test send, --new-edition) builds the week's next unstarted id (2026-W47-2), and says so.
  */
-export async function editionToBuild(ctx: Pick<Context, 'ledger'>, weekId: string, listSend: boolean): Promise<{ id: string; instead?: string }> {
+export async function editionToBuild(ctx: { ledger: Pick<Ledger, 'editionState' | 'counts'> }, weekId: string, listSend: boolean): Promise<{ id: string; instead?: string }> {
   const { ledger } = ctx;
   const state = await ledger.editionState(weekId);
   if (state?.send_started_at == null) return { id: weekId };
@@ -188,7 +223,7 @@ export async function editionToBuild(ctx: Pick<Context, 'ledger'>, weekId: strin
 }
 
 /** Saves the edition with its terms where every sender finds it, claims and queues it in one transaction, and sends (or leaves it to workers). */
-async function queueAndSend(ctx: Context, built: Edition, terms: SendTerms, result: DigestResult, options: DigestOptions): Promise<DigestResult> {
+async function queueAndSend(ctx: DigestContext, built: Edition, terms: SendTerms, result: DigestResult, options: DigestOptions): Promise<DigestResult> {
   const { id } = built;
   // Workers elsewhere read the edition from the database, so it is there before any row is.
   await ctx.store.saveSendable(id, sendableJson(built, terms));
@@ -205,13 +240,23 @@ async function queueAndSend(ctx: Context, built: Edition, terms: SendTerms, resu
  * Every list send goes through here (digest, --resume, serve, workers): the edition as saved, checked
  * against this process's settings (checkSendable), built from its frozen sender.
  */
-export function sendEdition(ctx: Context, id: string, edition: SavedEdition, options: Pick<DigestOptions, 'signal' | 'onProgress' | 'allowDemoData'>): Promise<DeliverySummary> {
+export function sendEdition(
+  ctx: DigestContext,
+  id: string,
+  edition: SavedEdition,
+  options: Pick<DigestOptions, 'signal' | 'onProgress' | 'allowDemoData'>,
+): Promise<DeliverySummary> {
   const terms = checkSendable(ctx, edition, options);
   return sendList(ctx, id, messageFactory(edition, terms.sender, ctx.clock(), ctx.dkim, ctx.proofKey), options);
 }
 
 /** The list send of edition `id`: any number of these, in any processes, share its ledger and its rate. */
-export function sendList(ctx: Context, id: string, build: ReturnType<typeof messageFactory>, options: Pick<DigestOptions, 'signal' | 'onProgress'>): Promise<DeliverySummary> {
+export function sendList(
+  ctx: DigestContext,
+  id: string,
+  build: ReturnType<typeof messageFactory>,
+  options: Pick<DigestOptions, 'signal' | 'onProgress'>,
+): Promise<DeliverySummary> {
   const { delivery } = ctx.config;
   return sendToList({
     ledger: ctx.ledger,
@@ -230,7 +275,7 @@ export function sendList(ctx: Context, id: string, build: ReturnType<typeof mess
 }
 
 /** --resume and --retry-failed: the saved edition, to the rows the ledger still owes. */
-async function continueEdition(ctx: Context, options: DigestOptions): Promise<DigestResult> {
+async function continueEdition(ctx: DigestContext, options: DigestOptions): Promise<DigestResult> {
   const { ledger } = ctx;
   const id = options.editionId ?? editionIdFor(resolveAsOf(options.asOf, ctx.clock()));
   const state = await ledger.editionState(id);

@@ -8,11 +8,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join, resolve } from 'node:path';
-import { type Edition, editionFromSnapshot, editionParts, tellStory } from './build.js';
+import { type BuildContext, type Edition, editionFromSnapshot, editionParts, tellStory } from './build.js';
 import { sentencesOf } from './commentary/plan/discourse.js';
 import { nameTable } from './commentary/index.js';
 import type { Newsletter } from './config/newsletter.js';
-import type { Context } from './context.js';
 import { editionIdFor } from './edition-id.js';
 import { isoWeekId, sessionsBetween } from './market/calendar.js';
 import { fail } from './errors.js';
@@ -137,7 +136,7 @@ const cutAt = (series: readonly Series[], asOf: string): Series[] =>
   });
 
 /** One history to the end of the range, cut at each week: demo (the scenario shapes the last week) or CSV files. */
-function fullHistory(ctx: Context, options: BacktestOptions, end: string): Snapshot | undefined {
+function fullHistory(ctx: BuildContext, options: BacktestOptions, end: string): Snapshot | undefined {
   if (options.data === 'cache') return undefined;
   if (options.data.startsWith('csv:')) {
     const dir = resolve(options.data.slice('csv:'.length));
@@ -180,7 +179,7 @@ async function settleWeek(done: number): Promise<void> {
   await nextTurn();
 }
 
-export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestReport> {
+export async function backtest(ctx: BuildContext, options: BacktestOptions): Promise<BacktestReport> {
   if (!(options.from < options.to)) throw fail('BACKTEST_RANGE', { from: options.from, to: options.to });
   const ends = weekEnds(options.from, options.to);
   if (ends.length === 0) throw fail('BACKTEST_NO_SESSIONS', { from: options.from, to: options.to });

@@ -4,7 +4,8 @@ import { analyze, type Analysis } from './analysis/index.js';
 import { planWeekBehind } from './commentary/plan/week-behind.js';
 import { compose, type EditionReview, loadCommentaryTemplates, reviewEdition, type Commentary, type CommentaryTemplates } from './commentary/index.js';
 import type { Newsletter } from './config/newsletter.js';
-import type { Context } from './context.js';
+import type { ContextUsing } from './context.js';
+import type { CloseCache } from './market/live.js';
 import type { BuildOptions } from './build-options.js';
 import { listIdFor } from './delivery/terms.js';
 import { editionIdFor } from './edition-id.js';
@@ -40,7 +41,10 @@ export interface EditionParts {
   senderEmail: string;
 }
 
-export function editionParts(ctx: Context): EditionParts {
+/** A build's part of the database: the cached closes (the market data it reads, and fetches into). */
+export type BuildContext = ContextUsing<CloseCache>;
+
+export function editionParts(ctx: BuildContext): EditionParts {
   return {
     config: ctx.config,
     templates: loadCommentaryTemplates(join(ctx.templatesDir, 'commentary')),
@@ -70,7 +74,7 @@ export async function editionFromSnapshot(snapshot: Snapshot, parts: EditionPart
   return { ...rendered, web, id, asOf: snapshot.asOf, listId: listIdFor(parts.config.title, parts.senderEmail), snapshot, analysis, commentary, review };
 }
 
-export async function buildEdition(ctx: Context, options: BuildOptions = {}): Promise<Edition> {
+export async function buildEdition(ctx: BuildContext, options: BuildOptions = {}): Promise<Edition> {
   const now = ctx.clock();
   const snapshot = await loadMarketData({
     source: options.data ?? ctx.env.MARKET_DATA,

@@ -47,6 +47,15 @@ export interface Context {
   readonly closed: boolean;
 }
 
+/**
+ * The context a consumer takes: everything but the database, and of the store and the ledger only the
+ * parts it names (`ContextUsing<StorePart<'findSubscriber'>, Pick<Ledger, 'counts'>>`).
+ */
+export type ContextUsing<S extends Partial<Store>, L extends Partial<Ledger> = Record<never, never>> = Omit<Context, 'database' | 'store' | 'ledger'> & {
+  store: S;
+  ledger: L;
+};
+
 /** MAIL_FROM as "Name <address>" or a bare address; the config's sender fills what it leaves out. */
 export function parseSender(mailFrom: string | undefined, fallback: Sender): Sender {
   if (!mailFrom) return fallback;

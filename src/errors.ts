@@ -24,6 +24,10 @@ export const FAILURES = {
   },
   LISTEN_FAILED: { exit: 'input', message: 'cannot listen on {host}:{port} ({reason}): choose a free port with {setting}' },
   GRACE_INVALID: { exit: 'input', message: '--grace "{value}" is not a number of hours: use e.g. --grace 36' },
+  // The database as configured: a damaged file, a server that cannot be reached, a bad DATABASE_URL.
+  SQLITE_DAMAGED: { exit: 'input', message: '{file} is damaged ({why}): restore it from a backup, or move it aside to start afresh' },
+  POSTGRES_SCHEMA_INVALID: { exit: 'input', message: 'DATABASE_URL: schema "{schema}" must be lower-case letters, digits and _' },
+  POSTGRES_UNREACHABLE: { exit: 'input', message: 'cannot use PostgreSQL at {where} ({reason}): start the server, or fix DATABASE_URL' },
   // Subscribers and their addresses.
   ADDRESS_INVALID: { exit: 'input', message: '"{input}" {reason}: give an address like name@example.com' },
   SUBSCRIBER_REFUSED: { exit: 'input', message: '{email} {why}, and cannot be added{rest}' },
@@ -48,6 +52,10 @@ export const FAILURES = {
   BACKTEST_SOURCE: { exit: 'input', message: 'backtest reads demo data (demo:<scenario>), cached closes (cache) or CSV files (csv:<folder>), never the network' },
   BACKTEST_RANGE: { exit: 'input', message: '--from {from} must be before --to {to}' },
   BACKTEST_NO_SESSIONS: { exit: 'input', message: 'no sessions between {from} and {to}' },
+  // The publisher's review of an edition.
+  REVIEW_INPUT_INVALID: { exit: 'input', message: '{problem}' },
+  EDITION_UNKNOWN: { exit: 'input', message: 'no edition {id}: `marketwrap editions list` shows the editions built' },
+  EDITION_STARTED: { exit: 'refused', message: 'cannot {verb} {id}: it {state}, and a send is never changed once it has begun' },
   // Sends refused on purpose: nothing was sent, the line says what to do.
   SEND_REFUSED: { exit: 'refused', message: '{reason}' },
   EDITION_TAKEN: {
@@ -66,6 +74,11 @@ export const FAILURES = {
   BUILD_PROCESS_STOPPED: {
     exit: 'failed',
     message: 'the edition build process stopped ({how}) before it finished: run the command again; if it stops again, run `marketwrap build` to see why',
+  },
+  // The database went away while working (a restart, a lost network): what was committed stays.
+  POSTGRES_LOST: {
+    exit: 'failed',
+    message: 'lost PostgreSQL at {where} ({reason}): nothing committed is lost; when it is back, run the command again (a send: `marketwrap digest --resume`)',
   },
   DISK_FULL: {
     exit: 'failed',
@@ -124,7 +137,11 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** An error that crossed a process boundary (the edition build runs in its own process): same message, same code. */
+/**
+ * An error that crossed a process boundary (the edition build runs in its own process): same message,
+ * same code. Not a catalogue code: it carries a line the other process already made from the catalogue
+ * (or a bug's message), and its exit code, which this process cannot rebuild from a code and parameters.
+ */
 export class RemoteError extends UserError {
   constructor(
     message: string,

@@ -91,6 +91,9 @@ export const envSchema = z
     ADMIN_TOKEN: optionalString
       .pipe(z.string().min(24, 'must be at least 24 characters (try: openssl rand -hex 24)').optional())
       .describe('Bearer token (24+ characters) for POST /admin/send, the manual send over HTTP. Unset: the admin routes do not exist.'),
+    PUBLISHER_EMAIL: optionalString
+      .pipe(z.email({ error: 'must be an email address (the publisher reviews each edition there)' }).optional())
+      .describe('The publisher: each edition built ahead of its send is mailed here with links to approve or hold it (schedule.approval).'),
     TRUST_PROXY: optionalString
       .pipe(
         z
@@ -163,11 +166,20 @@ export type Env = z.infer<typeof envSchema>;
 /** Formats a zod error as "NAME: problem" lines, so a user sees which variable or field to fix. */
 export function describeIssues(error: z.ZodError, prefix = ''): string {
   return error.issues
+    .flatMap(chosenBranch)
     .map((issue) => {
       const path = issue.path.length ? issue.path.join('.') : '(root)';
       return `${prefix}${path}: ${issue.message}`;
     })
     .join('; ');
+}
+
+/** A value of one of a union's types that is wrong inside says what is wrong there, not "Invalid input". */
+function chosenBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  const ofItsType = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+  if (ofItsType.length !== 1) return [issue];
+  return ofItsType[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {

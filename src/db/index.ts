@@ -1,11 +1,9 @@
 /** The database: PostgreSQL when DATABASE_URL is set, else the SQLite file in DATA_DIR. */
 import { join } from 'node:path';
-import { DatabaseError } from './errors.js';
 import { openPostgresDatabase } from './postgres/index.js';
 import { openSqliteDatabase } from './sqlite/index.js';
 import type { Database } from './types.js';
 
-export { DatabaseError };
 export type * from './types.js';
 
 export function dbFile(dataDir: string): string {

@@ -7,7 +7,7 @@
  * list in a rolling hour, even proven reports are only kept ("held") until someone looks.
  */
 import type { Context } from '../context.js';
-import type { FeedbackTrust, Store, SubscriberRow } from '../db/index.js';
+import type { FeedbackTrust, StorePart, SubscriberRow } from '../db/index.js';
 import { checkMessageId, checkReturnPath, messageIdEdition } from '../delivery/proof.js';
 import { emailHash } from '../subscribers/index.js';
 import { type Feedback, type FeedbackAction, feedbackAction } from './policy.js';
@@ -15,8 +15,22 @@ import { type Feedback, type FeedbackAction, feedbackAction } from './policy.js'
 type Policy = { hardBounceLimit: number; softBouncesCount: boolean };
 export type Breaker = { maxShare: number; minCount: number; maxCount: number };
 
+/** What feedback asks of the store: the proof's delivery rows, the evidence, the breaker's counts, the action. */
+export type FeedbackStore = StorePart<
+  | 'delivery'
+  | 'deliveryByMessageId'
+  | 'subscriberById'
+  | 'addFeedbackEvent'
+  | 'feedbackCounts'
+  | 'confirmedCount'
+  | 'countHardBounce'
+  | 'setSubscriberStatus'
+  | 'suppress'
+  | 'transaction'
+>;
+
 export interface FeedbackDeps {
-  store: Store;
+  store: FeedbackStore;
   secret: string;
   policy: Policy;
   breaker: Breaker;
@@ -55,7 +69,7 @@ export function breakerLimit(breaker: Breaker, listSize: number): number {
 }
 
 /** The breaker as /healthz shows it: the last hour's actions against the limit, and what it held in the last day. */
-export async function breakerState(store: Store, breaker: Breaker, now: Date) {
+export async function breakerState(store: Pick<FeedbackStore, 'feedbackCounts' | 'confirmedCount'>, breaker: Breaker, now: Date) {
   const [hour, day, listSize] = await Promise.all([
     store.feedbackCounts(new Date(now.getTime() - HOUR)),
     store.feedbackCounts(new Date(now.getTime() - 24 * HOUR)),
@@ -64,13 +78,13 @@ export async function breakerState(store: Store, breaker: Breaker, now: Date) {
   return { tripped: day.held > 0, actedLastHour: hour.acted, limit: breakerLimit(breaker, listSize), heldLastDay: day.held, untrustedLastDay: day.untrusted };
 }
 
-async function breakerAllows(store: Store, breaker: Breaker, now: Date): Promise<boolean> {
+async function breakerAllows(store: FeedbackStore, breaker: Breaker, now: Date): Promise<boolean> {
   const { acted } = await store.feedbackCounts(new Date(now.getTime() - HOUR));
   return acted + 1 <= breakerLimit(breaker, await store.confirmedCount());
 }
 
 /** The one delivery a report's proof names: the first offered Message-ID or return path that carries our MAC. */
-async function provenDelivery(store: Store, secret: string, items: readonly Feedback[]): Promise<{ editionId: string; subscriberId: number } | undefined> {
+async function provenDelivery(store: FeedbackStore, secret: string, items: readonly Feedback[]): Promise<{ editionId: string; subscriberId: number } | undefined> {
   for (const offered of new Set(items.flatMap((f) => f.proof))) {
     const verp = checkReturnPath(secret, offered);
     if (verp) {
@@ -87,7 +101,7 @@ async function provenDelivery(store: Store, secret: string, items: readonly Feed
 /** What a proven report does to its subscriber, unless the breaker says it would be one too many. */
 async function decide(
   deps: FeedbackDeps,
-  tx: Store,
+  tx: FeedbackStore,
   f: Feedback,
   subscriber: SubscriberRow,
   now: Date,
@@ -142,7 +156,7 @@ export function recordReport(deps: FeedbackDeps, items: readonly Feedback[], now
   });
 }
 
-async function apply(store: Store, subscriber: SubscriberRow, action: FeedbackAction, now: Date): Promise<void> {
+async function apply(store: FeedbackStore, subscriber: SubscriberRow, action: FeedbackAction, now: Date): Promise<void> {
   if (action.countBounce) await store.countHardBounce(subscriber.id);
   if (action.status) {
     await store.setSubscriberStatus(subscriber.id, action.status, now);

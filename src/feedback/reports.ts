@@ -8,7 +8,10 @@ import { simpleParser } from 'mailparser';
 import { looksLikeReturnPath } from '../delivery/proof.js';
 import { type Feedback, type FeedbackInput, parseFeedback } from './policy.js';
 
-/** A message that cannot be read as a report within bounds: too big, too many parts, too deep, too slow. */
+/**
+ * A message that cannot be read as a report within bounds: too big, too many parts, too deep, too slow.
+ * Not a catalogue code: it never reaches a user; the mailbox reader counts it and goes on.
+ */
 export class UnreadableReport extends Error {
   override name = 'UnreadableReport';
 }

@@ -24,6 +24,11 @@ export interface HttpOptions {
   random?: () => number;
 }
 
+/**
+ * A provider's refusal or silence for one symbol. Not a catalogue code: it never reaches a user as it
+ * is; the market step tries the next source and turns what failed into a note (or, when no provider
+ * answers, MARKET_DATA_UNREACHABLE).
+ */
 export class ProviderError extends Error {
   override name = 'ProviderError';
   constructor(

@@ -1,7 +1,6 @@
 import type { Newsletter } from '../config/newsletter.js';
-import type { Store } from '../db/index.js';
 import { sessionOnOrBefore } from './calendar.js';
-import { fetchLive, type ProviderSettings, createProviders } from './live.js';
+import { type CloseCache, fetchLive, type ProviderSettings, createProviders } from './live.js';
 import { DEFAULT_SCENARIO, demoSeries, demoWeekBehind, isScenarioName, scenarioNames, type ScenarioName } from './providers/demo.js';
 import { snapshotSchema, type IsoDate, type Snapshot } from './types.js';
 import { demoWeekAhead, fetchWeekAhead } from './week-ahead.js';
@@ -50,7 +49,7 @@ export interface MarketRequest {
   asOf: IsoDate;
   config: Pick<Newsletter, 'instruments' | 'guards'>;
   now: Date;
-  store: Store;
+  store: CloseCache;
   providers: ProviderSettings;
   /** auto only: may an unreachable network fall back to demo data? (only when mailing to the outbox) */
   allowDemoFallback: boolean;

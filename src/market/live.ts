@@ -4,7 +4,7 @@
  * and reads the window range back from the cache. Guards run on what comes back.
  */
 import type { Instrument, Newsletter } from '../config/newsletter.js';
-import type { CachedSource, Store } from '../db/index.js';
+import type { CachedSource, StorePart } from '../db/index.js';
 import { addDays, bondSessionOnOrBefore, windowAnchor } from './calendar.js';
 import { checkAgainstCache, checkFlat, checkIdentical, checkSanity, checkStaleness, type DataIssue } from './guards.js';
 import { ProviderError } from './http.js';
@@ -76,12 +76,15 @@ export function fullHistorySource(source: Source, instrument: Instrument): boole
 /** Sessions re-fetched behind the newest cached close: providers revise recent closes. */
 const REVISION_DAYS = 7;
 
+/** The market's part of the store: the cached closes. */
+export type CloseCache = StorePart<'cachedSources' | 'closes' | 'saveCloses'>;
+
 export interface LiveRequest {
   config: Pick<Newsletter, 'instruments' | 'guards'>;
   asOf: IsoDate;
   /** The last completed session: what "fresh" means. */
   expected: IsoDate;
-  store: Store;
+  store: CloseCache;
   providers: Record<ProviderName, ProviderFetch | string>;
   now: Date;
   /** Read the cache only (preview, `data show`): no network. */

@@ -5,13 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildEdition } from '../build.js';
+import { type BuildContext, buildEdition } from '../build.js';
 import { everyPhrasing, helperRoot, loadCommentaryTemplates, SIGNAL_KINDS } from '../commentary/index.js';
 import { TemplateError } from '../templating/handlebars.js';
 import { escapeHtml } from '../escape.js';
 import { formatChange, formatLevel } from '../format.js';
 import { loadNewsletter } from '../config/newsletter.js';
-import type { Context } from '../context.js';
 import { messageFactory, rawMessage } from '../delivery/index.js';
 import { personalizer, pointChartsAt, renderTransactional } from '../render/index.js';
 import { CONFIRM_TTL_DAYS } from '../subscribers/index.js';
@@ -79,14 +78,14 @@ export function describeError(error: unknown, configFile: string): { file?: stri
 }
 
 /** The digest the studio shows (and test-sends): cached data never reaches for the network. */
-export function studioEdition(ctx: Context, request: RenderRequest) {
+export function studioEdition(ctx: BuildContext, request: RenderRequest) {
   return buildEdition(ctx, { asOf: request.asOf, data: request.data === 'cache' ? 'live' : request.data, offline: true, allowDemoFallback: false });
 }
 
-export async function renderItem(base: Context, request: RenderRequest): Promise<RenderResult> {
+export async function renderItem(base: BuildContext, request: RenderRequest): Promise<RenderResult> {
   try {
     // The config file is read on every render: an edit shows at once.
-    const ctx: Context = { ...base, config: loadNewsletter(base.env.CONFIG_FILE) };
+    const ctx: BuildContext = { ...base, config: loadNewsletter(base.env.CONFIG_FILE) };
     if (request.item === 'confirm' || request.item === 'welcome') return await transactionalItem(ctx, request.item);
     if (request.data === 'cache' && (await ctx.store.cachedSources()).length === 0) {
       // Not a skeleton email with every figure missing: say what would fill it.
@@ -102,9 +101,9 @@ export async function renderItem(base: Context, request: RenderRequest): Promise
 
 type Rendered = Extract<RenderResult, { ok: true }>;
 type StudioEdition = Awaited<ReturnType<typeof studioEdition>>;
-const PREVIEW_UNSUBSCRIBE = (ctx: Context) => `${ctx.env.PUBLIC_URL}/unsubscribe?token=preview`;
+const PREVIEW_UNSUBSCRIBE = (ctx: BuildContext) => `${ctx.env.PUBLIC_URL}/unsubscribe?token=preview`;
 
-async function transactionalItem(ctx: Context, item: 'confirm' | 'welcome'): Promise<Rendered> {
+async function transactionalItem(ctx: BuildContext, item: 'confirm' | 'welcome'): Promise<Rendered> {
   const mail = await renderTransactional(ctx.templatesDir, item, {
     title: ctx.config.title,
     tagline: ctx.config.tagline,
@@ -129,7 +128,7 @@ async function transactionalItem(ctx: Context, item: 'confirm' | 'welcome'): Pro
 }
 
 /** Every phrasing of one kind's templates, each on its own with nothing told before it: every figure shows. */
-function commentaryItem(ctx: Context, edition: StudioEdition, kind: string): Rendered {
+function commentaryItem(ctx: BuildContext, edition: StudioEdition, kind: string): Rendered {
   const templates = loadCommentaryTemplates(join(ctx.templatesDir, 'commentary'));
   const t = templates.get(kind as (typeof SIGNAL_KINDS)[number]);
   if (!t) throw new Error(`no commentary kind ${kind}`);
@@ -152,7 +151,7 @@ function commentaryItem(ctx: Context, edition: StudioEdition, kind: string): Ren
 }
 
 /** The digest as a subscriber gets it, with the charts inline (an iframe cannot resolve cid: links) and why it says what it says. */
-function digestItem(ctx: Context, edition: StudioEdition): Rendered {
+function digestItem(ctx: BuildContext, edition: StudioEdition): Rendered {
   const fields = { email: SAMPLE.email, unsubscribeUrl: PREVIEW_UNSUBSCRIBE(ctx) };
   const emailHtml = personalizer(edition.html, 'html')(fields);
   const pngs = new Map(edition.charts.map((c) => [c.name, c.png.toString('base64')]));

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { Context } from '../context.js';
+import type { BuildContext } from '../build.js';
+import type { ContextUsing } from '../context.js';
+import type { StorePart } from '../db/index.js';
 import { composeMessage, messageFactory, sendAdHoc } from '../delivery/index.js';
 import { scenarioNames } from '../market/index.js';
 import { sourcePath } from '../paths.js';
@@ -44,8 +46,11 @@ export function isLocalHost(host: string | undefined): boolean {
   return host !== undefined && /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i.test(host);
 }
 
+/** The studio's part of the database: a build's (the close cache), and a test send's recipient and edition. */
+type StudioContext = ContextUsing<BuildContext['store'] & StorePart<'findSubscriber' | 'edition'>>;
+
 /** Templates and the config file, watched: every change (one per editor burst) reaches each open page. */
-function watchForChanges(ctx: Context, clients: Set<(event: string) => void>): () => void {
+function watchForChanges(ctx: StudioContext, clients: Set<(event: string) => void>): () => void {
   const watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   const changed = () => {
@@ -83,7 +88,7 @@ function guardLocal(app: FastifyInstance): void {
   });
 }
 
-export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(): void } {
+export function buildPreviewServer(ctx: StudioContext): { app: FastifyInstance; close(): void } {
   const app = Fastify({ logger: false, forceCloseConnections: true });
   const clients = new Set<(event: string) => void>();
   const stopWatching = watchForChanges(ctx, clients);
@@ -118,7 +123,7 @@ export function buildPreviewServer(ctx: Context): { app: FastifyInstance; close(
 }
 
 /** "Send test": the digest as `digest --to` sends it (charts as CID parts, List-Unsubscribe), other items as rendered. */
-async function sendTest(ctx: Context, input: unknown, reply: FastifyReply) {
+async function sendTest(ctx: StudioContext, input: unknown, reply: FastifyReply) {
   const body = z.object({ to: emailSchema, item: z.string().max(60), data: z.string().max(60), asOf: z.string().max(10).optional() }).safeParse(input);
   if (!body.success) return reply.code(400).send({ ok: false, error: body.error.issues[0]!.message });
   const query = renderQuery.parse({ item: body.data.item, data: body.data.data, asOf: body.data.asOf });

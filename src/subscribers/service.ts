@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ConsentSource, ImportEntry, Store, SubscriberRow } from '../db/index.js';
+import type { ConsentSource, ImportEntry, StorePart, SubscriberRow } from '../db/index.js';
 import { parseEmail } from './address.js';
 import { signToken, tokenSubscriberId, verifyToken, type TokenCheck, type TokenPurpose } from './tokens.js';
 import { fail, messageOf } from '../errors.js';
@@ -44,9 +44,24 @@ const REJECTIONS_KEPT = 1000;
 /** Lines stored together: one batch a round trip (or one SQLite transaction). */
 const IMPORT_BATCH = 1000;
 
+/** What the service asks of the store: the list, its suppressions and the confirmation queue. */
+export type SubscriberStore = StorePart<
+  | 'findSubscriber'
+  | 'addSubscriber'
+  | 'setSubscriberStatus'
+  | 'subscriberById'
+  | 'listSubscribers'
+  | 'confirmedSubscribers'
+  | 'eraseSubscriber'
+  | 'suppressionReason'
+  | 'importSubscribers'
+  | 'queueConfirmation'
+  | 'transaction'
+>;
+
 export class SubscriberService {
   constructor(
-    private readonly store: Store,
+    private readonly store: SubscriberStore,
     private readonly clock: () => Date,
     private readonly secretKey: string,
   ) {}
@@ -78,7 +93,7 @@ export class SubscriberService {
     return this.confirmOn(this.store, email, source);
   }
 
-  private async confirmOn(store: Store, email: string, source: ConsentSource): Promise<SubscriberRow> {
+  private async confirmOn(store: SubscriberStore, email: string, source: ConsentSource): Promise<SubscriberRow> {
     const existing = await store.findSubscriber(email);
     if (existing?.status === 'confirmed') return existing;
     if (!existing) return store.addSubscriber(email, 'confirmed', source, this.clock());
@@ -208,6 +223,6 @@ export class SubscriberService {
   }
 }
 
-export function createSubscriberService(store: Store, clock: () => Date, secretKey: string): SubscriberService {
+export function createSubscriberService(store: SubscriberStore, clock: () => Date, secretKey: string): SubscriberService {
   return new SubscriberService(store, clock, secretKey);
 }

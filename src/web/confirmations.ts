@@ -2,7 +2,8 @@
  * The confirmation queue's worker: the subscribe form only queues (and answers at once, the same way
  * for every address); this sends what is due, retrying with backoff while SMTP is down.
  */
-import type { Context } from '../context.js';
+import type { ContextUsing } from '../context.js';
+import type { Ledger, StorePart } from '../db/index.js';
 import { composeMessage, tokenBucket } from '../delivery/index.js';
 import { renderTransactional } from '../render/index.js';
 import { CONFIRM_TTL_DAYS, confirmUrl } from '../subscribers/index.js';
@@ -20,13 +21,16 @@ const LEASE_MS = 5 * 60_000;
  */
 export const CONFIRMATIONS_PER_SECOND = 10;
 
+/** The worker's part of the database: the confirmation queue, and the shared bucket that paces it. */
+type ConfirmationContext = ContextUsing<StorePart<'claimConfirmations' | 'confirmationDone' | 'confirmationRetry'>, Pick<Ledger, 'updateShared'>>;
+
 export interface ConfirmationWorker {
   /** Sends what is due now; resolves when done (tests and start-up call it directly). */
   runOnce(): Promise<number>;
   stop(): void;
 }
 
-export function startConfirmationWorker(ctx: Context, intervalMs = 1000, perSecond = CONFIRMATIONS_PER_SECOND): ConfirmationWorker {
+export function startConfirmationWorker(ctx: ConfirmationContext, intervalMs = 1000, perSecond = CONFIRMATIONS_PER_SECOND): ConfirmationWorker {
   const rate = tokenBucket(perSecond, 0, (name, update) => ctx.ledger.updateShared(name, update), 'confirmations');
   let running: Promise<number> | undefined;
   const runOnce = async (): Promise<number> => {

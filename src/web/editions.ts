@@ -4,9 +4,8 @@
  * added) and the sample shown before anything has gone out.
  */
 import type { Newsletter } from '../config/newsletter.js';
-import type { Context } from '../context.js';
 import type { EditionRow } from '../db/index.js';
-import { buildEdition } from '../build.js';
+import { type BuildContext, buildEdition } from '../build.js';
 import { personalizer, pointChartsAt } from '../render/index.js';
 import type { Pages } from './pages.js';
 
@@ -64,7 +63,7 @@ export function editionPage(page: Pages, html: string, data: { label?: { heading
  * The sample before any real edition has gone out: an edition built from demo data on first request and
  * kept (it takes a second or two), its charts inline, its recipient parts made general.
  */
-export function demoSample(ctx: Context): () => Promise<string> {
+export function demoSample(ctx: BuildContext): () => Promise<string> {
   let built: Promise<string> | undefined;
   return () => {
     built ??= buildEdition(ctx, { data: 'demo' }).then((edition) => {

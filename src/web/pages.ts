@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Newsletter } from '../config/newsletter.js';
 
-const PAGE_NAMES = ['home', 'message', 'unsubscribe', 'confirm', 'archive', 'about', 'privacy', 'edition-top', 'edition-bottom'] as const;
+const PAGE_NAMES = ['home', 'message', 'unsubscribe', 'confirm', 'archive', 'about', 'privacy', 'edition-top', 'edition-bottom', 'review'] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
 
 export function createPages(templatesDir: string, config: Pick<Newsletter, 'title' | 'tagline' | 'postalAddress' | 'sender'>) {

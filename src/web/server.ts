@@ -23,6 +23,7 @@ import { atomFeed, FEED_ENTRIES } from './feed.js';
 import { networkKey } from './clients.js';
 import { limitConnectionsPerClient } from './connections.js';
 import { createPages } from './pages.js';
+import { registerReviewLinks } from './review-links.js';
 import { addressProblem, archiveRows, demoSample, editionPage } from './editions.js';
 import { nextEditionText } from './next-edition.js';
 import { checkFormToken, isCrossSite, issueFormToken, safeEqual, SECURITY_HEADERS, subscribeLimiter } from './security.js';
@@ -98,6 +99,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
   });
   registerSubscribe(site, confirmations, options.subscribeLimit ?? { limit: 5, windowMs: 10 * 60_000 });
   registerLinks(site);
+  registerReviewLinks(app, ctx, page, html, message);
   registerArchive(site);
   registerEditions(site);
   registerAbout(site);

@@ -3,10 +3,13 @@
  * the suite did not start one). What one implementation does, the other must do, to the row.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import BetterSqlite from 'better-sqlite3';
+import pg from 'pg';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../src/db/index.js';
-import { DatabaseUnavailable } from '../../src/db/errors.js';
+import { type Database, dbFile, openDatabase } from '../../src/db/index.js';
+import { isFailure } from '../../src/errors.js';
 import { migrations } from '../../src/db/migrations.js';
 import { sourcePath } from '../../src/paths.js';
 import { tempDir } from '../helpers/context.js';
@@ -42,7 +45,7 @@ it.skipIf(!hasPostgres)(
       own.stop();
       for (const attempt of [() => db.store.listSubscribers(), () => db.ledger.record('E1', [], NOW, 1), () => db.ledger.claim('E1', 'a', 10, NOW)]) {
         const error = await attempt().catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(DatabaseUnavailable);
+        expect(isFailure(error, 'POSTGRES_LOST')).toBe(true);
         expect((error as Error).message).toMatch(
           /^lost PostgreSQL at postgres:\/\/marketwrap@127\.0\.0\.1:\d+\/postgres \(.+\): nothing committed is lost; when it is back, run the command again \(a send: `marketwrap digest --resume`\)$/,
         );
@@ -53,6 +56,73 @@ it.skipIf(!hasPostgres)(
   },
   60_000,
 );
+
+/** A list, two editions (one sent) and two reports, as a database held them before migration 012. */
+const BEFORE_012 = `
+    INSERT INTO subscribers (id, email, status, consent_source, created_at, status_changed_at, confirmed_at) VALUES
+      (1, 'ann@example.com', 'confirmed', 'cli', '2026-11-10T09:00:00Z', '2026-11-10T09:00:00Z', '2026-11-10T09:00:00Z'),
+      (2, 'bob@example.com', 'unsubscribed', 'form', '2026-11-09T09:00:00Z', '2026-11-18T09:00:00Z', '2026-11-10T10:00:00Z'),
+      (3, 'cy@example.com', 'pending', 'form', '2026-11-18T09:00:00Z', '2026-11-18T09:00:00Z', NULL);
+    INSERT INTO editions (id, as_of, subject, demo, created_at, send_started_at, send_completed_at, sent_at) VALUES
+      ('2026-W46', '2026-11-13', 'S', 0, '2026-11-14T12:00:00Z', '2026-11-14T13:00:00Z', '2026-11-14T13:05:00Z', '2026-11-14T13:05:00Z'),
+      ('2026-W47', '2026-11-20', 'T', 0, '2026-11-21T12:00:00Z', NULL, NULL, NULL);
+    INSERT INTO deliveries (edition_id, subscriber_id, status, failure, updated_at) VALUES
+      ('2026-W46', 1, 'sent', NULL, '2026-11-14T13:01:00Z'), ('2026-W46', 2, 'failed', 'ambiguous', '2026-11-14T13:01:00Z');
+    INSERT INTO feedback_events (subscriber_id, email_hash, edition_id, kind, source, received_at, trust) VALUES
+      (1, 'h', '2026-W46', 'complaint', 'ses', '2026-11-15T00:00:00Z', 'proven'),
+      (NULL, 'x', '2026-W46', 'hard-bounce', 'ses', '2026-11-15T00:00:00Z', 'untrusted');
+`;
+
+/** A database at migration 011 with BEFORE_012 in it, opened (and so migrated) by the store. */
+async function databaseBefore012(kind: 'sqlite' | 'postgres'): Promise<Database> {
+  const older = (dir: string) => migrations(sourcePath('db', 'migrations', dir)).filter((m) => m.version <= 11);
+  if (kind === 'sqlite') {
+    const dataDir = join(tempDir(), 'data');
+    mkdirSync(dataDir);
+    const old = new BetterSqlite(dbFile(dataDir));
+    for (const m of older('sqlite')) old.exec(m.sql);
+    old.pragma('user_version = 11');
+    old.exec(BEFORE_012);
+    old.close();
+    return openDatabase({ dataDir });
+  }
+  const schema = `m_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: postgresUrl() });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}`);
+    await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const m of older('postgres')) {
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [m.version, m.name, NOW.toISOString()]);
+    }
+    await client.query(BEFORE_012);
+  } finally {
+    await client.end();
+  }
+  return openDatabase({ databaseUrl: `${postgresUrl()}?schema=${schema}`, dataDir: tempDir() });
+}
+
+it.each(['sqlite', 'postgres'] as const)('migration 012 counts what a %s database held before it: the list by status, joins and leaves per day, sent editions', async (kind) => {
+  if (kind === 'postgres' && !hasPostgres && !process.env['TEST_DATABASE_URL']) return;
+  const db = await databaseBefore012(kind);
+  try {
+    expect(await db.store.subscriberCounts()).toEqual({ pending: 1, confirmed: 1, unsubscribed: 1, bounced: 0, complained: 0 });
+    expect(await db.store.subscriberDays('2026-11-01')).toEqual([
+      { day: '2026-11-10', joins: 2, leaves: 0 },
+      { day: '2026-11-18', joins: 0, leaves: 1 },
+    ]);
+    expect(await db.store.editionResults()).toEqual([
+      { edition_id: '2026-W46', recipients: 2, sent: 1, failed: 0, ambiguous: 1, skipped: 0, bounced: 0, complained: 1, unsubscribed: 0, counted_at: '2026-11-14T13:05:00Z' },
+    ]);
+    expect((await db.store.editionReviews()).map((e) => [e.id, e.state])).toEqual([
+      ['2026-W47', 'draft'],
+      ['2026-W46', 'sent'],
+    ]);
+  } finally {
+    await db.close();
+  }
+});
 
 describe.each(backends)('$name store', ({ name, open }) => {
   // Debian's postgresql package is what .ci/run installs; without it only SQLite can be checked here.
@@ -295,5 +365,91 @@ describe.each(backends)('$name store', ({ name, open }) => {
     await store.saveSendable('E3', '{"subject":"Rebuilt"}');
     expect(await store.sendable('E3')).toBe('{"subject":"Sent"}');
     expect(await store.edition('E3')).toMatchObject({ subject: 'Sent', demo: 0 });
+  });
+  it.skipIf(skip)('the desk: a draft is approved or held until its send starts; a rebuild makes it a draft again; each link acts once', async () => {
+    const { store, ledger } = db;
+    await store.addSubscriber('ann@example.com', 'confirmed', 'cli', NOW);
+    await store.saveEdition({ id: 'D1', asOf: '2026-11-20', subject: 'S', headline: 'H', demo: false }, NOW);
+    expect(await store.saveDraft('D1', { reviewKey: 'k1', checks: ['a finding'], sendAt: later(7_200_000).toISOString() }, NOW)).toBe(true);
+    expect(await store.editionReview('D1')).toMatchObject({ state: 'draft', review_key: 'k1', checks: '["a finding"]', send_at: later(7_200_000).toISOString(), note: null });
+    expect(await store.reviewEdition('D1', { decision: 'held', by: 'desk', reason: 'wait for CPI' }, later(1000))).toBe(true);
+    expect(await store.editionReview('D1')).toMatchObject({ state: 'held', held_reason: 'wait for CPI', reviewed_by: 'desk', reviewed_at: later(1000).toISOString() });
+    expect(await store.reviewEdition('D1', { decision: 'approved', by: 'cli', note: 'My <note>', subject: 'New subject' }, later(2000))).toBe(true);
+    expect(await store.editionReview('D1')).toMatchObject({ state: 'approved', note: 'My <note>', subject_override: 'New subject', held_reason: null, reviewed_by: 'cli' });
+    // A rebuild (newer data) is a draft again, its note and subject kept; a failed check holds it at once.
+    expect(await store.saveDraft('D1', { reviewKey: 'k2', checks: [], sendAt: null, heldBecause: 'a check failed' }, later(3000))).toBe(true);
+    expect(await store.editionReview('D1')).toMatchObject({ state: 'held', held_reason: 'a check failed', reviewed_by: 'checks', review_key: 'k2', note: 'My <note>' });
+    expect(await store.useReviewLink('D1', 'approve', 'k2', later(4000))).toBe(true);
+    expect(await store.useReviewLink('D1', 'approve', 'k2', later(5000))).toBe(false);
+    expect(await store.useReviewLink('D1', 'hold', 'k2', later(5000))).toBe(true);
+    expect(await store.reviewEdition('nope', { decision: 'held', by: 'cli', reason: 'x' }, NOW)).toBe(false);
+    // A held edition is never claimed, whoever asks; approved, it is.
+    expect(await ledger.beginAndQueue('D1', 'a', later(6000))).toBeUndefined();
+    expect(await ledger.beginEdition('D1', 'a', later(6000))).toBe(false);
+    await store.reviewEdition('D1', { decision: 'approved', by: 'cli', note: null, subject: null }, later(6000));
+    expect(await ledger.beginAndQueue('D1', 'a', later(6000))).toBe(1);
+    expect(await store.editionReview('D1')).toMatchObject({ state: 'sending' });
+    expect(await store.reviewEdition('D1', { decision: 'held', by: 'cli', reason: 'too late' }, later(7000))).toBe(false);
+    expect(await store.saveDraft('D1', { reviewKey: 'k3', checks: [], sendAt: null }, later(7000))).toBe(false);
+    await ledger.completeEdition('D1', later(8000));
+    expect((await store.editionReviews()).map((e) => [e.id, e.state])).toEqual([['D1', 'sent']]);
+  });
+
+  it.skipIf(skip)("the desk's summaries follow the list and the ledger without counting them again", async () => {
+    const { store, ledger } = db;
+    const ann = await store.addSubscriber('ann@example.com', 'confirmed', 'cli', NOW);
+    const bob = await store.addSubscriber('bob@example.com', 'pending', 'form', NOW);
+    const cy = await store.addSubscriber('cy@example.com', 'confirmed', 'import', NOW);
+    await store.setSubscriberStatus(bob.id, 'confirmed', later(86_400_000));
+    expect(await store.subscriberCounts()).toEqual({ pending: 0, confirmed: 3, unsubscribed: 0, bounced: 0, complained: 0 });
+    await store.saveEdition({ id: 'R1', asOf: '2026-11-20', subject: 'S', headline: 'H', demo: false }, NOW);
+    await ledger.beginAndQueue('R1', 'a', later(90_000_000));
+    const claimed = await ledger.claim('R1', 'a', 10, later(90_000_000));
+    await ledger.record(
+      'R1',
+      [
+        { subscriberId: claimed[0]!.subscriber_id, status: 'sent', reply: '250', messageId: '<1@x>' },
+        { subscriberId: claimed[1]!.subscriber_id, status: 'sent', reply: '250', messageId: '<2@x>' },
+        { subscriberId: claimed[2]!.subscriber_id, status: 'failed', failure: 'ambiguous', reply: 'lost', bounce: false },
+      ],
+      later(90_000_000),
+      3,
+    );
+    // While it sends, its figures are kept batch by batch, not counted from its rows.
+    expect(await store.editionResults()).toMatchObject([{ edition_id: 'R1', recipients: 3, sent: 2, failed: 0, ambiguous: 1, counted_at: null }]);
+    await ledger.completeEdition('R1', later(90_001_000));
+    const report = { emailHash: 'h', editionId: 'R1', source: 'ses', messageId: '<1@x>', detail: '', action: null, reportId: null };
+    await store.addFeedbackEvent({ ...report, subscriberId: ann.id, kind: 'complaint', trust: 'proven' }, later(91_000_000));
+    await store.addFeedbackEvent({ ...report, subscriberId: null, kind: 'hard-bounce', trust: 'untrusted' }, later(91_000_000));
+    await store.setSubscriberStatus(ann.id, 'complained', later(91_000_000));
+    await store.setSubscriberStatus(bob.id, 'unsubscribed', later(92_000_000));
+    await store.eraseSubscriber(cy.id, 'h-cy', later(93_000_000));
+    expect(await store.subscriberCounts()).toEqual({ pending: 0, confirmed: 0, unsubscribed: 1, bounced: 0, complained: 1 });
+    expect(await store.subscriberDays('2026-11-01')).toEqual([
+      { day: '2026-11-21', joins: 2, leaves: 0 },
+      { day: '2026-11-22', joins: 1, leaves: 3 },
+    ]);
+    expect(await store.subscriberDays('2026-11-22')).toHaveLength(1);
+    expect(await store.editionResults()).toEqual([
+      { edition_id: 'R1', recipients: 3, sent: 2, failed: 0, ambiguous: 1, skipped: 0, bounced: 0, complained: 1, unsubscribed: 2, counted_at: later(90_001_000).toISOString() },
+    ]);
+  });
+  it.skipIf(skip)("a sending edition's figures follow its outcomes and a retry of its temporary failures", async () => {
+    const { store, ledger } = db;
+    for (const email of ['a@example.com', 'b@example.com']) await store.addSubscriber(email, 'confirmed', 'cli', NOW);
+    await store.saveEdition({ id: 'T1', asOf: '2026-11-20', subject: 'S', headline: 'H', demo: false }, NOW);
+    await ledger.beginAndQueue('T1', 'a', NOW);
+    const rows = await ledger.claim('T1', 'a', 10, NOW);
+    await ledger.record(
+      'T1',
+      rows.map((r) => ({ subscriberId: r.subscriber_id, status: 'failed' as const, failure: 'temporary' as const, reply: '451', bounce: false })),
+      NOW,
+      3,
+    );
+    expect(await store.editionResults()).toMatchObject([{ edition_id: 'T1', recipients: 2, failed: 2 }]);
+    expect(await ledger.requeueTemporary('T1', later(1000))).toBe(2);
+    expect(await store.editionResults()).toMatchObject([{ edition_id: 'T1', recipients: 2, failed: 0, sent: 0 }]);
+    expect(await ledger.queueAll('T1', later(1000))).toBe(0);
+    expect(await store.editionResults()).toMatchObject([{ recipients: 2 }]);
   });
 });

@@ -5,15 +5,14 @@
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { sourcePath } from '../../paths.js';
-import { messageOf } from '../../errors.js';
-import { DatabaseError, DatabaseUnavailable, isConnectionLoss } from '../errors.js';
+import { fail, messageOf } from '../../errors.js';
+import { isConnectionLoss } from '../errors.js';
 import { migrations } from '../migrations.js';
+import { type PostgresQueries, postgresQueries } from './queries.js';
 
 const MIGRATIONS_DIR = sourcePath('db', 'migrations', 'postgres');
 /** Loaded when DATABASE_URL names PostgreSQL: the SQLite default never pays for it. */
 const loadPg = () => createRequire(import.meta.url)('pg') as typeof pg;
-/** Any constant: the advisory lock that lets one process migrate while others starting with it wait. */
-const MIGRATION_LOCK = 7_202_611;
 
 export interface Queryable {
   /** A named query ({ name, text, values }) is prepared once per connection: the hot path's statements are. */
@@ -35,9 +34,11 @@ export function describeUrl(url: URL): string {
 }
 
 export function connectPostgres(databaseUrl: string): Connection {
+  // Read before connecting: a query file out of step with the code is a bug, not a server to start.
+  const queries = postgresQueries();
   const url = new URL(databaseUrl);
   const schema = url.searchParams.get('schema') ?? undefined;
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new DatabaseError(`DATABASE_URL: schema "${schema}" must be lower-case letters, digits and _`);
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw fail('POSTGRES_SCHEMA_INVALID', { schema });
   url.searchParams.delete('schema');
   const describe = describeUrl(url);
   const pool = new (loadPg().Pool)({ connectionString: url.toString(), max: 4, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
@@ -46,17 +47,12 @@ export function connectPostgres(databaseUrl: string): Connection {
   // A client checked out (a transaction, the migration) has no listener of the pool's: pg would throw
   // its 'error' event out of the process. Its next query fails instead, and says so in one line.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const ready = migrate(pool, schema).catch((error: unknown) => {
-    throw new DatabaseError(`cannot use PostgreSQL at ${describe} (${messageOf(error)}): start the server, or fix DATABASE_URL`);
+  const ready = migrate(pool, schema, queries).catch((error: unknown) => {
+    throw fail('POSTGRES_UNREACHABLE', { where: describe, reason: messageOf(error) });
   });
   ready.catch(() => undefined); // reported to whoever uses the database, not as an unhandled rejection
   // What was committed stays committed: the ledger says what is owed when the server is back.
-  const lost = (error: unknown) =>
-    isConnectionLoss(error)
-      ? new DatabaseUnavailable(
-          `lost PostgreSQL at ${describe} (${messageOf(error)}): nothing committed is lost; when it is back, run the command again (a send: \`marketwrap digest --resume\`)`,
-        )
-      : error;
+  const lost = (error: unknown) => (isConnectionLoss(error) ? fail('POSTGRES_LOST', { where: describe, reason: messageOf(error) }) : error);
   return {
     describe,
     lost,
@@ -76,18 +72,18 @@ export function connectPostgres(databaseUrl: string): Connection {
 }
 
 /** The numbered migrations not yet applied, in one transaction, under an advisory lock. */
-async function migrate(pool: pg.Pool, schema: string | undefined): Promise<void> {
+async function migrate(pool: pg.Pool, schema: string | undefined, queries: PostgresQueries): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(queries.lockMigrations);
     if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    await client.query(queries.createMigrationsTable);
+    const applied = new Set((await client.query<{ version: number }>(queries.appliedMigrations)).rows.map((r) => r.version));
     for (const { version, name, sql } of migrations(MIGRATIONS_DIR)) {
       if (applied.has(version)) continue;
       await client.query(sql);
-      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [version, name, new Date().toISOString()]);
+      await client.query(queries.recordMigration, [version, name, new Date().toISOString()]);
     }
     await client.query('COMMIT');
   } catch (error) {

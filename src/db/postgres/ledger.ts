@@ -1,58 +1,13 @@
-/** The delivery ledger's SQL for PostgreSQL: claims skip rows other senders hold (FOR UPDATE SKIP LOCKED). */
+/** The delivery ledger for PostgreSQL (its SQL in queries/ledger.sql): claims skip rows other senders hold (FOR UPDATE SKIP LOCKED). */
 import type { ClaimedRow, EditionState, InFlightRow, Ledger, LedgerCounts, Outcome } from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
-
-const QUEUE_ALL = `INSERT INTO deliveries (edition_id, subscriber_id, status, attempts, queued_at, updated_at)
-  SELECT $1, id, 'queued', 0, $2, $2 FROM subscribers WHERE status = 'confirmed'
-  ON CONFLICT (edition_id, subscriber_id) DO NOTHING`;
-
-const BEGIN_EDITION = `UPDATE editions SET send_started_at = $3, send_owner = $2, send_completed_at = NULL
-  WHERE id = $1 AND send_started_at IS NULL`;
-
-const CLAIM = `WITH due AS (
-    SELECT subscriber_id FROM deliveries
-    WHERE edition_id = $1 AND status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= $2)
-    ORDER BY subscriber_id LIMIT $3 FOR UPDATE SKIP LOCKED),
-  claimed AS (
-    UPDATE deliveries d SET status = 'sending', claimed_by = $4, claimed_at = $2, attempts = d.attempts + 1, updated_at = $2
-    FROM due WHERE d.edition_id = $1 AND d.subscriber_id = due.subscriber_id
-    RETURNING d.subscriber_id, d.attempts)
-  SELECT c.subscriber_id, s.email, s.token_key, s.status AS subscriber_status, c.attempts
-  FROM claimed c JOIN subscribers s ON s.id = c.subscriber_id ORDER BY c.subscriber_id`;
+import { COUNT_RESULTS, RESULTS_QUEUED, RESULTS_REQUEUED, tally } from '../desk-sql.js';
+import { type PostgresQueries, postgresQueries } from './queries.js';
 
 /**
- * A batch of outcomes in one statement, one round trip, atomic without BEGIN/COMMIT: the rows' new
- * states from arrays (one element per outcome), and the hard bounces counted on their subscribers.
+ * The `record` statement's parameters: one array per column of the batch (the rows' new states and the
+ * hard bounces), then the batch's tally for the edition's results row, all in one statement.
  */
-const RECORD = `WITH o AS (
-    SELECT * FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::boolean[])
-      AS o (subscriber_id, status, reply, message_id, failure, next_attempt_at, bounce)),
-  written AS (
-    UPDATE deliveries d SET
-      status = CASE WHEN o.status IN ('retry', 'released') THEN 'queued' ELSE o.status END,
-      last_reply = o.reply, updated_at = $2,
-      message_id = CASE WHEN o.status = 'sent' THEN o.message_id ELSE d.message_id END,
-      sent_at = CASE WHEN o.status = 'sent' THEN $2 ELSE d.sent_at END,
-      failure = CASE WHEN o.status = 'failed' THEN o.failure ELSE d.failure END,
-      next_attempt_at = CASE WHEN o.status = 'retry' THEN o.next_attempt_at ELSE d.next_attempt_at END,
-      attempts = CASE WHEN o.status = 'released' THEN GREATEST(d.attempts - 1, 0) ELSE d.attempts END,
-      claimed_by = CASE WHEN o.status = 'skipped' THEN d.claimed_by END,
-      claimed_at = CASE WHEN o.status = 'released' THEN NULL ELSE d.claimed_at END
-    FROM o WHERE d.edition_id = $1 AND d.subscriber_id = o.subscriber_id)
-  UPDATE subscribers SET hard_bounces = hard_bounces + 1,
-    status = CASE WHEN hard_bounces + 1 >= $10 AND status = 'confirmed' THEN 'bounced' ELSE status END,
-    status_changed_at = CASE WHEN hard_bounces + 1 >= $10 AND status = 'confirmed' THEN $2 ELSE status_changed_at END
-  WHERE id IN (SELECT subscriber_id FROM o WHERE bounce)`;
-
-const COUNTS = `SELECT COUNT(*)::int AS total,
-    COUNT(*) FILTER (WHERE status = 'queued')::int AS queued, COUNT(*) FILTER (WHERE status = 'sending')::int AS sending,
-    COUNT(*) FILTER (WHERE status = 'sent')::int AS sent, COUNT(*) FILTER (WHERE status = 'skipped')::int AS skipped,
-    COUNT(*) FILTER (WHERE status = 'failed' AND failure = 'temporary')::int AS "failedTemporary",
-    COUNT(*) FILTER (WHERE status = 'failed' AND failure = 'permanent')::int AS "failedPermanent",
-    COUNT(*) FILTER (WHERE status = 'failed' AND failure = 'ambiguous')::int AS "failedAmbiguous"
-  FROM deliveries WHERE edition_id = $1`;
-
-/** The statement's parameters: one array per column of the batch. */
 function recordValues(id: string, outcomes: readonly Outcome[], now: Date, bounceLimit: number): unknown[] {
   const column = <T>(pick: (o: Outcome) => T) => outcomes.map(pick);
   return [
@@ -66,65 +21,61 @@ function recordValues(id: string, outcomes: readonly Outcome[], now: Date, bounc
     column((o) => (o.status === 'retry' ? o.nextAttemptAt : null)),
     column((o) => o.status === 'failed' && o.bounce),
     bounceLimit,
+    ...tally(outcomes),
   ];
+}
+
+/** Queues every confirmed subscriber's row and counts them on the edition's results row. */
+async function queueAll(client: Queryable, sql: PostgresQueries, id: string, now: Date): Promise<number> {
+  const queued = (await client.query(sql.queueAll, [id, now.toISOString()])).rowCount ?? 0;
+  await client.query(RESULTS_QUEUED, [id, queued]);
+  return queued;
 }
 
 const ids = async (q: Queryable, text: string, values: unknown[]) => (await q.query<{ id: string }>(text, values)).rows.map((r) => r.id);
 
 export function postgresLedger(connection: Connection): Ledger {
   const q: Queryable = connection;
+  const sql = postgresQueries();
   return {
-    beginEdition: async (id, owner, now) => (await q.query(BEGIN_EDITION, [id, owner, now.toISOString()])).rowCount === 1,
-    editionIds: (weekId) => ids(q, "SELECT id FROM editions WHERE id = $1 OR id LIKE $1 || '-%'", [weekId]),
-    editionState: async (id) =>
-      (await q.query<EditionState & Record<string, unknown>>('SELECT send_started_at, send_completed_at, send_owner FROM editions WHERE id = $1', [id])).rows[0],
-    editionsInProgress: () => ids(q, 'SELECT id FROM editions WHERE send_started_at IS NOT NULL AND send_completed_at IS NULL ORDER BY id', []),
-    completeEdition: async (id, now) => void (await q.query('UPDATE editions SET send_completed_at = $1, sent_at = COALESCE(sent_at, $1) WHERE id = $2', [now.toISOString(), id])),
-    queueAll: async (id, now) => (await q.query(QUEUE_ALL, [id, now.toISOString()])).rowCount ?? 0,
+    beginEdition: async (id, owner, now) => (await q.query(sql.beginEdition, [id, owner, now.toISOString()])).rowCount === 1,
+    editionIds: (weekId) => ids(q, sql.editionIds, [weekId]),
+    editionState: async (id) => (await q.query<EditionState & Record<string, unknown>>(sql.editionState, [id])).rows[0],
+    editionsInProgress: () => ids(q, sql.editionsInProgress, []),
+    // The desk reads a sent edition's figures from its summary row, copied here once.
+    completeEdition: (id, now) =>
+      inTransaction(connection, async (client) => {
+        await client.query(sql.completeEdition, [now.toISOString(), id]);
+        await client.query(COUNT_RESULTS, [id, now.toISOString()]);
+      }),
+    queueAll: (id, now) => inTransaction(connection, (client) => queueAll(client, sql, id, now)),
     beginAndQueue: (id, owner, now) =>
       inTransaction(connection, async (client) => {
-        if ((await client.query(BEGIN_EDITION, [id, owner, now.toISOString()])).rowCount !== 1) return undefined;
-        return (await client.query(QUEUE_ALL, [id, now.toISOString()])).rowCount ?? 0;
+        if ((await client.query(sql.beginEdition, [id, owner, now.toISOString()])).rowCount !== 1) return undefined;
+        return queueAll(client, sql, id, now);
       }),
-    confirmedCount: async () => (await q.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM subscribers WHERE status = 'confirmed'")).rows[0]!.n,
-    renew: async (id, owner, now) =>
-      (await q.query("UPDATE deliveries SET claimed_at = $3 WHERE edition_id = $1 AND claimed_by = $2 AND status = 'sending'", [id, owner, now.toISOString()])).rowCount ?? 0,
+    confirmedCount: async () => (await q.query<{ n: number }>(sql.confirmedCount)).rows[0]!.n,
+    renew: async (id, owner, now) => (await q.query(sql.renew, [id, owner, now.toISOString()])).rowCount ?? 0,
+    // The hot path's two statements are prepared once per connection (named).
     claim: async (id, owner, limit, now) =>
-      (await q.query<ClaimedRow & Record<string, unknown>>({ name: 'claim', text: CLAIM, values: [id, now.toISOString(), limit, owner] })).rows,
-    record: async (id, outcomes, now, bounceLimit) => void (await q.query({ name: 'record', text: RECORD, values: recordValues(id, outcomes, now, bounceLimit) })),
-    inFlight: async (id) =>
-      (
-        await q.query<InFlightRow & Record<string, unknown>>(
-          `SELECT d.subscriber_id, s.email, d.claimed_by, d.claimed_at FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-           WHERE d.edition_id = $1 AND d.status = 'sending' ORDER BY d.subscriber_id`,
-          [id],
-        )
-      ).rows,
-    requeueTemporary: async (id, now) =>
-      (
-        await q.query(
-          `UPDATE deliveries SET status = 'queued', failure = NULL, next_attempt_at = NULL, attempts = 0, updated_at = $1
-           WHERE edition_id = $2 AND status = 'failed' AND failure = 'temporary'`,
-          [now.toISOString(), id],
-        )
-      ).rowCount ?? 0,
-    nextRetry: async (id) =>
-      (await q.query<{ at: string | null }>("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE edition_id = $1 AND status = 'queued'", [id])).rows[0]?.at ?? undefined,
-    counts: async (id) => (await q.query<LedgerCounts & Record<string, unknown>>(COUNTS, [id])).rows[0]!,
-    failures: async (id) =>
-      (
-        await q.query<{ email: string; failure: string; last_reply: string | null }>(
-          `SELECT s.email, d.failure, d.last_reply FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-           WHERE d.edition_id = $1 AND d.status = 'failed' ORDER BY d.subscriber_id LIMIT 1000`,
-          [id],
-        )
-      ).rows,
+      (await q.query<ClaimedRow & Record<string, unknown>>({ name: 'claim', text: sql.claim, values: [id, now.toISOString(), limit, owner] })).rows,
+    record: async (id, outcomes, now, bounceLimit) => void (await q.query({ name: 'record', text: sql.record, values: recordValues(id, outcomes, now, bounceLimit) })),
+    inFlight: async (id) => (await q.query<InFlightRow & Record<string, unknown>>(sql.inFlight, [id])).rows,
+    requeueTemporary: (id, now) =>
+      inTransaction(connection, async (client) => {
+        const requeued = (await client.query(sql.requeueTemporary, [now.toISOString(), id])).rowCount ?? 0;
+        await client.query(RESULTS_REQUEUED, [id, requeued]);
+        return requeued;
+      }),
+    nextRetry: async (id) => (await q.query<{ at: string | null }>(sql.nextRetry, [id])).rows[0]?.at ?? undefined,
+    counts: async (id) => (await q.query<LedgerCounts & Record<string, unknown>>(sql.counts, [id])).rows[0]!,
+    failures: async (id) => (await q.query<{ email: string; failure: string; last_reply: string | null }>(sql.failures, [id])).rows,
     updateShared: (name, update) =>
       inTransaction(connection, async (client) => {
-        await client.query('INSERT INTO shared_state (name, state) VALUES ($1, $2) ON CONFLICT DO NOTHING', [name, '']);
-        const current = (await client.query<{ state: string }>('SELECT state FROM shared_state WHERE name = $1 FOR UPDATE', [name])).rows[0]!.state;
+        await client.query(sql.addSharedState, [name, '']);
+        const current = (await client.query<{ state: string }>(sql.lockSharedState, [name])).rows[0]!.state;
         const next = update(current === '' ? undefined : current);
-        await client.query('UPDATE shared_state SET state = $2 WHERE name = $1', [name, next.state]);
+        await client.query(sql.putSharedState, [name, next.state]);
         return next.result;
       }),
   };

@@ -1,7 +1,6 @@
-/** The store's SQL for PostgreSQL (see types.ts for what each operation promises). */
+/** The store for PostgreSQL (see types.ts for what each operation promises): its SQL is in queries/*.sql. */
 import { randomBytes } from 'node:crypto';
 import { KEY_COUNT } from '../hits.js';
-import { FEEDBACK_COLUMNS, FEEDBACK_COUNTS } from '../feedback-sql.js';
 import type {
   CachedSource,
   ConsentSource,
@@ -19,29 +18,21 @@ import type {
   SubscriberStatus,
 } from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
+import { LEAVE_BEFORE_ERASURE } from '../desk-sql.js';
+import { deskStore } from './desk.js';
+import { type PostgresQueries, postgresQueries } from './queries.js';
 
 const rows = async <R extends object>(q: Queryable, text: string, values: unknown[] = []) => (await q.query<R & Record<string, unknown>>(text, values)).rows as R[];
 const row = async <R extends object>(q: Queryable, text: string, values: unknown[] = []) => (await rows<R>(q, text, values))[0];
 const run = async (q: Queryable, text: string, values: unknown[] = []) => void (await q.query(text, values));
 
-const EDITION_COLUMNS = 'id, as_of, subject, headline, demo, sent_at';
-
-/** The batch's addresses not suppressed, inserted in file order; an address already there (or twice in the batch) is skipped. */
-const IMPORT = `INSERT INTO subscribers (email, status, consent_source, created_at, status_changed_at, confirmed_at, token_key)
-  SELECT email, 'confirmed', 'import', $3, $3, $3, token_key FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i (email, token_key, n)
-  ORDER BY n ON CONFLICT DO NOTHING RETURNING email`;
-
 /** Two statements a batch, whatever its size: the suppressions among its hashes, then the insert of the rest. */
-async function importBatch(q: Queryable, entries: readonly ImportEntry[], now: Date): Promise<ImportOutcome[]> {
+async function importBatch(q: Queryable, sql: PostgresQueries, entries: readonly ImportEntry[], now: Date): Promise<ImportOutcome[]> {
   const hashes = entries.map((e) => e.emailHash);
-  const suppressed = new Map(
-    (await rows<{ email_hash: string; reason: string }>(q, 'SELECT email_hash, reason FROM suppressions WHERE email_hash = ANY($1::text[])', [hashes])).map((r) => [
-      r.email_hash,
-      r.reason,
-    ]),
-  );
+  const suppressed = new Map((await rows<{ email_hash: string; reason: string }>(q, sql.suppressionsAmong, [hashes])).map((r) => [r.email_hash, r.reason]));
   const allowed = entries.filter((e) => !suppressed.has(e.emailHash));
-  const inserted = await rows<{ email: string }>(q, IMPORT, [allowed.map((e) => e.email), allowed.map(() => randomBytes(16).toString('hex')), now.toISOString()]);
+  const tokens = allowed.map(() => randomBytes(16).toString('hex'));
+  const inserted = await rows<{ email: string }>(q, sql.importSubscribers, [allowed.map((e) => e.email), tokens, now.toISOString()]);
   // Each address the insert returned is its first occurrence in the batch; any later one is a duplicate.
   const added = new Set(inserted.map((r) => r.email));
   return entries.map((e): ImportOutcome => {
@@ -51,159 +42,88 @@ async function importBatch(q: Queryable, entries: readonly ImportEntry[], now: D
   });
 }
 
-function subscriberStore(q: Queryable) {
+function subscriberStore(q: Queryable, sql: PostgresQueries) {
   return {
-    findSubscriber: (email: string) => row<SubscriberRow>(q, 'SELECT * FROM subscribers WHERE lower(email) = lower($1)', [email]),
+    findSubscriber: (email: string) => row<SubscriberRow>(q, sql.findSubscriber, [email]),
     addSubscriber: async (email: string, status: SubscriberStatus, source: ConsentSource, now: Date) =>
-      (await row<SubscriberRow>(
-        q,
-        `INSERT INTO subscribers (email, status, consent_source, created_at, status_changed_at, confirmed_at, token_key)
-         VALUES ($1, $2, $3, $4, $4, CASE WHEN $2 = 'confirmed' THEN $4 END, $5) RETURNING *`,
-        [email, status, source, now.toISOString(), randomBytes(16).toString('hex')],
-      ))!,
-    setSubscriberStatus: (id: number, status: SubscriberStatus, now: Date) =>
-      run(
-        q,
-        `UPDATE subscribers SET status = $2, status_changed_at = $3,
-           confirmed_at = CASE WHEN $2 = 'confirmed' THEN $3 ELSE confirmed_at END,
-           unsubscribed_at = CASE WHEN $2 = 'unsubscribed' THEN $3 ELSE unsubscribed_at END
-         WHERE id = $1`,
-        [id, status, now.toISOString()],
-      ),
-    listSubscribers: () => rows<SubscriberRow>(q, 'SELECT * FROM subscribers ORDER BY id'),
-    confirmedSubscribers: () => rows<SubscriberRow>(q, "SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY id"),
-    subscriberById: (id: number) => row<SubscriberRow>(q, 'SELECT * FROM subscribers WHERE id = $1', [id]),
-    importSubscribers: (entries: readonly ImportEntry[], now: Date) => importBatch(q, entries, now),
-    suppressionReason: async (emailHash: string) => (await row<{ reason: string }>(q, 'SELECT reason FROM suppressions WHERE email_hash = $1', [emailHash]))?.reason,
-    suppress: (emailHash: string, reason: string, now: Date) =>
-      run(q, 'INSERT INTO suppressions (email_hash, reason, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [emailHash, reason, now.toISOString()]),
+      (await row<SubscriberRow>(q, sql.addSubscriber, [email, status, source, now.toISOString(), randomBytes(16).toString('hex')]))!,
+    setSubscriberStatus: (id: number, status: SubscriberStatus, now: Date) => run(q, sql.setSubscriberStatus, [id, status, now.toISOString()]),
+    listSubscribers: () => rows<SubscriberRow>(q, sql.listSubscribers),
+    confirmedSubscribers: () => rows<SubscriberRow>(q, sql.confirmedSubscribers),
+    subscriberById: (id: number) => row<SubscriberRow>(q, sql.subscriberById, [id]),
+    importSubscribers: (entries: readonly ImportEntry[], now: Date) => importBatch(q, sql, entries, now),
+    suppressionReason: async (emailHash: string) => (await row<{ reason: string }>(q, sql.suppressionReason, [emailHash]))?.reason,
+    suppress: (emailHash: string, reason: string, now: Date) => run(q, sql.suppress, [emailHash, reason, now.toISOString()]),
   };
 }
 
-function editionStore(q: Queryable) {
+function editionStore(q: Queryable, sql: PostgresQueries) {
   return {
-    markEditionSent: (id: string, now: Date) => run(q, 'UPDATE editions SET sent_at = COALESCE(sent_at, $1) WHERE id = $2', [now.toISOString(), id]),
-    sentEditions: () => rows<EditionRow>(q, `SELECT ${EDITION_COLUMNS} FROM editions WHERE sent_at IS NOT NULL ORDER BY as_of DESC, sent_at DESC, id DESC`),
-    edition: (id: string) => row<EditionRow>(q, `SELECT ${EDITION_COLUMNS} FROM editions WHERE id = $1`, [id]),
+    markEditionSent: (id: string, now: Date) => run(q, sql.markEditionSent, [now.toISOString(), id]),
+    sentEditions: () => rows<EditionRow>(q, sql.sentEditions),
+    edition: (id: string) => row<EditionRow>(q, sql.edition, [id]),
     saveEdition: (edition: EditionToSave, now: Date) =>
-      run(
-        q,
-        `INSERT INTO editions (id, as_of, subject, headline, demo, created_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, headline = excluded.headline, as_of = excluded.as_of, demo = excluded.demo
-         WHERE editions.send_started_at IS NULL`,
-        [edition.id, edition.asOf, edition.subject, edition.headline, edition.demo ? 1 : 0, now.toISOString()],
-      ),
+      run(q, sql.saveEdition, [edition.id, edition.asOf, edition.subject, edition.headline, edition.demo ? 1 : 0, now.toISOString()]),
     // A started edition is what subscribers got: a build that lost the claim to it changes nothing.
-    saveSendable: (id: string, sendable: string) => run(q, 'UPDATE editions SET sendable = $1 WHERE id = $2 AND send_started_at IS NULL', [sendable, id]),
-    sendable: async (id: string) => (await row<{ sendable: string | null }>(q, 'SELECT sendable FROM editions WHERE id = $1', [id]))?.sendable ?? undefined,
-    delivery: (editionId: string, subscriberId: number) => row<DeliveryRow>(q, 'SELECT * FROM deliveries WHERE edition_id = $1 AND subscriber_id = $2', [editionId, subscriberId]),
+    saveSendable: (id: string, sendable: string) => run(q, sql.saveSendable, [sendable, id]),
+    sendable: async (id: string) => (await row<{ sendable: string | null }>(q, sql.sendable, [id]))?.sendable ?? undefined,
+    delivery: (editionId: string, subscriberId: number) => row<DeliveryRow>(q, sql.delivery, [editionId, subscriberId]),
   };
 }
 
-function marketCache(q: Queryable) {
+function marketCache(q: Queryable, sql: PostgresQueries) {
   return {
     saveCloses: (source: string, points: ReadonlyArray<{ date: string; close: number }>, now: Date) =>
-      run(
-        q,
-        `INSERT INTO closes (source, date, close, fetched_at) SELECT $1, d, c, $4 FROM unnest($2::text[], $3::float8[]) AS t (d, c)
-         ON CONFLICT (source, date) DO UPDATE SET close = excluded.close, fetched_at = excluded.fetched_at`,
-        [source, points.map((p) => p.date), points.map((p) => p.close), now.toISOString()],
-      ),
-    closes: (source: string, from: string, to: string) =>
-      rows<{ date: string; close: number }>(q, 'SELECT date, close FROM closes WHERE source = $1 AND date BETWEEN $2 AND $3 ORDER BY date', [source, from, to]),
-    lastCloseDate: async (source: string) => (await row<{ date: string | null }>(q, 'SELECT MAX(date) AS date FROM closes WHERE source = $1', [source]))?.date ?? undefined,
-    cachedSources: () => rows<CachedSource>(q, 'SELECT source, MIN(date) AS first, MAX(date) AS last, COUNT(*)::int AS count FROM closes GROUP BY source ORDER BY source'),
+      run(q, sql.saveCloses, [source, points.map((p) => p.date), points.map((p) => p.close), now.toISOString()]),
+    closes: (source: string, from: string, to: string) => rows<{ date: string; close: number }>(q, sql.closes, [source, from, to]),
+    lastCloseDate: async (source: string) => (await row<{ date: string | null }>(q, sql.lastCloseDate, [source]))?.date ?? undefined,
+    cachedSources: () => rows<CachedSource>(q, sql.cachedSources),
   };
 }
 
-function confirmationQueue(q: Queryable) {
+function confirmationQueue(q: Queryable, sql: PostgresQueries) {
   return {
     // One statement, so one transaction: the throttle's count and the queued email go together.
     queueConfirmation: (id: number, token: string, now: Date, network = '') =>
-      run(
-        q,
-        `WITH counted AS (
-           UPDATE subscribers SET confirm_sent_at = $3,
-             confirm_day_count = CASE WHEN confirm_day = $4 THEN confirm_day_count + 1 ELSE 1 END, confirm_day = $4
-           WHERE id = $1)
-         INSERT INTO confirmations (subscriber_id, token, attempts, next_attempt_at, network) VALUES ($1, $2, 0, $3, $5)
-         ON CONFLICT (subscriber_id) DO UPDATE SET token = excluded.token, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL,
-           network = excluded.network`,
-        [id, token, now.toISOString(), now.toISOString().slice(0, 10), network],
-      ),
+      run(q, sql.queueConfirmation, [id, token, now.toISOString(), now.toISOString().slice(0, 10), network]),
     // Fair by network: each network's turn-th email goes before any network's (turn + 1)-th, the
     // networks with the fewest waiting first (a newcomer before a flood's next).
-    claimConfirmations: (now: Date, limit: number, leaseUntil: Date) =>
-      rows<DueConfirmation>(
-        q,
-        `WITH ranked AS (
-           SELECT subscriber_id, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY network ORDER BY next_attempt_at, subscriber_id) AS turn,
-             COUNT(*) OVER (PARTITION BY network) AS waiting
-           FROM confirmations WHERE next_attempt_at <= $1),
-         due AS (
-           SELECT c.subscriber_id FROM confirmations c JOIN ranked r ON r.subscriber_id = c.subscriber_id
-           WHERE c.next_attempt_at <= $1 ORDER BY r.turn, r.waiting, r.next_attempt_at, c.subscriber_id LIMIT $2 FOR UPDATE OF c SKIP LOCKED)
-         UPDATE confirmations c SET next_attempt_at = $3 FROM due, subscribers s
-         WHERE c.subscriber_id = due.subscriber_id AND s.id = c.subscriber_id
-         RETURNING c.subscriber_id, s.email, c.token, c.attempts`,
-        [now.toISOString(), limit, leaseUntil.toISOString()],
-      ),
-    confirmationDone: (id: number) => run(q, 'DELETE FROM confirmations WHERE subscriber_id = $1', [id]),
-    confirmationRetry: (id: number, error: string, next: Date) =>
-      run(q, 'UPDATE confirmations SET attempts = attempts + 1, next_attempt_at = $2, last_error = $3 WHERE subscriber_id = $1', [id, next.toISOString(), error.slice(0, 500)]),
+    claimConfirmations: (now: Date, limit: number, leaseUntil: Date) => rows<DueConfirmation>(q, sql.claimConfirmations, [now.toISOString(), limit, leaseUntil.toISOString()]),
+    confirmationDone: (id: number) => run(q, sql.confirmationDone, [id]),
+    confirmationRetry: (id: number, error: string, next: Date) => run(q, sql.confirmationRetry, [id, next.toISOString(), error.slice(0, 500)]),
   };
 }
 
-function feedbackStore(q: Queryable) {
+function feedbackStore(q: Queryable, sql: PostgresQueries) {
   return {
-    deliveryByMessageId: (messageId: string) =>
-      row<{ edition_id: string; subscriber_id: number }>(q, 'SELECT edition_id, subscriber_id FROM deliveries WHERE message_id = $1 LIMIT 1', [messageId]),
+    deliveryByMessageId: (messageId: string) => row<{ edition_id: string; subscriber_id: number }>(q, sql.deliveryByMessageId, [messageId]),
     addFeedbackEvent: async (e: FeedbackEvent, now: Date) =>
-      (
-        await q.query(
-          `INSERT INTO feedback_events (subscriber_id, email_hash, edition_id, kind, source, message_id, detail, received_at, trust, action, report_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-          [e.subscriberId, e.emailHash, e.editionId, e.kind, e.source, e.messageId, e.detail, now.toISOString(), e.trust, e.action, e.reportId],
-        )
-      ).rowCount === 1,
-    countHardBounce: (id: number) => run(q, 'UPDATE subscribers SET hard_bounces = hard_bounces + 1 WHERE id = $1', [id]),
-    feedbackEvents: (subscriberId: number) => rows<FeedbackEventRow>(q, `SELECT ${FEEDBACK_COLUMNS} FROM feedback_events WHERE subscriber_id = $1 ORDER BY id`, [subscriberId]),
-    feedbackCounts: async (since: Date) => {
-      const counts = (await row<Record<keyof FeedbackCounts, string>>(q, FEEDBACK_COUNTS, [since.toISOString()]))!;
-      // COUNT(*) is a bigint, which pg hands over as a string.
-      return { acted: Number(counts.acted), held: Number(counts.held), untrusted: Number(counts.untrusted) };
-    },
-    untrustedFeedback: (limit: number) =>
-      rows<FeedbackEventRow>(q, `SELECT ${FEEDBACK_COLUMNS} FROM (SELECT * FROM feedback_events WHERE trust = 'untrusted' ORDER BY id DESC LIMIT $1) AS recent ORDER BY id`, [
-        limit,
-      ]),
-    confirmedCount: async () => Number((await row<{ n: string }>(q, "SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"))!.n),
+      (await q.query(sql.addFeedbackEvent, [e.subscriberId, e.emailHash, e.editionId, e.kind, e.source, e.messageId, e.detail, now.toISOString(), e.trust, e.action, e.reportId]))
+        .rowCount === 1,
+    countHardBounce: (id: number) => run(q, sql.countHardBounce, [id]),
+    feedbackEvents: (subscriberId: number) => rows<FeedbackEventRow>(q, sql.feedbackEvents, [subscriberId]),
+    feedbackCounts: async (since: Date) => (await row<FeedbackCounts>(q, sql.feedbackCounts, [since.toISOString()]))!,
+    untrustedFeedback: (limit: number) => rows<FeedbackEventRow>(q, sql.untrustedFeedback, [limit]),
+    confirmedCount: async () => (await row<{ n: number }>(q, sql.confirmedCount))!.n,
   };
 }
 
 /** The statements that need a transaction, given the client it runs on. */
-function transactional(client: Queryable): Pick<Store, 'eraseSubscriber' | 'countHit'> {
-  const hits = async (scope: string, windowStart: number, key: string) =>
-    (await row<{ hits: number }>(client, 'SELECT hits FROM rate_hits WHERE scope = $1 AND window_start = $2 AND key = $3', [scope, windowStart, key]))?.hits;
-  const bump = async (scope: string, windowStart: number, key: string) =>
-    (await row<{ hits: number }>(
-      client,
-      `INSERT INTO rate_hits (scope, window_start, key, hits) VALUES ($1, $2, $3, 1)
-       ON CONFLICT (scope, window_start, key) DO UPDATE SET hits = rate_hits.hits + 1 RETURNING hits`,
-      [scope, windowStart, key],
-    ))!.hits;
+function transactional(client: Queryable, sql: PostgresQueries): Pick<Store, 'eraseSubscriber' | 'countHit'> {
+  const hits = async (scope: string, windowStart: number, key: string) => (await row<{ hits: number }>(client, sql.hits, [scope, windowStart, key]))?.hits;
+  const bump = async (scope: string, windowStart: number, key: string) => (await row<{ hits: number }>(client, sql.bumpHits, [scope, windowStart, key]))!.hits;
   return {
     async eraseSubscriber(id: number, emailHash: string, now: Date) {
-      await subscriberStore(client).suppress(emailHash, 'erased', now);
-      await run(client, 'DELETE FROM deliveries WHERE subscriber_id = $1', [id]);
-      await run(client, 'DELETE FROM subscribers WHERE id = $1', [id]);
+      await subscriberStore(client, sql).suppress(emailHash, 'erased', now);
+      await run(client, LEAVE_BEFORE_ERASURE, [id, now.toISOString()]);
+      await run(client, sql.deleteSubscriberDeliveries, [id]);
+      await run(client, sql.deleteSubscriber, [id]);
     },
     async countHit(scope: string, key: string, windowStart: number, maxKeys: number) {
-      // One scope's new keys are counted one request at a time, so the cap holds under concurrency.
-      await run(client, 'SELECT pg_advisory_xact_lock(hashtext($1))', [`rate_hits:${scope}`]);
+      await run(client, sql.lockHitScope, [`rate_hits:${scope}`]);
       if ((await hits(scope, windowStart, key)) !== undefined) return bump(scope, windowStart, key);
       const keys = (await hits(scope, windowStart, KEY_COUNT)) ?? 0;
-      if (keys === 0) await run(client, 'DELETE FROM rate_hits WHERE scope = $1 AND window_start < $2', [scope, windowStart]);
+      if (keys === 0) await run(client, sql.pruneHits, [scope, windowStart]);
       if (keys >= maxKeys) return 0;
       await bump(scope, windowStart, KEY_COUNT);
       return bump(scope, windowStart, key);
@@ -211,24 +131,26 @@ function transactional(client: Queryable): Pick<Store, 'eraseSubscriber' | 'coun
   };
 }
 
-function storeOn(q: Queryable): Omit<Store, 'transaction' | 'eraseSubscriber' | 'countHit'> {
+function storeOn(q: Queryable, sql: PostgresQueries): Omit<Store, 'transaction' | 'eraseSubscriber' | 'countHit'> {
   return {
-    healthCheck: () => run(q, 'SELECT (SELECT COUNT(*) FROM editions) + (SELECT COUNT(*) FROM subscribers)'),
-    ...subscriberStore(q),
-    ...editionStore(q),
-    ...marketCache(q),
-    ...confirmationQueue(q),
-    ...feedbackStore(q),
+    healthCheck: () => run(q, sql.healthCheck),
+    ...subscriberStore(q, sql),
+    ...editionStore(q, sql),
+    ...marketCache(q, sql),
+    ...confirmationQueue(q, sql),
+    ...feedbackStore(q, sql),
+    ...deskStore(q),
   };
 }
 
 export function postgresStore(connection: Connection): Store {
+  const sql = postgresQueries();
   const within = (client: Queryable): Store => {
-    const tx: Store = { ...storeOn(client), ...transactional(client), transaction: (work) => work(tx) };
+    const tx: Store = { ...storeOn(client, sql), ...transactional(client, sql), transaction: (work) => work(tx) };
     return tx;
   };
   return {
-    ...storeOn(connection),
+    ...storeOn(connection, sql),
     eraseSubscriber: (id, emailHash, now) => inTransaction(connection, (client) => within(client).eraseSubscriber(id, emailHash, now)),
     countHit: (scope, key, windowStart, maxKeys) => inTransaction(connection, (client) => within(client).countHit(scope, key, windowStart, maxKeys)),
     transaction: (work) => inTransaction(connection, (client) => work(within(client))),

@@ -1,101 +1,65 @@
-/** The delivery ledger's SQL for SQLite (see types.ts for what each operation promises). */
+/** The delivery ledger for SQLite (see types.ts for what each operation promises): queries/ledger.sql, each prepared once. */
 import type { ClaimedRow, EditionState, InFlightRow, Ledger, LedgerCounts, Outcome } from '../types.js';
 import type { Db } from './open.js';
+import { type SqliteQueries, sqliteQueries } from './queries.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
+import { COUNT_RESULTS, RESULTS_QUEUED, RESULTS_RECORDED, RESULTS_REQUEUED, tally } from '../desk-sql.js';
+import { prepareNumbered } from './desk.js';
 
-/** The statements about an edition as a whole: its claim, its state, its completion. */
-function editionStatements(db: Db) {
+/** The ledger's statements, prepared once. */
+function ledgerStatements(db: Db, sql: SqliteQueries) {
   return {
-    beginEdition: db.prepare(
-      `UPDATE editions SET send_started_at = @now, send_owner = @owner, send_completed_at = NULL
-       WHERE id = @id AND send_started_at IS NULL`,
-    ),
-    editionState: db.prepare<[string], EditionState>('SELECT send_started_at, send_completed_at, send_owner FROM editions WHERE id = ?'),
-    completeEdition: db.prepare('UPDATE editions SET send_completed_at = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ?'),
-    confirmed: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"),
-    queueAll: db.prepare(
-      `INSERT INTO deliveries (edition_id, subscriber_id, status, attempts, queued_at, updated_at)
-       SELECT @id, id, 'queued', 0, @now, @now FROM subscribers WHERE status = 'confirmed'
-       ON CONFLICT (edition_id, subscriber_id) DO NOTHING`,
-    ),
-  };
-}
-
-/** The statements about one edition's rows: claiming, leases, outcomes, what is left. */
-function deliveryStatements(db: Db) {
-  return {
-    claimable: db.prepare<[string, string, number], ClaimedRow>(
-      `SELECT d.subscriber_id, s.email, s.token_key, s.status AS subscriber_status, d.attempts
-       FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-       WHERE d.edition_id = ? AND d.status = 'queued' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
-       ORDER BY d.subscriber_id LIMIT ?`,
-    ),
-    claim: db.prepare(
-      `UPDATE deliveries SET status = 'sending', claimed_by = @owner, claimed_at = @now, attempts = attempts + 1, updated_at = @now
-       WHERE edition_id = @id AND subscriber_id = @subscriberId AND status = 'queued'`,
-    ),
-    renew: db.prepare(`UPDATE deliveries SET claimed_at = @now WHERE edition_id = @id AND claimed_by = @owner AND status = 'sending'`),
-    release: db.prepare(
-      `UPDATE deliveries SET status = 'queued', attempts = MAX(attempts - 1, 0), last_reply = @reply, updated_at = @now, claimed_by = NULL, claimed_at = NULL
-       WHERE edition_id = @id AND subscriber_id = @subscriberId`,
-    ),
-    skip: db.prepare(`UPDATE deliveries SET status = 'skipped', last_reply = @reply, updated_at = @now WHERE edition_id = @id AND subscriber_id = @subscriberId`),
-    sent: db.prepare(
-      `UPDATE deliveries SET status = 'sent', last_reply = @reply, message_id = @messageId, sent_at = @now, updated_at = @now, claimed_by = NULL
-       WHERE edition_id = @id AND subscriber_id = @subscriberId`,
-    ),
-    retry: db.prepare(
-      `UPDATE deliveries SET status = 'queued', last_reply = @reply, next_attempt_at = @nextAttemptAt, updated_at = @now, claimed_by = NULL
-       WHERE edition_id = @id AND subscriber_id = @subscriberId`,
-    ),
-    failed: db.prepare(
-      `UPDATE deliveries SET status = 'failed', failure = @failure, last_reply = @reply, updated_at = @now, claimed_by = NULL
-       WHERE edition_id = @id AND subscriber_id = @subscriberId`,
-    ),
-    bounce: db.prepare(
-      `UPDATE subscribers SET hard_bounces = hard_bounces + 1,
-         status = CASE WHEN hard_bounces + 1 >= @limit AND status = 'confirmed' THEN 'bounced' ELSE status END,
-         status_changed_at = CASE WHEN hard_bounces + 1 >= @limit AND status = 'confirmed' THEN @now ELSE status_changed_at END
-       WHERE id = @subscriberId`,
-    ),
-    inFlight: db.prepare<[string], InFlightRow>(
-      `SELECT d.subscriber_id, s.email, d.claimed_by, d.claimed_at FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-       WHERE d.edition_id = ? AND d.status = 'sending' ORDER BY d.subscriber_id`,
-    ),
-    requeueTemporary: db.prepare(
-      `UPDATE deliveries SET status = 'queued', failure = NULL, next_attempt_at = NULL, attempts = 0, updated_at = ?
-       WHERE edition_id = ? AND status = 'failed' AND failure = 'temporary'`,
-    ),
-    nextRetry: db.prepare<[string], { at: string | null }>("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE edition_id = ? AND status = 'queued'"),
-    counts: db.prepare<[string], LedgerCounts>(
-      `SELECT COUNT(*) AS total,
-         SUM(status = 'queued') AS queued, SUM(status = 'sending') AS sending, SUM(status = 'sent') AS sent,
-         SUM(status = 'skipped') AS skipped,
-         SUM(status = 'failed' AND failure = 'temporary') AS failedTemporary,
-         SUM(status = 'failed' AND failure = 'permanent') AS failedPermanent,
-         SUM(status = 'failed' AND failure = 'ambiguous') AS failedAmbiguous
-       FROM deliveries WHERE edition_id = ?`,
-    ),
-    failures: db.prepare<[string], { email: string; failure: string; last_reply: string | null }>(
-      `SELECT s.email, d.failure, d.last_reply FROM deliveries d JOIN subscribers s ON s.id = d.subscriber_id
-       WHERE d.edition_id = ? AND d.status = 'failed' ORDER BY d.subscriber_id LIMIT 1000`,
-    ),
+    beginEdition: db.prepare(sql.beginEdition),
+    editionIds: db.prepare<[{ weekId: string }], { id: string }>(sql.editionIds),
+    editionState: db.prepare<[string], EditionState>(sql.editionState),
+    editionsInProgress: db.prepare<[], { id: string }>(sql.editionsInProgress),
+    completeEdition: db.prepare(sql.completeEdition),
+    confirmed: db.prepare<[], { n: number }>(sql.confirmedCount),
+    queueAll: db.prepare(sql.queueAll),
+    claimable: db.prepare<[string, string, number], ClaimedRow>(sql.claimable),
+    claim: db.prepare(sql.claim),
+    renew: db.prepare(sql.renew),
+    release: db.prepare(sql.released),
+    skip: db.prepare(sql.skipped),
+    sent: db.prepare(sql.sent),
+    retry: db.prepare(sql.retry),
+    failed: db.prepare(sql.failed),
+    bounce: db.prepare(sql.bounce),
+    inFlight: db.prepare<[string], InFlightRow>(sql.inFlight),
+    requeueTemporary: db.prepare(sql.requeueTemporary),
+    nextRetry: db.prepare<[string], { at: string | null }>(sql.nextRetry),
+    counts: db.prepare<[string], LedgerCounts>(sql.counts),
+    failures: db.prepare<[string], { email: string; failure: string; last_reply: string | null }>(sql.failures),
+    sharedState: db.prepare<[string], { state: string }>(sql.sharedState),
+    putSharedState: db.prepare(sql.putSharedState),
+    countResults: prepareNumbered(db, COUNT_RESULTS),
+    resultsQueued: prepareNumbered(db, RESULTS_QUEUED),
+    resultsRecorded: prepareNumbered(db, RESULTS_RECORDED),
+    resultsRequeued: prepareNumbered(db, RESULTS_REQUEUED),
   };
 }
 
 export function sqliteLedger(db: Db, lock: TransactionLock): Ledger {
-  const s = { ...editionStatements(db), ...deliveryStatements(db) };
+  const s = ledgerStatements(db, sqliteQueries());
+  const queueAll = (id: string, now: Date) => {
+    const queued = s.queueAll.run({ id, now: now.toISOString() }).changes;
+    s.resultsQueued.run(id, queued);
+    return queued;
+  };
   const sync: Sync<Omit<Ledger, 'updateShared'>> = {
     beginEdition: (id: string, owner: string, now: Date) => s.beginEdition.run({ id, owner, now: now.toISOString() }).changes === 1,
-    editionIds: (weekId: string) => (db.prepare("SELECT id FROM editions WHERE id = ? OR id LIKE ? || '-%'").all(weekId, weekId) as Array<{ id: string }>).map((r) => r.id),
+    editionIds: (weekId: string) => s.editionIds.all({ weekId }).map((r) => r.id),
     editionState: (id: string) => s.editionState.get(id),
-    editionsInProgress: () =>
-      (db.prepare('SELECT id FROM editions WHERE send_started_at IS NOT NULL AND send_completed_at IS NULL ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id),
-    completeEdition: (id: string, now: Date) => void s.completeEdition.run(now.toISOString(), now.toISOString(), id),
-    queueAll: (id: string, now: Date) => s.queueAll.run({ id, now: now.toISOString() }).changes,
+    editionsInProgress: () => s.editionsInProgress.all().map((r) => r.id),
+    // The desk reads a sent edition's figures from its summary row, copied here once.
+    completeEdition: db.transaction((id: string, now: Date) => {
+      s.completeEdition.run({ id, now: now.toISOString() });
+      s.countResults.run(id, now.toISOString());
+    }),
+    queueAll: db.transaction((id: string, now: Date) => queueAll(id, now)),
     beginAndQueue: db.transaction((id: string, owner: string, now: Date): number | undefined => {
       if (s.beginEdition.run({ id, owner, now: now.toISOString() }).changes !== 1) return undefined;
-      return s.queueAll.run({ id, now: now.toISOString() }).changes;
+      return queueAll(id, now);
     }),
     confirmedCount: () => s.confirmed.get()!.n,
     renew: (id: string, owner: string, now: Date) => s.renew.run({ id, owner, now: now.toISOString() }).changes,
@@ -119,19 +83,20 @@ export function sqliteLedger(db: Db, lock: TransactionLock): Ledger {
           if (o.bounce) s.bounce.run({ subscriberId: o.subscriberId, limit: bounceLimit, now: iso });
         }
       }
+      s.resultsRecorded.run(id, ...tally(outcomes));
     }),
     inFlight: (id: string) => s.inFlight.all(id),
-    requeueTemporary: (id: string, now: Date) => s.requeueTemporary.run(now.toISOString(), id).changes,
+    requeueTemporary: db.transaction((id: string, now: Date) => {
+      const requeued = s.requeueTemporary.run({ id, now: now.toISOString() }).changes;
+      s.resultsRequeued.run(id, requeued);
+      return requeued;
+    }),
     nextRetry: (id: string) => s.nextRetry.get(id)?.at ?? undefined,
     counts: (id: string): LedgerCounts => {
       const row = s.counts.get(id)!;
       return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v ?? 0)])) as unknown as LedgerCounts;
     },
     failures: (id: string) => s.failures.all(id),
-  };
-  const shared = {
-    get: db.prepare<[string], { state: string }>('SELECT state FROM shared_state WHERE name = ?'),
-    put: db.prepare('INSERT INTO shared_state (name, state) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state'),
   };
   return {
     ...asAsync<Omit<Ledger, 'updateShared'>>(sync, lock),
@@ -140,8 +105,8 @@ export function sqliteLedger(db: Db, lock: TransactionLock): Ledger {
       await lock.idle();
       return db
         .transaction(() => {
-          const next = update(shared.get.get(name)?.state);
-          shared.put.run(name, next.state);
+          const next = update(s.sharedState.get(name)?.state);
+          s.putSharedState.run(name, next.state);
           return next.result;
         })
         .immediate();

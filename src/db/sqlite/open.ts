@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 import { sourcePath } from '../../paths.js';
-import { DatabaseError, diskFull } from '../errors.js';
-import { messageOf } from '../../errors.js';
+import { fail, messageOf } from '../../errors.js';
+import { diskFull } from '../errors.js';
 import { migrations } from '../migrations.js';
 
 export type Db = Database.Database;
@@ -26,7 +26,7 @@ export function openSqlite(file: string): Db {
   // A corrupt file is found at start-up, not by the first subscriber or the first send.
   const damaged = (why: string) => {
     db.close();
-    return new DatabaseError(`${file} is damaged (${why}): restore it from a backup, or move it aside to start afresh`);
+    return fail('SQLITE_DAMAGED', { file, why });
   };
   let check: unknown;
   try {

@@ -1,4 +1,4 @@
-/** The store's SQL for SQLite (better-sqlite3, synchronous; serial.ts makes it the async interface). */
+/** The store for SQLite (better-sqlite3, synchronous; serial.ts makes it the async interface): queries/*.sql, each prepared once. */
 import type {
   CachedSource,
   ConsentSource,
@@ -15,35 +15,28 @@ import type {
   SubscriberRow,
   SubscriberStatus,
 } from '../types.js';
-import type { Db } from './open.js';
-import { asAsync, type Sync, type TransactionLock } from './serial.js';
 import { KEY_COUNT } from '../hits.js';
-import { FEEDBACK_COLUMNS, FEEDBACK_COUNTS } from '../feedback-sql.js';
-
-/** Ids are never reused (the high-water mark outlives erased rows): a link signed for one person stays theirs. */
-const INSERT_SUBSCRIBER = `INSERT INTO subscribers (id, email, status, consent_source, created_at, status_changed_at, confirmed_at, token_key)
-  VALUES ((SELECT MAX(COALESCE((SELECT MAX(id) FROM subscribers), 0), high) + 1 FROM subscriber_high_water),
-          @email, @status, @source, @now, @now, CASE WHEN @status = 'confirmed' THEN @now END, lower(hex(randomblob(16))))`;
+import type { Db } from './open.js';
+import { type SqliteQueries, sqliteQueries } from './queries.js';
+import { asAsync, type Sync, type TransactionLock } from './serial.js';
+import { LEAVE_BEFORE_ERASURE } from '../desk-sql.js';
+import { deskStore, prepareNumbered } from './desk.js';
 
 /** Subscribers, their status and erasure with a suppression hash. */
-function subscriberStore(db: Db) {
+function subscriberStore(db: Db, sql: SqliteQueries) {
   const statements = {
-    findByEmail: db.prepare<[string], SubscriberRow>('SELECT * FROM subscribers WHERE email = ?'),
-    insertSubscriber: db.prepare(`${INSERT_SUBSCRIBER}`),
-    importSubscriber: db.prepare(`${INSERT_SUBSCRIBER} ON CONFLICT DO NOTHING`),
-    setStatus: db.prepare(
-      `UPDATE subscribers SET status = @status, status_changed_at = @now,
-         confirmed_at = CASE WHEN @status = 'confirmed' THEN @now ELSE confirmed_at END,
-         unsubscribed_at = CASE WHEN @status = 'unsubscribed' THEN @now ELSE unsubscribed_at END
-       WHERE id = @id`,
-    ),
-    list: db.prepare<[], SubscriberRow>('SELECT * FROM subscribers ORDER BY id'),
-    byId: db.prepare<[number], SubscriberRow>('SELECT * FROM subscribers WHERE id = ?'),
-    confirmed: db.prepare<[], SubscriberRow>("SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY id"),
-    deleteSubscriber: db.prepare('DELETE FROM subscribers WHERE id = ?'),
-    deleteDeliveries: db.prepare('DELETE FROM deliveries WHERE subscriber_id = ?'),
-    suppress: db.prepare('INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, ?, ?)'),
-    suppressed: db.prepare<[string], { reason: string }>('SELECT reason FROM suppressions WHERE email_hash = ?'),
+    findByEmail: db.prepare<[string], SubscriberRow>(sql.findSubscriber),
+    insertSubscriber: db.prepare(sql.addSubscriber),
+    importSubscriber: db.prepare(sql.importSubscriber),
+    setStatus: db.prepare(sql.setSubscriberStatus),
+    list: db.prepare<[], SubscriberRow>(sql.listSubscribers),
+    byId: db.prepare<[number], SubscriberRow>(sql.subscriberById),
+    confirmed: db.prepare<[], SubscriberRow>(sql.confirmedSubscribers),
+    deleteSubscriber: db.prepare(sql.deleteSubscriber),
+    deleteDeliveries: db.prepare(sql.deleteSubscriberDeliveries),
+    suppress: db.prepare(sql.suppress),
+    suppressed: db.prepare<[string], { reason: string }>(sql.suppressionReason),
+    leave: prepareNumbered(db, LEAVE_BEFORE_ERASURE),
   };
   return {
     findSubscriber: (email: string) => statements.findByEmail.get(email),
@@ -60,6 +53,7 @@ function subscriberStore(db: Db) {
     /** Erasure: the person's data goes, a hash stays so the address is never mailed again. */
     eraseSubscriber: db.transaction((id: number, emailHash: string, now: Date) => {
       statements.suppress.run(emailHash, 'erased', now.toISOString());
+      statements.leave.run(id, now.toISOString());
       statements.deleteDeliveries.run(id);
       statements.deleteSubscriber.run(id);
     }),
@@ -77,22 +71,15 @@ function subscriberStore(db: Db) {
 }
 
 /** Editions as the site lists them, and one delivery row (the ledger owns the rest). */
-function editionStore(db: Db) {
+function editionStore(db: Db, sql: SqliteQueries) {
   const statements = {
-    markEditionSent: db.prepare('UPDATE editions SET sent_at = COALESCE(sent_at, ?) WHERE id = ?'),
-    sentEditions: db.prepare<[], EditionRow>(
-      'SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE sent_at IS NOT NULL ORDER BY as_of DESC, sent_at DESC, id DESC',
-    ),
-    edition: db.prepare<[string], EditionRow>('SELECT id, as_of, subject, headline, demo, sent_at FROM editions WHERE id = ?'),
-    upsertEdition: db.prepare(
-      `INSERT INTO editions (id, as_of, subject, headline, demo, created_at) VALUES (@id, @asOf, @subject, @headline, @demo, @now)
-       ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, headline = excluded.headline, as_of = excluded.as_of, demo = excluded.demo
-       WHERE editions.send_started_at IS NULL`,
-    ),
-    delivery: db.prepare<[string, number], DeliveryRow>('SELECT * FROM deliveries WHERE edition_id = ? AND subscriber_id = ?'),
-    // A started edition is what subscribers got: a build that lost the claim to it changes nothing.
-    saveSendable: db.prepare('UPDATE editions SET sendable = ? WHERE id = ? AND send_started_at IS NULL'),
-    sendable: db.prepare<[string], { sendable: string | null }>('SELECT sendable FROM editions WHERE id = ?'),
+    markEditionSent: db.prepare(sql.markEditionSent),
+    sentEditions: db.prepare<[], EditionRow>(sql.sentEditions),
+    edition: db.prepare<[string], EditionRow>(sql.edition),
+    upsertEdition: db.prepare(sql.saveEdition),
+    delivery: db.prepare<[string, number], DeliveryRow>(sql.delivery),
+    saveSendable: db.prepare(sql.saveSendable),
+    sendable: db.prepare<[string], { sendable: string | null }>(sql.sendable),
   };
   return {
     markEditionSent: (id: string, now: Date) => void statements.markEditionSent.run(now.toISOString(), id),
@@ -108,15 +95,12 @@ function editionStore(db: Db) {
 }
 
 /** Cached closes per source (yahoo:^GSPC, fred:DGS10, ...). */
-function marketCache(db: Db) {
+function marketCache(db: Db, sql: SqliteQueries) {
   const statements = {
-    upsertClose: db.prepare(
-      `INSERT INTO closes (source, date, close, fetched_at) VALUES (@source, @date, @close, @now)
-       ON CONFLICT (source, date) DO UPDATE SET close = excluded.close, fetched_at = excluded.fetched_at`,
-    ),
-    closes: db.prepare<[string, string, string], { date: string; close: number }>('SELECT date, close FROM closes WHERE source = ? AND date BETWEEN ? AND ? ORDER BY date'),
-    lastCloseDate: db.prepare<[string], { date: string | null }>('SELECT MAX(date) AS date FROM closes WHERE source = ?'),
-    cachedSources: db.prepare<[], CachedSource>('SELECT source, MIN(date) AS first, MAX(date) AS last, COUNT(*) AS count FROM closes GROUP BY source ORDER BY source'),
+    upsertClose: db.prepare(sql.saveClose),
+    closes: db.prepare<[string, string, string], { date: string; close: number }>(sql.closes),
+    lastCloseDate: db.prepare<[string], { date: string | null }>(sql.lastCloseDate),
+    cachedSources: db.prepare<[], CachedSource>(sql.cachedSources),
   };
   return {
     /** Replaces revised closes: providers correct the last few sessions after the fact. */
@@ -130,31 +114,14 @@ function marketCache(db: Db) {
 }
 
 /** The confirmation emails the site owes, with the per-address throttle's counters. */
-function confirmationQueue(db: Db) {
+function confirmationQueue(db: Db, sql: SqliteQueries) {
   const statements = {
-    countConfirmation: db.prepare(
-      `UPDATE subscribers SET confirm_sent_at = @now,
-         confirm_day_count = CASE WHEN confirm_day = @day THEN confirm_day_count + 1 ELSE 1 END, confirm_day = @day
-       WHERE id = @id`,
-    ),
-    queueConfirmation: db.prepare(
-      `INSERT INTO confirmations (subscriber_id, token, attempts, next_attempt_at, network) VALUES (@id, @token, 0, @now, @network)
-       ON CONFLICT (subscriber_id) DO UPDATE SET token = excluded.token, attempts = 0, next_attempt_at = excluded.next_attempt_at, last_error = NULL,
-         network = excluded.network`,
-    ),
-    // Fair by network: each network's turn-th email goes before any network's (turn + 1)-th, the
-    // networks with the fewest waiting first (a newcomer before a flood's next).
-    dueConfirmations: db.prepare<[string, number], DueConfirmation>(
-      `SELECT subscriber_id, email, token, attempts FROM (
-         SELECT c.subscriber_id, s.email, c.token, c.attempts, c.next_attempt_at,
-           ROW_NUMBER() OVER (PARTITION BY c.network ORDER BY c.next_attempt_at, c.subscriber_id) AS turn,
-           COUNT(*) OVER (PARTITION BY c.network) AS waiting
-         FROM confirmations c JOIN subscribers s ON s.id = c.subscriber_id WHERE c.next_attempt_at <= ?)
-       ORDER BY turn, waiting, next_attempt_at, subscriber_id LIMIT ?`,
-    ),
-    leaseConfirmation: db.prepare('UPDATE confirmations SET next_attempt_at = ? WHERE subscriber_id = ?'),
-    confirmationDone: db.prepare('DELETE FROM confirmations WHERE subscriber_id = ?'),
-    confirmationRetry: db.prepare('UPDATE confirmations SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error WHERE subscriber_id = @id'),
+    countConfirmation: db.prepare(sql.countConfirmation),
+    queueConfirmation: db.prepare(sql.queueConfirmation),
+    dueConfirmations: db.prepare<[string, number], DueConfirmation>(sql.dueConfirmations),
+    leaseConfirmation: db.prepare(sql.leaseConfirmation),
+    confirmationDone: db.prepare(sql.confirmationDone),
+    confirmationRetry: db.prepare(sql.confirmationRetry),
   };
   return {
     /** Queues a confirmation email and counts it against the address's throttle, in one transaction. */
@@ -174,20 +141,15 @@ function confirmationQueue(db: Db) {
 }
 
 /** Bounces and complaints reported after the send: the evidence, and what they change. */
-function feedbackStore(db: Db) {
+function feedbackStore(db: Db, sql: SqliteQueries) {
   const statements = {
-    byMessageId: db.prepare<[string], { edition_id: string; subscriber_id: number }>('SELECT edition_id, subscriber_id FROM deliveries WHERE message_id = ? LIMIT 1'),
-    addEvent: db.prepare(
-      `INSERT INTO feedback_events (subscriber_id, email_hash, edition_id, kind, source, message_id, detail, received_at, trust, action, report_id)
-       VALUES (@subscriberId, @emailHash, @editionId, @kind, @source, @messageId, @detail, @now, @trust, @action, @reportId) ON CONFLICT DO NOTHING`,
-    ),
-    countHardBounce: db.prepare('UPDATE subscribers SET hard_bounces = hard_bounces + 1 WHERE id = ?'),
-    events: db.prepare<[number], FeedbackEventRow>(`SELECT ${FEEDBACK_COLUMNS} FROM feedback_events WHERE subscriber_id = ? ORDER BY id`),
-    untrusted: db.prepare<[number], FeedbackEventRow>(
-      `SELECT ${FEEDBACK_COLUMNS} FROM (SELECT * FROM feedback_events WHERE trust = 'untrusted' ORDER BY id DESC LIMIT ?) ORDER BY id`,
-    ),
-    counts: db.prepare<[{ since: string }], FeedbackCounts>(FEEDBACK_COUNTS.replaceAll('$1', '@since')),
-    confirmed: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"),
+    byMessageId: db.prepare<[string], { edition_id: string; subscriber_id: number }>(sql.deliveryByMessageId),
+    addEvent: db.prepare(sql.addFeedbackEvent),
+    countHardBounce: db.prepare(sql.countHardBounce),
+    events: db.prepare<[number], FeedbackEventRow>(sql.feedbackEvents),
+    untrusted: db.prepare<[number], FeedbackEventRow>(sql.untrustedFeedback),
+    counts: db.prepare<[{ since: string }], FeedbackCounts>(sql.feedbackCounts),
+    confirmed: db.prepare<[], { n: number }>(sql.confirmedCount),
   };
   return {
     deliveryByMessageId: (messageId: string) => statements.byMessageId.get(messageId),
@@ -201,14 +163,11 @@ function feedbackStore(db: Db) {
 }
 
 /** Fixed-window hit counts per scope and key, at most `maxKeys` keys a window (past that, new keys are not counted). */
-function hitCounter(db: Db) {
+function hitCounter(db: Db, sql: SqliteQueries) {
   const statements = {
-    hits: db.prepare<[string, number, string], { hits: number }>('SELECT hits FROM rate_hits WHERE scope = ? AND window_start = ? AND key = ?'),
-    bump: db.prepare(
-      `INSERT INTO rate_hits (scope, window_start, key, hits) VALUES (?, ?, ?, 1)
-       ON CONFLICT (scope, window_start, key) DO UPDATE SET hits = hits + 1 RETURNING hits`,
-    ),
-    prune: db.prepare('DELETE FROM rate_hits WHERE scope = ? AND window_start < ?'),
+    hits: db.prepare<[string, number, string], { hits: number }>(sql.hits),
+    bump: db.prepare(sql.bumpHits),
+    prune: db.prepare(sql.pruneHits),
   };
   const bump = (scope: string, windowStart: number, key: string) => (statements.bump.get(scope, windowStart, key) as { hits: number }).hits;
   return {
@@ -224,14 +183,17 @@ function hitCounter(db: Db) {
 }
 
 export function sqliteStore(db: Db, lock: TransactionLock): Store {
+  const sql = sqliteQueries();
+  const healthCheck = db.prepare(sql.healthCheck);
   const sync: Sync<Omit<Store, 'transaction'>> = {
-    healthCheck: () => void db.prepare('SELECT (SELECT COUNT(*) FROM editions) + (SELECT COUNT(*) FROM subscribers)').get(),
-    ...subscriberStore(db),
-    ...editionStore(db),
-    ...marketCache(db),
-    ...confirmationQueue(db),
-    ...feedbackStore(db),
-    ...hitCounter(db),
+    healthCheck: () => void healthCheck.get(),
+    ...subscriberStore(db, sql),
+    ...editionStore(db, sql),
+    ...marketCache(db, sql),
+    ...confirmationQueue(db, sql),
+    ...feedbackStore(db, sql),
+    ...hitCounter(db, sql),
+    ...deskStore(db),
   };
   const inTransaction: Store = { ...asAsync<Omit<Store, 'transaction'>>(sync, lock, true), transaction: (work) => work(inTransaction) };
   return { ...asAsync<Omit<Store, 'transaction'>>(sync, lock), transaction: (work) => lock.run(db, () => work(inTransaction)) };

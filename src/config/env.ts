@@ -39,8 +39,10 @@ export const envSchema = z.object({
   CONFIG_FILE: z.string().min(1).default('marketwrap.config.json'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  /** Bearer token for POST /admin/send; unset, the admin routes do not exist. */
+  /** Signs in to the desk (/admin, a form) and is the bearer token for POST /admin/send. */
   ADMIN_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters (try: openssl rand -hex 24)').optional()),
+  /** The publisher's address: the desk's emailed sign-in links go to it. */
+  PUBLISHER_EMAIL: optionalString.pipe(z.email({ error: 'must be an email address' }).optional()),
   /**
    * Which proxies may say who the client is (X-Forwarded-For): unset or "false" trusts none (the peer is
    * the client), a number trusts that many hops, otherwise a comma list of proxy addresses or CIDRs.

@@ -7,6 +7,7 @@ import type { Database } from './types.js';
 
 export { DatabaseError };
 export type * from './types.js';
+export type * from './desk-web.js';
 
 export function dbFile(dataDir: string): string {
   return join(dataDir, 'marketwrap.sqlite');

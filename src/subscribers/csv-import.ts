@@ -4,6 +4,7 @@
  * from Mailchimp, "E-mail"). Without a header, the first column is the address.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { SubscriberError } from './service.js';
 import { messageOf } from '../errors.js';
@@ -18,9 +19,12 @@ export interface AddressCell {
 
 export async function* readAddresses(file: string): AsyncGenerator<AddressCell> {
   if (!existsSync(file) || !statSync(file).isFile()) throw new SubscriberError(`no file ${file}: give the path of a CSV file`);
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true, info: true }),
-  );
+  yield* readAddressesFrom(createReadStream(file), file);
+}
+
+/** The same from any stream (the desk's pasted CSV); `name` says what it was in a refusal. */
+export async function* readAddressesFrom(input: Readable, name: string): AsyncGenerator<AddressCell> {
+  const parser = input.pipe(parse({ bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true, info: true }));
   let column: number | undefined;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -33,6 +37,6 @@ export async function* readAddresses(file: string): AsyncGenerator<AddressCell> 
     }
   } catch (error) {
     if (error instanceof SubscriberError) throw error;
-    throw new SubscriberError(`${file} is not a readable CSV file (${messageOf(error).split('\n')[0]}): export it again as CSV`);
+    throw new SubscriberError(`${name} is not a readable CSV file (${messageOf(error).split('\n')[0]}): export it again as CSV`);
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The public site and the admin (fastify), put together from one plugin per concern: the site's pages
  * and email links (routes/site.ts), the archive and feed (routes/archive.ts), health (routes/health.ts),
- * the relays' webhooks (feedback/webhooks.ts) and the admin under /admin (admin/plugin.ts).
+ * the relays' webhooks (feedback/webhooks.ts) and the admin under /admin (admin/plugin.ts: the desk, and
+ * the manual send for scripts).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../context.js';
 import { relayWebhooks } from '../feedback/webhooks.js';
 import { fetchOverHttps } from '../feedback/sns.js';
+import { deskPages } from './admin/desk.js';
 import { admin } from './admin/plugin.js';
 import { createApp, TIMEOUTS } from './app.js';
 import { type ConfirmationWorker, startConfirmationWorker } from './confirmations.js';
@@ -18,7 +20,7 @@ import { sitePages } from './routes/site.js';
 export interface ServerOptions {
   /** When the weekly job runs next (for /healthz); null when nothing is scheduled. */
   nextRun?: () => Date | null;
-  /** Subscribe attempts allowed per IP per window. */
+  /** Subscribe (and desk sign-in) attempts allowed per client per window. */
   subscribeLimit?: { limit: number; windowMs: number };
   /** How often the confirmation queue is worked through (ms). */
   confirmationIntervalMs?: number;
@@ -47,10 +49,13 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
     );
   });
   // Not awaited: fastify loads plugins when the server starts (or is first injected), and a failure there fails the start.
-  void app.register(sitePages(kit, { confirmations, limit: options.subscribeLimit ?? { limit: 5, windowMs: 10 * 60_000 } }));
+  const subscribeLimit = options.subscribeLimit ?? { limit: 5, windowMs: 10 * 60_000 };
+  void app.register(sitePages(kit, { confirmations, limit: subscribeLimit }));
   void app.register(archive(kit));
   void app.register(health(ctx, options.nextRun));
   void app.register(relayWebhooks(ctx, options.fetchText ?? fetchOverHttps));
-  if (ctx.env.ADMIN_TOKEN && options.sendNow) void app.register(admin({ adminToken: ctx.env.ADMIN_TOKEN, sendNow: options.sendNow }), { prefix: '/admin' });
+  const { ADMIN_TOKEN: adminToken, PUBLISHER_EMAIL: publisherEmail } = ctx.env;
+  if (adminToken || publisherEmail)
+    void app.register(admin({ kit, adminToken, publisherEmail, limit: subscribeLimit, sendNow: options.sendNow, pages: deskPages(kit) }), { prefix: '/admin' });
   return Object.assign(app, { confirmations });
 }

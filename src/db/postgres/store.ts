@@ -17,6 +17,7 @@ import type {
   SubscriberStatus,
 } from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
+import { deskWebStore } from './desk-web.js';
 
 const rows = async <R extends object>(q: Queryable, text: string, values: unknown[] = []) => (await q.query<R & Record<string, unknown>>(text, values)).rows as R[];
 const row = async <R extends object>(q: Queryable, text: string, values: unknown[] = []) => (await rows<R>(q, text, values))[0];
@@ -191,6 +192,7 @@ function storeOn(q: Queryable): Omit<Store, 'transaction' | 'eraseSubscriber' | 
     ...marketCache(q),
     ...confirmationQueue(q),
     ...feedbackStore(q),
+    ...deskWebStore(q),
   };
 }
 

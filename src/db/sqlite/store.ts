@@ -17,6 +17,7 @@ import type { Db } from './open.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
 import { KEY_COUNT } from '../hits.js';
 import { FEEDBACK_COLUMNS, FEEDBACK_COUNTS } from '../feedback-sql.js';
+import { deskWebStore } from './desk-web.js';
 
 /** Subscribers, their status and erasure with a suppression hash. */
 function subscriberStore(db: Db) {
@@ -220,6 +221,7 @@ export function sqliteStore(db: Db, lock: TransactionLock): Store {
     ...confirmationQueue(db),
     ...feedbackStore(db),
     ...hitCounter(db),
+    ...deskWebStore(db),
   };
   const inTransaction: Store = { ...asAsync<Omit<Store, 'transaction'>>(sync, lock, true), transaction: (work) => work(inTransaction) };
   return { ...asAsync<Omit<Store, 'transaction'>>(sync, lock), transaction: (work) => lock.run(db, () => work(inTransaction)) };

@@ -1,0 +1,104 @@
+/** The desk at /admin over fastify's inject: sign-in, sessions, CSRF, and the list's pages against a real database. */
+import { describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/web/server.js';
+import { testContext } from '../helpers/context.js';
+import { rawSql } from '../helpers/database.js';
+import { ADMIN_TOKEN, DESK_PAGES, desk, FORM, field, signIn } from '../helpers/desk.js';
+
+describe('the desk', () => {
+  it('signs in with the admin token into a session kept hashed in the database, and signs out', async () => {
+    const ctx = testContext({ ADMIN_TOKEN });
+    const app = buildServer(ctx);
+    expect((await signIn(app, 'b'.repeat(32))).res.statusCode).toBe(401);
+    const { res, cookie } = await signIn(app);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/admin');
+    expect(res.headers['set-cookie']).toMatch(/^marketwrap_desk=[\w-]{32}; Path=\/admin; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    const stored = await rawSql(ctx, 'SELECT hash, kind FROM admin_tokens');
+    expect(stored).toEqual([{ hash: expect.stringMatching(/^[0-9a-f]{64}$/), kind: 'session' }]);
+    expect(JSON.stringify(stored)).not.toContain(cookie.split('=')[1]);
+    expect((await app.inject({ url: '/admin/list', headers: { cookie } })).statusCode).toBe(200);
+    const csrf = field((await app.inject({ url: '/admin/list', headers: { cookie } })).body, 'csrf');
+    const out = await app.inject({ method: 'POST', url: '/admin/logout', headers: { ...FORM, cookie }, payload: `csrf=${csrf}` });
+    expect(out.statusCode).toBe(303);
+    expect(out.headers['set-cookie']).toMatch(/Max-Age=0/);
+    expect((await app.inject({ url: '/admin/list', headers: { cookie } })).statusCode).toBe(303);
+  });
+
+  it('sets the cookie Secure behind https as a trusted proxy says, and never on a stranger’s word', async () => {
+    for (const [trust, secure] of [
+      ['1', true],
+      ['', false],
+    ] as const) {
+      const app = buildServer(testContext({ ADMIN_TOKEN, TRUST_PROXY: trust }));
+      const form = await app.inject({ url: '/admin/login' });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/admin/login',
+        headers: { ...FORM, 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.1' },
+        payload: new URLSearchParams({ form_token: field(form.body, 'form_token'), token: ADMIN_TOKEN }).toString(),
+      });
+      expect(String(res.headers['set-cookie']).endsWith('; Secure'), `TRUST_PROXY=${trust}`).toBe(secure);
+    }
+  });
+
+  it('refuses every page without a session, and every form without its CSRF token or from another site', async () => {
+    const ctx = testContext({ ADMIN_TOKEN });
+    const app = buildServer(ctx);
+    await ctx.subscribers.add('ann@example.com');
+    for (const url of DESK_PAGES) {
+      const res = await app.inject({ url });
+      expect([res.statusCode, res.headers.location], url).toEqual([303, '/admin/login']);
+      expect((await app.inject({ url, headers: { cookie: `marketwrap_desk=${'x'.repeat(32)}` } })).statusCode, url).toBe(303);
+    }
+    const d = await desk(app);
+    for (const url of DESK_PAGES) expect((await d.get(url)).statusCode, url).toBe(200);
+    const posts = ['/admin/subscribers/1/status', '/admin/import/preview', '/admin/import', '/admin/logout'];
+    for (const url of posts) {
+      expect((await app.inject({ method: 'POST', url, headers: FORM, payload: `csrf=${d.csrf}&action=erase` })).statusCode, url).toBe(401);
+      expect((await app.inject({ method: 'POST', url, headers: { ...FORM, cookie: d.cookie }, payload: 'action=erase' })).statusCode, url).toBe(403);
+      expect((await app.inject({ method: 'POST', url, headers: { ...FORM, cookie: d.cookie }, payload: `action=erase&csrf=${'y'.repeat(32)}` })).statusCode, url).toBe(403);
+      const crossSite = await app.inject({ method: 'POST', url, headers: { ...FORM, cookie: d.cookie, 'sec-fetch-site': 'cross-site' }, payload: `action=erase&csrf=${d.csrf}` });
+      expect(crossSite.statusCode, url).toBe(403);
+    }
+    expect(await ctx.store.findSubscriber('ann@example.com')).toMatchObject({ status: 'confirmed' });
+  });
+
+  it('previews an import without writing, then imports the same', async () => {
+    const ctx = testContext({ ADMIN_TOKEN });
+    const app = buildServer(ctx);
+    await ctx.subscribers.add('ann@example.com');
+    const d = await desk(app);
+    const csv = 'Email Address,Name\nbob@example.com,Bob\nann@example.com,Ann\nnot-an-address,X\nBOB@example.com,Bob again\ncy@example.com,Cy\n';
+    const preview = await d.post('/admin/import/preview', { csv });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toMatch(/<b>2<\/b>to add, confirmed/);
+    expect(preview.body).toMatch(/<b>2<\/b>already on the list/);
+    expect(preview.body).toMatch(/<td class="n">4<\/td><td>not-an-address<\/td>/);
+    expect((await ctx.store.listSubscribers()).map((s) => s.email)).toEqual(['ann@example.com']);
+    const done = await d.post('/admin/import', { csv: field(preview.body, 'csv').replace(/&#x0A;|&#10;/g, '\n') || csv });
+    expect(done.body).toMatch(/<b>2<\/b>added, confirmed/);
+    expect((await ctx.store.listSubscribers()).map((s) => [s.email, s.status, s.consent_source])).toEqual([
+      ['ann@example.com', 'confirmed', 'cli'],
+      ['bob@example.com', 'confirmed', 'import'],
+      ['cy@example.com', 'confirmed', 'import'],
+    ]);
+  });
+
+  it('finds subscribers by the start of their address and changes a status only as the rules allow', async () => {
+    const ctx = testContext({ ADMIN_TOKEN });
+    const app = buildServer(ctx);
+    for (const email of ['ann@example.com', 'anna@example.com', 'bob@example.com']) await ctx.subscribers.add(email);
+    const d = await desk(app);
+    const found = await d.get('/admin/list?q=ANN');
+    expect([...found.body.matchAll(/href="\/admin\/subscribers\/\d+">([^<]+)</g)].map((m) => m[1])).toEqual(['ann@example.com', 'anna@example.com']);
+    const ann = (await ctx.store.findSubscriber('ann@example.com'))!;
+    expect((await d.post(`/admin/subscribers/${ann.id}/status`, { action: 'unsubscribe' })).statusCode).toBe(303);
+    expect(await ctx.store.findSubscriber('ann@example.com')).toMatchObject({ status: 'unsubscribed' });
+    // Only the reader can undo their unsubscribe: the desk refuses, and does not offer it.
+    expect((await d.post(`/admin/subscribers/${ann.id}/status`, { action: 'confirm' })).statusCode).toBe(409);
+    expect((await d.get(`/admin/subscribers/${ann.id}`)).body).not.toContain('value="confirm"');
+    expect((await d.post(`/admin/subscribers/${ann.id}/status`, { action: 'erase' })).statusCode).toBe(200);
+    expect(await ctx.store.findSubscriber('ann@example.com')).toBeUndefined();
+  });
+});

@@ -75,7 +75,7 @@ export async function savedEdition(ctx: Context, id: string): Promise<SavedEditi
 
 export const weeklyDigest = {
   name: 'weekly-digest',
-  schedule: (ctx: Context) => ({ cron: ctx.config.schedule, timeZone: ctx.config.timeZone }),
+  schedule: (ctx: Context) => ({ cron: ctx.config.schedule.cron, timeZone: ctx.config.timeZone }),
 
   /** The edition of the week that `due` closes went out already (a missed-run catch-up must not repeat it). */
   async ranSince(ctx: Context, due: Date): Promise<boolean> {

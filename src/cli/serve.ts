@@ -50,7 +50,9 @@ async function serve(flags: { grace: string }): Promise<void> {
   const armed = scheduleJobs(ctx, [weeklyDigest], grace * 3600_000);
   scheduler = armed;
   console.log(`marketwrap: ${ctx.config.title} at ${address} (public URL ${ctx.env.PUBLIC_URL})`);
-  console.log(`marketwrap: next weekly send ${armed.nextRun()?.toISOString() ?? 'not scheduled'} (${ctx.config.schedule}, ${ctx.config.timeZone})`);
+  console.log(
+    `marketwrap: next weekly send ${armed.nextRun()?.toISOString() ?? 'not scheduled'} (${ctx.config.schedule.cron}, ${ctx.config.timeZone}, approval ${ctx.config.schedule.approval})`,
+  );
   const shutdown = async () => {
     await armed.stop();
     await app.close();

@@ -134,6 +134,7 @@ export const defaultNewsletter = {
   locale: 'en-US',
   timeZone: 'America/New_York',
   schedule: '0 8 * * 6',
+  buildAhead: '2h',
   windows: ['1W', '1M', '3M', 'YTD', '1Y'] as Window[],
   tableGroups: ['benchmarks', 'baskets'],
   maxSections: 5,

@@ -41,8 +41,8 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Signs in to the desk (/admin, a form) and is the bearer token for POST /admin/send. */
   ADMIN_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters (try: openssl rand -hex 24)').optional()),
-  /** The publisher's address: the desk's emailed sign-in links go to it. */
-  PUBLISHER_EMAIL: optionalString.pipe(z.email({ error: 'must be an email address' }).optional()),
+  /** The publisher: each edition built ahead of its send is mailed here with links to approve or hold it (schedule.approval), and the desk's sign-in links. */
+  PUBLISHER_EMAIL: optionalString.pipe(z.email({ error: 'must be an email address (the publisher reviews each edition there)' }).optional()),
   /**
    * Which proxies may say who the client is (X-Forwarded-For): unset or "false" trusts none (the peer is
    * the client), a number trusts that many hops, otherwise a comma list of proxy addresses or CIDRs.
@@ -94,11 +94,20 @@ export class ConfigError extends InputError {
 /** Formats a zod error as "NAME: problem" lines, so a user sees which variable or field to fix. */
 export function describeIssues(error: z.ZodError, prefix = ''): string {
   return error.issues
+    .flatMap(chosenBranch)
     .map((issue) => {
       const path = issue.path.length ? issue.path.join('.') : '(root)';
       return `${prefix}${path}: ${issue.message}`;
     })
     .join('; ');
+}
+
+/** A value of one of a union's types that is wrong inside says what is wrong there, not "Invalid input". */
+function chosenBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  const ofItsType = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+  if (ofItsType.length !== 1) return [issue];
+  return ofItsType[0]!.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
 }
 
 export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {

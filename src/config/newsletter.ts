@@ -80,6 +80,35 @@ const headerText = (max: number) =>
     .max(max)
     .regex(/^[^\x00-\x1f\x7f]*$/, 'must not contain control characters (line breaks would inject mail headers)');
 
+const cronSchema = z.string().refine((expr) => cron.validate(expr), 'must be a cron expression such as "0 8 * * 6" (Saturday 08:00)');
+
+/** "2h", "90m", "0m": how long before the send the scheduled job builds the edition for review. */
+export const durationSchema = z
+  .string()
+  .regex(/^\d{1,4}(m|h)$/, 'must be minutes or hours such as "90m" or "2h"')
+  .transform((text) => Number(text.slice(0, -1)) * (text.endsWith('h') ? 3600_000 : 60_000))
+  .refine((ms) => ms <= 6 * 24 * 3600_000, 'must be less than six days (the next edition is due a week later)');
+
+const scheduleObjectSchema = z.strictObject({
+  cron: cronSchema.describe('When the edition goes to the list'),
+  approval: z
+    .enum(['auto', 'required'], { error: 'must be "auto" or "required"' })
+    .default('auto')
+    .describe('auto: it goes at the send time unless held (a failed check holds it); required: nothing goes to the list until the publisher approves it'),
+  buildAhead: durationSchema
+    .prefault(defaultNewsletter.buildAhead)
+    .describe('How long before the send the edition is built, checked and mailed to PUBLISHER_EMAIL for review ("2h", "90m"; "0m": at the send time)'),
+});
+
+/** The weekly send: a cron expression (approval auto, built 2 hours ahead), or the object with the review's settings. */
+const scheduleSchema = z
+  .union([cronSchema, scheduleObjectSchema])
+  .prefault(defaultNewsletter.schedule)
+  .transform((schedule) => (typeof schedule === 'string' ? scheduleObjectSchema.parse({ cron: schedule }) : schedule))
+  .describe('The weekly send: a cron expression, or { cron, approval, buildAhead }');
+
+export type Schedule = z.output<typeof scheduleObjectSchema>;
+
 export const newsletterSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -92,10 +121,7 @@ export const newsletterSchema = z
     postalAddress: z.string().min(5).max(300).default(defaultNewsletter.postalAddress).describe('Shown in the footer: CAN-SPAM requires a physical postal address'),
     locale: z.string().refine(isLocale, 'must be a language tag such as en-US or en-GB').default(defaultNewsletter.locale),
     timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York').default(defaultNewsletter.timeZone),
-    schedule: z
-      .string()
-      .refine((expr) => cron.validate(expr), 'must be a cron expression such as "0 8 * * 6" (Saturday 08:00)')
-      .default(defaultNewsletter.schedule),
+    schedule: scheduleSchema,
     windows: z
       .array(windowSchema)
       .min(1)

@@ -43,6 +43,63 @@ export interface EditionRow {
   sent_at: string | null;
 }
 
+/** The publisher's word on an edition before its send. */
+export type ReviewDecision = 'draft' | 'approved' | 'held';
+/** An edition's state as a whole: the publisher's word until its send starts, then the ledger's. */
+export type EditionStatus = ReviewDecision | 'sending' | 'sent';
+
+/** An edition as the desk shows it: the row, its review and where its send is. */
+export interface EditionReviewRow extends EditionRow {
+  state: EditionStatus;
+  note: string | null;
+  subject_override: string | null;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  held_reason: string | null;
+  /** The findings of its build, a JSON array of strings (NULL: built before they were kept). */
+  checks: string | null;
+  send_at: string | null;
+  review_key: string | null;
+  created_at: string;
+  send_started_at: string | null;
+  send_completed_at: string | null;
+}
+
+/** A draft as the scheduled build saves it (the row itself is saved by saveEdition). */
+export interface DraftToSave {
+  /** A fresh random value: the emailed links sign it, so a rebuild voids the last build's links. */
+  reviewKey: string;
+  checks: readonly string[];
+  /** When the schedule sends it. */
+  sendAt: string | null;
+  /** Held at once (a failed check under approval "auto"): why. */
+  heldBecause?: string;
+}
+
+/** A change of the publisher's word: approve (with an optional note and subject) or hold (with why). */
+export type ReviewChange = { decision: 'approved'; by: string; note: string | null; subject: string | null } | { decision: 'held'; by: string; reason: string };
+
+/** An edition's results, from the summary table (kept as they change; see migration 012). */
+export interface EditionResultsRow {
+  edition_id: string;
+  recipients: number;
+  sent: number;
+  failed: number;
+  ambiguous: number;
+  skipped: number;
+  bounced: number;
+  complained: number;
+  unsubscribed: number;
+  /** When the ledger's figures were copied (its send completed); NULL: still sending, count the ledger. */
+  counted_at: string | null;
+}
+
+export interface SubscriberDayRow {
+  day: string;
+  joins: number;
+  leaves: number;
+}
+
 export interface DeliveryRow {
   edition_id: string;
   subscriber_id: number;
@@ -162,6 +219,22 @@ export interface Store extends DeskWebStore {
   untrustedFeedback(limit: number): Promise<FeedbackEventRow[]>;
   confirmedCount(): Promise<number>;
 
+  /** Every edition built (drafts, held, sent), newest first as sentEditions orders them, with its review. */
+  editionReviews(): Promise<EditionReviewRow[]>;
+  editionReview(id: string): Promise<EditionReviewRow | undefined>;
+  /** Makes the saved edition a fresh draft (its note and subject kept); false once its send has started. */
+  saveDraft(id: string, draft: DraftToSave, now: Date): Promise<boolean>;
+  /** Records the publisher's word; false when the edition is unknown or its send has started. */
+  reviewEdition(id: string, change: ReviewChange, now: Date): Promise<boolean>;
+  /** Records an emailed link's use: true the first time for (edition, action, review key), false after. */
+  useReviewLink(id: string, action: string, reviewKey: string, now: Date): Promise<boolean>;
+  /** Subscribers by status, from the summary kept as statuses change. */
+  subscriberCounts(): Promise<Record<SubscriberStatus, number>>;
+  /** Joins (became confirmed) and leaves (left confirmed) per UTC day from `from` (YYYY-MM-DD), oldest first. */
+  subscriberDays(from: string): Promise<SubscriberDayRow[]>;
+  /** Every edition's results row, newest edition first. */
+  editionResults(): Promise<EditionResultsRow[]>;
+
   /**
    * Counts one hit on `key` in `scope`'s fixed window starting at `windowStart` (ms) and returns the
    * count so far. At most `maxKeys` keys a window: past that, a new key is neither stored nor counted
@@ -224,6 +297,7 @@ export interface Ledger {
   editionState(id: string): Promise<EditionState | undefined>;
   /** Editions whose send started and has not finished: being sent, or interrupted. */
   editionsInProgress(): Promise<string[]>;
+  /** Marks the send complete and copies the ledger's figures into the edition's results row. */
   completeEdition(id: string, now: Date): Promise<void>;
   /** One row per confirmed subscriber, in one statement. */
   queueAll(id: string, now: Date): Promise<number>;

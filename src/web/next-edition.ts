@@ -14,7 +14,7 @@ type Schedule = Pick<Newsletter, 'schedule' | 'timeZone' | 'locale'>;
 /** The next run after `now`; null when the schedule has none within the horizon. */
 export function nextEditionAt(config: Schedule, now: Date): Date | null {
   // A task made only to match dates: never started, destroyed at once so it is not kept in node-cron's registry.
-  const task = cron.createTask(config.schedule, () => undefined, { timezone: config.timeZone });
+  const task = cron.createTask(config.schedule.cron, () => undefined, { timezone: config.timeZone });
   try {
     return nextDue((d) => task.match(d), now, HORIZON_MS);
   } finally {

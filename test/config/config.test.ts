@@ -28,6 +28,21 @@ describe('configuration', () => {
     );
   });
 
+  it('the schedule: a cron expression (approval auto, built 2 hours ahead) or the object with the review settings', () => {
+    expect(parseNewsletter({}).schedule).toEqual({ cron: '0 8 * * 6', approval: 'auto', buildAhead: 7_200_000 });
+    expect(parseNewsletter({ schedule: '0 18 * * 5' }).schedule).toEqual({ cron: '0 18 * * 5', approval: 'auto', buildAhead: 7_200_000 });
+    expect(parseNewsletter({ schedule: { cron: '0 8 * * 6', approval: 'required', buildAhead: '90m' } }).schedule).toEqual({
+      cron: '0 8 * * 6',
+      approval: 'required',
+      buildAhead: 5_400_000,
+    });
+    expect(() => parseNewsletter({ schedule: { cron: '0 8 * * 6', approval: 'maybe' } })).toThrow('config is invalid: schedule.approval: must be "auto" or "required"');
+    expect(() => parseNewsletter({ schedule: { cron: '0 8 * * 6', buildAhead: '2 hours' } })).toThrow('schedule.buildAhead: must be minutes or hours such as "90m" or "2h"');
+    expect(() => parseNewsletter({ schedule: { cron: '0 8 * * 6', buildAhead: '200h' } })).toThrow('schedule.buildAhead: must be less than six days');
+    expect(loadEnv({ PUBLISHER_EMAIL: 'ed@example.com' }).PUBLISHER_EMAIL).toBe('ed@example.com');
+    expect(() => loadEnv({ PUBLISHER_EMAIL: 'ed' })).toThrow(/PUBLISHER_EMAIL: must be an email address/);
+  });
+
   it('refuses a locale Intl cannot format with, naming the field', () => {
     for (const locale of ['en_US', 'not a locale', 'x'.repeat(20)]) expect(() => parseNewsletter({ locale }), locale).toThrow(/locale: must be a language tag such as en-US/);
     expect(parseNewsletter({ locale: 'en-GB' }).locale).toBe('en-GB');

@@ -269,4 +269,66 @@ describe.each(backends)('$name store', ({ name, open }) => {
     expect(await store.sendable('E3')).toBe('{"subject":"Sent"}');
     expect(await store.edition('E3')).toMatchObject({ subject: 'Sent', demo: 0 });
   });
+  it.skipIf(skip)('the desk: a draft is approved or held until its send starts; a rebuild makes it a draft again; each link acts once', async () => {
+    const { store, ledger } = db;
+    await store.addSubscriber('ann@example.com', 'confirmed', 'cli', NOW);
+    await store.saveEdition({ id: 'D1', asOf: '2026-11-20', subject: 'S', headline: 'H', demo: false }, NOW);
+    expect(await store.saveDraft('D1', { reviewKey: 'k1', checks: ['a finding'], sendAt: later(7_200_000).toISOString() }, NOW)).toBe(true);
+    expect(await store.editionReview('D1')).toMatchObject({ state: 'draft', review_key: 'k1', checks: '["a finding"]', send_at: later(7_200_000).toISOString(), note: null });
+    expect(await store.reviewEdition('D1', { decision: 'held', by: 'desk', reason: 'wait for CPI' }, later(1000))).toBe(true);
+    expect(await store.editionReview('D1')).toMatchObject({ state: 'held', held_reason: 'wait for CPI', reviewed_by: 'desk', reviewed_at: later(1000).toISOString() });
+    expect(await store.reviewEdition('D1', { decision: 'approved', by: 'cli', note: 'My <note>', subject: 'New subject' }, later(2000))).toBe(true);
+    expect(await store.editionReview('D1')).toMatchObject({ state: 'approved', note: 'My <note>', subject_override: 'New subject', held_reason: null, reviewed_by: 'cli' });
+    // A rebuild (newer data) is a draft again, its note and subject kept; a failed check holds it at once.
+    expect(await store.saveDraft('D1', { reviewKey: 'k2', checks: [], sendAt: null, heldBecause: 'a check failed' }, later(3000))).toBe(true);
+    expect(await store.editionReview('D1')).toMatchObject({ state: 'held', held_reason: 'a check failed', reviewed_by: 'checks', review_key: 'k2', note: 'My <note>' });
+    expect(await store.useReviewLink('D1', 'approve', 'k2', later(4000))).toBe(true);
+    expect(await store.useReviewLink('D1', 'approve', 'k2', later(5000))).toBe(false);
+    expect(await store.useReviewLink('D1', 'hold', 'k2', later(5000))).toBe(true);
+    expect(await store.reviewEdition('nope', { decision: 'held', by: 'cli', reason: 'x' }, NOW)).toBe(false);
+    await ledger.beginAndQueue('D1', 'a', later(6000));
+    expect(await store.editionReview('D1')).toMatchObject({ state: 'sending' });
+    expect(await store.reviewEdition('D1', { decision: 'held', by: 'cli', reason: 'too late' }, later(7000))).toBe(false);
+    expect(await store.saveDraft('D1', { reviewKey: 'k3', checks: [], sendAt: null }, later(7000))).toBe(false);
+    await ledger.completeEdition('D1', later(8000));
+    expect((await store.editionReviews()).map((e) => [e.id, e.state])).toEqual([['D1', 'sent']]);
+  });
+
+  it.skipIf(skip)("the desk's summaries follow the list and the ledger without counting them again", async () => {
+    const { store, ledger } = db;
+    const ann = await store.addSubscriber('ann@example.com', 'confirmed', 'cli', NOW);
+    const bob = await store.addSubscriber('bob@example.com', 'pending', 'form', NOW);
+    const cy = await store.addSubscriber('cy@example.com', 'confirmed', 'import', NOW);
+    await store.setSubscriberStatus(bob.id, 'confirmed', later(86_400_000));
+    expect(await store.subscriberCounts()).toEqual({ pending: 0, confirmed: 3, unsubscribed: 0, bounced: 0, complained: 0 });
+    await store.saveEdition({ id: 'R1', asOf: '2026-11-20', subject: 'S', headline: 'H', demo: false }, NOW);
+    await ledger.beginAndQueue('R1', 'a', later(90_000_000));
+    const claimed = await ledger.claim('R1', 'a', 10, later(90_000_000));
+    await ledger.record(
+      'R1',
+      [
+        { subscriberId: claimed[0]!.subscriber_id, status: 'sent', reply: '250', messageId: '<1@x>' },
+        { subscriberId: claimed[1]!.subscriber_id, status: 'sent', reply: '250', messageId: '<2@x>' },
+        { subscriberId: claimed[2]!.subscriber_id, status: 'failed', failure: 'ambiguous', reply: 'lost', bounce: false },
+      ],
+      later(90_000_000),
+      3,
+    );
+    await ledger.completeEdition('R1', later(90_001_000));
+    const report = { emailHash: 'h', editionId: 'R1', source: 'ses', messageId: '<1@x>', detail: '', action: null, reportId: null };
+    await store.addFeedbackEvent({ ...report, subscriberId: ann.id, kind: 'complaint', trust: 'proven' }, later(91_000_000));
+    await store.addFeedbackEvent({ ...report, subscriberId: null, kind: 'hard-bounce', trust: 'untrusted' }, later(91_000_000));
+    await store.setSubscriberStatus(ann.id, 'complained', later(91_000_000));
+    await store.setSubscriberStatus(bob.id, 'unsubscribed', later(92_000_000));
+    await store.eraseSubscriber(cy.id, 'h-cy', later(93_000_000));
+    expect(await store.subscriberCounts()).toEqual({ pending: 0, confirmed: 0, unsubscribed: 1, bounced: 0, complained: 1 });
+    expect(await store.subscriberDays('2026-11-01')).toEqual([
+      { day: '2026-11-21', joins: 2, leaves: 0 },
+      { day: '2026-11-22', joins: 1, leaves: 3 },
+    ]);
+    expect(await store.subscriberDays('2026-11-22')).toHaveLength(1);
+    expect(await store.editionResults()).toEqual([
+      { edition_id: 'R1', recipients: 3, sent: 2, failed: 0, ambiguous: 1, skipped: 0, bounced: 0, complained: 1, unsubscribed: 2, counted_at: later(90_001_000).toISOString() },
+    ]);
+  });
 });

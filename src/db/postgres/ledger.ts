@@ -1,6 +1,7 @@
 /** The delivery ledger's SQL for PostgreSQL: claims skip rows other senders hold (FOR UPDATE SKIP LOCKED). */
 import type { ClaimedRow, EditionState, InFlightRow, Ledger, LedgerCounts, Outcome } from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
+import { COUNT_RESULTS } from '../desk-sql.js';
 
 const QUEUE_ALL = `INSERT INTO deliveries (edition_id, subscriber_id, status, attempts, queued_at, updated_at)
   SELECT $1, id, 'queued', 0, $2, $2 FROM subscribers WHERE status = 'confirmed'
@@ -72,7 +73,12 @@ export function postgresLedger(connection: Connection): Ledger {
     editionState: async (id) =>
       (await q.query<EditionState & Record<string, unknown>>('SELECT send_started_at, send_completed_at, send_owner FROM editions WHERE id = $1', [id])).rows[0],
     editionsInProgress: () => ids(q, 'SELECT id FROM editions WHERE send_started_at IS NOT NULL AND send_completed_at IS NULL ORDER BY id', []),
-    completeEdition: async (id, now) => void (await q.query('UPDATE editions SET send_completed_at = $1, sent_at = COALESCE(sent_at, $1) WHERE id = $2', [now.toISOString(), id])),
+    // The desk reads a sent edition's figures from its summary row, copied here once.
+    completeEdition: (id, now) =>
+      inTransaction(connection, async (client) => {
+        await client.query('UPDATE editions SET send_completed_at = $1, sent_at = COALESCE(sent_at, $1) WHERE id = $2', [now.toISOString(), id]);
+        await client.query(COUNT_RESULTS, [id, now.toISOString()]);
+      }),
     queueAll: async (id, now) => (await q.query(QUEUE_ALL, [id, now.toISOString()])).rowCount ?? 0,
     beginAndQueue: (id, owner, now) =>
       inTransaction(connection, async (client) => {

@@ -18,6 +18,8 @@ import type {
 } from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
 import { deskWebStore } from './desk-web.js';
+import { LEAVE_BEFORE_ERASURE } from '../desk-sql.js';
+import { deskStore } from './desk.js';
 
 const rows = async <R extends object>(q: Queryable, text: string, values: unknown[] = []) => (await q.query<R & Record<string, unknown>>(text, values)).rows as R[];
 const row = async <R extends object>(q: Queryable, text: string, values: unknown[] = []) => (await rows<R>(q, text, values))[0];
@@ -168,6 +170,7 @@ function transactional(client: Queryable): Pick<Store, 'eraseSubscriber' | 'coun
   return {
     async eraseSubscriber(id: number, emailHash: string, now: Date) {
       await subscriberStore(client).suppress(emailHash, 'erased', now);
+      await run(client, LEAVE_BEFORE_ERASURE, [id, now.toISOString()]);
       await run(client, 'DELETE FROM deliveries WHERE subscriber_id = $1', [id]);
       await run(client, 'DELETE FROM subscribers WHERE id = $1', [id]);
     },
@@ -193,6 +196,7 @@ function storeOn(q: Queryable): Omit<Store, 'transaction' | 'eraseSubscriber' | 
     ...confirmationQueue(q),
     ...feedbackStore(q),
     ...deskWebStore(q),
+    ...deskStore(q),
   };
 }
 

@@ -2,6 +2,8 @@
 import type { ClaimedRow, EditionState, InFlightRow, Ledger, LedgerCounts, Outcome } from '../types.js';
 import type { Db } from './open.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
+import { COUNT_RESULTS } from '../desk-sql.js';
+import { prepareNumbered } from './desk.js';
 
 /** The statements about an edition as a whole: its claim, its state, its completion. */
 function editionStatements(db: Db) {
@@ -12,6 +14,7 @@ function editionStatements(db: Db) {
     ),
     editionState: db.prepare<[string], EditionState>('SELECT send_started_at, send_completed_at, send_owner FROM editions WHERE id = ?'),
     completeEdition: db.prepare('UPDATE editions SET send_completed_at = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ?'),
+    countResults: prepareNumbered(db, COUNT_RESULTS),
     confirmed: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"),
     queueAll: db.prepare(
       `INSERT INTO deliveries (edition_id, subscriber_id, status, attempts, queued_at, updated_at)
@@ -91,7 +94,11 @@ export function sqliteLedger(db: Db, lock: TransactionLock): Ledger {
     editionState: (id: string) => s.editionState.get(id),
     editionsInProgress: () =>
       (db.prepare('SELECT id FROM editions WHERE send_started_at IS NOT NULL AND send_completed_at IS NULL ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id),
-    completeEdition: (id: string, now: Date) => void s.completeEdition.run(now.toISOString(), now.toISOString(), id),
+    // The desk reads a sent edition's figures from its summary row, copied here once.
+    completeEdition: db.transaction((id: string, now: Date) => {
+      s.completeEdition.run(now.toISOString(), now.toISOString(), id);
+      s.countResults.run(id, now.toISOString());
+    }),
     queueAll: (id: string, now: Date) => s.queueAll.run({ id, now: now.toISOString() }).changes,
     beginAndQueue: db.transaction((id: string, owner: string, now: Date): number | undefined => {
       if (s.beginEdition.run({ id, owner, now: now.toISOString() }).changes !== 1) return undefined;

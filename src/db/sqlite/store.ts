@@ -18,6 +18,8 @@ import { asAsync, type Sync, type TransactionLock } from './serial.js';
 import { KEY_COUNT } from '../hits.js';
 import { FEEDBACK_COLUMNS, FEEDBACK_COUNTS } from '../feedback-sql.js';
 import { deskWebStore } from './desk-web.js';
+import { LEAVE_BEFORE_ERASURE } from '../desk-sql.js';
+import { deskStore, prepareNumbered } from './desk.js';
 
 /** Subscribers, their status and erasure with a suppression hash. */
 function subscriberStore(db: Db) {
@@ -41,6 +43,7 @@ function subscriberStore(db: Db) {
     deleteDeliveries: db.prepare('DELETE FROM deliveries WHERE subscriber_id = ?'),
     suppress: db.prepare('INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, ?, ?)'),
     suppressed: db.prepare<[string], { reason: string }>('SELECT reason FROM suppressions WHERE email_hash = ?'),
+    leave: prepareNumbered(db, LEAVE_BEFORE_ERASURE),
   };
   return {
     findSubscriber: (email: string) => statements.findByEmail.get(email),
@@ -57,6 +60,7 @@ function subscriberStore(db: Db) {
     /** Erasure: the person's data goes, a hash stays so the address is never mailed again. */
     eraseSubscriber: db.transaction((id: number, emailHash: string, now: Date) => {
       statements.suppress.run(emailHash, 'erased', now.toISOString());
+      statements.leave.run(id, now.toISOString());
       statements.deleteDeliveries.run(id);
       statements.deleteSubscriber.run(id);
     }),
@@ -222,6 +226,7 @@ export function sqliteStore(db: Db, lock: TransactionLock): Store {
     ...feedbackStore(db),
     ...hitCounter(db),
     ...deskWebStore(db),
+    ...deskStore(db),
   };
   const inTransaction: Store = { ...asAsync<Omit<Store, 'transaction'>>(sync, lock, true), transaction: (work) => work(inTransaction) };
   return { ...asAsync<Omit<Store, 'transaction'>>(sync, lock), transaction: (work) => lock.run(db, () => work(inTransaction)) };

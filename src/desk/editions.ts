@@ -1,0 +1,116 @@
+/**
+ * The publisher's editions: the list, one edition, and their word on the next one (approve with an
+ * optional note and subject, or hold with why). The CLI's `editions` commands and the web desk call
+ * these with the store, the ledger and the clock; bad input throws InputError (exit 2), a review of an
+ * edition whose send has started RefusedError (exit 3).
+ */
+import type { EditionResultsRow, EditionReviewRow, Ledger, LedgerCounts, Store } from '../db/types.js';
+import { InputError, RefusedError } from '../errors.js';
+import { type Approval, approvalSchema, editionIdSchema, type EditionResults, type EditionSummary, type Hold, holdSchema } from './schemas.js';
+
+export interface DeskDeps {
+  store: Store;
+  ledger: Ledger;
+  clock: () => Date;
+}
+
+/** One line from the first thing wrong with the input. */
+export function parseInput<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ message: string }> } } },
+  value: unknown,
+): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InputError(parsed.error.issues[0]!.message);
+  return parsed.data;
+}
+
+/**
+ * An edition's results: none before its send; the copy made when it completed; while it sends, the
+ * ledger's rows as they stand (one edition's, by its index) beside the reports counted so far.
+ */
+export function resultsOf(row: EditionReviewRow, counted: EditionResultsRow | undefined, live: LedgerCounts | undefined): EditionResults | null {
+  if (row.state !== 'sending' && row.state !== 'sent') return null;
+  const after = { bounced: counted?.bounced ?? 0, complained: counted?.complained ?? 0, unsubscribed: counted?.unsubscribed ?? 0 };
+  if (counted?.counted_at && row.state === 'sent') {
+    return { recipients: counted.recipients, sent: counted.sent, failed: counted.failed, ambiguous: counted.ambiguous, ...after, final: true };
+  }
+  const c = live ?? { total: 0, sent: 0, failedTemporary: 0, failedPermanent: 0, failedAmbiguous: 0 };
+  return { recipients: c.total, sent: c.sent, failed: c.failedTemporary + c.failedPermanent, ambiguous: c.failedAmbiguous, ...after, final: false };
+}
+
+function parseChecks(checks: string | null): string[] {
+  return checks === null ? [] : (JSON.parse(checks) as string[]);
+}
+
+export function summaryOf(row: EditionReviewRow, results: EditionResults | null): EditionSummary {
+  return {
+    id: row.id,
+    asOf: row.as_of,
+    state: row.state,
+    subject: row.subject_override ?? row.subject,
+    builtSubject: row.subject,
+    headline: row.headline,
+    demo: row.demo === 1,
+    note: row.note,
+    checks: parseChecks(row.checks),
+    reviewedBy: row.reviewed_by,
+    reviewedAt: row.reviewed_at,
+    heldReason: row.held_reason,
+    sendAt: row.send_at,
+    builtAt: row.created_at,
+    sentAt: row.sent_at,
+    results,
+  };
+}
+
+/** Only an edition still sending, or sent before its figures were kept, is counted from the ledger. */
+async function summarise(deps: DeskDeps, row: EditionReviewRow, counted: EditionResultsRow | undefined): Promise<EditionSummary> {
+  const needsLedger = row.state === 'sending' || (row.state === 'sent' && !counted?.counted_at);
+  return summaryOf(row, resultsOf(row, counted, needsLedger ? await deps.ledger.counts(row.id) : undefined));
+}
+
+/** Every edition built (drafts, held, approved, sending, sent), newest first. */
+export async function listEditions(deps: DeskDeps): Promise<EditionSummary[]> {
+  const [rows, results] = await Promise.all([deps.store.editionReviews(), deps.store.editionResults()]);
+  const byId = new Map(results.map((r) => [r.edition_id, r]));
+  const summaries: EditionSummary[] = [];
+  for (const row of rows) summaries.push(await summarise(deps, row, byId.get(row.id)));
+  return summaries;
+}
+
+async function editionRow(deps: DeskDeps, id: string): Promise<EditionReviewRow> {
+  const valid = parseInput(editionIdSchema, id);
+  const row = await deps.store.editionReview(valid);
+  if (!row) throw new InputError(`no edition ${valid}: \`marketwrap editions list\` shows the editions built`);
+  return row;
+}
+
+export async function showEdition(deps: DeskDeps, id: string): Promise<EditionSummary> {
+  const row = await editionRow(deps, id);
+  const counted = (await deps.store.editionResults()).find((r) => r.edition_id === row.id);
+  return summarise(deps, row, counted);
+}
+
+function startedRefusal(id: string, state: string, verb: string): RefusedError {
+  return new RefusedError(`cannot ${verb} ${id}: it ${state === 'sent' ? 'was sent' : 'is being sent'}, and a send is never changed once it has begun`);
+}
+
+/** Approves an edition not yet sending; `note` / `subject` undefined keep what it has, a note of "" removes it. */
+export async function approveEdition(deps: DeskDeps, id: string, approval: Approval): Promise<EditionSummary> {
+  const input = parseInput(approvalSchema, approval);
+  const row = await editionRow(deps, id);
+  if (row.state === 'sending' || row.state === 'sent') throw startedRefusal(row.id, row.state, 'approve');
+  const note = input.note === undefined ? row.note : input.note || null;
+  const subject = input.subject === undefined ? row.subject_override : input.subject === row.subject ? null : input.subject;
+  if (!(await deps.store.reviewEdition(row.id, { decision: 'approved', by: input.by, note, subject }, deps.clock()))) throw startedRefusal(row.id, 'sending', 'approve');
+  return showEdition(deps, row.id);
+}
+
+/** Holds an edition not yet sending: nothing goes to the list until it is approved (or rebuilt, then approved). */
+export async function holdEdition(deps: DeskDeps, id: string, hold: Hold): Promise<EditionSummary> {
+  const input = parseInput(holdSchema, hold);
+  const row = await editionRow(deps, id);
+  if (row.state === 'sending' || row.state === 'sent') throw startedRefusal(row.id, row.state, 'hold');
+  if (!(await deps.store.reviewEdition(row.id, { decision: 'held', by: input.by, reason: input.reason }, deps.clock()))) throw startedRefusal(row.id, 'sending', 'hold');
+  return showEdition(deps, row.id);
+}

@@ -48,8 +48,9 @@ export function createApp(ctx: Context, limits: typeof TIMEOUTS): FastifyInstanc
     },
   });
   addBodyParsers(app);
+  // A route may set its own (the desk's framed preview loosens frame-ancestors to 'self'); every other answer gets these.
   app.addHook('onSend', async (_req, reply) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(name)) reply.header(name, value);
   });
   return app;
 }

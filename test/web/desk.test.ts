@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/web/server.js';
 import { testContext } from '../helpers/context.js';
 import { rawSql } from '../helpers/database.js';
-import { ADMIN_TOKEN, DESK_PAGES, desk, FORM, field, signIn } from '../helpers/desk.js';
+import { ADMIN_TOKEN, DESK_PAGES, desk, FORM, field, saveDraft, signIn } from '../helpers/desk.js';
 
 describe('the desk', () => {
   it('signs in with the admin token into a session kept hashed in the database, and signs out', async () => {
@@ -100,5 +100,33 @@ describe('the desk', () => {
     expect((await d.get(`/admin/subscribers/${ann.id}`)).body).not.toContain('value="confirm"');
     expect((await d.post(`/admin/subscribers/${ann.id}/status`, { action: 'erase' })).statusCode).toBe(200);
     expect(await ctx.store.findSubscriber('ann@example.com')).toBeUndefined();
+  });
+
+  it('shows the next edition with its checks and previews, approves it with a note and a subject, or holds it, through desk-core', async () => {
+    const ctx = testContext({ ADMIN_TOKEN });
+    const app = buildServer(ctx);
+    const id = await saveDraft(ctx);
+    const d = await desk(app);
+    const next = await d.get('/admin');
+    expect(next.body).toContain('the lede repeats the headline');
+    expect(next.body).toMatch(/<iframe title="The email at 375 pixels" src="\/admin\/editions\/2026-W47\/preview" width="375"/);
+    expect(next.headers['content-security-policy']).toMatch(/frame-src 'self'/);
+    const preview = await d.get(`/admin/editions/${id}/preview`);
+    expect([preview.statusCode, preview.headers['x-frame-options']]).toEqual([200, 'SAMEORIGIN']);
+    expect(preview.headers['content-security-policy']).toMatch(/frame-ancestors 'self'/);
+    const chart = /src="(\/admin\/editions\/2026-W47\/charts\/[a-z0-9-]+\.png)"/.exec(preview.body)?.[1];
+    expect((await d.get(chart!)).headers['content-type']).toBe('image/png');
+    // Every other page still may not be framed.
+    expect((await d.get('/admin/list')).headers['x-frame-options']).toBe('DENY');
+    expect((await app.inject({ url: `/admin/editions/${id}/preview` })).statusCode).toBe(303);
+
+    const bad = await d.post(`/admin/editions/${id}/approve`, { note: 'one\n\ntwo', subject: '' });
+    expect([bad.statusCode, bad.body.includes('the note must be one paragraph (no blank lines)')]).toEqual([400, true]);
+    const held = await d.post(`/admin/editions/${id}/hold`, { reason: 'waiting for the Fed' });
+    expect(held.statusCode).toBe(303);
+    expect((await d.get(`/admin/editions/${id}`)).body).toContain('Held: waiting for the Fed');
+    expect((await d.post(`/admin/editions/${id}/approve`, { note: 'CPI is out on Wednesday.', subject: 'My subject' })).statusCode).toBe(303);
+    expect(await ctx.store.editionReview(id)).toMatchObject({ state: 'approved', note: 'CPI is out on Wednesday.', subject_override: 'My subject', reviewed_by: 'desk' });
+    expect((await d.get('/admin/editions')).body).toMatch(/2026-W47<\/a><\/td><td>approved<\/td><td>My subject/);
   });
 });

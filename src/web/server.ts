@@ -1,6 +1,6 @@
 /**
  * The public site and the admin (fastify), put together from one plugin per concern: the site's pages
- * and email links (routes/site.ts), the archive and feed (routes/archive.ts), health (routes/health.ts),
+ * and email links (routes/site.ts), the archive and feed (routes/archive.ts), counted links (routes/clicks.ts), health (routes/health.ts),
  * the relays' webhooks (feedback/webhooks.ts) and the admin under /admin (admin/plugin.ts: the desk, and
  * the manual send for scripts).
  */
@@ -14,6 +14,7 @@ import { createApp, TIMEOUTS } from './app.js';
 import { type ConfirmationWorker, startConfirmationWorker } from './confirmations.js';
 import { createSiteKit } from './kit.js';
 import { archive } from './routes/archive.js';
+import { clickRedirects } from './routes/clicks.js';
 import { health } from './routes/health.js';
 import { sitePages } from './routes/site.js';
 
@@ -52,6 +53,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
   const subscribeLimit = options.subscribeLimit ?? { limit: 5, windowMs: 10 * 60_000 };
   void app.register(sitePages(kit, { confirmations, limit: subscribeLimit }));
   void app.register(archive(kit));
+  void app.register(clickRedirects(kit));
   void app.register(health(ctx, options.nextRun));
   void app.register(relayWebhooks(ctx, options.fetchText ?? fetchOverHttps));
   const { ADMIN_TOKEN: adminToken, PUBLISHER_EMAIL: publisherEmail } = ctx.env;

@@ -172,6 +172,7 @@ function transactional(client: Queryable): Pick<Store, 'eraseSubscriber' | 'coun
       await subscriberStore(client).suppress(emailHash, 'erased', now);
       await run(client, LEAVE_BEFORE_ERASURE, [id, now.toISOString()]);
       await run(client, 'DELETE FROM deliveries WHERE subscriber_id = $1', [id]);
+      await run(client, 'DELETE FROM link_clicks WHERE subscriber_id = $1', [id]);
       await run(client, 'DELETE FROM subscribers WHERE id = $1', [id]);
     },
     async countHit(scope: string, key: string, windowStart: number, maxKeys: number) {

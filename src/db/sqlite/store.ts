@@ -41,6 +41,7 @@ function subscriberStore(db: Db) {
     confirmed: db.prepare<[], SubscriberRow>("SELECT * FROM subscribers WHERE status = 'confirmed' ORDER BY id"),
     deleteSubscriber: db.prepare('DELETE FROM subscribers WHERE id = ?'),
     deleteDeliveries: db.prepare('DELETE FROM deliveries WHERE subscriber_id = ?'),
+    deleteClicks: db.prepare('DELETE FROM link_clicks WHERE subscriber_id = ?'),
     suppress: db.prepare('INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, ?, ?)'),
     suppressed: db.prepare<[string], { reason: string }>('SELECT reason FROM suppressions WHERE email_hash = ?'),
     leave: prepareNumbered(db, LEAVE_BEFORE_ERASURE),
@@ -62,6 +63,7 @@ function subscriberStore(db: Db) {
       statements.suppress.run(emailHash, 'erased', now.toISOString());
       statements.leave.run(id, now.toISOString());
       statements.deleteDeliveries.run(id);
+      statements.deleteClicks.run(id);
       statements.deleteSubscriber.run(id);
     }),
     suppressionReason: (emailHash: string) => statements.suppressed.get(emailHash)?.reason,

@@ -32,7 +32,7 @@ export function sitePages(kit: SiteKit, options: SitePagesOptions): FastifyPlugi
   return async (app) => {
     const { ctx, page, html, nextEdition } = kit;
     app.get('/about', async (_req, reply) => html(reply, 200, page('about', 'About', { nextEdition: nextEdition(ctx.clock()), hasFeed: true })));
-    app.get('/privacy', async (_req, reply) => html(reply, 200, page('privacy', 'Privacy')));
+    app.get('/privacy', async (_req, reply) => html(reply, 200, page('privacy', 'Privacy', { tracking: ctx.config.tracking })));
     await app.register(subscribeForm(kit, options));
     await app.register(emailLinks(kit));
   };

@@ -15,4 +15,6 @@ CREATE TABLE link_clicks (
   clicks INTEGER NOT NULL,
   PRIMARY KEY (edition_id, url, subscriber_id)
 ) WITHOUT ROWID;
+-- A person's clicks go with them when they are erased.
+CREATE INDEX link_clicks_by_subscriber ON link_clicks (subscriber_id) WHERE subscriber_id <> 0;
 CREATE INDEX deliveries_by_subscriber ON deliveries (subscriber_id, edition_id);

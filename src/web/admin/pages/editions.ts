@@ -69,8 +69,11 @@ export function editionPages(kit: SiteKit): FastifyPluginAsync {
       ),
     );
     app.get('/editions', async (req, reply) => {
-      const editions = (await listEditions(ctx)).map(results);
-      return view(req, reply, 'desk-editions', 'Editions', { editions, tracking: ctx.config.tracking.clicks });
+      const tracking = ctx.config.tracking.clicks;
+      const editions = await Promise.all(
+        (await listEditions(ctx)).map(async (e) => ({ ...results(e), clicks: tracking ? (await ctx.store.clickCounts(e.id)).reduce((n, c) => n + c.clicks, 0) : 0 })),
+      );
+      return view(req, reply, 'desk-editions', 'Editions', { editions, tracking });
     });
     app.get('/editions/:id', async (req, reply) => {
       const id = idParams.safeParse(req.params);

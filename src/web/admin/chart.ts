@@ -2,14 +2,18 @@
 import type { WeekFigures } from '../../desk/index.js';
 
 const WIDTH = 720;
-const HEIGHT = 180;
+const HEIGHT = 160;
 const AXIS = 18;
 
 export function joinsLeavesChart(weeks: readonly WeekFigures[]): string {
-  const peak = Math.max(1, ...weeks.map((w) => Math.max(w.joins, w.leaves)));
+  const most = { joins: Math.max(0, ...weeks.map((w) => w.joins)), leaves: Math.max(0, ...weeks.map((w) => w.leaves)) };
+  const peak = Math.max(1, most.joins, most.leaves);
   const slot = WIDTH / Math.max(1, weeks.length);
-  const middle = (HEIGHT - AXIS) / 2;
-  const scale = (n: number) => (n / peak) * (middle - 4);
+  // One scale up and down, the line placed so the tallest join and the deepest leave both fit.
+  const span = Math.max(1, most.joins + most.leaves);
+  const plot = HEIGHT - AXIS - 8;
+  const middle = 4 + (plot * most.joins) / span;
+  const scale = (n: number) => (n / span) * plot;
   const bars = weeks.map((w, i) => {
     const x = i * slot + slot * 0.15;
     const width = slot * 0.7;
@@ -27,7 +31,7 @@ export function joinsLeavesChart(weeks: readonly WeekFigures[]): string {
   const total = weeks.reduce((sum, w) => ({ joins: sum.joins + w.joins, leaves: sum.leaves + w.leaves }), { joins: 0, leaves: 0 });
   const summary = `Joins and leaves per week over ${weeks.length} weeks: ${total.joins} joined, ${total.leaves} left; busiest week ${peak}.`;
   return [
-    `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" aria-label="${summary}">`,
+    `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" style="max-width:${WIDTH}px" role="img" aria-label="${summary}">`,
     `<line x1="0" x2="${WIDTH}" y1="${middle}" y2="${middle}" stroke="currentColor" stroke-opacity=".4"/>`,
     ...bars,
     '</svg>',

@@ -14,6 +14,7 @@ import { reviewFindings } from '../src/commentary/findings.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, unsubscribeUrl } from '../src/subscribers/index.js';
 import { testCopy } from '../src/render/web-link.js';
+import { awaitApproval, draftForReview, reviewedDraft, sendReviewed } from './review.js';
 
 export { SendRefused };
 
@@ -37,8 +38,8 @@ export interface DigestOptions {
   sendDespiteChecks?: boolean;
   /** With --resume/--retry-failed: which edition (default: the week of --as-of, or the latest). */
   editionId?: string;
-  /** Who asked: over HTTP (POST /admin/send) no flag can be passed, so a refusal says what to do there. */
-  via?: 'cli' | 'http';
+  /** Who asked: over HTTP (POST /admin/send) no flag can be passed, so a refusal says what to do there; the schedule tells the publisher. */
+  via?: 'cli' | 'http' | 'schedule';
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -90,32 +91,20 @@ export const weeklyDigest = {
     const adHoc = options.to?.map(parseEmail);
     if (options.resume || options.retryFailed) return continueEdition(ctx, options);
     const request = options.dryRun ? 'dry-run' : adHoc?.length ? 'adhoc' : 'list';
-    const target = await editionToBuild(ctx, editionIdFor(resolveAsOf(options.asOf, ctx.clock())), request === 'list' && !options.newEdition);
-    const overSmtp = Boolean(ctx.env.SMTP_URL);
+    const weekId = editionIdFor(resolveAsOf(options.asOf, ctx.clock()));
+    const listSend = request === 'list' && !options.newEdition;
+    // A draft built ahead for review goes as the publisher saw it (and as their word allows), not rebuilt.
+    const reviewed = listSend ? await reviewedDraft(ctx, weekId) : undefined;
+    if (reviewed) return sendReviewed(ctx, reviewed, options);
+    const target = await editionToBuild(ctx, weekId, listSend);
     // Over SMTP the fallback to demo data is built too, and refused below by the policy (exit 3), with its notes.
     const built = await ctx.buildEdition({ ...options, editionId: target.id, allowDemoFallback: true });
     const { id } = target;
     // --new-edition asked for a new id: no need to say it got one.
     const instead = options.newEdition ? undefined : target.instead;
     const transport = ctx.transport();
-    const terms = currentTerms(ctx, options.allowDemoData === true);
-    const findings = reviewFindings(built.review);
-    const placeholders = placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl });
-    const decision = decideSend({
-      request,
-      started: false,
-      completed: false,
-      dataIssues: built.snapshot.issues.length,
-      demo: built.snapshot.demo,
-      overSmtp,
-      allowDemoData: options.allowDemoData === true,
-      confirmed: await ctx.ledger.confirmedCount(),
-      outbox: transport.kind === 'outbox',
-      smtpLoopback: smtpOnLoopback(ctx.env.SMTP_URL),
-      placeholders,
-      findings: findings.length,
-      sendDespiteFindings: options.sendDespiteChecks === true,
-    });
+    const judged = await judge(ctx, built, request, options);
+    const { decision, findings, placeholders, terms } = judged;
     // A started edition is never rebuilt under its id (editionToBuild). A list send writes its files once
     // it has won the claim: a process that loses the race must not overwrite what the winner sends.
     const queueing = decision.action === 'queue-and-send';
@@ -132,7 +121,15 @@ export const weeklyDigest = {
       ...(instead ? { note: instead } : {}),
     };
     await ctx.store.saveEdition({ id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
-    if (decision.action === 'refuse') throw new SendRefused(refusal(decision.because, built, files, { findings, placeholders }, options.via));
+    if (decision.action === 'refuse') {
+      const line = refusal(decision.because, built, files, { findings, placeholders }, options.via);
+      // The schedule's list send: the publisher is told why it is held, and may approve it as it is.
+      if (listSend && options.via === 'schedule' && isCheck(decision.because))
+        await draftForReview(ctx, built, terms, { checks: judged.checks, sendAt: ctx.clock(), heldBecause: line });
+      throw new SendRefused(line);
+    }
+    // With approval required the list gets nothing yet: the publisher gets the draft.
+    if (queueing && ctx.config.schedule.approval === 'required') return awaitApproval(ctx, built, terms, judged.checks, result);
     // A test send or a sample of an edition the site does not serve yet goes without "View in browser".
     const build = messageFactory(await testCopy(ctx.store, { ...built, id }), terms.sender, ctx.clock(), ctx.dkim, ctx.proofKey);
     switch (decision.action) {
@@ -154,6 +151,34 @@ export const weeklyDigest = {
     }
   },
 };
+
+/** Every check a fresh build gets, and what the policy decides from them. `checks`: the lines the publisher is shown. */
+export async function judge(ctx: Context, built: Edition, request: 'list' | 'adhoc' | 'dry-run', options: DigestOptions) {
+  const terms = currentTerms(ctx, options.allowDemoData === true);
+  const findings = reviewFindings(built.review);
+  const placeholders = placeholderSettings({ senderEmail: terms.sender.email, postalAddress: terms.postalAddress, publicUrl: terms.publicUrl });
+  const overSmtp = Boolean(ctx.env.SMTP_URL);
+  const decision = decideSend({
+    request,
+    started: false,
+    completed: false,
+    dataIssues: built.snapshot.issues.length,
+    demo: built.snapshot.demo,
+    overSmtp,
+    allowDemoData: options.allowDemoData === true,
+    confirmed: await ctx.ledger.confirmedCount(),
+    outbox: ctx.transport().kind === 'outbox',
+    smtpLoopback: smtpOnLoopback(ctx.env.SMTP_URL),
+    placeholders,
+    findings: findings.length,
+    sendDespiteFindings: options.sendDespiteChecks === true,
+  });
+  const checks = [...built.snapshot.issues.map((i) => i.message), ...findings];
+  return { decision, findings, placeholders, terms, checks };
+}
+
+/** Refusals that are the edition's own checks (its data, its copy, its settings), which the publisher may overrule. */
+const isCheck = (because: string) => because === 'data-issues' || because === 'findings' || because === 'demo-over-smtp' || because === 'placeholders';
 
 /** Why a fresh edition is not sent, in one line; over HTTP it says what to do there (no flag can be passed). */
 function refusal(because: string, built: Edition, files: EditionFiles, found: { findings: string[]; placeholders: string[] }, via: DigestOptions['via']): string {

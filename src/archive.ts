@@ -31,6 +31,8 @@ export const savedEditionSchema = z.object({
   asOf: z.iso.date(),
   subject: z.string().min(1),
   preheader: z.string(),
+  /** Where the text copy takes the publisher's note (absent in editions saved before it was kept). */
+  lede: z.string().optional(),
   listId: z.string().min(1),
   demo: z.boolean(),
   charts: z.array(savedChartSchema),

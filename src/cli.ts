@@ -6,14 +6,17 @@ import { registerBacktest } from './cli/backtest.js';
 import { registerConfig } from './cli/config.js';
 import { registerData } from './cli/data.js';
 import { registerDigest } from './cli/digest.js';
+import { registerEditions } from './cli/editions.js';
 import { registerServe } from './cli/serve.js';
+import { registerStats } from './cli/stats.js';
 import { registerSubscribers } from './cli/subscribers.js';
 import { registerWorker } from './cli/worker.js';
 import { EXIT, InputError, messageOf, UserError } from './errors.js';
 
 export function program(): Command {
   const cli = new Command('marketwrap').description('Writes and sends a weekly market-commentary email.').exitOverride();
-  for (const register of [registerDigest, registerSubscribers, registerData, registerServe, registerWorker, registerBacktest, registerConfig]) register(cli);
+  for (const register of [registerDigest, registerEditions, registerStats, registerSubscribers, registerData, registerServe, registerWorker, registerBacktest, registerConfig])
+    register(cli);
   return cli;
 }
 

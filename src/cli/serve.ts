@@ -31,6 +31,25 @@ function watchBounceMailbox(ctx: Context): void {
   setInterval(() => read().catch((error) => ctx.log.error({ err: messageOf(error) }, 'bounce mailbox')), 10 * 60_000).unref();
 }
 
+/** Every minute, the desk's clock: the next edition built ahead for review, approved drafts sent (jobs/review.ts). */
+function watchDesk(ctx: Context): void {
+  let running: Promise<void> | undefined;
+  // One tick at a time: a send can outlast the minute, and a second build would mail a second draft.
+  const tick = () => {
+    if (running || ctx.closed) return;
+    running = (async () => {
+      const { deskTick } = await import('../../jobs/review.js');
+      for (const line of await deskTick(ctx)) ctx.log.info({ desk: line }, 'desk');
+    })()
+      .catch((error) => ctx.log.error({ err: messageOf(error) }, 'desk'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  setInterval(tick, 60_000).unref();
+  tick();
+}
+
 async function serve(flags: { grace: string }): Promise<void> {
   const grace = Number(flags.grace);
   if (flags.grace.trim() === '' || !Number.isFinite(grace) || grace < 0) throw new InputError(`--grace "${flags.grace}" is not a number of hours: use e.g. --grace 36`);
@@ -47,7 +66,9 @@ async function serve(flags: { grace: string }): Promise<void> {
     'PORT',
     () => ctx.close(),
   );
-  const armed = scheduleJobs(ctx, [weeklyDigest], grace * 3600_000);
+  // The schedule's run tells the publisher why a failed check held the edition.
+  const scheduled = { ...weeklyDigest, run: (c: Context) => weeklyDigest.run(c, { via: 'schedule' }) };
+  const armed = scheduleJobs(ctx, [scheduled], grace * 3600_000);
   scheduler = armed;
   console.log(`marketwrap: ${ctx.config.title} at ${address} (public URL ${ctx.env.PUBLIC_URL})`);
   console.log(
@@ -63,6 +84,7 @@ async function serve(flags: { grace: string }): Promise<void> {
   watchBounceMailbox(ctx);
   await resumeInterrupted(ctx);
   await armed.ready;
+  watchDesk(ctx);
 }
 
 async function preview(flags: { port: string; templates?: string }): Promise<void> {

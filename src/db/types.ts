@@ -290,7 +290,7 @@ export interface InFlightRow {
  * its message is handed to SMTP, so after any crash a row is either untouched, done, or was in flight.
  */
 export interface Ledger {
-  /** The edition-level claim: true for exactly one caller, whatever the number of processes. */
+  /** The edition-level claim: true for exactly one caller, whatever the number of processes; never for a held edition. */
   beginEdition(id: string, owner: string, now: Date): Promise<boolean>;
   /** Ids taken by editions of a week (2026-W47, 2026-W47-2, ...), for --new-edition. */
   editionIds(weekId: string): Promise<string[]>;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { Newsletter } from '../config/newsletter.js';
 
-const PAGE_NAMES = ['home', 'message', 'unsubscribe', 'confirm', 'archive', 'about', 'privacy', 'edition-top', 'edition-bottom'] as const;
+const PAGE_NAMES = ['home', 'message', 'unsubscribe', 'confirm', 'archive', 'about', 'privacy', 'edition-top', 'edition-bottom', 'review'] as const;
 /** The desk's pages (/admin): the same layout, wider, with the desk's own navigation. */
 const DESK_PAGE_NAMES = ['desk-login', 'desk-link', 'desk-next', 'desk-editions', 'desk-list', 'desk-subscriber', 'desk-import', 'desk-feedback', 'desk-data'] as const;
 export type PageName = (typeof PAGE_NAMES)[number] | (typeof DESK_PAGE_NAMES)[number];

@@ -1,7 +1,7 @@
 /**
  * The public site and the admin (fastify), put together from one plugin per concern: the site's pages
  * and email links (routes/site.ts), the archive and feed (routes/archive.ts), counted links (routes/clicks.ts), health (routes/health.ts),
- * the relays' webhooks (feedback/webhooks.ts) and the admin under /admin (admin/plugin.ts: the desk, and
+ * the publisher's review links (review-links.ts), the relays' webhooks (feedback/webhooks.ts) and the admin under /admin (admin/plugin.ts: the desk, and
  * the manual send for scripts).
  */
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +17,7 @@ import { archive } from './routes/archive.js';
 import { clickRedirects } from './routes/clicks.js';
 import { health } from './routes/health.js';
 import { sitePages } from './routes/site.js';
+import { registerReviewLinks } from './review-links.js';
 
 export interface ServerOptions {
   /** When the weekly job runs next (for /healthz); null when nothing is scheduled. */
@@ -52,6 +53,7 @@ export function buildServer(ctx: Context, options: ServerOptions = {}): FastifyI
   // Not awaited: fastify loads plugins when the server starts (or is first injected), and a failure there fails the start.
   const subscribeLimit = options.subscribeLimit ?? { limit: 5, windowMs: 10 * 60_000 };
   void app.register(sitePages(kit, { confirmations, limit: subscribeLimit }));
+  void app.register(async (links) => registerReviewLinks(links, ctx, kit.page, kit.html, kit.message));
   void app.register(archive(kit));
   void app.register(clickRedirects(kit));
   void app.register(health(ctx, options.nextRun));

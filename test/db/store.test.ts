@@ -286,7 +286,11 @@ describe.each(backends)('$name store', ({ name, open }) => {
     expect(await store.useReviewLink('D1', 'approve', 'k2', later(5000))).toBe(false);
     expect(await store.useReviewLink('D1', 'hold', 'k2', later(5000))).toBe(true);
     expect(await store.reviewEdition('nope', { decision: 'held', by: 'cli', reason: 'x' }, NOW)).toBe(false);
-    await ledger.beginAndQueue('D1', 'a', later(6000));
+    // A held edition is never claimed, whoever asks; approved, it is.
+    expect(await ledger.beginAndQueue('D1', 'a', later(6000))).toBeUndefined();
+    expect(await ledger.beginEdition('D1', 'a', later(6000))).toBe(false);
+    await store.reviewEdition('D1', { decision: 'approved', by: 'cli', note: null, subject: null }, later(6000));
+    expect(await ledger.beginAndQueue('D1', 'a', later(6000))).toBe(1);
     expect(await store.editionReview('D1')).toMatchObject({ state: 'sending' });
     expect(await store.reviewEdition('D1', { decision: 'held', by: 'cli', reason: 'too late' }, later(7000))).toBe(false);
     expect(await store.saveDraft('D1', { reviewKey: 'k3', checks: [], sendAt: null }, later(7000))).toBe(false);

@@ -3,12 +3,11 @@
  * lint (src/commentary/review.ts); a list send of an edition with findings is held with them in its one
  * line, while a test send and a dry run still show it to the publisher. Real builds, a real SMTP sink.
  */
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
-import { PROJECT_ROOT } from '../../src/context.js';
-import { tempDir, testContext } from '../helpers/context.js';
+import { testContext } from '../helpers/context.js';
+import { templatesTalkingAboutThemselves } from '../helpers/templates.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 let sink: SmtpSink | undefined;
@@ -16,17 +15,6 @@ afterEach(async () => {
   await sink?.close();
   sink = undefined;
 });
-
-/** The project's templates, with every lede made to talk about our own thresholds, as the lint forbids. */
-function templatesTalkingAboutThemselves(): string {
-  const dir = join(tempDir(), 'templates');
-  cpSync(join(PROJECT_ROOT, 'templates'), dir, { recursive: true });
-  for (const name of readdirSync(join(dir, 'commentary'))) {
-    const file = join(dir, 'commentary', name);
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/\{\{!-- lede --\}\}\n/g, '{{!-- lede --}}\nPast our alert threshold, '));
-  }
-  return dir;
-}
 
 describe('an edition whose copy fails a check', () => {
   it('is held from the list, saying what was found; --send-despite-checks sends it; a test send and a dry run go', async () => {

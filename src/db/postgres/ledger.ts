@@ -8,7 +8,7 @@ const QUEUE_ALL = `INSERT INTO deliveries (edition_id, subscriber_id, status, at
   ON CONFLICT (edition_id, subscriber_id) DO NOTHING`;
 
 const BEGIN_EDITION = `UPDATE editions SET send_started_at = $3, send_owner = $2, send_completed_at = NULL
-  WHERE id = $1 AND send_started_at IS NULL`;
+  WHERE id = $1 AND send_started_at IS NULL AND review <> 'held'`;
 
 const CLAIM = `WITH due AS (
     SELECT subscriber_id FROM deliveries

@@ -10,7 +10,7 @@ function editionStatements(db: Db) {
   return {
     beginEdition: db.prepare(
       `UPDATE editions SET send_started_at = @now, send_owner = @owner, send_completed_at = NULL
-       WHERE id = @id AND send_started_at IS NULL`,
+       WHERE id = @id AND send_started_at IS NULL AND review <> 'held'`,
     ),
     editionState: db.prepare<[string], EditionState>('SELECT send_started_at, send_completed_at, send_owner FROM editions WHERE id = ?'),
     completeEdition: db.prepare('UPDATE editions SET send_completed_at = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ?'),

@@ -1,7 +1,8 @@
 /** The desk at /admin over fastify's inject: sign-in, sessions, CSRF, and the list's pages against a real database. */
 import { describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/web/server.js';
-import { testContext } from '../helpers/context.js';
+import { findSession, issueSignInToken, LINK_TTL_MS, SESSION_TTL_MS, startSession, useSignInToken } from '../../src/web/admin/session.js';
+import { FIXED_NOW, testContext } from '../helpers/context.js';
 import { rawSql } from '../helpers/database.js';
 import { ADMIN_TOKEN, DESK_PAGES, desk, FORM, field, saveDraft, signIn } from '../helpers/desk.js';
 
@@ -128,5 +129,29 @@ describe('the desk', () => {
     expect((await d.post(`/admin/editions/${id}/approve`, { note: 'CPI is out on Wednesday.', subject: 'My subject' })).statusCode).toBe(303);
     expect(await ctx.store.editionReview(id)).toMatchObject({ state: 'approved', note: 'CPI is out on Wednesday.', subject_override: 'My subject', reviewed_by: 'desk' });
     expect((await d.get('/admin/editions')).body).toMatch(/2026-W47<\/a><\/td><td>approved<\/td><td>My subject/);
+  });
+
+  it('a sign-in link works once, for 15 minutes, only as signed; a session ends after 12 hours', async () => {
+    const ctx = testContext();
+    const at = (ms: number) => new Date(FIXED_NOW.getTime() + ms);
+    const token = await issueSignInToken(ctx.store, ctx.secretKey, FIXED_NOW);
+    expect(await useSignInToken(ctx.store, 'x'.repeat(40), token, FIXED_NOW)).toBe(false);
+    const [expires, nonce, mac] = token.split('.');
+    expect(await useSignInToken(ctx.store, ctx.secretKey, `${Number(expires) + 3_600_000}.${nonce}.${mac}`, FIXED_NOW)).toBe(false);
+    const stale = await issueSignInToken(ctx.store, ctx.secretKey, FIXED_NOW);
+    expect(await useSignInToken(ctx.store, ctx.secretKey, stale, at(LINK_TTL_MS))).toBe(false);
+    expect(await useSignInToken(ctx.store, ctx.secretKey, token, at(60_000))).toBe(true);
+    expect(await useSignInToken(ctx.store, ctx.secretKey, token, at(61_000))).toBe(false);
+    const session = await startSession(ctx.store, FIXED_NOW);
+    expect(await findSession(ctx.store, session.id, at(SESSION_TTL_MS - 1))).toEqual(session);
+    expect(await findSession(ctx.store, session.id, at(SESSION_TTL_MS))).toBeUndefined();
+  });
+
+  it('limits sign-in attempts per client as the subscribe form is limited', async () => {
+    const app = buildServer(testContext({ ADMIN_TOKEN }), { subscribeLimit: { limit: 3, windowMs: 60_000 } });
+    const codes = [];
+    for (let i = 0; i < 5; i++) codes.push((await signIn(app, 'wrong'.repeat(8))).res.statusCode);
+    expect(codes).toEqual([401, 401, 401, 429, 429]);
+    expect((await signIn(app)).res.statusCode).toBe(429);
   });
 });

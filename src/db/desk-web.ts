@@ -32,6 +32,8 @@ export interface DeskWebStore {
   searchSubscribers(prefix: string, limit: number): Promise<SubscriberRow[]>;
   /** One subscriber's deliveries, newest edition first. */
   deliveriesOf(subscriberId: number, limit: number): Promise<DeliveryRow[]>;
+  /** When each source's closes were last fetched (the closes cache), by source. */
+  lastFetches(): Promise<Array<{ source: string; fetched_at: string }>>;
   /** Bounces and complaints, newest first, a page at a time (ids below `beforeId`). */
   feedbackLog(beforeId: number | undefined, limit: number): Promise<FeedbackLogRow[]>;
 }

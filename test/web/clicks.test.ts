@@ -56,7 +56,7 @@ describe('click counts', () => {
     // The desk shows them: the editions page a total, the edition's page each link.
     const d = await desk(app);
     expect((await d.get('/admin/editions')).body).toMatch(/<td class="n"><a href="\/admin\/editions\/2026-W47">2<\/a><\/td>/);
-    expect((await d.get('/admin/editions/2026-W47')).body).toContain(`<td>${target.replaceAll('&', '&amp;')}</td><td class="n">2</td><td class="n">0</td>`);
+    expect((await d.get('/admin/editions/2026-W47')).body).toContain(`<td class="wrap">${target.replaceAll('&', '&amp;')}</td><td class="n">2</td><td class="n">0</td>`);
   });
 
   it('with perSubscriber, counts who clicked from their own signed link, forgets them when erased, and says so', async () => {

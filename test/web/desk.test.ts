@@ -128,7 +128,7 @@ describe('the desk', () => {
     expect((await d.get(`/admin/editions/${id}`)).body).toContain('Held: waiting for the Fed');
     expect((await d.post(`/admin/editions/${id}/approve`, { note: 'CPI is out on Wednesday.', subject: 'My subject' })).statusCode).toBe(303);
     expect(await ctx.store.editionReview(id)).toMatchObject({ state: 'approved', note: 'CPI is out on Wednesday.', subject_override: 'My subject', reviewed_by: 'desk' });
-    expect((await d.get('/admin/editions')).body).toMatch(/2026-W47<\/a><\/td><td>approved<\/td><td>My subject/);
+    expect((await d.get('/admin/editions')).body).toMatch(/2026-W47<\/a><\/td><td>approved<\/td><td class="wrap">My subject/);
   });
 
   it('a sign-in link works once, for 15 minutes, only as signed; a session ends after 12 hours', async () => {
@@ -153,5 +153,30 @@ describe('the desk', () => {
     for (let i = 0; i < 5; i++) codes.push((await signIn(app, 'wrong'.repeat(8))).res.statusCode);
     expect(codes).toEqual([401, 401, 401, 429, 429]);
     expect((await signIn(app)).res.statusCode).toBe(429);
+  });
+
+  it('shows each report with its evidence and what was done, and each source with its last fetch and a stale one marked', async () => {
+    const ctx = testContext({ ADMIN_TOKEN });
+    const app = buildServer(ctx);
+    const ann = await ctx.subscribers.add('ann@example.com');
+    const report = { emailHash: 'h', editionId: '2026-W47', messageId: null, reportId: null } as const;
+    await ctx.store.addFeedbackEvent(
+      { ...report, subscriberId: ann.id, kind: 'hard-bounce', source: 'postmark', detail: '550 5.1.1 no such user', trust: 'proven', action: 'bounced' },
+      FIXED_NOW,
+    );
+    await ctx.store.addFeedbackEvent({ ...report, subscriberId: null, kind: 'complaint', source: 'ses', detail: 'abuse report', trust: 'untrusted', action: null }, FIXED_NOW);
+    await ctx.store.saveCloses('yahoo:^GSPC', [{ date: '2026-11-20', close: 6650 }], FIXED_NOW);
+    await ctx.store.saveCloses('fred:DGS2', [{ date: '2026-11-06', close: 3.5 }], new Date('2026-11-07T10:00:00Z'));
+    const d = await desk(app);
+    const feedback = (await d.get('/admin/feedback')).body;
+    expect(feedback).toMatch(
+      /<td>hard-bounce<\/td><td>postmark<\/td><td>ann@example.com<\/td><td>2026-W47<\/td><td class="wrap">proven: answers a message we sent<\/td><td>set bounced<\/td><td class="wrap"><small>550 5.1.1 no such user/,
+    );
+    expect(feedback).toMatch(
+      /<td>complaint<\/td><td>ses<\/td><td><span class="muted">not on the list<\/span><\/td><td>2026-W47<\/td><td class="wrap">unproven: kept, never acted on<\/td><td>nothing<\/td>/,
+    );
+    const data = (await d.get('/admin/data')).body;
+    expect(data).toMatch(/<td>fred:DGS2<\/td><td>2026-11-07 10:00 UTC<\/td><td>2026-11-06<\/td><td class="bad">2026-11-06 \(over 7 days old\)<\/td>/);
+    expect(data).toMatch(/<td>yahoo:\^GSPC<\/td><td>2026-11-21 14:00 UTC<\/td><td>2026-11-20<\/td><td>2026-11-20<\/td>/);
   });
 });

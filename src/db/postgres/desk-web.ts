@@ -38,6 +38,7 @@ export function deskWebStore(q: Queryable): DeskWebStore {
       ]),
     deliveriesOf: (subscriberId: number, limit: number) =>
       all<DeliveryRow>('SELECT * FROM deliveries WHERE subscriber_id = $1 ORDER BY edition_id DESC LIMIT $2', [subscriberId, limit]),
+    lastFetches: () => all<{ source: string; fetched_at: string }>('SELECT source, MAX(fetched_at) AS fetched_at FROM closes GROUP BY source', []),
     feedbackLog: (beforeId: number | undefined, limit: number) =>
       all<FeedbackLogRow>(
         `SELECT f.id, f.kind, f.trust, f.source, f.edition_id, f.message_id, f.detail, f.received_at, f.action, s.email

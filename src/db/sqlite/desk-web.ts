@@ -19,6 +19,7 @@ export function deskWebStore(db: Db): Sync<DeskWebStore> {
     ),
     search: db.prepare<[string, string, number], SubscriberRow>('SELECT * FROM subscribers WHERE email >= ? AND email < ? ORDER BY email LIMIT ?'),
     deliveries: db.prepare<[number, number], DeliveryRow>('SELECT * FROM deliveries WHERE subscriber_id = ? ORDER BY edition_id DESC LIMIT ?'),
+    fetches: db.prepare<[], { source: string; fetched_at: string }>('SELECT source, MAX(fetched_at) AS fetched_at FROM closes GROUP BY source'),
     log: db.prepare<[number, number], FeedbackLogRow>(
       `SELECT ${LOG_COLUMNS} FROM feedback_events f LEFT JOIN subscribers s ON s.id = f.subscriber_id WHERE f.id < ? ORDER BY f.id DESC LIMIT ?`,
     ),
@@ -37,6 +38,7 @@ export function deskWebStore(db: Db): Sync<DeskWebStore> {
     clickCounts: (editionId: string) => statements.clicks.all(editionId),
     searchSubscribers: (prefix: string, limit: number) => statements.search.all(prefix, prefixEnd(prefix), limit),
     deliveriesOf: (subscriberId: number, limit: number) => statements.deliveries.all(subscriberId, limit),
+    lastFetches: () => statements.fetches.all(),
     feedbackLog: (beforeId: number | undefined, limit: number) => statements.log.all(beforeId ?? Number.MAX_SAFE_INTEGER, limit),
   };
 }

@@ -1,4 +1,4 @@
-/** The data providers' health: the closes cache per source (first and last close, how many) and what the guards said of the newest edition. */
+/** The data providers' health: the closes cache per source (when last fetched, first and last close, how many) and what the guards said of the newest edition. */
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
@@ -36,7 +36,9 @@ export function dataPage(kit: SiteKit): FastifyPluginAsync {
     app.get('/data', async (req, reply) => {
       const today = ctx.clock().toISOString().slice(0, 10);
       const stale = new Date(Date.parse(today) - STALE_DAYS * 86_400_000).toISOString().slice(0, 10);
-      const sources = (await ctx.store.cachedSources()).map((s) => ({ ...s, stale: s.last < stale }));
+      const [cached, fetches] = await Promise.all([ctx.store.cachedSources(), ctx.store.lastFetches()]);
+      const fetched = new Map(fetches.map((f) => [f.source, shortTime(f.fetched_at)]));
+      const sources = cached.map((s) => ({ ...s, stale: s.last < stale, fetched: fetched.get(s.source) }));
       const guards = await newestGuards(ctx);
       return view(req, reply, 'desk-data', 'Data', { sources, guards, fetched: shortTime(guards?.fetchedAt), staleDays: STALE_DAYS });
     });

@@ -12,7 +12,7 @@ import type { Edition } from '../src/build.js';
 import type { Context } from '../src/context.js';
 import type { EditionReviewRow } from '../src/db/types.js';
 import { messageFactory, processOwner, sendAdHoc } from '../src/delivery/index.js';
-import { SendRefused, type SendTerms } from '../src/delivery/terms.js';
+import { checkSendable, SendRefused, type SendTerms } from '../src/delivery/terms.js';
 import { reviewUrl } from '../src/desk/links.js';
 import { htmlWithNote, type Review, textWithNote, withReview } from '../src/desk/note.js';
 import { editionIdFor } from '../src/edition-id.js';
@@ -112,6 +112,8 @@ export async function sendReviewed(ctx: Context, row: EditionReviewRow, options:
   if (blocked) throw new SendRefused(blocked);
   const review: Review = { note: row.note, subject: row.subject_override };
   const final = withReview(await savedEdition(ctx, row.id), review);
+  // Refused before the claim (demo data over SMTP, other settings than it was built with): nothing is queued.
+  checkSendable(ctx, final, options);
   await ctx.store.saveEdition({ id: row.id, asOf: row.as_of, subject: final.subject, headline: row.headline ?? final.subject, demo: row.demo === 1 }, ctx.clock());
   await ctx.store.saveSendable(row.id, sendableFrom(final));
   // The claim is refused to a held edition: a hold that lands now stops it, whoever is first.

@@ -1,5 +1,5 @@
 /** The desk's queries both stores share, written once (SQLite binds $n as @pN: sqlite/desk.ts). */
-import type { SubscriberStatus } from './types.js';
+import type { Outcome, SubscriberStatus } from './types.js';
 
 /** An edition's state as a whole: the publisher's word until its send starts, then the ledger's. */
 export const REVIEW_COLUMNS = `id, as_of, subject, headline, demo, sent_at,
@@ -44,4 +44,28 @@ export function countsByStatus(rows: ReadonlyArray<{ status: SubscriberStatus; n
   const counts: Record<SubscriberStatus, number> = { pending: 0, confirmed: 0, unsubscribed: 0, bounced: 0, complained: 0 };
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;
+}
+
+/*
+ * A sending edition's figures, kept as its rows are recorded (one statement a batch), so the desk never
+ * counts its rows per view. Exact again when the send completes (COUNT_RESULTS); meanwhile a row two
+ * senders recorded (a lease that ran out on a live sender) may be counted twice.
+ */
+/** $1 id, $2 rows queued. */
+export const RESULTS_QUEUED = `INSERT INTO edition_results (edition_id, recipients) VALUES ($1, $2)
+  ON CONFLICT (edition_id) DO UPDATE SET recipients = edition_results.recipients + excluded.recipients`;
+/** $1 id, then sent, failed, ambiguous and skipped in a batch of outcomes. */
+export const RESULTS_RECORDED = 'UPDATE edition_results SET sent = sent + $2, failed = failed + $3, ambiguous = ambiguous + $4, skipped = skipped + $5 WHERE edition_id = $1';
+/** $1 id, $2 temporary failures queued again. */
+export const RESULTS_REQUEUED = 'UPDATE edition_results SET failed = failed - $2 WHERE edition_id = $1';
+
+/** A batch of outcomes as RESULTS_RECORDED's values after the id: sent, failed, ambiguous, skipped. */
+export function tally(outcomes: readonly Outcome[]): [number, number, number, number] {
+  const count = (test: (o: Outcome) => boolean) => outcomes.filter(test).length;
+  return [
+    count((o) => o.status === 'sent'),
+    count((o) => o.status === 'failed' && o.failure !== 'ambiguous'),
+    count((o) => o.status === 'failed' && o.failure === 'ambiguous'),
+    count((o) => o.status === 'skipped'),
+  ];
 }

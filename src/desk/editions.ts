@@ -25,14 +25,16 @@ export function parseInput<T>(
 }
 
 /**
- * An edition's results: none before its send; the copy made when it completed; while it sends, the
- * ledger's rows as they stand (one edition's, by its index) beside the reports counted so far.
+ * An edition's results: none before its send; the exact copy made when it completed; while it sends,
+ * the figures kept as its rows are recorded. Only an edition sent before they were kept is counted
+ * from the ledger (`live`).
  */
 export function resultsOf(row: EditionReviewRow, counted: EditionResultsRow | undefined, live: LedgerCounts | undefined): EditionResults | null {
   if (row.state !== 'sending' && row.state !== 'sent') return null;
   const after = { bounced: counted?.bounced ?? 0, complained: counted?.complained ?? 0, unsubscribed: counted?.unsubscribed ?? 0 };
-  if (counted?.counted_at && row.state === 'sent') {
-    return { recipients: counted.recipients, sent: counted.sent, failed: counted.failed, ambiguous: counted.ambiguous, ...after, final: true };
+  if (counted && !live) {
+    const final = row.state === 'sent' && counted.counted_at !== null;
+    return { recipients: counted.recipients, sent: counted.sent, failed: counted.failed, ambiguous: counted.ambiguous, ...after, final };
   }
   const c = live ?? { total: 0, sent: 0, failedTemporary: 0, failedPermanent: 0, failedAmbiguous: 0 };
   return { recipients: c.total, sent: c.sent, failed: c.failedTemporary + c.failedPermanent, ambiguous: c.failedAmbiguous, ...after, final: false };
@@ -63,9 +65,9 @@ export function summaryOf(row: EditionReviewRow, results: EditionResults | null)
   };
 }
 
-/** Only an edition still sending, or sent before its figures were kept, is counted from the ledger. */
+/** Only an edition whose figures were never kept (its send began before migration 012) is counted from the ledger. */
 async function summarise(deps: DeskDeps, row: EditionReviewRow, counted: EditionResultsRow | undefined): Promise<EditionSummary> {
-  const needsLedger = row.state === 'sending' || (row.state === 'sent' && !counted?.counted_at);
+  const needsLedger = (row.state === 'sending' || row.state === 'sent') && !(counted?.counted_at || counted?.recipients);
   return summaryOf(row, resultsOf(row, counted, needsLedger ? await deps.ledger.counts(row.id) : undefined));
 }
 

@@ -12,7 +12,7 @@ type Message = (reply: FastifyReply, status: number, heading: string, text: stri
 const REFUSED: Record<Exclude<LinkResult, { ok: true }>['reason'], string> = {
   forged: 'This link is not valid. Use the link from the review email as it came.',
   stale: 'This link is for an earlier build of the edition. Use the links in the newest review email.',
-  used: 'This link was used already. Each link in the review email works once; `marketwrap editions` changes the review from the server.',
+  used: 'This link was used already. Each link in the review email works once: use the desk, or marketwrap editions approve or hold on the server.',
   started: 'This edition is being sent or was sent: its review is over.',
 };
 

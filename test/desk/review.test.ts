@@ -9,9 +9,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deskTick } from '../../jobs/review.js';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { type Context, createContext } from '../../src/context.js';
-import { approveEdition, deskStats, listEditions, showEdition } from '../../src/desk/index.js';
+import { approveEdition, deskStats, listEditions, previewEdition, showEdition } from '../../src/desk/index.js';
 import { buildServer } from '../../src/web/server.js';
-import { cliDirs, cliEnv, runCli } from '../helpers/cli.js';
+import { cliDirs, cliEnv, runCli, startCli } from '../helpers/cli.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { templatesTalkingAboutThemselves } from '../helpers/templates.js';
 
@@ -107,6 +107,13 @@ describe('approval "required"', () => {
     const approved = runCli(['editions', 'approve', '2026-W47', '--note', 'Back from holiday: <CPI> & jobs next week.', '--subject', 'The week, approved'], cli);
     expect(approved.stdout).toContain('2026-W47: approved');
     expect(approved.stdout).toContain('subject:   The week, approved (built: ');
+    // The desk's preview: what the list will get, with the note, the subject and the charts inline.
+    const preview = (await previewEdition(ctx, '2026-W47'))!;
+    expect(preview.subject).toBe('The week, approved');
+    expect(preview.html).toContain('Back from holiday: &lt;CPI&gt; &amp; jobs next week.');
+    expect(preview.html).toContain('src="data:image/png;base64,');
+    expect(preview.html).not.toMatch(/cid:|\{\{(email|unsubscribeUrl)\}\}/);
+    expect(await previewEdition(ctx, '2026-W40')).toBeUndefined();
     expect((await request(links.approve)).body).toContain('is approved');
     expect(await tick()).toEqual(['sent 2026-W47: 2 sent, 1 failed']);
     expect(await tick()).toEqual([]);
@@ -145,6 +152,18 @@ describe('the review settings', () => {
     expect(await showEdition(ctx, '2026-W47')).toMatchObject({ state: 'draft', sendAt: AFTER.toISOString(), checks: [] });
     await approveEdition(ctx, '2026-W47', { by: 'cli' });
     expect(await tick()).toEqual(['sent 2026-W47: 2 sent, 1 failed']);
+  }, 60_000);
+
+  it('an approval does not overrule the send terms: demo data over SMTP is refused before anything is claimed', async () => {
+    const { ctx, sink, clock } = await desk('required');
+    expect(await deskTick(ctx)).toEqual(['drafted 2026-W47 for review']);
+    expect(await showEdition(ctx, '2026-W47')).toMatchObject({ state: 'draft', checks: ['it was built from demo data, which never goes to the list over SMTP'] });
+    await approveEdition(ctx, '2026-W47', { by: 'cli' });
+    clock.now = AFTER;
+    expect(await deskTick(ctx)).toEqual([expect.stringMatching(/^not sending 2026-W47 over SMTP: it was built from demo data/)]);
+    expect(await showEdition(ctx, '2026-W47')).toMatchObject({ state: 'approved' });
+    expect(await ctx.ledger.counts('2026-W47')).toMatchObject({ total: 0 });
+    expect(listMail(sink)).toHaveLength(0);
   }, 60_000);
 
   it('buildAhead "30m" drafts half an hour before the send time', async () => {
@@ -230,5 +249,26 @@ describe('the figures', () => {
     expect(JSON.parse(listed.stdout)[0]).toMatchObject({ id: '2026-W47', state: 'sent', results: expected });
     const cliStats = runCli(['stats', '--json', '--weeks', '2'], cliEnvNow);
     expect(JSON.parse(cliStats.stdout)).toEqual(stats);
+  }, 60_000);
+});
+
+describe('marketwrap serve', () => {
+  it('builds the next edition ahead on its own clock and mails the publisher the draft, held from the list (demo data over SMTP fails a check)', async () => {
+    const sink = await startSmtpSink();
+    cleanups.push(() => sink.close());
+    const { env } = cliDirs();
+    writeFileSync(env.CONFIG_FILE, JSON.stringify({ schedule: { cron: '0 8 * * 6', buildAhead: '2h' } }));
+    const serve = startCli(['serve', '--grace', '0'], { ...env, SMTP_URL: sink.url, PORT: '0', PUBLISHER_EMAIL: PUBLISHER, MARKETWRAP_NOW: BEFORE.toISOString() });
+    try {
+      const end = Date.now() + 40_000;
+      while (sink.received.length === 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(sink.received.map((m) => m.envelopeTo)).toEqual([[PUBLISHER]]);
+      const told = sink.received[0]!.parsed;
+      expect(told.subject).toMatch(/^Held: /);
+      expect(told.text).toContain('Held: it was built from demo data, which never goes to the list over SMTP.');
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.done;
+    }
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 /** The delivery ledger's SQL for PostgreSQL: claims skip rows other senders hold (FOR UPDATE SKIP LOCKED). */
 import type { ClaimedRow, EditionState, InFlightRow, Ledger, LedgerCounts, Outcome } from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
-import { COUNT_RESULTS } from '../desk-sql.js';
+import { COUNT_RESULTS, RESULTS_QUEUED, RESULTS_RECORDED, RESULTS_REQUEUED, tally } from '../desk-sql.js';
 
 const QUEUE_ALL = `INSERT INTO deliveries (edition_id, subscriber_id, status, attempts, queued_at, updated_at)
   SELECT $1, id, 'queued', 0, $2, $2 FROM subscribers WHERE status = 'confirmed'
@@ -61,6 +61,15 @@ async function recordOutcomes(client: Queryable, id: string, outcomes: readonly 
       if (o.bounce) await client.query(OTHER_OUTCOMES.bounce, [o.subscriberId, bounceLimit, iso]);
     }
   }
+  // Last, so the summary row's lock is held only until the commit: senders of one edition share it.
+  await client.query(RESULTS_RECORDED, [id, ...tally(outcomes)]);
+}
+
+/** Queues every confirmed subscriber's row and counts them on the edition's results row. */
+async function queueAll(client: Queryable, id: string, now: Date): Promise<number> {
+  const queued = (await client.query(QUEUE_ALL, [id, now.toISOString()])).rowCount ?? 0;
+  await client.query(RESULTS_QUEUED, [id, queued]);
+  return queued;
 }
 
 const ids = async (q: Queryable, text: string, values: unknown[]) => (await q.query<{ id: string }>(text, values)).rows.map((r) => r.id);
@@ -79,11 +88,11 @@ export function postgresLedger(connection: Connection): Ledger {
         await client.query('UPDATE editions SET send_completed_at = $1, sent_at = COALESCE(sent_at, $1) WHERE id = $2', [now.toISOString(), id]);
         await client.query(COUNT_RESULTS, [id, now.toISOString()]);
       }),
-    queueAll: async (id, now) => (await q.query(QUEUE_ALL, [id, now.toISOString()])).rowCount ?? 0,
+    queueAll: (id, now) => inTransaction(connection, (client) => queueAll(client, id, now)),
     beginAndQueue: (id, owner, now) =>
       inTransaction(connection, async (client) => {
         if ((await client.query(BEGIN_EDITION, [id, owner, now.toISOString()])).rowCount !== 1) return undefined;
-        return (await client.query(QUEUE_ALL, [id, now.toISOString()])).rowCount ?? 0;
+        return queueAll(client, id, now);
       }),
     confirmedCount: async () => (await q.query<{ n: number }>("SELECT COUNT(*)::int AS n FROM subscribers WHERE status = 'confirmed'")).rows[0]!.n,
     renew: async (id, owner, now) =>
@@ -98,14 +107,19 @@ export function postgresLedger(connection: Connection): Ledger {
           [id],
         )
       ).rows,
-    requeueTemporary: async (id, now) =>
-      (
-        await q.query(
-          `UPDATE deliveries SET status = 'queued', failure = NULL, next_attempt_at = NULL, attempts = 0, updated_at = $1
-           WHERE edition_id = $2 AND status = 'failed' AND failure = 'temporary'`,
-          [now.toISOString(), id],
-        )
-      ).rowCount ?? 0,
+    requeueTemporary: (id, now) =>
+      inTransaction(connection, async (client) => {
+        const requeued =
+          (
+            await client.query(
+              `UPDATE deliveries SET status = 'queued', failure = NULL, next_attempt_at = NULL, attempts = 0, updated_at = $1
+               WHERE edition_id = $2 AND status = 'failed' AND failure = 'temporary'`,
+              [now.toISOString(), id],
+            )
+          ).rowCount ?? 0;
+        await client.query(RESULTS_REQUEUED, [id, requeued]);
+        return requeued;
+      }),
     nextRetry: async (id) =>
       (await q.query<{ at: string | null }>("SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE edition_id = $1 AND status = 'queued'", [id])).rows[0]?.at ?? undefined,
     counts: async (id) => (await q.query<LedgerCounts & Record<string, unknown>>(COUNTS, [id])).rows[0]!,

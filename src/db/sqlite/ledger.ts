@@ -2,7 +2,7 @@
 import type { ClaimedRow, EditionState, InFlightRow, Ledger, LedgerCounts, Outcome } from '../types.js';
 import type { Db } from './open.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
-import { COUNT_RESULTS } from '../desk-sql.js';
+import { COUNT_RESULTS, RESULTS_QUEUED, RESULTS_RECORDED, RESULTS_REQUEUED, tally } from '../desk-sql.js';
 import { prepareNumbered } from './desk.js';
 
 /** The statements about an edition as a whole: its claim, its state, its completion. */
@@ -15,6 +15,9 @@ function editionStatements(db: Db) {
     editionState: db.prepare<[string], EditionState>('SELECT send_started_at, send_completed_at, send_owner FROM editions WHERE id = ?'),
     completeEdition: db.prepare('UPDATE editions SET send_completed_at = ?, sent_at = COALESCE(sent_at, ?) WHERE id = ?'),
     countResults: prepareNumbered(db, COUNT_RESULTS),
+    resultsQueued: prepareNumbered(db, RESULTS_QUEUED),
+    resultsRecorded: prepareNumbered(db, RESULTS_RECORDED),
+    resultsRequeued: prepareNumbered(db, RESULTS_REQUEUED),
     confirmed: db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM subscribers WHERE status = 'confirmed'"),
     queueAll: db.prepare(
       `INSERT INTO deliveries (edition_id, subscriber_id, status, attempts, queued_at, updated_at)
@@ -88,6 +91,11 @@ function deliveryStatements(db: Db) {
 
 export function sqliteLedger(db: Db, lock: TransactionLock): Ledger {
   const s = { ...editionStatements(db), ...deliveryStatements(db) };
+  const queueAll = (id: string, now: Date) => {
+    const queued = s.queueAll.run({ id, now: now.toISOString() }).changes;
+    s.resultsQueued.run(id, queued);
+    return queued;
+  };
   const sync: Sync<Omit<Ledger, 'updateShared'>> = {
     beginEdition: (id: string, owner: string, now: Date) => s.beginEdition.run({ id, owner, now: now.toISOString() }).changes === 1,
     editionIds: (weekId: string) => (db.prepare("SELECT id FROM editions WHERE id = ? OR id LIKE ? || '-%'").all(weekId, weekId) as Array<{ id: string }>).map((r) => r.id),
@@ -99,10 +107,10 @@ export function sqliteLedger(db: Db, lock: TransactionLock): Ledger {
       s.completeEdition.run(now.toISOString(), now.toISOString(), id);
       s.countResults.run(id, now.toISOString());
     }),
-    queueAll: (id: string, now: Date) => s.queueAll.run({ id, now: now.toISOString() }).changes,
+    queueAll: db.transaction((id: string, now: Date) => queueAll(id, now)),
     beginAndQueue: db.transaction((id: string, owner: string, now: Date): number | undefined => {
       if (s.beginEdition.run({ id, owner, now: now.toISOString() }).changes !== 1) return undefined;
-      return s.queueAll.run({ id, now: now.toISOString() }).changes;
+      return queueAll(id, now);
     }),
     confirmedCount: () => s.confirmed.get()!.n,
     renew: (id: string, owner: string, now: Date) => s.renew.run({ id, owner, now: now.toISOString() }).changes,
@@ -126,9 +134,14 @@ export function sqliteLedger(db: Db, lock: TransactionLock): Ledger {
           if (o.bounce) s.bounce.run({ subscriberId: o.subscriberId, limit: bounceLimit, now: iso });
         }
       }
+      s.resultsRecorded.run(id, ...tally(outcomes));
     }),
     inFlight: (id: string) => s.inFlight.all(id),
-    requeueTemporary: (id: string, now: Date) => s.requeueTemporary.run(now.toISOString(), id).changes,
+    requeueTemporary: db.transaction((id: string, now: Date) => {
+      const requeued = s.requeueTemporary.run(now.toISOString(), id).changes;
+      s.resultsRequeued.run(id, requeued);
+      return requeued;
+    }),
     nextRetry: (id: string) => s.nextRetry.get(id)?.at ?? undefined,
     counts: (id: string): LedgerCounts => {
       const row = s.counts.get(id)!;

@@ -1,6 +1,5 @@
 /** Signing in to the desk (/admin) over fastify's inject, as a browser would: the form, the cookie, the CSRF token. */
-import { writeEditionFiles } from '../../src/archive.js';
-import { buildEdition } from '../../src/build.js';
+import { prepareDraft } from '../../jobs/review.js';
 import type { Context } from '../../src/context.js';
 import type { buildServer } from '../../src/web/server.js';
 
@@ -39,11 +38,7 @@ export async function desk(app: App) {
 /** Every page of the desk (subscriber 1 must exist). */
 export const DESK_PAGES = ['/admin', '/admin/editions', '/admin/list', '/admin/list?q=a', '/admin/subscribers/1', '/admin/import', '/admin/feedback', '/admin/data'];
 
-/** A draft as the scheduled build leaves one: the edition built from demo data, its files saved, its row a draft with a finding. */
+/** A draft as the scheduled build leaves one (desk-core's prepareDraft): built from demo data, checked, saved for review, the publisher mailed. */
 export async function saveDraft(ctx: Context, sendAt = '2026-11-23T14:00:00.000Z'): Promise<string> {
-  const built = await buildEdition(ctx, { data: 'demo' });
-  writeEditionFiles(built, ctx.editionsDir);
-  await ctx.store.saveEdition({ id: built.id, asOf: built.asOf, subject: built.subject, headline: built.commentary.headline, demo: built.snapshot.demo }, ctx.clock());
-  await ctx.store.saveDraft(built.id, { reviewKey: 'key', checks: ['the lede repeats the headline'], sendAt }, ctx.clock());
-  return built.id;
+  return (await prepareDraft(ctx, new Date(sendAt), { allowDemoData: true, data: 'demo' })).id;
 }

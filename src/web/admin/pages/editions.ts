@@ -3,20 +3,16 @@
  * a note and a subject, or hold), any edition by id, and every edition sent with its results (and its
  * link clicks when tracking.clicks is on). The review itself is desk-core's (src/desk/), the CLI's too.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { editionFiles } from '../../../archive.js';
-import { approveEdition, type EditionSummary, holdEdition, listEditions, showEdition } from '../../../desk/index.js';
+import { approveEdition, type EditionSummary, holdEdition, listEditions, previewEdition, showEdition } from '../../../desk/index.js';
 import { editionIdSchema } from '../../../edition-id.js';
 import { InputError, messageOf, RefusedError } from '../../../errors.js';
-import { personalizer, pointChartsAt } from '../../../render/index.js';
 import type { SiteKit } from '../../kit.js';
 import { SECURITY_HEADERS } from '../../security.js';
 import { deskView, shortTime } from '../view.js';
 
 const idParams = z.object({ id: editionIdSchema });
-const chartParams = idParams.extend({ chart: z.string().regex(/^[a-z0-9-]+\.png$/) });
 const approveBody = z.object({ note: z.string().max(5000).default(''), subject: z.string().max(1000).default('') });
 const holdBody = z.object({ reason: z.string().max(5000).default('') });
 /** An edition the publisher can still act on. */
@@ -40,7 +36,7 @@ export function editionPages(kit: SiteKit): FastifyPluginAsync {
     const data = edition && {
       edition,
       open: OPEN.has(edition.state),
-      previews: existsSync(editionFiles(ctx.editionsDir, edition.id).html) ? WIDTHS : [],
+      previews: WIDTHS,
       times: { built: shortTime(edition.builtAt), sendAt: shortTime(edition.sendAt), sent: shortTime(edition.sentAt), reviewed: shortTime(edition.reviewedAt) },
       clicks,
     };
@@ -91,22 +87,14 @@ export function editionPages(kit: SiteKit): FastifyPluginAsync {
   };
 }
 
-/** The email as saved (any edition, sent or not), for the preview frames, and its charts. */
+/** The edition as the list gets it (desk-core's previewEdition: the note and subject applied, charts inline), for the preview frames. */
 function previews({ ctx, message }: SiteKit): FastifyPluginAsync {
   return async (app) => {
     app.get('/editions/:id/preview', async (req, reply) => {
       const id = idParams.safeParse(req.params);
-      const file = id.success ? editionFiles(ctx.editionsDir, id.data.id).html : '';
-      if (!id.success || !existsSync(file)) return message(reply, 404, 'Not found', 'This edition has no saved email to preview.');
-      const general = personalizer(readFileSync(file, 'utf8'), 'html')({ email: 'reader@example.com', unsubscribeUrl: `${ctx.env.PUBLIC_URL}/unsubscribe` });
-      const body = pointChartsAt(general, (name) => `/admin/editions/${id.data.id}/charts/${name}.png`);
-      return reply.headers(FRAMED).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
-    });
-    app.get('/editions/:id/charts/:chart', async (req, reply) => {
-      const params = chartParams.safeParse(req.params);
-      const file = params.success ? `${ctx.editionsDir}/${params.data.id}-${params.data.chart}` : '';
-      if (!params.success || !existsSync(file)) return message(reply, 404, 'Not found', 'There is no such chart.');
-      return reply.type('image/png').header('cache-control', 'private, max-age=300').send(readFileSync(file));
+      const preview = id.success ? await previewEdition(ctx, id.data.id) : undefined;
+      if (!preview) return message(reply, 404, 'Not found', 'This edition has no saved email to preview.');
+      return reply.headers(FRAMED).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(preview.html);
     });
   };
 }

@@ -12,10 +12,11 @@ import type { Edition } from '../src/build.js';
 import type { Context } from '../src/context.js';
 import type { EditionReviewRow } from '../src/db/types.js';
 import { messageFactory, processOwner, sendAdHoc } from '../src/delivery/index.js';
-import { checkSendable, SendRefused, type SendTerms } from '../src/delivery/terms.js';
+import { checkSendable, type SendTerms } from '../src/delivery/terms.js';
 import { reviewUrl } from '../src/desk/links.js';
 import { htmlWithNote, type Review, textWithNote, withReview } from '../src/desk/note.js';
 import { editionIdFor } from '../src/edition-id.js';
+import { fail, isFailure } from '../src/errors.js';
 import { escapeHtml } from '../src/escape.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { withoutWebLink } from '../src/render/web-link.js';
@@ -49,7 +50,7 @@ export async function draftForReview(ctx: Context, built: Edition, terms: SendTe
   writeEditionFiles(built, ctx.editionsDir, terms);
   const reviewKey = randomBytes(16).toString('hex');
   const saved = await ctx.store.saveDraft(built.id, { reviewKey, checks: draft.checks, sendAt: draft.sendAt.toISOString(), heldBecause: draft.heldBecause }, now);
-  if (!saved) throw new SendRefused(`edition ${built.id} began to be sent meanwhile: its draft is not replaced`);
+  if (!saved) throw fail('SEND_REFUSED', { reason: `edition ${built.id} began to be sent meanwhile: its draft is not replaced` });
   const row = (await ctx.store.editionReview(built.id))!;
   await mailPublisher(ctx, parseSendable(built.id, json), row);
   return row;
@@ -109,7 +110,7 @@ function reviewBanner(ctx: Context, row: EditionReviewRow, links: { approve: str
 /** The reviewed draft to the list: the publisher's note and subject applied once, then claimed, queued and sent. */
 export async function sendReviewed(ctx: Context, row: EditionReviewRow, options: DigestOptions): Promise<DigestResult> {
   const blocked = reviewBlock(ctx.config.schedule.approval, row);
-  if (blocked) throw new SendRefused(blocked);
+  if (blocked) throw fail('SEND_REFUSED', { reason: blocked });
   const review: Review = { note: row.note, subject: row.subject_override };
   const final = withReview(await savedEdition(ctx, row.id), review);
   // Refused before the claim (demo data over SMTP, other settings than it was built with): nothing is queued.
@@ -118,7 +119,7 @@ export async function sendReviewed(ctx: Context, row: EditionReviewRow, options:
   await ctx.store.saveSendable(row.id, sendableFrom(final));
   // The claim is refused to a held edition: a hold that lands now stops it, whoever is first.
   const queued = await ctx.ledger.beginAndQueue(row.id, processOwner(), ctx.clock());
-  if (queued === undefined) throw new SendRefused(`edition ${row.id} was held or claimed by another sender a moment ago: not sending it`);
+  if (queued === undefined) throw fail('SEND_REFUSED', { reason: `edition ${row.id} was held or claimed by another sender a moment ago: not sending it` });
   noteInFiles(ctx.editionsDir, row.id, review, final.lede);
   const files = editionFiles(ctx.editionsDir, row.id);
   const result = { editionId: row.id, asOf: final.asOf, subject: final.subject, demo: final.demo, files, htmlBytes: Buffer.byteLength(final.html), dataNotes: [] };
@@ -160,7 +161,8 @@ export async function prepareDraft(
 export async function rebuildDraft(ctx: Context, id: string, options: Pick<DigestOptions, 'allowDemoData' | 'data'> = {}): Promise<EditionReviewRow> {
   const { showEdition } = await import('../src/desk/editions.js');
   const edition = await showEdition(ctx, id);
-  if (edition.state === 'sending' || edition.state === 'sent') throw new SendRefused(`cannot rebuild ${edition.id}: it ${edition.state === 'sent' ? 'was sent' : 'is being sent'}`);
+  if (edition.state === 'sending' || edition.state === 'sent')
+    throw fail('SEND_REFUSED', { reason: `cannot rebuild ${edition.id}: it ${edition.state === 'sent' ? 'was sent' : 'is being sent'}` });
   const sendAt = edition.sendAt && Date.parse(edition.sendAt) > ctx.clock().getTime() ? new Date(edition.sendAt) : ctx.clock();
   const stillHeld = edition.state === 'held' ? `rebuilt with newer data after it was held (${edition.heldReason}): approve it to send it` : undefined;
   return prepareDraft(ctx, sendAt, { ...options, id: edition.id, asOf: edition.asOf, stillHeld });
@@ -199,7 +201,7 @@ export async function deskTick(ctx: Context, options: Pick<DigestOptions, 'allow
       done.push(`sent ${row.id}: ${result.delivery?.sent ?? 0} sent, ${result.delivery?.failed ?? 0} failed`);
     } catch (error) {
       // Another sender (the schedule's run, a worker) claimed it first, or it was held a moment ago.
-      if (!(error instanceof SendRefused)) throw error;
+      if (!isFailure(error, 'SEND_REFUSED')) throw error;
       done.push(error.message);
     }
   }

@@ -8,8 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { SavedEdition } from '../src/archive.js';
 import type { Context } from '../src/context.js';
 import type { DeliverySummary } from '../src/delivery/index.js';
-import { EXIT } from '../src/errors.js';
-import { SendRefused, savedEdition, sendEdition } from './weekly-digest.js';
+import { EXIT, isRefusal } from '../src/errors.js';
+import { savedEdition, sendEdition } from './weekly-digest.js';
 
 export interface WorkerOptions {
   /** Stop when no edition is in progress (instead of waiting for the next). */
@@ -42,7 +42,7 @@ async function sendInProgress(ctx: Context, options: WorkerOptions, said: Set<st
       // Rows another live sender holds, or the server refused the session: look again after a pause.
       if (summary.sending > 0 || summary.queued > 0) unfinished = true;
     } catch (error) {
-      if (!(error instanceof SendRefused)) throw error;
+      if (!isRefusal(error)) throw error;
       // Every poll meets the same refusal: say it once, not every five seconds.
       if (!said.has(`${id}\n${error.message}`)) options.problem?.(id, error.message, edition ? EXIT.refused : EXIT.failed);
       said.add(`${id}\n${error.message}`);

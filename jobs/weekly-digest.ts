@@ -2,21 +2,20 @@
  * The weekly job: build this week's edition and deliver it to the list, once. `marketwrap digest`
  * runs it now; `serve` runs it on the config's cron and resumes an interrupted send at start-up.
  */
-import { ArchiveError, editionFiles, parseSendable, readSavedEdition, type SavedEdition, sendableJson, writeEditionFiles, type EditionFiles } from '../src/archive.js';
+import { editionFiles, parseSendable, readSavedEdition, type SavedEdition, sendableJson, writeEditionFiles, type EditionFiles } from '../src/archive.js';
 import { resolveAsOf } from '../src/as-of.js';
 import type { Edition } from '../src/build.js';
 import type { Context } from '../src/context.js';
+import { fail } from '../src/errors.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
 import { decideSend, placeholderRefusal, placeholderSettings } from '../src/delivery/policy.js';
-import { checkSendable, currentTerms, SendRefused, type SendTerms, smtpOnLoopback } from '../src/delivery/terms.js';
+import { checkSendable, currentTerms, type SendTerms, smtpOnLoopback } from '../src/delivery/terms.js';
 import { editionIdFor } from '../src/edition-id.js';
 import { reviewFindings } from '../src/commentary/findings.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, unsubscribeUrl } from '../src/subscribers/index.js';
 import { testCopy } from '../src/render/web-link.js';
 import { awaitApproval, draftForReview, reviewedDraft, sendReviewed } from './review.js';
-
-export { SendRefused };
 
 export interface DigestOptions {
   asOf?: string;
@@ -62,16 +61,11 @@ export interface DigestResult {
 
 /**
  * The edition as it was first built: from the database (where any sender, on any machine, finds it),
- * or from the saved files for editions queued before it was kept there. SendRefused says why not.
+ * or from the saved files for editions queued before it was kept there; a refusal (exit 3) says why not.
  */
 export async function savedEdition(ctx: Context, id: string): Promise<SavedEdition> {
-  try {
-    const json = await ctx.store.sendable(id);
-    return json === undefined ? readSavedEdition(ctx.editionsDir, id) : parseSendable(id, json);
-  } catch (error) {
-    if (error instanceof ArchiveError) throw new SendRefused(error.message);
-    throw error;
-  }
+  const json = await ctx.store.sendable(id);
+  return json === undefined ? readSavedEdition(ctx.editionsDir, id) : parseSendable(id, json);
 }
 
 export const weeklyDigest = {
@@ -126,7 +120,7 @@ export const weeklyDigest = {
       // The schedule's list send: the publisher is told why it is held, and may approve it as it is.
       if (listSend && options.via === 'schedule' && isCheck(decision.because))
         await draftForReview(ctx, built, terms, { checks: judged.checks, sendAt: ctx.clock(), heldBecause: line });
-      throw new SendRefused(line);
+      throw fail('SEND_REFUSED', { reason: line });
     }
     // With approval required the list gets nothing yet: the publisher gets the draft.
     if (queueing && ctx.config.schedule.approval === 'required') return awaitApproval(ctx, built, terms, judged.checks, result);
@@ -209,10 +203,8 @@ export async function editionToBuild(ctx: Pick<Context, 'ledger'>, weekId: strin
   if (state?.send_started_at == null) return { id: weekId };
   if (listSend) {
     const c = await ledger.counts(weekId);
-    throw new SendRefused(
-      `edition ${weekId} ${state.send_completed_at ? 'was already sent' : 'is being sent or was interrupted'} (${c.sent} sent, ${c.queued} queued, ${c.failedTemporary + c.failedPermanent + c.failedAmbiguous} failed): ` +
-        'use --resume to continue it, --retry-failed to retry temporary failures, or --new-edition to send a new edition of this week',
-    );
+    const failed = c.failedTemporary + c.failedPermanent + c.failedAmbiguous;
+    throw fail('EDITION_TAKEN', { id: weekId, state: state.send_completed_at ? 'was already sent' : 'is being sent or was interrupted', sent: c.sent, queued: c.queued, failed });
   }
   let n = 2;
   let id = `${weekId}-${n}`;
@@ -227,7 +219,7 @@ async function queueAndSend(ctx: Context, built: Edition, terms: SendTerms, resu
   await ctx.store.saveSendable(id, sendableJson(built, terms));
   // Claim and queue in one transaction: a failure here leaves the edition unclaimed, to be sent again.
   const queued = await ctx.ledger.beginAndQueue(id, processOwner(), ctx.clock());
-  if (queued === undefined) throw new SendRefused(`edition ${id} was claimed by another sender a moment ago: not sending it twice`);
+  if (queued === undefined) throw fail('EDITION_CLAIMED_ELSEWHERE', { id });
   if (queued === 0) throw new Error(`edition ${id}: nothing was queued although the list has confirmed subscribers; run the digest again`);
   writeEditionFiles(built, ctx.editionsDir, terms);
   if (options.queueOnly) return { ...result, note: `queued for ${queued} subscribers: \`marketwrap worker\` processes send it` };
@@ -267,7 +259,7 @@ async function continueEdition(ctx: Context, options: DigestOptions): Promise<Di
   const { ledger } = ctx;
   const id = options.editionId ?? editionIdFor(resolveAsOf(options.asOf, ctx.clock()));
   const state = await ledger.editionState(id);
-  if (!state?.send_started_at) throw new SendRefused(`edition ${id} was never sent: run without --resume or --retry-failed`);
+  if (!state?.send_started_at) throw fail('EDITION_NEVER_SENT', { id });
   const edition = await savedEdition(ctx, id);
   // Refused before any row is touched: a --retry-failed that cannot send leaves the failures as they were.
   checkSendable(ctx, edition, options);

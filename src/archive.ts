@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Edition } from './build.js';
 import { sendTermsSchema, type SendTerms } from './delivery/terms.js';
-import { messageOf } from './errors.js';
+import { fail, messageOf } from './errors.js';
 // The module itself, not render/index.js: the sender reads editions back and must not load MJML.
 import { chartFile, chartSrc, pointChartsAt, savedChartSrc } from './render/chart-refs.js';
 
@@ -48,10 +48,6 @@ const sendableSchema = savedEditionSchema.extend({
 });
 
 export type SavedEdition = ReturnType<typeof readSavedEdition>;
-
-export class ArchiveError extends Error {
-  override name = 'ArchiveError';
-}
 
 /** The edition's numbers and signals as JSON: what the email says, and why (and, once queued, its send terms). */
 export function editionJson(edition: Edition, terms?: SendTerms): object {
@@ -125,16 +121,15 @@ function sendableFiles(dir: string, id: string): Pick<EditionFiles, 'html' | 'te
 /** The edition as it was first built and sent: a resumed send must carry the same words and numbers. */
 export function readSavedEdition(dir: string, id: string) {
   const files = editionFiles(dir, id);
-  if (!existsSync(files.json)) throw new ArchiveError(`edition ${id} has no saved files in ${dir}: it cannot be resumed`);
+  if (!existsSync(files.json)) throw fail('SAVED_EDITION_MISSING', { id, dir });
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(files.json, 'utf8'));
   } catch (error) {
-    throw new ArchiveError(`${files.json} is not valid JSON (${messageOf(error)}): restore it from a backup`);
+    throw fail('SAVED_EDITION_NOT_JSON', { file: files.json, reason: messageOf(error) });
   }
   const parsed = savedEditionSchema.safeParse(json);
-  if (!parsed.success)
-    throw new ArchiveError(`${files.json} is not a saved edition (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}): restore it from a backup`);
+  if (!parsed.success) throw fail('SAVED_EDITION_INVALID', { file: files.json, problem: `${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}` });
   const saved = parsed.data;
   const charts = saved.charts.map((c) => ({ ...c, png: readFileSync(join(dir, c.file)) }));
   const sendable = sendableFiles(dir, id);
@@ -167,10 +162,9 @@ export function parseSendable(id: string, json: string): SavedEdition {
   try {
     value = JSON.parse(json);
   } catch (error) {
-    throw new ArchiveError(`edition ${id} in the database is not valid JSON (${messageOf(error)}): queue it again with \`marketwrap digest\``);
+    throw fail('QUEUED_EDITION_NOT_JSON', { id, reason: messageOf(error) });
   }
   const parsed = sendableSchema.safeParse(value);
-  if (!parsed.success)
-    throw new ArchiveError(`edition ${id} in the database is not a sendable edition (${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message})`);
+  if (!parsed.success) throw fail('QUEUED_EDITION_INVALID', { id, problem: `${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}` });
   return { ...parsed.data, charts: parsed.data.charts.map((c) => ({ ...c, png: Buffer.from(c.png, 'base64') })) };
 }

@@ -1,6 +1,6 @@
 /** The week an edition covers, from what the user typed (or the clock): light, so the sender can load it. */
 import { lastCompletedSession, lastCompletedWeekEnd, sessionOnOrBefore } from './market/calendar.js';
-import { MarketDataError } from './market/errors.js';
+import { fail } from './errors.js';
 import { isoDateSchema, type IsoDate } from './market/types.js';
 
 /** The calendar's range: before it there are no closes to speak of, after it no rules to trust. */
@@ -13,9 +13,9 @@ export function parseUserDate(flag: string, input: string): IsoDate {
   if (!parsed.success) {
     const problem = parsed.error.issues[0]!.message;
     // The schema's own words may already show the form; say it once.
-    throw new MarketDataError(`${flag} "${input}" ${problem}${problem.includes('YYYY-MM-DD') ? '' : ': use YYYY-MM-DD'}`);
+    throw fail('DATE_INVALID', { flag, input, problem: problem.includes('YYYY-MM-DD') ? problem : `${problem}: use YYYY-MM-DD` });
   }
-  if (parsed.data < FIRST_DATE || parsed.data > LAST_DATE) throw new MarketDataError(`${flag} ${input} is outside the calendar (${FIRST_DATE} to ${LAST_DATE})`);
+  if (parsed.data < FIRST_DATE || parsed.data > LAST_DATE) throw fail('DATE_OUTSIDE_CALENDAR', { flag, input, first: FIRST_DATE, last: LAST_DATE });
   return parsed.data;
 }
 
@@ -24,6 +24,6 @@ export function resolveAsOf(input: string | undefined, now: Date): IsoDate {
   const latest = lastCompletedSession(now);
   if (input === undefined) return lastCompletedWeekEnd(now);
   const session = sessionOnOrBefore(parseUserDate('--as-of', input));
-  if (session > latest) throw new MarketDataError(`--as-of ${input} is after the last completed session (${latest}): use ${latest} or earlier`);
+  if (session > latest) throw fail('AS_OF_AHEAD', { input, latest });
   return session;
 }

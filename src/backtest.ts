@@ -12,8 +12,9 @@ import type { Newsletter } from './config/newsletter.js';
 import type { Context } from './context.js';
 import { editionIdFor } from './edition-id.js';
 import { isoWeekId, sessionsBetween } from './market/calendar.js';
-import { demoSnapshot, loadMarketData, MarketDataError, parseDataSource } from './market/index.js';
-import { CsvDataError, csvSeries } from './market/providers/csv.js';
+import { fail } from './errors.js';
+import { demoSnapshot, loadMarketData, parseDataSource } from './market/index.js';
+import { csvSeries } from './market/providers/csv.js';
 import { demoWeekAhead } from './market/week-ahead.js';
 import type { Series, Snapshot } from './market/types.js';
 import { escapeHtml } from './escape.js';
@@ -137,34 +138,29 @@ function fullHistory(ctx: Context, options: BacktestOptions, end: string): Snaps
   if (options.data === 'cache') return undefined;
   if (options.data.startsWith('csv:')) {
     const dir = resolve(options.data.slice('csv:'.length));
-    try {
-      const series = csvSeries(dir, ctx.config.instruments, new Set(options.fullHistory ?? []));
-      if (series.length === 0) throw new MarketDataError(`${dir} holds no CSV file for any configured instrument (GSPC.csv for ^GSPC, ...)`);
-      return {
-        asOf: end,
-        series,
-        source: options.data,
-        fetchedAt: ctx.clock().toISOString(),
-        demo: false,
-        sources: Object.fromEntries(series.map((s) => [s.symbol, s.source])),
-        issues: [],
-        notes: [],
-        calendar: [],
-      };
-    } catch (error) {
-      if (error instanceof CsvDataError) throw new MarketDataError(error.message);
-      throw error;
-    }
+    const series = csvSeries(dir, ctx.config.instruments, new Set(options.fullHistory ?? []));
+    if (series.length === 0) throw fail('CSV_DATA_NO_FILES', { dir });
+    return {
+      asOf: end,
+      series,
+      source: options.data,
+      fetchedAt: ctx.clock().toISOString(),
+      demo: false,
+      sources: Object.fromEntries(series.map((s) => [s.symbol, s.source])),
+      issues: [],
+      notes: [],
+      calendar: [],
+    };
   }
   const source = parseDataSource(options.data);
-  if (source.kind !== 'demo') throw new MarketDataError('backtest reads demo data (demo:<scenario>), cached closes (cache) or CSV files (csv:<folder>), never the network');
+  if (source.kind !== 'demo') throw fail('BACKTEST_SOURCE');
   return demoSnapshot(source.scenario, end, ctx.config, ctx.clock());
 }
 
 export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestReport> {
-  if (!(options.from < options.to)) throw new MarketDataError(`--from ${options.from} must be before --to ${options.to}`);
+  if (!(options.from < options.to)) throw fail('BACKTEST_RANGE', { from: options.from, to: options.to });
   const ends = weekEnds(options.from, options.to);
-  if (ends.length === 0) throw new MarketDataError(`no sessions between ${options.from} and ${options.to}`);
+  if (ends.length === 0) throw fail('BACKTEST_NO_SESSIONS', { from: options.from, to: options.to });
   const full = fullHistory(ctx, options, ends.at(-1)!);
   const render = options.render ?? true;
   const parts = editionParts(ctx);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Edition } from './build.js';
 import { type BuildOptions, type BuildRequest, buildRequestSchema } from './build-options.js';
 import { clockFrom, wallClock } from './clock.js';
-import { EXIT, messageOf, RemoteError, UserError } from './errors.js';
+import { EXIT, fail, messageOf, RemoteError, UserError } from './errors.js';
 
 type Answer = { ok: true; edition: Edition } | { ok: false; message: string; exitCode: number };
 
@@ -32,7 +32,7 @@ export function buildInChildProcess(options: BuildOptions, clock: () => Date = w
     });
     child.once('error', reject);
     child.once('exit', (code, signal) => {
-      if (!answered) reject(new Error(`the edition build process stopped (${signal ?? `exit code ${code}`}) before it finished`));
+      if (!answered) reject(fail('BUILD_PROCESS_STOPPED', { how: signal ?? `exit code ${code}` }));
     });
     child.send(request);
   });

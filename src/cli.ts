@@ -11,7 +11,7 @@ import { registerServe } from './cli/serve.js';
 import { registerStats } from './cli/stats.js';
 import { registerSubscribers } from './cli/subscribers.js';
 import { registerWorker } from './cli/worker.js';
-import { EXIT, InputError, messageOf, UserError } from './errors.js';
+import { EXIT, fail, messageOf, UserError } from './errors.js';
 
 export function program(): Command {
   const cli = new Command('marketwrap').description('Writes and sends a weekly market-commentary email.').exitOverride();
@@ -28,7 +28,7 @@ function loadDotEnv(file = '.env'): void {
     const variables = parseEnv(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
     for (const [name, value] of Object.entries(variables)) process.env[name] ??= value;
   } catch (error) {
-    throw new InputError(`${file} cannot be read (${messageOf(error)}): fix it, or move it aside`);
+    throw fail('DOTENV_UNREADABLE', { file, reason: messageOf(error) });
   }
 }
 

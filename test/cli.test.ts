@@ -118,6 +118,23 @@ describe('marketwrap CLI', () => {
     expect(run.stderr).toMatch(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
   });
 
+  it('a wrong SMTP_URL option stops digest at start-up: one line, exit 2, nothing built', () => {
+    const { dir, env } = dirs();
+    const run = runCli(['digest'], { ...env, SMTP_URL: 'smtp://127.0.0.1:2525?starttls=maybe' });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'marketwrap: invalid environment: SMTP_URL: ?starttls must be auto, require or never: the options are starttls=auto|require|never and verify=true|false (see .env.example)',
+    ]);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+    // Every command checks the environment before its first step, the DKIM settings' rule included.
+    const partial = runCli(['subscribers', 'list'], { ...env, DKIM_DOMAIN: 'example.com' });
+    expect(partial.status).toBe(2);
+    expect(partial.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^marketwrap: invalid environment: DKIM_SELECTOR: is not set: DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and/),
+    ]);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+  });
+
   it('reads .env from the working folder when present; a variable already set wins', () => {
     const { dir } = dirs();
     writeFileSync(join(dir, '.env'), '# as in .env.example\nDATA_DIR=./from-dotenv\nOUTBOX_DIR=./outbox-from-dotenv\n');

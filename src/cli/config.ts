@@ -1,5 +1,5 @@
-/** `config show | schema`. */
-import { writeFileSync } from 'node:fs';
+/** `config show | schema | env`. */
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PROJECT_ROOT } from '../paths.js';
 import { show } from './output.js';
@@ -22,5 +22,18 @@ export function registerConfig(cli: Command): void {
       const file = `${PROJECT_ROOT}/marketwrap.config.schema.json`;
       writeFileSync(file, schema);
       console.log(`wrote ${show(file)}`);
+    });
+  config
+    .command('env')
+    .description('print .env.example: every environment variable, from the schema that checks them')
+    .option('--write', 'write .env.example and the variable table in docs/configuration.md')
+    .action(async (flags: { write?: boolean }) => {
+      const { envExample, withEnvTable } = await import('../config/env-docs.js');
+      if (!flags.write) return void process.stdout.write(envExample());
+      const example = `${PROJECT_ROOT}/.env.example`;
+      const page = `${PROJECT_ROOT}/docs/configuration.md`;
+      writeFileSync(example, envExample());
+      writeFileSync(page, withEnvTable(readFileSync(page, 'utf8')));
+      console.log(`wrote ${show(example)} and ${show(page)}`);
     });
 }

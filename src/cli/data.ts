@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { resolveAsOf } from '../as-of.js';
 import { EXIT } from '../errors.js';
-import { MarketDataError } from '../market/errors.js';
+import { fail } from '../errors.js';
 import { asOfOption, withContext } from './shared.js';
 
 export function registerData(cli: Command): void {
@@ -37,8 +37,7 @@ export function registerData(cli: Command): void {
         const keys = symbol.includes(':') ? [symbol] : instrument ? sourcesFor(instrument).map(sourceKey) : [];
         let key: string | undefined;
         for (const k of keys) if (!key && (await ctx.store.lastCloseDate(k))) key = k;
-        if (!key)
-          throw new MarketDataError(`no cached closes for ${symbol}: run \`marketwrap data fetch\` first (instruments: ${ctx.config.instruments.map((i) => i.symbol).join(', ')})`);
+        if (!key) throw fail('CACHE_EMPTY', { symbol, instruments: ctx.config.instruments.map((i) => i.symbol).join(', ') });
         const rows = await ctx.store.closes(key, flags.from, '9999-12-31');
         if (flags.json) return console.log(JSON.stringify({ symbol, source: key, closes: rows }, null, 2));
         console.log(`${symbol} from ${key}: ${rows.length} closes`);

@@ -6,7 +6,7 @@
 import { Option } from 'commander';
 import { parseUserDate } from '../as-of.js';
 import type { Context, ContextOptions } from '../context.js';
-import { InputError } from '../errors.js';
+import { fail } from '../errors.js';
 
 export async function openContext(options: ContextOptions = {}): Promise<Context> {
   const [{ createContext }, { buildInChildProcess }] = await Promise.all([import('../context.js'), import('../build-process.js')]);
@@ -52,10 +52,6 @@ export async function whileSending(work: (ctx: Context, signal: AbortSignal) => 
   }
 }
 
-export class ListenError extends InputError {
-  override name = 'ListenError';
-}
-
 /** Listens, or cleans up and says in one line why not (a port in use, a bad port). */
 export async function listenOrExplain(listen: () => Promise<string>, host: string, port: number | string, setting: string, cleanup: () => Promise<void>): Promise<string> {
   try {
@@ -63,7 +59,7 @@ export async function listenOrExplain(listen: () => Promise<string>, host: strin
   } catch (error) {
     await cleanup();
     const e = error as { code?: string; message?: string };
-    throw new ListenError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): choose a free port with ${setting}`);
+    throw fail('LISTEN_FAILED', { host, port, reason: String(e.code ?? e.message), setting });
   }
 }
 

@@ -1,7 +1,7 @@
 /** `subscribers add | remove | import | export | erase | list`. */
 import type { Command } from 'commander';
 import type { SubscriberRow } from '../db/index.js';
-import { InputError } from '../errors.js';
+import { fail } from '../errors.js';
 import { parseEmail } from '../subscribers/address.js';
 import { csvTable } from './output.js';
 import { withContext } from './shared.js';
@@ -47,7 +47,7 @@ export function registerSubscribers(cli: Command): void {
     .description('read the bounce mailbox (BOUNCE_IMAP_URL): record each bounce and complaint; act on those that prove they answer a message we sent')
     .action(
       withContext(async (ctx) => {
-        if (!ctx.env.BOUNCE_IMAP_URL) throw new InputError('BOUNCE_IMAP_URL is not set: give the bounce mailbox as imaps://user:password@host/INBOX');
+        if (!ctx.env.BOUNCE_IMAP_URL) throw fail('MAILBOX_NOT_SET');
         const { processBounceMailbox, mailboxSummary } = await import('../feedback/mailbox.js');
         const { feedbackDeps } = await import('../feedback/apply.js');
         console.log(mailboxSummary(await processBounceMailbox(ctx.env.BOUNCE_IMAP_URL, feedbackDeps(ctx), ctx.clock)));

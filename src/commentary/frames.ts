@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { pick } from './helpers.js';
-import { handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from './template-error.js';
+import { handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from '../templating/handlebars.js';
 
 /** Every frame's name and the slots it takes: `{ 'headline.beat': ['Leader', 'laggard', 'gap'] }`. */
 export type FrameSpec = Readonly<Record<string, readonly string[]>>;

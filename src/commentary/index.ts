@@ -2,7 +2,6 @@ export { compose, SUBJECT_LENGTH, helperRoot, nameTable, weekNumber, type Commen
 export { rankSignals } from './rank.js';
 export {
   loadCommentaryTemplates,
-  createHandlebars,
   everyPhrasing,
   handlebarsErrorLine,
   handlebarsErrorMessage,

@@ -3,13 +3,12 @@
  * named frames with typed slots, checked at load), and the week behind's frames. Every choice of what to
  * say is the realisers' (src/commentary/realise/); the files hold only words.
  */
-import Handlebars from 'handlebars';
 import { SIGNAL_KINDS, type SignalKind } from '../analysis/index.js';
 import type { Signal } from '../analysis/index.js';
-import { type HelperRoot, registerHelpers } from './helpers.js';
+import type { HelperRoot } from './helpers.js';
 import { loadWeekBehindFrames, type WeekBehindFrames } from './plan/week-behind.js';
 import { type Block as RealisedBlock, type FramedKind, loadRealisers, variantOf } from './realise/index.js';
-import { handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from './template-error.js';
+import { handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from '../templating/handlebars.js';
 
 export { handlebarsErrorLine, handlebarsErrorMessage, TemplateError };
 export { SIGNAL_KINDS };
@@ -29,13 +28,6 @@ export function everyPhrasing(kind: FramedKind, signal: Signal, block: RealisedB
 
 /** How many headline phrasings compose may try for one that fits a subject line. */
 export const headlineCount = (kind: FramedKind): number => kind.variants.headline;
-
-/** A Handlebars instance with our helpers (the email layout's); strict, so a misspelt field is an error, not a blank. */
-export function createHandlebars(): typeof Handlebars {
-  const hb = Handlebars.create();
-  registerHelpers(hb);
-  return hb;
-}
 
 export function loadCommentaryTemplates(dir: string): CommentaryTemplates {
   const templates: CommentaryTemplates = loadRealisers(dir);

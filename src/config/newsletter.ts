@@ -3,14 +3,11 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { ruleReferences, ruleSchema, type Rule } from '../analysis/rules/index.js';
 import { defaultNewsletter } from './defaults.js';
-import { ConfigError, describeIssues } from './env.js';
-import { groupSchema, symbolSchema, windowSchema } from './primitives.js';
-import { messageOf } from '../errors.js';
+import { describeIssues } from './env.js';
+import { groupSchema, instrumentKindSchema, symbolSchema, windowSchema } from './primitives.js';
+import { fail, messageOf } from '../errors.js';
 
 export { windowSchema, type Window } from './primitives.js';
-
-export const instrumentKindSchema = z.enum(['index', 'etf', 'stock', 'rate', 'volatility']);
-export type InstrumentKind = z.infer<typeof instrumentKindSchema>;
 
 const themeSchema = z.string().min(1).max(40).optional().describe('What it stands for in headlines ("small caps")');
 
@@ -144,17 +141,8 @@ export const newsletterSchema = z
         softBouncesCount: z.boolean().default(false).describe('Whether soft bounces reported after the send (mailbox full, greylisting) count toward hardBounceLimit'),
         ambiguous: z.enum(['skip', 'resend']).default('skip').describe('A message in flight when a connection or the process died may have arrived: skip (report it) or resend'),
       })
-      .default({
-        connections: 10,
-        messagesPerConnection: 100,
-        ratePerSecond: 0,
-        ratePerHour: 0,
-        maxAttempts: 3,
-        retryDelaySeconds: 60,
-        hardBounceLimit: 2,
-        softBouncesCount: false,
-        ambiguous: 'skip',
-      }),
+      // Each setting's default is written once, above: {} goes through the schema.
+      .prefault({}),
     feedback: z
       .strictObject({
         returnPath: z
@@ -171,10 +159,10 @@ export const newsletterSchema = z
             minCount: z.number().int().min(0).default(10).describe('At least this many an hour whatever the share (a small list)'),
             maxCount: z.number().int().min(1).default(200).describe('At most this many an hour whatever the share'),
           })
-          .default({ maxShare: 0.02, minCount: 10, maxCount: 200 })
+          .prefault({})
           .describe('Past this, reports are kept but not acted on, and /healthz and the bounces summary say so'),
       })
-      .default({ verp: true, breaker: { maxShare: 0.02, minCount: 10, maxCount: 200 } })
+      .prefault({})
       .describe('Bounces and complaints reported after the send'),
     welcomeEmail: z.boolean().default(false).describe('Send a welcome email when a subscriber confirms'),
     tracking: z
@@ -193,7 +181,7 @@ export const newsletterSchema = z
         maxFlatSessions: z.number().int().min(2).default(10).describe('This many sessions in a row at one close (or two instruments closing alike) stops the send'),
         maxRevisionPct: z.number().positive().default(10).describe('A fetched close this far from the cached close of the same date is not saved, and stops the send'),
       })
-      .default({ maxDailyMovePct: 25, maxFlatSessions: 10, maxRevisionPct: 10 }),
+      .prefault({}),
     instruments: z
       .array(instrumentSchema)
       .min(1)
@@ -249,7 +237,7 @@ export function newsletterJsonSchema(): object {
 
 export function parseNewsletter(raw: unknown, source = 'config'): Newsletter {
   const parsed = newsletterSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`${source} is invalid: ${describeIssues(parsed.error)}`);
+  if (!parsed.success) throw fail('CONFIG_INVALID', { source, issues: describeIssues(parsed.error) });
   return parsed.data;
 }
 
@@ -261,7 +249,7 @@ export function loadNewsletter(path: string): Newsletter {
     // Windows editors save UTF-8 with a byte-order mark, which JSON.parse refuses.
     raw = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new ConfigError(`${path} is not valid JSON: ${messageOf(error)}; fix the file or delete it to use the defaults`);
+    throw fail('CONFIG_NOT_JSON', { file: path, reason: messageOf(error) });
   }
   return parseNewsletter(raw, path);
 }

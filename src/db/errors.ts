@@ -1,4 +1,4 @@
-import { EXIT, InputError, UserError } from '../errors.js';
+import { EXIT, fail, InputError, UserError } from '../errors.js';
 
 /** The database cannot be opened or used as it is: a damaged file, a server that cannot be reached, a bad DATABASE_URL. */
 export class DatabaseError extends InputError {
@@ -19,12 +19,6 @@ export function isConnectionLoss(error: unknown): boolean {
   return typeof e.message === 'string' && /^(Connection terminated|Client has encountered a connection error)/.test(e.message);
 }
 
-/** The disk under the database is full (or a file size limit is reached): what was committed stays; say what to free. */
-export class DatabaseFull extends UserError {
-  override name = 'DatabaseFull';
-  readonly exitCode: number = EXIT.failed;
-}
-
 /** SQLite's codes for a write the file system refused: no space (FULL), or a short write (a size limit, a full disk under the WAL). */
 export function isDiskFull(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -35,7 +29,5 @@ export function isDiskFull(error: unknown): boolean {
 export function diskFull(file: string, error: unknown): unknown {
   if (!isDiskFull(error)) return error;
   const { code } = error as { code: string };
-  return new DatabaseFull(
-    `cannot write to ${file} (${code}): the disk is full or a file size limit is reached; free some space (or raise the limit) and run the command again: nothing committed is lost`,
-  );
+  return fail('DISK_FULL', { file, code });
 }

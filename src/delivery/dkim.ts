@@ -5,7 +5,7 @@
  */
 import { createHash, createPrivateKey, sign, type Hash, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.js';
+import { fail } from '../errors.js';
 
 export interface DkimKey {
   domain: string;
@@ -22,7 +22,7 @@ const RSA_ADVISED_BITS = 2048;
 const GENERATE = '`openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`';
 
 /**
- * DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY (PEM, "\n" may stand for line breaks) or DKIM_PRIVATE_KEY_FILE: all or none.
+ * The key DKIM_PRIVATE_KEY (PEM, "\n" may stand for line breaks) or DKIM_PRIVATE_KEY_FILE holds, with DKIM_DOMAIN and DKIM_SELECTOR.
  * An RSA key under 1024 bits is refused (receivers treat its signatures as none); under 2048 bits, `warn` says so.
  */
 export function loadDkimKey(
@@ -30,25 +30,23 @@ export function loadDkimKey(
   warn: (message: string) => void = () => undefined,
 ): DkimKey | undefined {
   const { DKIM_DOMAIN: domain, DKIM_SELECTOR: selector, DKIM_PRIVATE_KEY: inline, DKIM_PRIVATE_KEY_FILE: file } = env;
-  if (!domain && !selector && !inline && !file) return undefined;
-  if (!domain || !selector || !(inline || file))
-    throw new InputError('DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY (or DKIM_PRIVATE_KEY_FILE) together: set all three, or none');
+  // The environment's schema has made the three all or none (src/config/env.ts).
+  if (!domain || !selector || !(inline || file)) return undefined;
   let pem: string;
   try {
     pem = inline ? inline.replace(/\\n/g, '\n') : readFileSync(file!, 'utf8');
   } catch (error) {
-    throw new InputError(`DKIM_PRIVATE_KEY_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? error}: give the path of a PEM private key`);
+    throw fail('DKIM_KEY_FILE_UNREADABLE', { file: file!, reason: String((error as NodeJS.ErrnoException).code ?? error) });
   }
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(pem);
     if (privateKey.asymmetricKeyType !== 'rsa' && privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`a ${privateKey.asymmetricKeyType} key`);
   } catch (error) {
-    throw new InputError(`the DKIM private key is not a PEM RSA or Ed25519 private key (${(error as Error).message}): generate one with ${GENERATE}`);
+    throw fail('DKIM_KEY_INVALID', { reason: (error as Error).message });
   }
   const bits = privateKey.asymmetricKeyDetails?.modulusLength;
-  if (bits !== undefined && bits < RSA_MIN_BITS)
-    throw new InputError(`the DKIM private key is a ${bits}-bit RSA key, which receivers ignore (RFC 8301 needs at least ${RSA_MIN_BITS}): generate one with ${GENERATE}`);
+  if (bits !== undefined && bits < RSA_MIN_BITS) throw fail('DKIM_KEY_TOO_SHORT', { bits, min: RSA_MIN_BITS });
   if (bits !== undefined && bits < RSA_ADVISED_BITS) warn(`the DKIM private key is a ${bits}-bit RSA key: ${RSA_ADVISED_BITS} bits is advised; generate one with ${GENERATE}`);
   return { domain, selector, privateKey };
 }

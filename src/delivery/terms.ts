@@ -8,13 +8,9 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { Context } from '../context.js';
-import { RefusedError } from '../errors.js';
+import { fail } from '../errors.js';
 import { domainOf, type Sender } from './mime.js';
 import { isLoopbackHost, termsMismatch } from './policy.js';
-
-export class SendRefused extends RefusedError {
-  override name = 'SendRefused';
-}
 
 export const sendTermsSchema = z.object({
   sender: z.object({ name: z.string().min(1), email: z.string().min(3) }),
@@ -73,7 +69,7 @@ export interface FrozenEdition {
 
 /**
  * The one check every sender makes before an edition's first message: this process agrees with the
- * terms frozen with the edition. The terms it sends under, or SendRefused with one line (exit 3).
+ * terms frozen with the edition. The terms it sends under, or the failure SEND_REFUSED with one line (exit 3).
  * Editions queued before terms were frozen are held to this process's settings, demo refused over SMTP.
  */
 export function checkSendable(ctx: TermsContext, edition: FrozenEdition, options: { allowDemoData?: boolean } = {}): SendTerms {
@@ -82,6 +78,6 @@ export function checkSendable(ctx: TermsContext, edition: FrozenEdition, options
   const { SMTP_URL } = ctx.env;
   const situation = { id: edition.id, demo: edition.demo, overSmtp: Boolean(SMTP_URL), smtpLoopback: smtpOnLoopback(SMTP_URL), allowDemoData: options.allowDemoData === true };
   const reason = termsMismatch(frozen, here, situation);
-  if (reason) throw new SendRefused(reason);
+  if (reason) throw fail('SEND_REFUSED', { reason });
   return frozen;
 }

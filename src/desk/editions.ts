@@ -1,11 +1,11 @@
 /**
  * The publisher's editions: the list, one edition, and their word on the next one (approve with an
  * optional note and subject, or hold with why). The CLI's `editions` commands and the web desk call
- * these with the store, the ledger and the clock; bad input throws InputError (exit 2), a review of an
- * edition whose send has started RefusedError (exit 3).
+ * these with the store, the ledger and the clock; bad input fails with exit 2, a review of an
+ * edition whose send has started is refused (exit 3).
  */
 import type { EditionResultsRow, EditionReviewRow, Ledger, LedgerCounts, Store } from '../db/types.js';
-import { InputError, RefusedError } from '../errors.js';
+import { type Failure, fail } from '../errors.js';
 import { type Approval, approvalSchema, editionIdSchema, type EditionResults, type EditionSummary, type Hold, holdSchema } from './schemas.js';
 
 export interface DeskDeps {
@@ -20,7 +20,7 @@ export function parseInput<T>(
   value: unknown,
 ): T {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InputError(parsed.error.issues[0]!.message);
+  if (!parsed.success) throw fail('REVIEW_INPUT_INVALID', { problem: parsed.error.issues[0]!.message });
   return parsed.data;
 }
 
@@ -83,7 +83,7 @@ export async function listEditions(deps: DeskDeps): Promise<EditionSummary[]> {
 async function editionRow(deps: DeskDeps, id: string): Promise<EditionReviewRow> {
   const valid = parseInput(editionIdSchema, id);
   const row = await deps.store.editionReview(valid);
-  if (!row) throw new InputError(`no edition ${valid}: \`marketwrap editions list\` shows the editions built`);
+  if (!row) throw fail('EDITION_UNKNOWN', { id: valid });
   return row;
 }
 
@@ -93,8 +93,8 @@ export async function showEdition(deps: DeskDeps, id: string): Promise<EditionSu
   return summarise(deps, row, counted);
 }
 
-function startedRefusal(id: string, state: string, verb: string): RefusedError {
-  return new RefusedError(`cannot ${verb} ${id}: it ${state === 'sent' ? 'was sent' : 'is being sent'}, and a send is never changed once it has begun`);
+function startedRefusal(id: string, state: string, verb: string): Failure {
+  return fail('EDITION_STARTED', { verb, id, state: state === 'sent' ? 'was sent' : 'is being sent' });
 }
 
 /** Approves an edition not yet sending; `note` / `subject` undefined keep what it has, a note of "" removes it. */

@@ -6,17 +6,13 @@
  * $MarketwrapUnreadable, counted, and the run goes on, so one poison message never hides the rest.
  */
 import { ImapFlow } from 'imapflow';
-import { InputError } from '../errors.js';
+import { fail } from '../errors.js';
 import { emptyTally, type FeedbackDeps, type FeedbackTally, recordReport } from './apply.js';
 import type { Feedback } from './policy.js';
 import { readReport, REPORT_LIMITS } from './reports.js';
 
 /** The keyword an unreadable message is flagged with (besides \Seen), for someone to look at it. */
 export const UNREADABLE = '$MarketwrapUnreadable';
-
-export class MailboxError extends InputError {
-  override name = 'MailboxError';
-}
 
 export interface MailboxRun extends FeedbackTally {
   /** Messages read. */
@@ -40,7 +36,7 @@ export async function processBounceMailbox(url: string, deps: FeedbackDeps, cloc
   } catch (error) {
     const e = error as { responseText?: string; message?: string; authenticationFailed?: boolean };
     const why = e.authenticationFailed ? 'the server refused the user or password' : (e.responseText ?? e.message ?? String(error));
-    throw new MailboxError(`cannot read the bounce mailbox at ${u.host} (${why}): check BOUNCE_IMAP_URL`);
+    throw fail('MAILBOX_UNREADABLE', { host: u.host, reason: why });
   }
   const run: MailboxRun = { read: 0, unreadable: 0, ...emptyTally() };
   const lock = await client.getMailboxLock(decodeURIComponent(u.pathname.slice(1)) || 'INBOX');

@@ -13,9 +13,7 @@ export { createProviders, fetchLive, sourcesFor, sourceKey, historyStart, type P
 export type { DataIssue } from './guards.js';
 export type { IsoDate, Point, Series, Snapshot } from './types.js';
 
-import { MarketDataError } from './errors.js';
-
-export { MarketDataError };
+import { fail } from '../errors.js';
 
 export type DataSource = { kind: 'demo'; scenario: ScenarioName } | { kind: 'live' } | { kind: 'auto' };
 
@@ -23,9 +21,9 @@ export type DataSource = { kind: 'demo'; scenario: ScenarioName } | { kind: 'liv
 export function parseDataSource(spec: string): DataSource {
   if (spec === 'auto' || spec === 'live') return { kind: spec };
   const [kind, scenario = DEFAULT_SCENARIO] = spec.split(':');
-  if (kind !== 'demo') throw new MarketDataError(`unknown data source "${spec}": use auto, live, demo or demo:<scenario> (${scenarioNames.join(', ')})`);
+  if (kind !== 'demo') throw fail('DATA_SOURCE_UNKNOWN', { spec, scenarios: scenarioNames.join(', ') });
   if (!isScenarioName(scenario)) {
-    throw new MarketDataError(`unknown demo scenario "${scenario}": choose one of ${scenarioNames.join(', ')}`);
+    throw fail('DEMO_SCENARIO_UNKNOWN', { scenario, scenarios: scenarioNames.join(', ') });
   }
   return { kind: 'demo', scenario };
 }
@@ -81,9 +79,7 @@ export async function loadMarketData(request: MarketRequest): Promise<Snapshot> 
         `no market data provider could be reached (${live.firstFailure ?? 'no provider configured'}): this edition uses demo data`,
       ]);
     }
-    throw new MarketDataError(
-      `no market data provider could be reached (${live.firstFailure ?? 'no provider configured'}); check the network, or send demo data with --allow-demo-data`,
-    );
+    throw fail('MARKET_DATA_UNREACHABLE', { reason: live.firstFailure ?? 'no provider configured' });
   }
   const notes = [...live.notes];
   const calendar = request.offline ? [] : await fetchWeekAhead(request.providers, sessionOnOrBefore(asOf), notes);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instrumentKindSchema } from '../config/newsletter.js';
+import { instrumentKindSchema } from '../config/primitives.js';
 
 export const isoDateSchema = z
   .string()

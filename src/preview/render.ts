@@ -6,10 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildEdition } from '../build.js';
-import { everyPhrasing, helperRoot, loadCommentaryTemplates, SIGNAL_KINDS, TemplateError } from '../commentary/index.js';
+import { everyPhrasing, helperRoot, loadCommentaryTemplates, SIGNAL_KINDS } from '../commentary/index.js';
+import { TemplateError } from '../templating/handlebars.js';
 import { escapeHtml } from '../escape.js';
 import { formatChange, formatLevel } from '../format.js';
-import { ConfigError } from '../config/env.js';
 import { loadNewsletter } from '../config/newsletter.js';
 import type { Context } from '../context.js';
 import { messageFactory, rawMessage } from '../delivery/index.js';
@@ -17,7 +17,7 @@ import { personalizer, pointChartsAt, renderTransactional } from '../render/inde
 import { CONFIRM_TTL_DAYS } from '../subscribers/index.js';
 import { checkEmail, sizeBadge, type Check } from './checks.js';
 import { explainRules, type RuleExplanation } from './why.js';
-import { messageOf } from '../errors.js';
+import { isFailure, messageOf } from '../errors.js';
 
 export interface StudioItem {
   id: string;
@@ -66,7 +66,7 @@ const SAMPLE = { email: 'reader@example.com' };
 export function describeError(error: unknown, configFile: string): { file?: string; line?: number; message: string } {
   if (error instanceof TemplateError) return { file: error.file, line: error.line, message: error.message };
   const message = messageOf(error) ?? String(error);
-  if (error instanceof ConfigError) {
+  if (isFailure(error, 'CONFIG_INVALID', 'CONFIG_NOT_JSON')) {
     // JSON.parse says where (newer V8: "line N column M"; older: "position N"); zod errors name the field.
     const stated = /\(line (\d+) column \d+\)/.exec(message);
     const position = /position (\d+)/.exec(message);

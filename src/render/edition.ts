@@ -1,4 +1,4 @@
-import { handlebarsErrorLine, TemplateError } from '../commentary/index.js';
+import { handlebarsErrorLine, TemplateError } from '../templating/handlebars.js';
 import type { Chart } from './charts.js';
 import { compileMjml } from './mjml.js';
 import type { Layout } from './layout.js';

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type Handlebars from 'handlebars';
-import { createHandlebars, handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from '../commentary/index.js';
+import { createHandlebars, handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from '../templating/handlebars.js';
 import { checkMjmlStructure } from './mjml-structure.js';
 import { markPartial } from './mjml.js';
 

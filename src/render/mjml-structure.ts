@@ -5,7 +5,7 @@
  * file (the layout and each partial) is checked on its own and an error names its file and line.
  * Only MJML's tags are followed; the HTML inside `<mj-text>` and the CSS inside `<mj-style>` are not.
  */
-import { TemplateError } from '../commentary/index.js';
+import { TemplateError } from '../templating/handlebars.js';
 
 /** MJML 5's components (mjml-core's registry) and the head's child tags that are not components. */
 const KNOWN = new Set([

@@ -1,11 +1,6 @@
 import mjml2html from 'mjml';
-import { TemplateError } from '../commentary/index.js';
+import { TemplateError } from '../templating/handlebars.js';
 import { withoutComments } from './mjml-structure.js';
-
-/** MJML's own validation failed: the first issue's file and line (a partial's, when it is in one). */
-export class MjmlError extends TemplateError {
-  override name = 'MjmlError';
-}
 
 interface MjmlIssue {
   line: number;
@@ -61,7 +56,8 @@ export async function compileMjml(source: string, file: string): Promise<string>
             .map((e) => e.message)
             .join('; ')})`
         : '';
-    throw new MjmlError(first.file, first.line, `invalid MJML: ${issues[0]!.message}${more}`);
+    // MJML's own validation failed: the first issue's file and line (a partial's, when it is in one).
+    throw new TemplateError(first.file, first.line, `invalid MJML: ${issues[0]!.message}${more}`);
   }
   return result.html;
 }

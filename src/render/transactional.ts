@@ -1,7 +1,7 @@
 /** Confirmation and welcome emails: an MJML template in templates/emails/, HTML plus a text part. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createHandlebars } from '../commentary/index.js';
+import { createHandlebars } from '../templating/handlebars.js';
 import { compileMjml } from './mjml.js';
 import { checkMjmlStructure } from './mjml-structure.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InputError } from '../errors.js';
+import { fail } from '../errors.js';
 
 /**
  * An email address as we accept it: trimmed, lower-cased (mailbox case is never significant in
@@ -16,16 +16,6 @@ export const emailSchema = z
 
 export function parseEmail(input: string): string {
   const parsed = emailSchema.safeParse(input);
-  if (!parsed.success) throw new InvalidAddressError(input, parsed.error.issues[0]!.message);
+  if (!parsed.success) throw fail('ADDRESS_INVALID', { input: input.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 80), reason: parsed.error.issues[0]!.message });
   return parsed.data;
-}
-
-export class InvalidAddressError extends InputError {
-  override name = 'InvalidAddressError';
-  constructor(
-    readonly input: string,
-    reason: string,
-  ) {
-    super(`"${input.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 80)}" ${reason}: give an address like name@example.com`);
-  }
 }

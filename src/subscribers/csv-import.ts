@@ -6,8 +6,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { SubscriberError } from './service.js';
-import { messageOf } from '../errors.js';
+import { fail, isFailure, messageOf } from '../errors.js';
 
 const EMAIL_HEADER = /^e-?mail(\s*address)?$/i;
 
@@ -18,7 +17,7 @@ export interface AddressCell {
 }
 
 export async function* readAddresses(file: string): AsyncGenerator<AddressCell> {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new SubscriberError(`no file ${file}: give the path of a CSV file`);
+  if (!existsSync(file) || !statSync(file).isFile()) throw fail('CSV_FILE_MISSING', { file });
   yield* readAddressesFrom(createReadStream(file), file);
 }
 
@@ -36,7 +35,7 @@ export async function* readAddressesFrom(input: Readable, name: string): AsyncGe
       yield { line: info.lines, value: record[column] ?? '' };
     }
   } catch (error) {
-    if (error instanceof SubscriberError) throw error;
-    throw new SubscriberError(`${name} is not a readable CSV file (${messageOf(error).split('\n')[0]}): export it again as CSV`);
+    if (isFailure(error)) throw error;
+    throw fail('CSV_FILE_UNREADABLE', { file: name, reason: messageOf(error).split('\n')[0]! });
   }
 }

@@ -2,11 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConsentSource, Store, SubscriberRow } from '../db/index.js';
 import { parseEmail } from './address.js';
 import { signToken, tokenSubscriberId, verifyToken, type TokenCheck, type TokenPurpose } from './tokens.js';
-import { InputError, messageOf } from '../errors.js';
-
-export class SubscriberError extends InputError {
-  override name = 'SubscriberError';
-}
+import { fail, messageOf } from '../errors.js';
 
 /** How long a confirmation link works. */
 export const CONFIRM_TTL_DAYS = 7;
@@ -72,7 +68,7 @@ export class SubscriberService {
   async add(input: string, source: ConsentSource = 'cli'): Promise<SubscriberRow> {
     const email = parseEmail(input);
     const refused = await this.refusal(email);
-    if (refused) throw new SubscriberError(`${email} ${refused}, and cannot be added`);
+    if (refused) throw fail('SUBSCRIBER_REFUSED', { email, why: refused, rest: '' });
     return this.confirmOn(this.store, email, source);
   }
 
@@ -89,7 +85,7 @@ export class SubscriberService {
     const emails = inputs.map(parseEmail);
     for (const email of emails) {
       const refused = await this.refusal(email);
-      if (refused) throw new SubscriberError(`${email} ${refused}, and cannot be added${emails.length > 1 ? '; nothing was added' : ''}`);
+      if (refused) throw fail('SUBSCRIBER_REFUSED', { email, why: refused, rest: emails.length > 1 ? '; nothing was added' : '' });
     }
     return this.store.transaction(async (tx) => {
       const added: SubscriberRow[] = [];
@@ -149,7 +145,7 @@ export class SubscriberService {
   async remove(input: string): Promise<SubscriberRow> {
     const email = parseEmail(input);
     const existing = await this.store.findSubscriber(email);
-    if (!existing) throw new SubscriberError(`${email} is not on the list: see \`marketwrap subscribers list\``);
+    if (!existing) throw fail('SUBSCRIBER_UNKNOWN', { email });
     await this.store.setSubscriberStatus(existing.id, 'unsubscribed', this.clock());
     return (await this.store.findSubscriber(email))!;
   }

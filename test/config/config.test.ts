@@ -16,6 +16,21 @@ describe('configuration', () => {
     expect(config.instruments.map((i) => i.symbol)).toEqual(expect.arrayContaining(['^GSPC', '^RUT', '^IXIC', '^DJI', '^VIX', '^TNX', 'XLF', 'PSCF', 'NVDA']));
     expect(config.instruments.filter((i) => i.group === 'sectors')).toHaveLength(11);
     expect(config.rules.find((r) => r.kind === 'relative' && r.a === '^RUT' && r.b === '^GSPC')).toBeDefined();
+    // A section left out gets each of its settings' own defaults (written once, on the setting).
+    expect(config.delivery).toEqual({
+      connections: 10,
+      messagesPerConnection: 100,
+      ratePerSecond: 0,
+      ratePerHour: 0,
+      maxAttempts: 3,
+      retryDelaySeconds: 60,
+      hardBounceLimit: 2,
+      softBouncesCount: false,
+      ambiguous: 'skip',
+    });
+    expect(config.feedback).toEqual({ verp: true, breaker: { maxShare: 0.02, minCount: 10, maxCount: 200 } });
+    expect(config.guards).toEqual({ maxDailyMovePct: 25, maxFlatSessions: 10, maxRevisionPct: 10 });
+    expect(parseNewsletter({ delivery: { connections: 3 } }).delivery).toMatchObject({ connections: 3, messagesPerConnection: 100 });
   });
 
   it('names the field of every error', () => {

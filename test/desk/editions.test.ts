@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { approveEdition, deskStats, deskStatsSchema, editionSummarySchema, holdEdition, listEditions, showEdition } from '../../src/desk/index.js';
 import { spanStart, weeksFromDays } from '../../src/desk/stats.js';
-import { InputError, RefusedError } from '../../src/errors.js';
+import { isFailure, isRefusal } from '../../src/errors.js';
 import { FIXED_NOW, testContext } from '../helpers/context.js';
 
 const at = (ms: number) => new Date(FIXED_NOW.getTime() + ms);
@@ -37,7 +37,9 @@ describe('the review of an edition', () => {
 
   it('bad input is one line (exit 2); a started edition is refused (exit 3), its review unchanged', async () => {
     const ctx = await draft();
-    await expect(approveEdition(ctx, '2026-W47', { note: 'one\n\ntwo', by: 'cli' })).rejects.toThrow(new InputError('the note must be one paragraph (no blank lines)'));
+    const badNote = await approveEdition(ctx, '2026-W47', { note: 'one\n\ntwo', by: 'cli' }).catch((e: unknown) => e);
+    expect(isFailure(badNote, 'REVIEW_INPUT_INVALID') && badNote.exitCode).toBe(2);
+    expect((badNote as Error).message).toBe('the note must be one paragraph (no blank lines)');
     await expect(approveEdition(ctx, '2026-W47', { subject: 'a\nb', by: 'cli' })).rejects.toThrow('the subject must be one line');
     await expect(approveEdition(ctx, '2026-W47', { note: 'x'.repeat(601), by: 'cli' })).rejects.toThrow('at most 600 characters');
     await expect(holdEdition(ctx, '2026-W47', { reason: ' ', by: 'cli' })).rejects.toThrow('say why it is held');
@@ -46,7 +48,7 @@ describe('the review of an edition', () => {
     await ctx.store.addSubscriber('ann@example.com', 'confirmed', 'cli', FIXED_NOW);
     await ctx.ledger.beginAndQueue('2026-W47', 'me', at(1000));
     const refused = await holdEdition(ctx, '2026-W47', { reason: 'stop', by: 'cli' }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(RefusedError);
+    expect(isRefusal(refused)).toBe(true);
     expect((refused as Error).message).toBe('cannot hold 2026-W47: it is being sent, and a send is never changed once it has begun');
     expect(await showEdition(ctx, '2026-W47')).toMatchObject({ state: 'sending', heldReason: null, results: { recipients: 1, sent: 0, final: false } });
   });

@@ -3,7 +3,8 @@ import { analyze } from '../../src/analysis/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { addDays, sessionsBetween } from '../../src/market/calendar.js';
 import type { ScenarioName } from '../../src/market/providers/demo.js';
-import { demoSnapshot, MarketDataError, parseDataSource, scenarioNames, type Snapshot } from '../../src/market/index.js';
+import { Failure } from '../../src/errors.js';
+import { demoSnapshot, parseDataSource, scenarioNames, type Snapshot } from '../../src/market/index.js';
 import { seriesSchema } from '../../src/market/types.js';
 
 const config = parseNewsletter({});
@@ -21,7 +22,7 @@ describe('demo provider', () => {
   it('offers at least four named scenarios and rejects unknown ones with the list', () => {
     expect(scenarioNames).toEqual(expect.arrayContaining(['small-cap-rally', 'risk-off', 'quiet-week', 'mega-cap-melt-up']));
     expect(() => parseDataSource('demo:moon-landing')).toThrow(/unknown demo scenario "moon-landing": choose one of small-cap-rally/);
-    expect(() => parseDataSource('bloomberg')).toThrow(MarketDataError);
+    expect(() => parseDataSource('bloomberg')).toThrow(Failure);
   });
 
   it.each(scenarioNames)('%s: every default instrument, two years of valid sessions on the NYSE calendar', (name) => {

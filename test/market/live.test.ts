@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SendRefused, weeklyDigest } from '../../jobs/weekly-digest.js';
+import { weeklyDigest } from '../../jobs/weekly-digest.js';
+import { isFailure } from '../../src/errors.js';
 import { buildEdition } from '../../src/build.js';
 import { formatChange } from '../../src/format.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
@@ -100,7 +101,7 @@ describe('live data end to end', () => {
     const ctx = testContext({ ...liveEnv(), SMTP_URL: sink.url });
     await ctx.subscribers.add('ann@example.com');
     const refused = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(SendRefused);
+    expect(isFailure(refused, 'SEND_REFUSED'), String(refused)).toBe(true);
     expect((refused as Error).message).toMatch(/S&P 500 \(\^GSPC\) last closed 2026-11-19, but the last completed session is 2026-11-20: the provider is behind/);
     expect(sink.received).toHaveLength(0);
     const edition = await buildEdition(ctx, { data: 'live' });
@@ -130,7 +131,7 @@ describe('live data end to end', () => {
     const ctx = testContext(liveEnv());
     await ctx.subscribers.add('ann@example.com');
     const error = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SendRefused);
+    expect(isFailure(error, 'SEND_REFUSED'), String(error)).toBe(true);
     const message = (error as Error).message;
     expect(message).toMatch(/S&P 500 \(\^GSPC\) closed at the same price for \d+ sessions from \d{4}-\d\d-\d\d: the provider is not sending real prices/);
     expect(message).toMatch(/Cboe Volatility Index \(\^VIX\) closed at the same price/);
@@ -142,7 +143,7 @@ describe('live data end to end', () => {
     server.data.set('^IXIC', served.get('^DJI')!);
     const ctx = testContext(liveEnv());
     const error = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SendRefused);
+    expect(isFailure(error, 'SEND_REFUSED'), String(error)).toBe(true);
     expect((error as Error).message).toMatch(
       /(Nasdaq Composite \(\^IXIC\), Dow Jones Industrial Average \(\^DJI\)|Dow Jones Industrial Average \(\^DJI\), Nasdaq Composite \(\^IXIC\)) have identical closes/,
     );
@@ -160,7 +161,7 @@ describe('live data end to end', () => {
       served.get('^GSPC')!.map((c) => ({ ...c, close: 100 + (c.close! % 1) })),
     );
     const error = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SendRefused);
+    expect(isFailure(error, 'SEND_REFUSED'), String(error)).toBe(true);
     expect((error as Error).message).toMatch(/S&P 500 \(\^GSPC\) was sent a close of 100\.\d+ for 2026-11-\d\d, where the cache holds \d+\.\d+ .*the fetch was not saved/);
     expect(await ctx.store.closes('yahoo:^GSPC', '2026-11-01', '2026-11-20')).toEqual(cached);
   });
@@ -171,7 +172,7 @@ describe('live data end to end', () => {
     const ctx = testContext(liveEnv());
     await ctx.subscribers.add('ann@example.com');
     const error = await weeklyDigest.run(ctx, { data: 'live' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SendRefused);
+    expect(isFailure(error, 'SEND_REFUSED'), String(error)).toBe(true);
     expect((error as Error).message).toMatch(message);
   });
 });

@@ -7,6 +7,7 @@
  *   ?verify=false                       accept a certificate that does not verify (a relay on a private network)
  */
 import { z } from 'zod';
+import { smtpUrlOptionsSchema } from '../../config/env.js';
 
 export const smtpSettingsSchema = z.strictObject({
   host: z.string().min(1),
@@ -18,22 +19,17 @@ export const smtpSettingsSchema = z.strictObject({
 });
 export type SmtpSettings = z.infer<typeof smtpSettingsSchema>;
 
-const querySchema = z.strictObject({
-  starttls: z.enum(['auto', 'require', 'never']).default('auto'),
-  verify: z.enum(['true', 'false']).default('true'),
-});
-
+/** The settings of an SMTP_URL the environment's schema has already checked (its options included). */
 export function smtpSettings(url: string): SmtpSettings {
   const parsed = new URL(url);
-  const query = querySchema.safeParse(Object.fromEntries(parsed.searchParams));
-  if (!query.success) throw new Error(`SMTP_URL: ${query.error.issues[0]!.message} (options: starttls=auto|require|never, verify=true|false)`);
+  const options = smtpUrlOptionsSchema.parse(Object.fromEntries(parsed.searchParams));
   const implicitTls = parsed.protocol === 'smtps:';
   return smtpSettingsSchema.parse({
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port: parsed.port ? Number(parsed.port) : implicitTls ? 465 : 587,
     implicitTls,
-    starttls: implicitTls ? 'never' : query.data.starttls,
-    verifyCertificate: query.data.verify === 'true',
+    starttls: implicitTls ? 'never' : options.starttls,
+    verifyCertificate: options.verify === 'true',
     auth: parsed.username ? { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } : undefined,
   });
 }

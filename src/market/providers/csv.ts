@@ -6,11 +6,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Instrument } from '../../config/newsletter.js';
+import { fail } from '../../errors.js';
 import { seriesSchema, type Point, type Series } from '../types.js';
-
-export class CsvDataError extends Error {
-  override name = 'CsvDataError';
-}
 
 function readCloses(file: string): Point[] {
   const [header = '', ...rows] = readFileSync(file, 'utf8')
@@ -20,19 +17,19 @@ function readCloses(file: string): Point[] {
   const columns = header.split(',').map((c) => c.trim());
   const dateAt = columns.indexOf('Date');
   const closeAt = columns.indexOf('Close');
-  if (dateAt < 0 || closeAt < 0) throw new CsvDataError(`${file}: the header needs Date and Close columns (found ${columns.join(', ')})`);
+  if (dateAt < 0 || closeAt < 0) throw fail('CSV_DATA_HEADER', { file, columns: columns.join(', ') });
   return rows.flatMap((row, i) => {
     const cells = row.split(',');
     const close = Number(cells[closeAt]);
     if (cells[closeAt] === 'null' || cells[closeAt] === '') return [];
-    if (!Number.isFinite(close) || close <= 0) throw new CsvDataError(`${file}:${i + 2}: "${cells[closeAt]}" is not a positive close`);
+    if (!Number.isFinite(close) || close <= 0) throw fail('CSV_DATA_CLOSE', { file, line: i + 2, cell: String(cells[closeAt]) });
     return [{ date: cells[dateAt]!, close }];
   });
 }
 
 /** Every configured instrument that has files in `dir`; `fullHistory` names those whose files start at the first close there is. */
 export function csvSeries(dir: string, instruments: readonly Instrument[], fullHistory: ReadonlySet<string>): Series[] {
-  if (!existsSync(dir)) throw new CsvDataError(`no folder ${dir}: point csv:<folder> at a folder of <SYMBOL>.csv files`);
+  if (!existsSync(dir)) throw fail('CSV_DATA_FOLDER_MISSING', { dir });
   const files = readdirSync(dir).filter((f) => f.endsWith('.csv'));
   return instruments.flatMap((instrument) => {
     const stem = instrument.symbol.replace(/^\^/, '');
@@ -49,7 +46,7 @@ export function csvSeries(dir: string, instruments: readonly Instrument[], fullH
       fullHistory: fullHistory.has(instrument.symbol),
       points,
     });
-    if (!parsed.success) throw new CsvDataError(`${join(dir, mine[0]!)}: ${parsed.error.issues[0]!.message}`);
+    if (!parsed.success) throw fail('CSV_DATA_INVALID', { file: join(dir, mine[0]!), problem: parsed.error.issues[0]!.message });
     return [parsed.data];
   });
 }

@@ -7,7 +7,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { approveEdition, type EditionSummary, holdEdition, listEditions, previewEdition, showEdition } from '../../../desk/index.js';
 import { editionIdSchema } from '../../../edition-id.js';
-import { InputError, messageOf, RefusedError } from '../../../errors.js';
+import { isRefusal, messageOf, UserError } from '../../../errors.js';
 import type { SiteKit } from '../../kit.js';
 import { SECURITY_HEADERS } from '../../security.js';
 import { deskView, shortTime } from '../view.js';
@@ -51,8 +51,8 @@ export function editionPages(kit: SiteKit): FastifyPluginAsync {
       await act(id.data.id);
       return reply.redirect(`/admin/editions/${id.data.id}`, 303);
     } catch (error) {
-      if (!(error instanceof InputError || error instanceof RefusedError)) throw error;
-      return show(req, reply, await showEdition(ctx, id.data.id).catch(() => undefined), messageOf(error), error instanceof RefusedError ? 409 : 400);
+      if (!(error instanceof UserError)) throw error;
+      return show(req, reply, await showEdition(ctx, id.data.id).catch(() => undefined), messageOf(error), isRefusal(error) ? 409 : 400);
     }
   };
 

@@ -6,9 +6,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { messageOf } from '../../../errors.js';
+import { messageOf, UserError } from '../../../errors.js';
 import { readAddressesFrom } from '../../../subscribers/csv-import.js';
-import { SubscriberError } from '../../../subscribers/index.js';
 import type { SiteKit } from '../../kit.js';
 import { deskView } from '../view.js';
 
@@ -42,7 +41,7 @@ export function importPages(kit: SiteKit): FastifyPluginAsync {
             csv: body.data.csv,
           });
         } catch (error) {
-          if (error instanceof SubscriberError) return view(req, reply, 'desk-import', 'Import', { problem: messageOf(error), csv: body.data.csv }, 400);
+          if (error instanceof UserError) return view(req, reply, 'desk-import', 'Import', { problem: messageOf(error), csv: body.data.csv }, 400);
           throw error;
         }
       });

@@ -6,8 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { SubscriberRow } from '../../../db/index.js';
-import { messageOf } from '../../../errors.js';
-import { SubscriberError } from '../../../subscribers/index.js';
+import { messageOf, UserError } from '../../../errors.js';
 import type { SiteKit } from '../../kit.js';
 import { deskView, shortTime } from '../view.js';
 
@@ -69,7 +68,7 @@ export function subscriberPages(kit: SiteKit, listSummary: () => Promise<Record<
           return message(reply, 200, 'Erased', 'The address is gone; a hash of it stays so it is never mailed again.', { href: '/admin/list', text: 'Back to the list' });
         }
       } catch (error) {
-        if (error instanceof SubscriberError) return message(reply, 409, 'Not allowed', messageOf(error), back);
+        if (error instanceof UserError) return message(reply, 409, 'Not allowed', messageOf(error), back);
         throw error;
       }
       return reply.redirect(`/admin/subscribers/${subscriber.id}`, 303);

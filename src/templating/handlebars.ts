@@ -1,14 +1,26 @@
-/** A template or frames file that cannot be used, with the file and line to fix (its own module: frames.ts and templates.ts both raise it). */
-import { InputError, messageOf } from '../errors.js';
+/**
+ * Handlebars for every stage that fills templates (the commentary's frames, the email layout, the
+ * transactional emails), and the one way a template that cannot be used is reported: its file, its
+ * line and what to fix (TEMPLATE_INVALID in the catalogue). It sits below the stages so that none
+ * takes its templating from another.
+ */
+import Handlebars from 'handlebars';
+import { Failure, messageOf } from '../errors.js';
 
-export class TemplateError extends InputError {
+/** A Handlebars instance of the caller's own, with no helpers: layouts only place values the view has formatted. */
+export function createHandlebars(): typeof Handlebars {
+  return Handlebars.create();
+}
+
+/** A template or frames file that cannot be used, with the file and line to fix. */
+export class TemplateError extends Failure<'TEMPLATE_INVALID'> {
   override name = 'TemplateError';
   constructor(
     readonly file: string,
     readonly line: number | undefined,
-    message: string,
+    problem: string,
   ) {
-    super(`${file}${line ? `:${line}` : ''}: ${message}`);
+    super('TEMPLATE_INVALID', { file, at: line ? `:${line}` : '', problem });
   }
 }
 

@@ -172,6 +172,18 @@ const naive = scenario('nodemailer', '10000', sink.url);
 line('the same message through nodemailer, pool of 10 (baseline)', `${naive['perSecond']} messages/s (${naive['seconds']} s)`);
 sink.child.kill();
 
+const desk = JSON.parse(
+  execFileSync(tsx, [join(root, 'bench/desk.ts'), '1000000'], { encoding: 'utf8', maxBuffer: 1 << 20 })
+    .trim()
+    .split('\n')
+    .at(-1)!,
+) as {
+  seedSeconds: number;
+  pagesMs: Record<string, number>;
+};
+console.log(`\nthe desk's pages at 1,000,000 subscribers and one sent edition (median of 5; seeded in ${desk.seedSeconds} s)`);
+for (const [page, ms] of Object.entries(desk.pagesMs)) line(`  ${page}`, `${ms} ms`);
+
 console.log('\nstart-up (median of 5)');
 line('marketwrap --help (compiled, as shipped)', `${startup([bin, '--help'])} ms`);
 line('marketwrap --help (TypeScript through tsx, as before)', `${startup(['--import', 'tsx', join(root, 'src/cli.ts'), '--help'])} ms`);

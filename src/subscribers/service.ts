@@ -175,9 +175,14 @@ export class SubscriberService {
     return existing !== undefined;
   }
 
-  /** Addresses streamed from a file (see csv-import.ts); consent recorded as `import`. Reports what it did with each. */
-  async import(cells: AsyncIterable<{ line: number; value: string }>): Promise<ImportReport> {
+  /**
+   * Addresses streamed from a file (see csv-import.ts); consent recorded as `import`. Reports what it did
+   * with each, or with `dryRun` what it would do, writing nothing (the desk's preview).
+   */
+  async import(cells: AsyncIterable<{ line: number; value: string }>, options: { dryRun?: boolean } = {}): Promise<ImportReport> {
     const report: ImportReport = { accepted: 0, duplicates: 0, rejected: [] };
+    // A dry run adds nobody, so an address twice in the file is found here instead of in the store.
+    const previewed = new Set<string>();
     const REJECTIONS_KEPT = 1000;
     const reject = (line: number, value: string, reason: string) => {
       if (report.rejected.length < REJECTIONS_KEPT) report.rejected.push({ line, value: value.slice(0, 80), reason });
@@ -192,9 +197,10 @@ export class SubscriberService {
       }
       const suppressed = await this.suppressedBecause(email);
       if (suppressed) reject(line, email, suppressed);
-      else if (await this.store.findSubscriber(email)) report.duplicates++;
+      else if (previewed.has(email.toLowerCase()) || (await this.store.findSubscriber(email))) report.duplicates++;
       else {
-        await this.store.addSubscriber(email, 'confirmed', 'import', this.clock());
+        if (options.dryRun) previewed.add(email.toLowerCase());
+        else await this.store.addSubscriber(email, 'confirmed', 'import', this.clock());
         report.accepted++;
       }
     }

@@ -23,6 +23,7 @@ export const POSTGRES_QUERY_NAMES = [
   'suppressionReason',
   'suppress',
   'deleteSubscriberDeliveries',
+  'deleteSubscriberClicks',
   'deleteSubscriber',
   // editions.sql
   'markEditionSent',

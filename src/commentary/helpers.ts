@@ -1,13 +1,13 @@
 /**
- * Handlebars helpers: how the numbers read in prose. Every helper formats a number computed in
- * analysis and never computes a new one; direction words come from the sign of the number they sit
- * beside, so a sentence cannot say "rose" of a fall. The root's `stated` ledger makes each figure
- * appear once per edition: the second mention of a move keeps its verb and drops its number.
+ * How the numbers read in prose, for the realisers (./realise/words.ts binds them to an edition). Every
+ * function formats a number computed in analysis and never computes a new one; direction words come
+ * from the sign of the number they sit beside, so a sentence cannot say "rose" of a fall. The root's
+ * `stated` ledger makes each figure appear once per edition: the second mention of a move keeps its
+ * verb and drops its number.
  */
-import type { HelperOptions } from 'handlebars';
 import type { Window } from '../config/primitives.js';
 import { fnv1a } from '../hash.js';
-import { formatChange, formatDate, formatLevel, formatMonthYear, formatPoints, formatSize, formatWeekday, shown, type Unit } from '../format.js';
+import { formatChange, formatDate, formatSize, formatWeekday, shown, type Unit } from '../format.js';
 
 export interface NameInfo {
   shortName: string;
@@ -119,10 +119,6 @@ export function duration(fromIso: string, toIso: string): string {
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-function rootOf(options: HelperOptions): HelperRoot {
-  return options.data.root as HelperRoot;
-}
-
 function infoOf(symbol: string, root: Pick<HelperRoot, 'names'>): NameInfo {
   const info = root.names[symbol];
   if (!info) throw new Error(`no instrument named ${symbol}`);
@@ -150,11 +146,6 @@ export function side(level: number, mark: number): string {
 export function moverList(movers: ReadonlyArray<{ symbol: string; change: number }>, root: Pick<HelperRoot, 'names' | 'locale'>): string {
   const items = movers.map((m) => `${nameOf(m.symbol, root, false)} (${formatChange(m.change, 'pct', root.locale)})`);
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
-/** "rose 1.2%" the first time a figure is told, "rose" after that (with `sym`, the ledger key). */
-function moved(value: number, unit: Unit, window: Window, options: HelperOptions): string {
-  return movedText(rootOf(options), value, unit, window, options.hash['sym'] as string | undefined, options.hash['cal'] as string | undefined);
 }
 
 /** sym: the instrument whose figure this is (calibrates the verb, told once); cal: calibration only. */
@@ -198,52 +189,3 @@ export function groupName(group: string, capital = false): string {
 
 /** The yield curve's own verbs: a wider long-minus-short spread steepens it. */
 export const curveVerb = (spreadChange: number): string => (shown(spreadChange, 'bp') > 0 ? 'steepened' : shown(spreadChange, 'bp') < 0 ? 'flattened' : 'held steady');
-
-/** Registers the helpers on a Handlebars instance (each call site owns its instance). */
-export function registerHelpers(hb: typeof import('handlebars')): void {
-  const locale = (options: HelperOptions) => rootOf(options).locale;
-  hb.registerHelper({
-    the: (symbol: string, options: HelperOptions) => nameOf(symbol, rootOf(options), false),
-    The: (symbol: string, options: HelperOptions) => nameOf(symbol, rootOf(options), true),
-    theme: (symbol: string, options: HelperOptions) => themeOf(symbol, rootOf(options), false),
-    Theme: (symbol: string, options: HelperOptions) => themeOf(symbol, rootOf(options), true),
-    groupName: (group: string, options: HelperOptions) => groupName(group, options.hash['capital'] === true),
-    side: (level: number, mark: number, options: HelperOptions) => (options.hash['capital'] ? capitalize(side(level, mark)) : side(level, mark)),
-    change: (value: number, unit: Unit, options: HelperOptions) => formatChange(value, unit, locale(options)),
-    size: (value: number, unit: Unit, options: HelperOptions) => formatSize(value, unit, locale(options)),
-    level: (value: number, unit: Unit, options: HelperOptions) => formatLevel(value, unit, locale(options)),
-    moved,
-    /** "up 1.2%", "down 0.7%" or "flat": a level's change stated beside a noun. */
-    upDown: (value: number, unit: Unit, options: HelperOptions) => (shown(value, unit) === 0 ? 'flat' : `${value > 0 ? 'up' : 'down'} ${formatSize(value, unit, locale(options))}`),
-    points: (value: number, options: HelperOptions) => formatPoints(value, locale(options)),
-    period: (window: Window, options: HelperOptions) => {
-      const text = windowPhrase(window, rootOf(options).sessions);
-      return options.hash['capital'] ? capitalize(text) : text;
-    },
-    /** "the Dow and the Nasdaq-100". */
-    nameList: (symbols: string[], options: HelperOptions) => {
-      const items = symbols.map((s, i) => nameOf(s, rootOf(options), i === 0 && options.hash['capital'] === true));
-      return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-    },
-    movers: (list: Array<{ symbol: string; change: number }>, options: HelperOptions) => moverList(list, rootOf(options)),
-    date: (iso: string, options: HelperOptions) => formatDate(iso, locale(options)),
-    monthYear: (iso: string, options: HelperOptions) => formatMonthYear(iso, locale(options)),
-    /** "on Wednesday" inside the edition's week, "on October 8, 2008" outside it. */
-    onDay: (iso: string, options: HelperOptions) => onDay(iso, rootOf(options), options.hash['capital'] === true),
-    duration: (from: string, to: string) => duration(from, to),
-    numberWord: (n: number) => numberWord(n),
-    ordinal: (n: number) => ordinal(n),
-    /** ", the bond market's read of the Fed's path," at an instrument's first mention, if it has a gloss. */
-    aside: (symbol: string, options: HelperOptions) => aside(symbol, rootOf(options)),
-    concat: (...parts: unknown[]) => parts.slice(0, -1).join(''),
-    eq: (a: unknown, b: unknown) => a === b,
-    odd: (n: number) => n % 2 === 1,
-    /** The yield curve's own verbs: a wider long-minus-short spread steepens it. */
-    curveVerb,
-    defined: (value: unknown) => value !== undefined && value !== null,
-    first: <T>(list: T[]) => list[0],
-    gt: (a: number, b: number) => a > b,
-    lt: (a: number, b: number) => a < b,
-    abs: (a: number) => Math.abs(a),
-  });
-}

@@ -6,7 +6,7 @@
 import Handlebars from 'handlebars';
 import { SIGNAL_KINDS, type SignalKind } from '../analysis/index.js';
 import type { Signal } from '../analysis/index.js';
-import { type HelperRoot, registerHelpers } from './helpers.js';
+import type { HelperRoot } from './helpers.js';
 import { loadWeekBehindFrames, type WeekBehindFrames } from './plan/week-behind.js';
 import { type Block as RealisedBlock, type FramedKind, loadRealisers, variantOf } from './realise/index.js';
 import { handlebarsErrorLine, handlebarsErrorMessage, TemplateError } from './template-error.js';
@@ -30,11 +30,9 @@ export function everyPhrasing(kind: FramedKind, signal: Signal, block: RealisedB
 /** How many headline phrasings compose may try for one that fits a subject line. */
 export const headlineCount = (kind: FramedKind): number => kind.variants.headline;
 
-/** A Handlebars instance with our helpers (the email layout's); strict, so a misspelt field is an error, not a blank. */
+/** A Handlebars instance of its own for the email layout (the layout and its partials register on it, apart from every other). */
 export function createHandlebars(): typeof Handlebars {
-  const hb = Handlebars.create();
-  registerHelpers(hb);
-  return hb;
+  return Handlebars.create();
 }
 
 export function loadCommentaryTemplates(dir: string): CommentaryTemplates {

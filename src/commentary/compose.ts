@@ -8,7 +8,8 @@ import type { Newsletter } from '../config/newsletter.js';
 import { formatChange, formatLevel } from '../format.js';
 import { figureKey, type HelperRoot, type NameInfo } from './helpers.js';
 import { rankSignals } from './rank.js';
-import { createDiscourse, figuresOf, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
+import { figuresOf, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
+import { createDiscourse } from './micro/discourse.js';
 import { LEDE_SENTENCES, placeOverflow, planDocument } from './plan/document.js';
 import type { StoryKind } from './plan/stories.js';
 import { type CommentaryTemplates, headlineCount, renderBlock } from './templates.js';
@@ -46,15 +47,19 @@ export function weekNumber(asOf: string): number {
 }
 
 const KIND_ARTICLE: ReadonlySet<string> = new Set(['index', 'volatility', 'rate', 'basket']);
+/** What a name becomes when said again in its paragraph. */
+const LATER: Partial<Record<string, string>> = { index: 'the index', rate: 'the yield' };
 
 /** How each instrument is named in prose on a date (a basket's name only once it was in use). */
 export function nameTable(config: Pick<Newsletter, 'instruments' | 'baskets'>, asOf = '9999-12-31'): Record<string, NameInfo> {
   const names: Record<string, NameInfo> = {};
   for (const item of config.instruments)
-    names[item.symbol] = { shortName: item.shortName, article: item.article ?? KIND_ARTICLE.has(item.kind), theme: item.theme, gloss: item.gloss };
+    names[item.symbol] = { shortName: item.shortName, article: item.article ?? KIND_ARTICLE.has(item.kind), theme: item.theme, gloss: item.gloss, later: LATER[item.kind] };
   for (const item of config.baskets) {
     const early = item.namedSince !== undefined && asOf < item.namedSince && item.earlierName !== undefined;
-    names[item.symbol] = early ? { shortName: item.earlierName!, article: false, theme: item.earlierName } : { shortName: item.shortName, article: true, theme: item.theme };
+    names[item.symbol] = early
+      ? { shortName: item.earlierName!, article: false, theme: item.earlierName, later: 'the basket' }
+      : { shortName: item.shortName, article: true, theme: item.theme, later: 'the basket' };
   }
   return names;
 }
@@ -132,7 +137,6 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   const top = plan.story?.lead;
   const headline = top ? fittingHeadline((turn) => fill(top, 'headline', scope(false), turn), headlineCount(templates.get(top.kind)!)) : 'A week without market data';
   const story = scope();
-  const discourse = createDiscourse();
   // A signal whose one figure is already told has nothing new to say.
   const stale = (s: Signal) => {
     const figure = coreFigure(s);
@@ -147,7 +151,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     ledeOf,
     story,
   );
-  const lede = discourse.paragraph(ledeAfterHeadline(headline, fitted.texts).join(' '));
+  const lede = ledeAfterHeadline(headline, fitted.texts).join(' ');
   story.headlineTold = false;
   const inLede = new Set(fitted.told.map((s) => s.id));
 
@@ -158,7 +162,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
       const text = inLede.has(signal.id) || stale(signal) ? fill(signal, 'detail', story) : `${fill(signal, 'lede', story)} ${fill(signal, 'detail', story)}`.trim();
       if (!text) continue;
       section.title ||= fill(signal, 'title', story);
-      section.paragraphs.push(discourse.paragraph(text));
+      section.paragraphs.push(text);
       section.signalIds.push(signal.id);
     }
     if (section.paragraphs.length) sections.push(section);
@@ -171,6 +175,10 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     lent,
   } = lendLastSentence(folded, last && fitted.told.length > 1 && fitted.sentences.at(-1) === 1 ? { id: last.id, title: () => fill(last, 'title', story) } : undefined);
   const ledeSignalIds = [...inLede, ...folded.movedIds].filter((id) => id !== lent);
+  // Microplanning reads the edition in its final order: openers, subjects and pronouns across paragraphs.
+  const discourse = createDiscourse(base.names);
+  const toldLede = discourse.paragraph(fullLede);
+  for (const section of told) section.paragraphs = section.paragraphs.map((p) => discourse.paragraph(p));
   const used = new Set([...ledeSignalIds, ...told.flatMap((s) => s.signalIds)]);
   // The week's biggest day told in the body is not told again beside a release that day.
   const toldDays = analysis.signals.filter((s): s is Extract<Signal, { kind: 'biggest-day' }> => s.kind === 'biggest-day' && used.has(s.id));
@@ -181,7 +189,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   if (ahead) told.push(ahead);
   return {
     headline,
-    lede: fullLede,
+    lede: toldLede,
     ledeSignalIds,
     preheader: keyNumbers(analysis, config),
     sections: told,

@@ -17,6 +17,8 @@ export interface NameInfo {
   theme?: string;
   /** An aside for its first mention ("the bond market's read of the Fed's path"). */
   gloss?: string;
+  /** What it becomes when said again in a paragraph ("the index", "the yield"); none: its name again. */
+  later?: string;
 }
 
 /** What helpers may read from the root context of every commentary template. */
@@ -88,6 +90,9 @@ export function directionVerb(value: number, unit: Unit, window: Window, usualWe
   const choices = unit === 'pct' ? band : band.filter((v) => !PRICE_ONLY.has(v));
   return pick(choices, week, key);
 }
+
+/** "an 8.8% loss", "an 11.2% gain", "a 1.8% gain": the article a figure takes, by how it is said. */
+export const articleFor = (figure: string): 'a' | 'an' => (/^(?:8|1[18](?![\d,]))/.test(figure) ? 'an' : 'a');
 
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 const ORDINALS = ['zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'];

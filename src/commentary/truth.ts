@@ -105,7 +105,8 @@ export function findStyleProblems(
   const readings = (figure: string) => (counts.get(`up ${figure}`) ?? 0) + (counts.get(`down ${figure}`) ?? 0);
   const headlineFigures = [...commentary.headline.matchAll(new RegExp(NUMBER, 'g'))].map((m) => m[1]!);
   const first = commentary.sections[0]?.paragraphs.join(' ') ?? '';
-  const appears = (figure: string, text: string) => new RegExp(`(?<![0-9.,])${escapeRegExp(figure)}`).test(text);
+  // A comparison names a told figure as a noun ("against a 5.4% gain"): a back-reference, not a restatement.
+  const appears = (figure: string, text: string) => new RegExp(`(?<![0-9.,])${escapeRegExp(figure)}(?! (?:gain|loss)\\b)`).test(text);
   for (const figure of headlineFigures)
     if (appears(figure, first) && appears(figure, commentary.lede) && readings(figure) <= 1) problems.push(`the first section restates the headline's ${figure}`);
   const told = new Map<string, number>();

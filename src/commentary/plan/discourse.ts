@@ -1,48 +1,12 @@
 /**
- * Microplanning across the edition: what one sentence cannot know about the others. A time-frame
- * opener ("This week,", "In the four-session week,") is said once; after that the week is understood.
- * A section of a single sentence joins its neighbour instead of standing alone under a title.
+ * Document planning's text measures: sentences, figures, the headline restated, and sections of a
+ * single sentence joined to their neighbours (microplanning, sentence by sentence, is ../micro/).
  */
 import type { Section } from '../compose.js';
-
-/** Openers that only restate the edition's own time frame: after the first, they drop. */
-const TIME_FRAME_OPENER = /^(?:This week|In the (?:[a-z]+-session|holiday-shortened) week|Over the week),\s+/;
-/** Any other opening phrase ("Over the past month,", "On Monday,"): said again, it moves to the sentence's end. */
-export const OPENER = /^((?:This|Last|On|In|For|Over|By|At|After|Since)\b[^,:;]{0,30}),\s+/;
 
 /** Sentences of a paragraph (they end in . ! or ? before a capital; figures such as 2,304.92 do not split). */
 export function sentencesOf(text: string): string[] {
   return text.split(/(?<=[.!?])\s+(?=[A-Z"“])/).filter((s) => s.trim() !== '');
-}
-
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
-export interface Discourse {
-  /** The paragraph as the edition tells it, given what came before. */
-  paragraph(text: string): string;
-}
-
-/** "On Monday, X closed at 9, its high." -> "X closed at 9 on Monday, its high.": the phrase moves to the end of the first clause. */
-function openerToEnd(text: string, opener: string): string {
-  const rest = text.slice(text.indexOf(',') + 1).trim();
-  const end = rest.search(/[,;:](?=\s)|[.!?]$/);
-  if (end < 0) return text;
-  return capitalise(`${rest.slice(0, end)} ${opener.charAt(0).toLowerCase()}${opener.slice(1)}${rest.slice(end)}`);
-}
-
-export function createDiscourse(): Discourse {
-  const said = new Set<string>();
-  const sentence = (text: string) => {
-    const opener = OPENER.exec(text)?.[1];
-    if (!opener) return text;
-    const key = TIME_FRAME_OPENER.test(text) ? 'the week' : opener.toLowerCase();
-    if (!said.has(key)) {
-      said.add(key);
-      return text;
-    }
-    return TIME_FRAME_OPENER.test(text) ? capitalise(text.replace(TIME_FRAME_OPENER, '')) : openerToEnd(text, opener);
-  };
-  return { paragraph: (text) => sentencesOf(text).map(sentence).join(' ') };
 }
 
 const wordsOf = (text: string) => new Set((text.toLowerCase().match(/[a-z&][a-z0-9&'-]{2,}/g) ?? []).filter((w) => !['the', 'its', 'and', 'week', 'this'].includes(w)));

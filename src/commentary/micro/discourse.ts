@@ -1,0 +1,118 @@
+/**
+ * Microplanning: what one sentence cannot know about the others, applied to the edition in its final
+ * order. A typed discourse holds what was said: the sentence openers used in the edition (the first two
+ * words; no two sentences open the same way), the time frame once said, and per paragraph the previous
+ * subject and the instruments named. A name said again in its paragraph becomes "it" (the previous
+ * sentence's subject, so the pronoun has its antecedent in its own paragraph) or "the index" / "the yield"
+ * (when no other index or yield was named there); a sentence whose opening is taken opens on its day or
+ * period instead ("On Monday, the Dow...").
+ */
+import type { NameInfo } from '../helpers.js';
+import { sentencesOf } from '../plan/discourse.js';
+import { mentionsOf, type Subject, subjectOf } from './subject.js';
+
+/** Openers that only restate the edition's own time frame: after the first, they drop. */
+const TIME_FRAME_OPENER = /^(?:This week|In the (?:[a-z]+-session|holiday-shortened) week|Over the week),\s+/;
+/** Any other opening phrase ("Over the past month,", "On Monday,"): said again, it moves to the sentence's end. */
+export const OPENER = /^((?:This|Last|On|In|For|Over|By|At|After|Since)\b[^,:;]{0,30}),\s+/;
+/** A day or period at the end of a sentence's first clause, which can open it instead. */
+const FRONTABLE = / (on (?:Monday|Tuesday|Wednesday|Thursday|Friday)|over the past (?:month|three months|year)|so far this year|this week|in the [a-z]+-session week)(?=[ ,.:;])/;
+
+/** "the s&p": the first two words of a sentence, how the ear hears two sentences open the same way. */
+export const openerOf = (sentence: string): string =>
+  sentence
+    .split(/\s+/)
+    .slice(0, 2)
+    .map((w) => w.replace(/[,:;.]+$/, '').replace(/'s$/, ''))
+    .join(' ')
+    .toLowerCase();
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
+/** What the edition has said so far, and what the paragraph being told has said. */
+export interface DiscourseState {
+  openers: Set<string>;
+  timeFrameSaid: boolean;
+  paragraph: { previous?: string; named: string[]; openers: Set<string> };
+}
+
+export interface Discourse {
+  state: DiscourseState;
+  /** The paragraph as the edition tells it, given what came before. */
+  paragraph(text: string): string;
+}
+
+/** "On Monday, X closed at 9, its high." -> "X closed at 9 on Monday, its high.": the phrase moves to the end of the first clause. */
+function openerToEnd(text: string, opener: string): string {
+  const rest = text.slice(text.indexOf(',') + 1).trim();
+  const end = rest.search(/[,;:](?=\s)|[.!?]$/);
+  if (end < 0) return text;
+  return capitalise(`${rest.slice(0, end)} ${lowerFirst(opener)}${rest.slice(end)}`);
+}
+
+/** A time-frame opener said once; another opening phrase said again moves to the clause's end. */
+function timeFrame(text: string, state: DiscourseState): string {
+  const opener = OPENER.exec(text)?.[1];
+  if (!opener) return text;
+  if (TIME_FRAME_OPENER.test(text)) {
+    if (!state.timeFrameSaid) {
+      state.timeFrameSaid = true;
+      return text;
+    }
+    return capitalise(text.replace(TIME_FRAME_OPENER, ''));
+  }
+  return state.openers.has(openerOf(text)) ? openerToEnd(text, opener) : text;
+}
+
+/** Another way to open a sentence about a subject, or none: "It", "The index", or its day first. */
+function reopen(text: string, subject: Subject, names: Readonly<Record<string, NameInfo>>, state: DiscourseState): string | undefined {
+  const rest = text.slice(subject.phrase.length + (subject.possessive ? 2 : 0));
+  const later = names[subject.symbol]?.later;
+  const { paragraph } = state;
+  const candidates: string[] = [];
+  if (paragraph.previous === subject.symbol) candidates.push(`${subject.possessive ? 'Its' : 'It'}${rest}`);
+  // "The index" only where it can mean one thing: no other instrument of that noun named in the paragraph.
+  if (later && paragraph.named.includes(subject.symbol) && !paragraph.named.some((s) => s !== subject.symbol && names[s]?.later === later))
+    candidates.push(`${capitalise(later)}${subject.possessive ? "'s" : ''}${rest}`);
+  const day = FRONTABLE.exec(text);
+  // The edition's own week opens a sentence once (after that it is understood, and dropped).
+  const week = day && TIME_FRAME_OPENER.test(`${capitalise(day[1]!)}, `);
+  if (day && !(week && state.timeFrameSaid)) candidates.push(`${capitalise(day[1]!)}, ${lowerFirst(text.slice(0, day.index))}${text.slice(day.index + day[0].length)}`);
+  // Free in the edition, else at least in the paragraph (two openings alike in one paragraph read as a list).
+  // A day or period said again as an opener is a repeated opener wherever it is.
+  const chosen = candidates.find((c) => !state.openers.has(openerOf(c))) ?? candidates.find((c) => !OPENER.test(c) && !paragraph.openers.has(openerOf(c)));
+  if (chosen && TIME_FRAME_OPENER.test(chosen)) state.timeFrameSaid = true;
+  return chosen;
+}
+
+function sentence(text: string, names: Readonly<Record<string, NameInfo>>, state: DiscourseState): string {
+  let out = timeFrame(text, state);
+  const subject = subjectOf(out, names);
+  // A name said again in its paragraph, or an opening the edition has used: the sentence opens another way.
+  if (subject && (state.paragraph.named.includes(subject.symbol) || state.openers.has(openerOf(out)))) out = reopen(out, subject, names, state) ?? out;
+  state.openers.add(openerOf(out));
+  state.paragraph.openers.add(openerOf(out));
+  const named = mentionsOf(out, names);
+  // A sentence without an instrument for subject ("That came as...", "No week saw the Dow lead...") comments
+  // on the one before: the subject stays the paragraph's while it is named or referred to.
+  const previous = state.paragraph.previous;
+  const stays = !subject && previous !== undefined && (/^That\b/.test(out) || named.includes(previous));
+  if (!stays) state.paragraph.previous = subject?.symbol;
+  for (const symbol of named) if (!state.paragraph.named.includes(symbol)) state.paragraph.named.push(symbol);
+  if (subject && !state.paragraph.named.includes(subject.symbol)) state.paragraph.named.push(subject.symbol);
+  return out;
+}
+
+export function createDiscourse(names: Readonly<Record<string, NameInfo>>): Discourse {
+  const state: DiscourseState = { openers: new Set(), timeFrameSaid: false, paragraph: { named: [], openers: new Set() } };
+  return {
+    state,
+    paragraph: (text) => {
+      state.paragraph = { named: [], openers: new Set() };
+      return sentencesOf(text)
+        .map((s) => sentence(s, names, state))
+        .join(' ');
+    },
+  };
+}

@@ -10,10 +10,10 @@ import type { Block, Of, RealiseContext, Realiser } from './index.js';
 import { type Words, wordsOf } from './words.js';
 
 const spec = {
-  'title.rates': [],
-  'title.volatility': [],
   'headline.stays': ['Name', 'high'],
   'headline.moves': ['Name', 'moves', 'close'],
+  'title.rates': [],
+  'title.volatility': [],
   'lede.crossed': ['Name', 'close', 'change'],
   'crossed.change': ['moved', 'upDown'],
 } as const;

@@ -8,7 +8,7 @@ import type { Newsletter } from '../config/newsletter.js';
 import { formatChange, formatLevel } from '../format.js';
 import { figureKey, type HelperRoot, type NameInfo } from './helpers.js';
 import { rankSignals } from './rank.js';
-import { figuresOf, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
+import { figuresOf, fillLede, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
 import { createDiscourse } from './micro/discourse.js';
 import { LEDE_SENTENCES, placeOverflow, planDocument } from './plan/document.js';
 import type { StoryKind } from './plan/stories.js';
@@ -167,14 +167,22 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     }
     if (section.paragraphs.length) sections.push(section);
   }
-  const folded = foldLoneSentence(lede, mergeShortSections(sections), new Set(plan.mustTell.map((s) => s.id)));
+  const byId = new Map(ranked.map((s) => [s.id, s]));
+  const filled = fillLede(lede, sections, (id) => fill(byId.get(id)!, 'title', story), { most: LEDE_SENTENCES, names: base.names });
+  const folded = foldLoneSentence(filled.lede, mergeShortSections(filled.sections), new Set(plan.mustTell.map((s) => s.id)));
   const last = fitted.told.at(-1);
   const {
     lede: fullLede,
     sections: told,
     lent,
-  } = lendLastSentence(folded, last && fitted.told.length > 1 && fitted.sentences.at(-1) === 1 ? { id: last.id, title: () => fill(last, 'title', story) } : undefined);
-  const ledeSignalIds = [...inLede, ...folded.movedIds].filter((id) => id !== lent);
+  } = lendLastSentence(
+    folded,
+    // The lede's last sentence is its last planned signal's only while nothing joined it.
+    last && fitted.told.length > 1 && fitted.sentences.at(-1) === 1 && filled.movedIds.length === 0 && folded.movedIds.length === 0
+      ? { id: last.id, title: () => fill(last, 'title', story) }
+      : undefined,
+  );
+  const ledeSignalIds = [...inLede, ...filled.movedIds, ...folded.movedIds].filter((id) => id !== lent);
   // Microplanning reads the edition in its final order: openers, subjects and pronouns across paragraphs.
   const discourse = createDiscourse(base.names);
   const toldLede = discourse.paragraph(fullLede);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NameInfo } from '../../src/commentary/helpers.js';
 import { createDiscourse, openerOf } from '../../src/commentary/micro/discourse.js';
+import { fillLede } from '../../src/commentary/plan/discourse.js';
 import { mentionsOf, subjectOf } from '../../src/commentary/micro/subject.js';
 import { lintEdition } from '../../src/commentary/lint.js';
 import type { Commentary } from '../../src/commentary/compose.js';
@@ -85,5 +86,43 @@ describe('the lint of pronouns and openers', () => {
     expect(lintEdition(edition('The S&P 500 fell less, against a 8.8% loss for the Dow. Energy rose.', 'Energy fell 3.0%. Utilities rose.')).map((f) => f.rule)).toEqual([
       'grammar',
     ]);
+  });
+});
+
+describe('the lede filled from the body', () => {
+  const section = (title: string, id: string, ...paragraphs: string[]) => ({ topic: 'breadth' as const, title, paragraphs, signalIds: paragraphs.map((_, i) => `${id}${i}`) });
+  const titleOf = (id: string) => `title of ${id}`;
+
+  it('takes one-sentence sections while the lede has room, beside the sentence about the same instrument', () => {
+    const out = fillLede(
+      'The S&P 500 fell 2.1% this week. The VIX rose 3.0 points.',
+      [
+        section('Records', 'r', 'The S&P 500 closed at a low on Monday.'),
+        section('Sectors', 's', 'Energy fell 3.0%. Utilities rose 1.0%.'),
+        section('Rates', 'y', 'The 10-year yield fell.'),
+      ],
+      titleOf,
+      { most: 3, names },
+    );
+    expect(out.lede).toBe('The S&P 500 fell 2.1% this week. The S&P 500 closed at a low on Monday. The VIX rose 3.0 points.');
+    expect(out.movedIds).toEqual(['r0']);
+    expect(out.sections.map((s) => s.title)).toEqual(['Sectors', 'Rates']);
+  });
+
+  it('gives a one-sentence lede a second from the first paragraph that fits, and the section the next title', () => {
+    const out = fillLede('The S&P 500 closed at 3,600.', [section('Breadth', 'b', 'Energy fell 3.0%. Utilities rose 1.0%.', 'The Russell 2000 rose 2.0%. It led.')], titleOf, {
+      most: 3,
+      names,
+    });
+    expect(out.lede).toBe('The S&P 500 closed at 3,600. Energy fell 3.0%. Utilities rose 1.0%.');
+    expect(out.sections).toEqual([{ topic: 'breadth', title: 'title of b1', paragraphs: ['The Russell 2000 rose 2.0%. It led.'], signalIds: ['b1'] }]);
+  });
+
+  it('leaves two one-sentence sections together rather than one alone', () => {
+    const out = fillLede('The S&P 500 fell 2.1%. The VIX rose.', [section('A', 'a', 'Energy fell 3.0%.'), section('B', 'b', 'The 10-year yield fell.')], titleOf, {
+      most: 3,
+      names,
+    });
+    expect(out.movedIds).toEqual([]);
   });
 });

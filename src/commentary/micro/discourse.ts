@@ -86,8 +86,14 @@ function reopen(text: string, subject: Subject, names: Readonly<Record<string, N
   return chosen;
 }
 
+/** "Small caps led: the Russell 2000 rose 2.3%...": a preface to the clause that says it, which can go. */
+const PREFACE = /^[A-Z][^:.,;]{0,40}: (?=the |[A-Z])/;
+
 function sentence(text: string, names: Readonly<Record<string, NameInfo>>, state: DiscourseState): string {
   let out = timeFrame(text, state);
+  // A preface said already opens nothing new: the clause after it opens the sentence instead.
+  const preface = PREFACE.exec(out)?.[0];
+  if (preface && state.openers.has(openerOf(out))) out = capitalise(out.slice(preface.length));
   const subject = subjectOf(out, names);
   // A name said again in its paragraph, or an opening the edition has used: the sentence opens another way.
   if (subject && (state.paragraph.named.includes(subject.symbol) || state.openers.has(openerOf(out)))) out = reopen(out, subject, names, state) ?? out;
@@ -115,4 +121,22 @@ export function createDiscourse(names: Readonly<Record<string, NameInfo>>): Disc
         .join(' ');
     },
   };
+}
+
+/** A sentence's opening reference to the paragraph's subject, which the discourse writes. */
+const REFERENCE = /^(?:It|Its|The (?:index|yield|basket)(?:'s)?)(?=[\s,])/;
+
+/**
+ * A paragraph's sentences with each opening reference ("It", "The index's") replaced by its antecedent's
+ * name, the last instrument a sentence of the paragraph opened on: what a check reads as the sentence's
+ * subject. A reference with no antecedent is left as written.
+ */
+export function resolveReferences(paragraph: string, names: Readonly<Record<string, NameInfo>>): string[] {
+  let previous: Subject | undefined;
+  return sentencesOf(paragraph).map((text) => {
+    const reference = REFERENCE.exec(text)?.[0];
+    const out = reference && previous ? `${previous.phrase}${/'s$|^Its$/.test(reference) ? "'s" : ''}${text.slice(reference.length)}` : text;
+    previous = subjectOf(out, names) ?? previous;
+    return out;
+  });
 }

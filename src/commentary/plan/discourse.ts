@@ -3,6 +3,8 @@
  * single sentence joined to their neighbours (microplanning, sentence by sentence, is ../micro/).
  */
 import type { Section } from '../compose.js';
+import type { NameInfo } from '../helpers.js';
+import { subjectOf } from '../micro/subject.js';
 
 /** Sentences of a paragraph (they end in . ! or ? before a capital; figures such as 2,304.92 do not split). */
 export function sentencesOf(text: string): string[] {
@@ -31,20 +33,61 @@ export function ledeAfterHeadline(headline: string, sentences: readonly string[]
 
 const sentenceCount = (section: Section) => section.paragraphs.reduce((n, p) => n + sentencesOf(p).length, 0);
 
-/** The title of the section that gathers two or more one-sentence sections of different topics. */
-export const GATHERED_TITLE = 'Also this week';
+/** A paragraph joins the lede after the last sentence about the same instrument (so it can say "it"), else at its end. */
+function besideItsSubject(lede: string, paragraph: string, names: Readonly<Record<string, NameInfo>>): string {
+  const sentences = sentencesOf(lede);
+  const symbol = subjectOf(paragraph, names)?.symbol;
+  const at = symbol === undefined ? -1 : sentences.findLastIndex((s) => subjectOf(s, names)?.symbol === symbol);
+  if (at < 0) return `${lede} ${paragraph}`.trim();
+  return [...sentences.slice(0, at + 1), paragraph, ...sentences.slice(at + 1)].join(' ');
+}
 
 /**
- * One-sentence sections: two or more gather, in order, into one last section (a brief, after the sections
- * that have a topic) under a title that claims no single topic; a single one joins the section before it (or after it, if first),
- * its signals going with it.
+ * A lede of fewer than three sentences takes the body's one-sentence sections, strongest first, while they
+ * fit; a lede of one sentence then takes the first paragraph that fits, so it reads as two or three. A
+ * section that gives up its first paragraph takes the title of its next (titleOf), or goes if it is empty.
+ */
+export function fillLede(
+  lede: string,
+  sections: readonly Section[],
+  titleOf: (signalId: string) => string,
+  { most, names }: { most: number; names: Readonly<Record<string, NameInfo>> },
+): { lede: string; sections: Section[]; movedIds: string[] } {
+  let text = lede;
+  const movedIds: string[] = [];
+  const out = sections.map((s) => ({ ...s, paragraphs: [...s.paragraphs], signalIds: [...s.signalIds] }));
+  const room = () => most - sentencesOf(text).length;
+  const take = (section: Section, i: number) => {
+    text = besideItsSubject(text, section.paragraphs[i]!, names);
+    movedIds.push(section.signalIds[i]!);
+    section.paragraphs.splice(i, 1);
+    section.signalIds.splice(i, 1);
+    if (i === 0 && section.signalIds[0] !== undefined) section.title = titleOf(section.signalIds[0]) || section.title;
+  };
+  // Not when it would leave a lone one-sentence section behind: two of them make a section together.
+  const leavesALoneShort = (section: Section) => {
+    const rest = out.filter((s) => s !== section && s.paragraphs.length > 0);
+    return rest.length === 1 && sentenceCount(rest[0]!) === 1;
+  };
+  for (const section of out) if (sentenceCount(section) === 1 && room() >= 1 && !leavesALoneShort(section)) take(section, 0);
+  for (const section of out) {
+    const i = section.paragraphs.findIndex((p) => sentencesOf(p).length <= room());
+    if (sentencesOf(text).length < 2 && i >= 0) take(section, i);
+  }
+  return { lede: text, sections: out.filter((s) => s.paragraphs.length > 0), movedIds };
+}
+
+/**
+ * One-sentence sections: two or more gather, in order, into one last section under the title of the
+ * strongest of them (it says what comes first, not a catch-all); a single one joins the section before it
+ * (or after it, if first), its signals going with it.
  */
 export function mergeShortSections(sections: readonly Section[]): Section[] {
   const shorts = sections.filter((s) => sentenceCount(s) < 2);
   if (shorts.length >= 2 && sections.length > shorts.length) {
     const gathered: Section = {
       topic: shorts[0]!.topic,
-      title: GATHERED_TITLE,
+      title: shorts[0]!.title,
       paragraphs: shorts.flatMap((s) => s.paragraphs),
       signalIds: shorts.flatMap((s) => s.signalIds),
     };

@@ -34,15 +34,19 @@ describe('the discourse', () => {
   it('turns a subject said again in its paragraph into "it" when it was the last subject, else "the index" when that means one thing', () => {
     const d = createDiscourse(names);
     expect(d.paragraph('The S&P 500 fell 2.1% this week. The S&P 500 has fallen three weeks running.')).toBe('The S&P 500 fell 2.1% this week. It has fallen three weeks running.');
-    // The VIX in between: the index is still unambiguous (the only index named).
+    // Named before but not the last subject: "the index", the only index named.
+    expect(createDiscourse(names).paragraph("Energy fell 3.0%, more than the S&P 500. The VIX rose 3.0 points. The S&P 500's close was its lowest since 2020.")).toBe(
+      "Energy fell 3.0%, more than the S&P 500. The VIX rose 3.0 points. The index's close was its lowest since 2020.",
+    );
+    // A sentence about the subject of the sentence before last moves up beside it, and says "it".
     expect(createDiscourse(names).paragraph("The S&P 500 fell 2.1%. The VIX rose 3.0 points. The S&P 500's close was its lowest since 2020.")).toBe(
-      "The S&P 500 fell 2.1%. The VIX rose 3.0 points. The index's close was its lowest since 2020.",
+      'The S&P 500 fell 2.1%. Its close was its lowest since 2020. The VIX rose 3.0 points.',
     );
   });
 
   it('never says "the index" when another index was named in the paragraph, nor "it" across paragraphs', () => {
     const d = createDiscourse(names);
-    const text = d.paragraph('The S&P 500 fell 2.1%, against a 3.0% loss for the Russell 2000. The VIX rose. The S&P 500 closed at 3,600.');
+    const text = d.paragraph('Energy fell 2.1%, against a 3.0% loss for the Russell 2000 and the S&P 500. The VIX rose. The S&P 500 closed at 3,600.');
     expect(text).not.toMatch(/The index|\bIt\b/);
     // A new paragraph: "It" would have no antecedent, so the name stays (or the sentence opens on its day).
     expect(d.paragraph('The S&P 500 closed at a low on Monday, its lowest since 2020.')).toBe('On Monday, the S&P 500 closed at a low, its lowest since 2020.');

@@ -9,7 +9,7 @@
  */
 import type { NameInfo } from '../helpers.js';
 import { sentencesOf } from '../plan/discourse.js';
-import { mentionsOf, type Subject, subjectOf } from './subject.js';
+import { mentionsOf, openingName, type Subject, subjectOf } from './subject.js';
 
 /** Openers that only restate the edition's own time frame: after the first, they drop. */
 const TIME_FRAME_OPENER = /^(?:This week|In the (?:[a-z]+-session|holiday-shortened) week|Over the week),\s+/;
@@ -26,6 +26,9 @@ export const openerOf = (sentence: string): string =>
     .map((w) => w.replace(/[,:;.]+$/, '').replace(/'s$/, ''))
     .join(' ')
     .toLowerCase();
+
+/** "This week, the S&P 500 fell" -> "the S&P 500 fell", capitalised: where the subject starts. */
+const withoutOpener = (text: string): string => capitalise(text.replace(OPENER, ''));
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
@@ -70,10 +73,12 @@ function reopen(text: string, subject: Subject, names: Readonly<Record<string, N
   const rest = text.slice(subject.phrase.length + (subject.possessive ? 2 : 0));
   const later = names[subject.symbol]?.later;
   const { paragraph } = state;
+  // The instruments the reader has in mind: those named in the paragraph and in this sentence.
+  const inMind = [...paragraph.named, ...mentionsOf(rest, names)];
   const candidates: string[] = [];
   if (paragraph.previous === subject.symbol) candidates.push(`${subject.possessive ? 'Its' : 'It'}${rest}`);
   // "The index" only where it can mean one thing: no other instrument of that noun named in the paragraph.
-  if (later && paragraph.named.includes(subject.symbol) && !paragraph.named.some((s) => s !== subject.symbol && names[s]?.later === later))
+  if (later && paragraph.named.includes(subject.symbol) && !inMind.some((s) => s !== subject.symbol && names[s]?.later === later))
     candidates.push(`${capitalise(later)}${subject.possessive ? "'s" : ''}${rest}`);
   const day = FRONTABLE.exec(text);
   // The edition's own week opens a sentence once (after that it is understood, and dropped).
@@ -89,6 +94,16 @@ function reopen(text: string, subject: Subject, names: Readonly<Record<string, N
 /** "Small caps led: the Russell 2000 rose 2.3%...": a preface to the clause that says it, which can go. */
 const PREFACE = /^[A-Z][^:.,;]{0,40}: (?=the |[A-Z])/;
 
+/**
+ * The paragraph's subject after a sentence: its own, else (a sentence without an instrument for subject,
+ * "That came as...", "No week saw the Dow lead...", which comments on the one before) the previous one
+ * while it is named or referred to; else none. The discourse and resolveReferences read it alike.
+ */
+function subjectAfter(previous: string | undefined, own: string | undefined, text: string, named: readonly string[]): string | undefined {
+  if (own !== undefined) return own;
+  return previous !== undefined && (/^That\b/.test(text) || named.includes(previous)) ? previous : undefined;
+}
+
 function sentence(text: string, names: Readonly<Record<string, NameInfo>>, state: DiscourseState): string {
   let out = timeFrame(text, state);
   // A preface said already opens nothing new: the clause after it opens the sentence instead.
@@ -100,13 +115,27 @@ function sentence(text: string, names: Readonly<Record<string, NameInfo>>, state
   state.openers.add(openerOf(out));
   state.paragraph.openers.add(openerOf(out));
   const named = mentionsOf(out, names);
-  // A sentence without an instrument for subject ("That came as...", "No week saw the Dow lead...") comments
-  // on the one before: the subject stays the paragraph's while it is named or referred to.
-  const previous = state.paragraph.previous;
-  const stays = !subject && previous !== undefined && (/^That\b/.test(out) || named.includes(previous));
-  if (!stays) state.paragraph.previous = subject?.symbol;
+  state.paragraph.previous = subjectAfter(state.paragraph.previous, subject?.symbol ?? subjectOf(withoutOpener(out), names)?.symbol, out, named);
   for (const symbol of named) if (!state.paragraph.named.includes(symbol)) state.paragraph.named.push(symbol);
   if (subject && !state.paragraph.named.includes(subject.symbol)) state.paragraph.named.push(subject.symbol);
+  return out;
+}
+
+/**
+ * "A fell. B rose. A's close was a high." -> "A fell. A's close was a high. B rose.": a sentence about the
+ * subject of the sentence before last moves up beside it (so it can be "it"), unless either sentence
+ * leans on the one before it ("That...", "It...").
+ */
+function subjectsTogether(sentences: readonly string[], names: Readonly<Record<string, NameInfo>>): string[] {
+  const out = [...sentences];
+  const about = (text: string) => subjectOf(withoutOpener(text), names)?.symbol;
+  const leans = (text: string) => /^(?:That|It|Its|This(?! week))\b/.test(text);
+  for (let i = 2; i < out.length; i++) {
+    const subject = about(out[i]!);
+    if (subject !== undefined && about(out[i - 2]!) === subject && about(out[i - 1]!) !== subject && !leans(out[i]!) && !leans(out[i - 1]!)) {
+      [out[i - 1], out[i]] = [out[i]!, out[i - 1]!];
+    }
+  }
   return out;
 }
 
@@ -116,7 +145,7 @@ export function createDiscourse(names: Readonly<Record<string, NameInfo>>): Disc
     state,
     paragraph: (text) => {
       state.paragraph = { named: [], openers: new Set() };
-      return sentencesOf(text)
+      return subjectsTogether(sentencesOf(text), names)
         .map((s) => sentence(s, names, state))
         .join(' ');
     },
@@ -132,11 +161,12 @@ const REFERENCE = /^(?:It|Its|The (?:index|yield|basket)(?:'s)?)(?=[\s,])/;
  * subject. A reference with no antecedent is left as written.
  */
 export function resolveReferences(paragraph: string, names: Readonly<Record<string, NameInfo>>): string[] {
-  let previous: Subject | undefined;
+  let previous: string | undefined;
   return sentencesOf(paragraph).map((text) => {
     const reference = REFERENCE.exec(text)?.[0];
-    const out = reference && previous ? `${previous.phrase}${/'s$|^Its$/.test(reference) ? "'s" : ''}${text.slice(reference.length)}` : text;
-    previous = subjectOf(out, names) ?? previous;
+    const antecedent = previous === undefined ? undefined : names[previous];
+    const out = reference && antecedent ? `${openingName(antecedent)}${/'s$|^Its$/.test(reference) ? "'s" : ''}${text.slice(reference.length)}` : text;
+    previous = subjectAfter(previous, subjectOf(withoutOpener(out), names)?.symbol, out, mentionsOf(out, names));
     return out;
   });
 }

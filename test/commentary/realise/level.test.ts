@@ -22,7 +22,7 @@ const level = (over: Partial<Level> = {}): Level =>
 
 describe('level realiser', () => {
   it('tells a level reached this week as the close and the change, once each, and never names the mark', () => {
-    expect(phrasings(level(), 'lede')).toEqual(['The VIX closed at 32.1, after it soared 8.2 points.', 'The VIX ended the week at 32.1, up 8.2 points on the week.']);
+    expect(phrasings(level(), 'lede')).toEqual(['The VIX closed at 32.1, after it soared 8.2 points.', 'The VIX finished at 32.1, up 8.2 points on the week.']);
     const root = rootOf();
     root.stated.add('close:^VIX');
     expect(phrasings(level(), 'lede', root)).toEqual(['', '']);

@@ -10,7 +10,7 @@ import { figureKey, type HelperRoot, type NameInfo } from './helpers.js';
 import { rankSignals } from './rank.js';
 import { figuresOf, fillLede, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
 import { createDiscourse } from './micro/discourse.js';
-import { LEDE_SENTENCES, placeOverflow, planDocument } from './plan/document.js';
+import { LEDE_SENTENCES, placeOverflow, planDocument, type SectionPlan } from './plan/document.js';
 import type { StoryKind } from './plan/stories.js';
 import { type CommentaryTemplates, headlineCount, renderBlock } from './templates.js';
 import type { CalendarEvent } from '../market/types.js';
@@ -155,18 +155,11 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   story.headlineTold = false;
   const inLede = new Set(fitted.told.map((s) => s.id));
 
-  const sections: Section[] = [];
-  for (const { topic, signals } of placeOverflow(plan.sections, fitted.overflow)) {
-    const section: Section = { topic, title: '', paragraphs: [], signalIds: [] };
-    for (const signal of signals) {
-      const text = inLede.has(signal.id) || stale(signal) ? fill(signal, 'detail', story) : `${fill(signal, 'lede', story)} ${fill(signal, 'detail', story)}`.trim();
-      if (!text) continue;
-      section.title ||= fill(signal, 'title', story);
-      section.paragraphs.push(text);
-      section.signalIds.push(signal.id);
-    }
-    if (section.paragraphs.length) sections.push(section);
-  }
+  const sections = tellSections(
+    placeOverflow(plan.sections, fitted.overflow),
+    (signal, block) => fill(signal, block, story),
+    (s) => inLede.has(s.id) || stale(s),
+  );
   const byId = new Map(ranked.map((s) => [s.id, s]));
   const filled = fillLede(lede, sections, (id) => fill(byId.get(id)!, 'title', story), { most: LEDE_SENTENCES, names: base.names });
   const folded = foldLoneSentence(filled.lede, mergeShortSections(filled.sections), new Set(plan.mustTell.map((s) => s.id)));
@@ -183,10 +176,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
       : undefined,
   );
   const ledeSignalIds = [...inLede, ...filled.movedIds, ...folded.movedIds].filter((id) => id !== lent);
-  // Microplanning reads the edition in its final order: openers, subjects and pronouns across paragraphs.
-  const discourse = createDiscourse(base.names);
-  const toldLede = discourse.paragraph(fullLede);
-  for (const section of told) section.paragraphs = section.paragraphs.map((p) => discourse.paragraph(p));
+  const toldLede = microplan(fullLede, told, base.names);
   const used = new Set([...ledeSignalIds, ...told.flatMap((s) => s.signalIds)]);
   // The week's biggest day told in the body is not told again beside a release that day.
   const toldDays = analysis.signals.filter((s): s is Extract<Signal, { kind: 'biggest-day' }> => s.kind === 'biggest-day' && used.has(s.id));
@@ -205,6 +195,31 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     mustTell: plan.mustTell.map((s) => s.id),
     ranking: ranked.map((s) => ({ id: s.id, kind: s.kind, magnitude: s.magnitude, used: used.has(s.id) })),
   };
+}
+
+/** Each planned section's paragraphs, in order; a signal the lede told (or whose figure is told) gives only its detail. */
+function tellSections(planned: readonly SectionPlan[], tell: (signal: Signal, block: Block) => string, detailOnly: (signal: Signal) => boolean): Section[] {
+  const sections: Section[] = [];
+  for (const { topic, signals } of planned) {
+    const section: Section = { topic, title: '', paragraphs: [], signalIds: [] };
+    for (const signal of signals) {
+      const text = detailOnly(signal) ? tell(signal, 'detail') : `${tell(signal, 'lede')} ${tell(signal, 'detail')}`.trim();
+      if (!text) continue;
+      section.title ||= tell(signal, 'title');
+      section.paragraphs.push(text);
+      section.signalIds.push(signal.id);
+    }
+    if (section.paragraphs.length) sections.push(section);
+  }
+  return sections;
+}
+
+/** Microplanning reads the edition in its final order (openers, subjects, pronouns): the lede, and each section's paragraphs in place. */
+function microplan(lede: string, sections: Section[], names: Record<string, NameInfo>): string {
+  const discourse = createDiscourse(names);
+  const told = discourse.paragraph(lede);
+  for (const section of sections) section.paragraphs = section.paragraphs.map((p) => discourse.paragraph(p));
+  return told;
 }
 
 /**

@@ -4,14 +4,14 @@
  *
  *   npm run bench                         the default tier: lists of 10,000 and 100,000 (a few minutes)
  *   npm run bench -- --million            adds 1,000,000 subscribers on SQLite and PostgreSQL, and a 23-year backtest (an hour or more)
- *   npm run bench -- --only=digest,workers   some sections: render, digest, workers, nodemailer, backtest, startup
+ *   npm run bench -- --only=digest,workers   some sections: render, digest, workers, nodemailer, backtest, desk, startup
  *
  * The sends are the real, compiled CLI (`marketwrap subscribers import`, `digest`, `worker`), their memory
  * read from /proc (bench/measure.ts). Sends go to Postfix's smtp-sink on loopback when it is installed
  * (apt-get install postfix), else to an smtp-server sink in its own process; where smtp-source exists it
  * measures the same sink at the same size and connection count: the ceiling.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -232,6 +232,20 @@ if (section('backtest')) {
     line(`marketwrap backtest --from ${from} --to 2026-11-20 (${weeks} weeks)`, `${run.seconds.toFixed(0)} s, peak RSS ${run.memory.treePeakMb} MB`);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (section('desk')) {
+  const desk = JSON.parse(
+    execFileSync(tsx, [join(root, 'bench/desk.ts'), '1000000'], { encoding: 'utf8', maxBuffer: 1 << 20 })
+      .trim()
+      .split('\n')
+      .at(-1)!,
+  ) as {
+    seedSeconds: number;
+    pagesMs: Record<string, number>;
+  };
+  console.log(`\nthe desk's pages at 1,000,000 subscribers and one sent edition (median of 5; seeded in ${desk.seedSeconds} s)`);
+  for (const [page, ms] of Object.entries(desk.pagesMs)) line(`  ${page}`, `${ms} ms`);
 }
 
 if (section('startup')) {

@@ -15,6 +15,7 @@ import { loadMarketData } from './market/index.js';
 import type { IsoDate, Snapshot } from './market/types.js';
 import { editionView, loadLayout, relativeLineChart, renderEdition, renderWebVersion, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
 import type { Layout } from './render/layout.js';
+import { trackLinks } from './render/click-links.js';
 
 export interface Edition extends RenderedEdition {
   /** The reader's copy: the web page and text without recipient parts. */
@@ -39,6 +40,8 @@ export interface EditionParts {
   publicUrl: string;
   /** The sender's address: its domain names the list (List-Id). */
   senderEmail: string;
+  /** Signs the counted links (tracking.clicks). */
+  secretKey: string;
 }
 
 /** A build's part of the database: the cached closes (the market data it reads, and fetches into). */
@@ -51,6 +54,7 @@ export function editionParts(ctx: BuildContext): EditionParts {
     layout: loadLayout(ctx.templatesDir, 'digest.mjml'),
     publicUrl: ctx.env.PUBLIC_URL,
     senderEmail: ctx.sender.email,
+    secretKey: ctx.secretKey,
   };
 }
 
@@ -70,8 +74,12 @@ export async function editionFromSnapshot(snapshot: Snapshot, parts: EditionPart
   const charts = editionCharts(analysis, snapshot, parts.config.locale);
   const view = editionView({ analysis, commentary, snapshot, config: parts.config, editionId: id, publicUrl: parts.publicUrl, charts });
   const rendered = await renderEdition(view, parts.layout, charts);
+  // Only the email's links are counted: the web version's readers are not followed.
+  const html = parts.config.tracking.clicks
+    ? trackLinks(rendered.html, { publicUrl: parts.publicUrl, editionId: id, secret: parts.secretKey, perSubscriber: parts.config.tracking.perSubscriber })
+    : rendered.html;
   const web = await renderWebVersion(view, parts.layout);
-  return { ...rendered, web, id, asOf: snapshot.asOf, listId: listIdFor(parts.config.title, parts.senderEmail), snapshot, analysis, commentary, review };
+  return { ...rendered, html, web, id, asOf: snapshot.asOf, listId: listIdFor(parts.config.title, parts.senderEmail), snapshot, analysis, commentary, review };
 }
 
 export async function buildEdition(ctx: BuildContext, options: BuildOptions = {}): Promise<Edition> {

@@ -8,8 +8,9 @@ import type { Newsletter } from '../config/newsletter.js';
 import { formatChange, formatLevel } from '../format.js';
 import { figureKey, type HelperRoot, type NameInfo } from './helpers.js';
 import { rankSignals } from './rank.js';
-import { createDiscourse, figuresOf, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
-import { LEDE_SENTENCES, placeOverflow, planDocument } from './plan/document.js';
+import { figuresOf, fillLede, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
+import { createDiscourse } from './micro/discourse.js';
+import { LEDE_SENTENCES, placeOverflow, planDocument, type SectionPlan } from './plan/document.js';
 import type { StoryKind } from './plan/stories.js';
 import { type CommentaryTemplates, headlineCount, renderBlock } from './templates.js';
 import type { CalendarEvent } from '../market/types.js';
@@ -46,15 +47,19 @@ export function weekNumber(asOf: string): number {
 }
 
 const KIND_ARTICLE: ReadonlySet<string> = new Set(['index', 'volatility', 'rate', 'basket']);
+/** What a name becomes when said again in its paragraph. */
+const LATER: Partial<Record<string, string>> = { index: 'the index', rate: 'the yield' };
 
 /** How each instrument is named in prose on a date (a basket's name only once it was in use). */
 export function nameTable(config: Pick<Newsletter, 'instruments' | 'baskets'>, asOf = '9999-12-31'): Record<string, NameInfo> {
   const names: Record<string, NameInfo> = {};
   for (const item of config.instruments)
-    names[item.symbol] = { shortName: item.shortName, article: item.article ?? KIND_ARTICLE.has(item.kind), theme: item.theme, gloss: item.gloss };
+    names[item.symbol] = { shortName: item.shortName, article: item.article ?? KIND_ARTICLE.has(item.kind), theme: item.theme, gloss: item.gloss, later: LATER[item.kind] };
   for (const item of config.baskets) {
     const early = item.namedSince !== undefined && asOf < item.namedSince && item.earlierName !== undefined;
-    names[item.symbol] = early ? { shortName: item.earlierName!, article: false, theme: item.earlierName } : { shortName: item.shortName, article: true, theme: item.theme };
+    names[item.symbol] = early
+      ? { shortName: item.earlierName!, article: false, theme: item.earlierName, later: 'the basket' }
+      : { shortName: item.shortName, article: true, theme: item.theme, later: 'the basket' };
   }
   return names;
 }
@@ -132,7 +137,6 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   const top = plan.story?.lead;
   const headline = top ? fittingHeadline((turn) => fill(top, 'headline', scope(false), turn), headlineCount(templates.get(top.kind)!)) : 'A week without market data';
   const story = scope();
-  const discourse = createDiscourse();
   // A signal whose one figure is already told has nothing new to say.
   const stale = (s: Signal) => {
     const figure = coreFigure(s);
@@ -147,30 +151,32 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     ledeOf,
     story,
   );
-  const lede = discourse.paragraph(ledeAfterHeadline(headline, fitted.texts).join(' '));
+  const lede = ledeAfterHeadline(headline, fitted.texts).join(' ');
   story.headlineTold = false;
   const inLede = new Set(fitted.told.map((s) => s.id));
 
-  const sections: Section[] = [];
-  for (const { topic, signals } of placeOverflow(plan.sections, fitted.overflow)) {
-    const section: Section = { topic, title: '', paragraphs: [], signalIds: [] };
-    for (const signal of signals) {
-      const text = inLede.has(signal.id) || stale(signal) ? fill(signal, 'detail', story) : `${fill(signal, 'lede', story)} ${fill(signal, 'detail', story)}`.trim();
-      if (!text) continue;
-      section.title ||= fill(signal, 'title', story);
-      section.paragraphs.push(discourse.paragraph(text));
-      section.signalIds.push(signal.id);
-    }
-    if (section.paragraphs.length) sections.push(section);
-  }
-  const folded = foldLoneSentence(lede, mergeShortSections(sections), new Set(plan.mustTell.map((s) => s.id)));
+  const sections = tellSections(
+    placeOverflow(plan.sections, fitted.overflow),
+    (signal, block) => fill(signal, block, story),
+    (s) => inLede.has(s.id) || stale(s),
+  );
+  const byId = new Map(ranked.map((s) => [s.id, s]));
+  const filled = fillLede(lede, sections, (id) => fill(byId.get(id)!, 'title', story), { most: LEDE_SENTENCES, names: base.names });
+  const folded = foldLoneSentence(filled.lede, mergeShortSections(filled.sections), new Set(plan.mustTell.map((s) => s.id)));
   const last = fitted.told.at(-1);
   const {
     lede: fullLede,
     sections: told,
     lent,
-  } = lendLastSentence(folded, last && fitted.told.length > 1 && fitted.sentences.at(-1) === 1 ? { id: last.id, title: () => fill(last, 'title', story) } : undefined);
-  const ledeSignalIds = [...inLede, ...folded.movedIds].filter((id) => id !== lent);
+  } = lendLastSentence(
+    folded,
+    // The lede's last sentence is its last planned signal's only while nothing joined it.
+    last && fitted.told.length > 1 && fitted.sentences.at(-1) === 1 && filled.movedIds.length === 0 && folded.movedIds.length === 0
+      ? { id: last.id, title: () => fill(last, 'title', story) }
+      : undefined,
+  );
+  const ledeSignalIds = [...inLede, ...filled.movedIds, ...folded.movedIds].filter((id) => id !== lent);
+  const toldLede = microplan(fullLede, told, base.names);
   const used = new Set([...ledeSignalIds, ...told.flatMap((s) => s.signalIds)]);
   // The week's biggest day told in the body is not told again beside a release that day.
   const toldDays = analysis.signals.filter((s): s is Extract<Signal, { kind: 'biggest-day' }> => s.kind === 'biggest-day' && used.has(s.id));
@@ -181,7 +187,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   if (ahead) told.push(ahead);
   return {
     headline,
-    lede: fullLede,
+    lede: toldLede,
     ledeSignalIds,
     preheader: keyNumbers(analysis, config),
     sections: told,
@@ -189,6 +195,31 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     mustTell: plan.mustTell.map((s) => s.id),
     ranking: ranked.map((s) => ({ id: s.id, kind: s.kind, magnitude: s.magnitude, used: used.has(s.id) })),
   };
+}
+
+/** Each planned section's paragraphs, in order; a signal the lede told (or whose figure is told) gives only its detail. */
+function tellSections(planned: readonly SectionPlan[], tell: (signal: Signal, block: Block) => string, detailOnly: (signal: Signal) => boolean): Section[] {
+  const sections: Section[] = [];
+  for (const { topic, signals } of planned) {
+    const section: Section = { topic, title: '', paragraphs: [], signalIds: [] };
+    for (const signal of signals) {
+      const text = detailOnly(signal) ? tell(signal, 'detail') : `${tell(signal, 'lede')} ${tell(signal, 'detail')}`.trim();
+      if (!text) continue;
+      section.title ||= tell(signal, 'title');
+      section.paragraphs.push(text);
+      section.signalIds.push(signal.id);
+    }
+    if (section.paragraphs.length) sections.push(section);
+  }
+  return sections;
+}
+
+/** Microplanning reads the edition in its final order (openers, subjects, pronouns): the lede, and each section's paragraphs in place. */
+function microplan(lede: string, sections: Section[], names: Record<string, NameInfo>): string {
+  const discourse = createDiscourse(names);
+  const told = discourse.paragraph(lede);
+  for (const section of sections) section.paragraphs = section.paragraphs.map((p) => discourse.paragraph(p));
+  return told;
 }
 
 /**

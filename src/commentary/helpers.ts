@@ -1,8 +1,9 @@
 /**
- * How the numbers read in prose, for the realisers: names, calibrated verbs, dates. Every function
- * formats a number computed in analysis and never computes a new one; direction words come from
- * the sign of the number they sit beside, so a sentence cannot say "rose" of a fall. The root's `stated` ledger makes each figure
- * appear once per edition: the second mention of a move keeps its verb and drops its number.
+ * How the numbers read in prose, for the realisers (./realise/words.ts binds them to an edition). Every
+ * function formats a number computed in analysis and never computes a new one; direction words come
+ * from the sign of the number they sit beside, so a sentence cannot say "rose" of a fall. The root's
+ * `stated` ledger makes each figure appear once per edition: the second mention of a move keeps its
+ * verb and drops its number.
  */
 import type { Window } from '../config/primitives.js';
 import { fnv1a } from '../hash.js';
@@ -16,6 +17,8 @@ export interface NameInfo {
   theme?: string;
   /** An aside for its first mention ("the bond market's read of the Fed's path"). */
   gloss?: string;
+  /** What it becomes when said again in a paragraph ("the index", "the yield"); none: its name again. */
+  later?: string;
 }
 
 /** What helpers may read from the root context of every commentary template. */
@@ -87,6 +90,9 @@ export function directionVerb(value: number, unit: Unit, window: Window, usualWe
   const choices = unit === 'pct' ? band : band.filter((v) => !PRICE_ONLY.has(v));
   return pick(choices, week, key);
 }
+
+/** "an 8.8% loss", "an 11.2% gain", "a 1.8% gain": the article a figure takes, by how it is said. */
+export const articleFor = (figure: string): 'a' | 'an' => (/^(?:8|1[18](?![\d,]))/.test(figure) ? 'an' : 'a');
 
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 const ORDINALS = ['zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth'];

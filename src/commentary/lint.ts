@@ -4,7 +4,8 @@
  * the truth checks; each finding names its rule and the words.
  */
 import type { Commentary } from './compose.js';
-import { OPENER, restatesHeadline, sentencesOf } from './plan/discourse.js';
+import { OPENER, openerOf } from './micro/discourse.js';
+import { restatesHeadline, sentencesOf } from './plan/discourse.js';
 import { LEDE_SENTENCES } from './plan/document.js';
 
 export type LintRule =
@@ -29,6 +30,8 @@ const ORPHAN = /^(It|Its|That|This|These|They|Those)\b(?! week\b)/;
 const GLOSSARY = /^An? (correction|bear market|bull market) is\b/;
 /** A before a vowel sound (the few words that start with a consonant sound are let through). */
 const WRONG_ARTICLE = /\ba (?!one\b|once\b|uni|use|usu|US\b|U\.S\.)[aeiouAEIOU]\w*/;
+/** A before a figure said with a vowel sound (eight, eleven, eighteen): "a 8.8% loss". */
+const WRONG_ARTICLE_FIGURE = /\ba (?:8|1[18](?![\d,]))[\d.,]*%?/;
 const PAST_AFTER_HAVING = /\bhaving (fell|rose|was|sank|ran|grew|drew|gave|took|slid|swung|began)\b/;
 const DOUBLED_WORD = /\b(\w+) \1\b/i;
 /**
@@ -43,10 +46,33 @@ function proseOf(c: Commentary): string[] {
   return [c.lede, ...c.sections.filter((s) => s.topic !== 'week-ahead').flatMap((s) => s.paragraphs)];
 }
 
+/** The market's paragraphs (the calendars, behind and ahead, are lists of their own). */
+const paragraphsOf = (c: Commentary): string[] => [c.lede, ...c.sections.filter((s) => s.topic !== 'week-ahead' && s.topic !== 'week-behind').flatMap((s) => s.paragraphs)];
+
 function grammar(sentence: string): LintFinding[] {
-  return [WRONG_ARTICLE, PAST_AFTER_HAVING, DOUBLED_WORD].flatMap((pattern) => {
+  return [WRONG_ARTICLE, WRONG_ARTICLE_FIGURE, PAST_AFTER_HAVING, DOUBLED_WORD].flatMap((pattern) => {
     const hit = pattern.exec(sentence);
     return hit ? [{ rule: 'grammar' as const, text: `"${hit[0]}" in: ${sentence}` }] : [];
+  });
+}
+
+/** A paragraph whose first sentence opens on a pronoun: its antecedent is in another paragraph, or nowhere. */
+function orphanFindings(c: Commentary): LintFinding[] {
+  return paragraphsOf(c).flatMap((paragraph) => {
+    const opening = sentencesOf(paragraph)[0] ?? '';
+    return ORPHAN.test(opening) ? [{ rule: 'orphan-pronoun' as const, text: opening }] : [];
+  });
+}
+
+/** Two sentences of a paragraph that open the same way (their first two words), heard as a list. */
+function openerFindings(c: Commentary): LintFinding[] {
+  return paragraphsOf(c).flatMap((paragraph) => {
+    const seen = new Set<string>();
+    return sentencesOf(paragraph).flatMap((sentence) => {
+      const opener = openerOf(sentence);
+      if (!seen.has(opener)) return seen.add(opener) && [];
+      return [{ rule: 'repeated-opener' as const, text: `"${opener}" opens two sentences of: ${paragraph}` }];
+    });
   });
 }
 
@@ -80,8 +106,6 @@ function structureFindings(c: Commentary): LintFinding[] {
   const told = new Set([...c.ledeSignalIds, ...c.sections.flatMap((s) => s.signalIds)]);
   for (const id of c.mustTell) if (!told.has(id)) findings.push({ rule: 'missing-evidence', text: `the ${c.story} story needs ${id}, which is not told` });
   for (const section of c.sections) {
-    const opening = sentencesOf(section.paragraphs[0] ?? '')[0] ?? '';
-    if (ORPHAN.test(opening)) findings.push({ rule: 'orphan-pronoun', text: `"${section.title}" opens on: ${opening}` });
     const sentences = section.paragraphs.flatMap(sentencesOf).length;
     // The calendars, behind and ahead, are lists: one release is a section.
     if (section.topic !== 'week-ahead' && section.topic !== 'week-behind' && sentences < 2) findings.push({ rule: 'one-sentence-section', text: section.title });
@@ -94,5 +118,5 @@ function structureFindings(c: Commentary): LintFinding[] {
 }
 
 export function lintEdition(commentary: Commentary): LintFinding[] {
-  return [...structureFindings(commentary), ...sentenceFindings(commentary), ...causalFindings(commentary)];
+  return [...structureFindings(commentary), ...sentenceFindings(commentary), ...orphanFindings(commentary), ...openerFindings(commentary), ...causalFindings(commentary)];
 }

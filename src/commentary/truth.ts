@@ -10,6 +10,7 @@ import { escapeRegExp } from '../escape.js';
 import { formatSize, shown, type Unit } from '../format.js';
 import type { Commentary } from './compose.js';
 import { DOWN_VERBS, UP_VERBS, type NameInfo } from './helpers.js';
+import { resolveReferences } from './micro/discourse.js';
 
 const NUMBER = '([0-9.,]+(?:%| basis points?| points?))';
 const verbNumber = () => new RegExp(`\\b(${[...UP_VERBS, ...DOWN_VERBS, 'up', 'down'].map(escape).join('|')}) ${NUMBER}`, 'g');
@@ -41,7 +42,8 @@ export function findContradictions(commentary: Commentary, signals: readonly Sig
       if (signal.kind !== 'relative') continue;
       const leader = mentions(signal.leader.symbol);
       const laggard = mentions(signal.laggard.symbol);
-      for (const sentence of text.split(/(?<=\.)\s/)) {
+      // A sentence that opens on "It" or "The index" is read with its antecedent named.
+      for (const sentence of resolveReferences(text, names)) {
         const at = { leader: firstOf(sentence, leader, laggard), laggard: firstOf(sentence, laggard, leader) };
         if (at.leader >= 0 && at.laggard >= 0 && at.leader > at.laggard) problems.push(`${signal.id}: "${sentence}" names the laggard first`);
       }
@@ -105,7 +107,8 @@ export function findStyleProblems(
   const readings = (figure: string) => (counts.get(`up ${figure}`) ?? 0) + (counts.get(`down ${figure}`) ?? 0);
   const headlineFigures = [...commentary.headline.matchAll(new RegExp(NUMBER, 'g'))].map((m) => m[1]!);
   const first = commentary.sections[0]?.paragraphs.join(' ') ?? '';
-  const appears = (figure: string, text: string) => new RegExp(`(?<![0-9.,])${escapeRegExp(figure)}`).test(text);
+  // A comparison names a told figure as a noun ("against a 5.4% gain"): a back-reference, not a restatement.
+  const appears = (figure: string, text: string) => new RegExp(`(?<![0-9.,])${escapeRegExp(figure)}(?! (?:gain|loss)\\b)`).test(text);
   for (const figure of headlineFigures)
     if (appears(figure, first) && appears(figure, commentary.lede) && readings(figure) <= 1) problems.push(`the first section restates the headline's ${figure}`);
   const told = new Map<string, number>();

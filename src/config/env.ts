@@ -90,10 +90,14 @@ export const envSchema = z
     HOST: z.string().min(1).default('127.0.0.1').describe('The address `marketwrap serve` listens on. Put it behind a TLS-terminating proxy for PUBLIC_URL.'),
     ADMIN_TOKEN: optionalString
       .pipe(z.string().min(24, 'must be at least 24 characters (try: openssl rand -hex 24)').optional())
-      .describe('Bearer token (24+ characters) for POST /admin/send, the manual send over HTTP. Unset: the admin routes do not exist.'),
+      .describe(
+        'Signs in to the desk at /admin (24+ characters), and is the bearer token for POST /admin/send, the manual send over HTTP. With neither this nor PUBLISHER_EMAIL set there are no admin routes.',
+      ),
     PUBLISHER_EMAIL: optionalString
       .pipe(z.email({ error: 'must be an email address (the publisher reviews each edition there)' }).optional())
-      .describe('The publisher: each edition built ahead of its send is mailed here with links to approve or hold it (schedule.approval).'),
+      .describe(
+        'The publisher: each edition built ahead of its send is mailed here with links to approve or hold it (schedule.approval); the desk can email a single-use sign-in link here.',
+      ),
     TRUST_PROXY: optionalString
       .pipe(
         z

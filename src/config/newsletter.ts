@@ -165,6 +165,16 @@ export const newsletterSchema = z
       .prefault({})
       .describe('Bounces and complaints reported after the send'),
     welcomeEmail: z.boolean().default(false).describe('Send a welcome email when a subscriber confirms'),
+    tracking: z
+      .strictObject({
+        clicks: z
+          .boolean()
+          .default(false)
+          .describe("Rewrite the edition's links to signed redirects on the site (/r/...) and count clicks per edition and link; never an open pixel"),
+        perSubscriber: z.boolean().default(false).describe('With clicks: also count who clicked (per subscriber); the privacy page says so'),
+      })
+      .default({ clicks: false, perSubscriber: false })
+      .describe('Optional click counts, off by default'),
     guards: z
       .strictObject({
         maxDailyMovePct: z.number().positive().default(25).describe('A broad index moving more than this in one session stops the send'),

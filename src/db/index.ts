@@ -5,6 +5,7 @@ import { openSqliteDatabase } from './sqlite/index.js';
 import type { Database } from './types.js';
 
 export type * from './types.js';
+export type * from './desk-web.js';
 
 export function dbFile(dataDir: string): string {
   return join(dataDir, 'marketwrap.sqlite');

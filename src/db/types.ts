@@ -3,6 +3,7 @@
  * return. Two implementations (SQLite in src/db/sqlite, PostgreSQL in src/db/postgres) keep the same
  * numbered migrations and behaviour; the contract tests run against both.
  */
+import type { DeskWebStore } from './desk-web.js';
 
 export type SubscriberStatus = 'pending' | 'confirmed' | 'unsubscribed' | 'bounced' | 'complained';
 export type ConsentSource = 'form' | 'import' | 'cli';
@@ -166,8 +167,8 @@ export interface ImportEntry {
 
 export type ImportOutcome = { status: 'added' } | { status: 'duplicate' } | { status: 'suppressed'; reason: string };
 
-/** Subscribers, editions, market cache, confirmation queue, feedback. */
-export interface Store {
+/** Subscribers, editions, market cache, confirmation queue, feedback, and the desk's own (desk-web.ts). */
+export interface Store extends DeskWebStore {
   /** A real read of the tables the site serves from (SELECT 1 answers even on a damaged database). */
   healthCheck(): Promise<void>;
   /** Runs `work` in one transaction on `tx`: all of it is stored, or none. */

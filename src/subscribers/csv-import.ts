@@ -4,6 +4,7 @@
  * from Mailchimp, "E-mail"). Without a header, the first column is the address.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { fail, isFailure, messageOf } from '../errors.js';
 
@@ -17,9 +18,12 @@ export interface AddressCell {
 
 export async function* readAddresses(file: string): AsyncGenerator<AddressCell> {
   if (!existsSync(file) || !statSync(file).isFile()) throw fail('CSV_FILE_MISSING', { file });
-  const parser = createReadStream(file).pipe(
-    parse({ bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true, info: true }),
-  );
+  yield* readAddressesFrom(createReadStream(file), file);
+}
+
+/** The same from any stream (the desk's pasted CSV); `name` says what it was in a refusal. */
+export async function* readAddressesFrom(input: Readable, name: string): AsyncGenerator<AddressCell> {
+  const parser = input.pipe(parse({ bom: true, delimiter: [',', ';', '\t'], relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true, info: true }));
   let column: number | undefined;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -32,6 +36,6 @@ export async function* readAddresses(file: string): AsyncGenerator<AddressCell> 
     }
   } catch (error) {
     if (isFailure(error)) throw error;
-    throw fail('CSV_FILE_UNREADABLE', { file, reason: messageOf(error).split('\n')[0]! });
+    throw fail('CSV_FILE_UNREADABLE', { file: name, reason: messageOf(error).split('\n')[0]! });
   }
 }

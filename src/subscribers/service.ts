@@ -39,11 +39,6 @@ export interface ImportReport {
   rejected: Array<{ line: number; value: string; reason: string }>;
 }
 
-/** The report keeps the first rejections (a file of garbage does not fill memory). */
-const REJECTIONS_KEPT = 1000;
-/** Lines stored together: one batch a round trip (or one SQLite transaction). */
-const IMPORT_BATCH = 1000;
-
 /** What the service asks of the store: the list, its suppressions and the confirmation queue. */
 export type SubscriberStore = StorePart<
   | 'findSubscriber'
@@ -58,6 +53,28 @@ export type SubscriberStore = StorePart<
   | 'queueConfirmation'
   | 'transaction'
 >;
+
+/** The report keeps the first rejections (a file of garbage does not fill memory). */
+const REJECTIONS_KEPT = 1000;
+/** Lines stored together: one batch a round trip (or one SQLite transaction). */
+const IMPORT_BATCH = 1000;
+
+type ImportLine = ImportEntry & { line: number };
+type Reject = (line: number, value: string, reason: string) => void;
+
+/** The file's addresses that parse, with their suppression keys; the others rejected with the reason. */
+async function* parsedAddresses(cells: AsyncIterable<{ line: number; value: string }>, reject: Reject): AsyncGenerator<ImportLine> {
+  for await (const { line, value } of cells) {
+    let email: string;
+    try {
+      email = parseEmail(value);
+    } catch (error) {
+      reject(line, value, messageOf(error).replace(/^".*?" /, ''));
+      continue;
+    }
+    yield { line, email, emailHash: emailHash(email) };
+  }
+}
 
 export class SubscriberService {
   constructor(
@@ -184,14 +201,22 @@ export class SubscriberService {
 
   /**
    * Addresses streamed from a file (see csv-import.ts); consent recorded as `import`. Reports what it did
-   * with each. Stored a batch at a time (a few statements per thousand lines, not three per line).
+   * with each, or with `dryRun` what it would do, writing nothing (the desk's preview). Stored a batch
+   * at a time (a few statements per thousand lines, not three per line).
    */
-  async import(cells: AsyncIterable<{ line: number; value: string }>): Promise<ImportReport> {
+  async import(cells: AsyncIterable<{ line: number; value: string }>, options: { dryRun?: boolean } = {}): Promise<ImportReport> {
     const report: ImportReport = { accepted: 0, duplicates: 0, rejected: [] };
     const reject = (line: number, value: string, reason: string) => {
       if (report.rejected.length < REJECTIONS_KEPT) report.rejected.push({ line, value: value.slice(0, 80), reason });
     };
-    let batch: Array<ImportEntry & { line: number }> = [];
+    const addresses = parsedAddresses(cells, reject);
+    if (options.dryRun) await this.previewImport(addresses, report, reject);
+    else await this.storeImport(addresses, report, reject);
+    return report;
+  }
+
+  private async storeImport(addresses: AsyncIterable<ImportLine>, report: ImportReport, reject: Reject): Promise<void> {
+    let batch: ImportLine[] = [];
     const store = async () => {
       const outcomes = await this.store.importSubscribers(batch, this.clock());
       outcomes.forEach((outcome, i) => {
@@ -201,17 +226,25 @@ export class SubscriberService {
       });
       batch = [];
     };
-    for await (const { line, value } of cells) {
-      try {
-        const email = parseEmail(value);
-        batch.push({ line, email, emailHash: emailHash(email) });
-      } catch (error) {
-        reject(line, value, messageOf(error).replace(/^".*?" /, ''));
-      }
+    for await (const address of addresses) {
+      batch.push(address);
       if (batch.length >= IMPORT_BATCH) await store();
     }
     if (batch.length > 0) await store();
-    return report;
+  }
+
+  /** What an import would do, line by line, adding nobody: an address twice in the file is found here instead of in the store. */
+  private async previewImport(addresses: AsyncIterable<ImportLine>, report: ImportReport, reject: Reject): Promise<void> {
+    const previewed = new Set<string>();
+    for await (const { line, email } of addresses) {
+      const suppressed = await this.suppressedBecause(email);
+      if (suppressed) reject(line, email, suppressed);
+      else if (previewed.has(email.toLowerCase()) || (await this.store.findSubscriber(email))) report.duplicates++;
+      else {
+        previewed.add(email.toLowerCase());
+        report.accepted++;
+      }
+    }
   }
 
   list(): Promise<SubscriberRow[]> {

@@ -24,11 +24,16 @@ export const NETWORK_SHARE = 4;
  * gets through still meets the per-address throttle and the confirmations' global rate).
  */
 export function subscribeLimiter(store: Pick<Store, 'countHit'>, limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
+  return clientLimiter(store, 'subscribe', limit, windowMs, now, maxKeys);
+}
+
+/** The same limit for another form (`scope` keeps its counts apart): the desk's sign-in uses it. */
+export function clientLimiter(store: Pick<Store, 'countHit'>, scope: string, limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
   return async (ip: string): Promise<boolean> => {
     const t = now();
     const start = t - (t % windowMs);
-    const client = await store.countHit('subscribe:client', clientKey(ip), start, maxKeys);
-    const network = await store.countHit('subscribe:network', networkKey(ip), start, maxKeys);
+    const client = await store.countHit(`${scope}:client`, clientKey(ip), start, maxKeys);
+    const network = await store.countHit(`${scope}:network`, networkKey(ip), start, maxKeys);
     return client <= limit && network <= limit * NETWORK_SHARE;
   };
 }

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { directionVerb, DOWN_VERBS, duration, handlebarsErrorMessage, sizeBand, UP_VERBS, weekPhrase } from '../../src/commentary/index.js';
+import { articleFor } from '../../src/commentary/helpers.js';
 import { formatChange, formatLevel, formatSize, shown } from '../../src/format.js';
 
 describe('number helpers', () => {
@@ -65,5 +66,11 @@ describe('template errors', () => {
       message = handlebarsErrorMessage(error);
     }
     expect(message).toMatch(/^Parse error on line 3: Expecting .*got 'EOF' \(near "a\{\{#if\}\}"\)$/);
+  });
+});
+
+describe('articles before figures', () => {
+  it('says "an" before a figure read with a vowel sound (eight, eleven, eighteen), "a" before the rest', () => {
+    expect(['8.8%', '80.1%', '11.2%', '18%', '1.8%', '110.0%', '2.0%'].map(articleFor)).toEqual(['an', 'an', 'an', 'an', 'a', 'a', 'a']);
   });
 });

@@ -1,48 +1,14 @@
 /**
- * Microplanning across the edition: what one sentence cannot know about the others. A time-frame
- * opener ("This week,", "In the four-session week,") is said once; after that the week is understood.
- * A section of a single sentence joins its neighbour instead of standing alone under a title.
+ * Document planning's text measures: sentences, figures, the headline restated, and sections of a
+ * single sentence joined to their neighbours (microplanning, sentence by sentence, is ../micro/).
  */
 import type { Section } from '../compose.js';
-
-/** Openers that only restate the edition's own time frame: after the first, they drop. */
-const TIME_FRAME_OPENER = /^(?:This week|In the (?:[a-z]+-session|holiday-shortened) week|Over the week),\s+/;
-/** Any other opening phrase ("Over the past month,", "On Monday,"): said again, it moves to the sentence's end. */
-export const OPENER = /^((?:This|Last|On|In|For|Over|By|At|After|Since)\b[^,:;]{0,30}),\s+/;
+import type { NameInfo } from '../helpers.js';
+import { subjectOf } from '../micro/subject.js';
 
 /** Sentences of a paragraph (they end in . ! or ? before a capital; figures such as 2,304.92 do not split). */
 export function sentencesOf(text: string): string[] {
   return text.split(/(?<=[.!?])\s+(?=[A-Z"“])/).filter((s) => s.trim() !== '');
-}
-
-const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
-export interface Discourse {
-  /** The paragraph as the edition tells it, given what came before. */
-  paragraph(text: string): string;
-}
-
-/** "On Monday, X closed at 9, its high." -> "X closed at 9 on Monday, its high.": the phrase moves to the end of the first clause. */
-function openerToEnd(text: string, opener: string): string {
-  const rest = text.slice(text.indexOf(',') + 1).trim();
-  const end = rest.search(/[,;:](?=\s)|[.!?]$/);
-  if (end < 0) return text;
-  return capitalise(`${rest.slice(0, end)} ${opener.charAt(0).toLowerCase()}${opener.slice(1)}${rest.slice(end)}`);
-}
-
-export function createDiscourse(): Discourse {
-  const said = new Set<string>();
-  const sentence = (text: string) => {
-    const opener = OPENER.exec(text)?.[1];
-    if (!opener) return text;
-    const key = TIME_FRAME_OPENER.test(text) ? 'the week' : opener.toLowerCase();
-    if (!said.has(key)) {
-      said.add(key);
-      return text;
-    }
-    return TIME_FRAME_OPENER.test(text) ? capitalise(text.replace(TIME_FRAME_OPENER, '')) : openerToEnd(text, opener);
-  };
-  return { paragraph: (text) => sentencesOf(text).map(sentence).join(' ') };
 }
 
 const wordsOf = (text: string) => new Set((text.toLowerCase().match(/[a-z&][a-z0-9&'-]{2,}/g) ?? []).filter((w) => !['the', 'its', 'and', 'week', 'this'].includes(w)));
@@ -67,20 +33,61 @@ export function ledeAfterHeadline(headline: string, sentences: readonly string[]
 
 const sentenceCount = (section: Section) => section.paragraphs.reduce((n, p) => n + sentencesOf(p).length, 0);
 
-/** The title of the section that gathers two or more one-sentence sections of different topics. */
-export const GATHERED_TITLE = 'Also this week';
+/** A paragraph joins the lede after the last sentence about the same instrument (so it can say "it"), else at its end. */
+function besideItsSubject(lede: string, paragraph: string, names: Readonly<Record<string, NameInfo>>): string {
+  const sentences = sentencesOf(lede);
+  const symbol = subjectOf(paragraph, names)?.symbol;
+  const at = symbol === undefined ? -1 : sentences.findLastIndex((s) => subjectOf(s, names)?.symbol === symbol);
+  if (at < 0) return `${lede} ${paragraph}`.trim();
+  return [...sentences.slice(0, at + 1), paragraph, ...sentences.slice(at + 1)].join(' ');
+}
 
 /**
- * One-sentence sections: two or more gather, in order, into one last section (a brief, after the sections
- * that have a topic) under a title that claims no single topic; a single one joins the section before it (or after it, if first),
- * its signals going with it.
+ * A lede of fewer than three sentences takes the body's one-sentence sections, strongest first, while they
+ * fit; a lede of one sentence then takes the first paragraph that fits, so it reads as two or three. A
+ * section that gives up its first paragraph takes the title of its next (titleOf), or goes if it is empty.
+ */
+export function fillLede(
+  lede: string,
+  sections: readonly Section[],
+  titleOf: (signalId: string) => string,
+  { most, names }: { most: number; names: Readonly<Record<string, NameInfo>> },
+): { lede: string; sections: Section[]; movedIds: string[] } {
+  let text = lede;
+  const movedIds: string[] = [];
+  const out = sections.map((s) => ({ ...s, paragraphs: [...s.paragraphs], signalIds: [...s.signalIds] }));
+  const room = () => most - sentencesOf(text).length;
+  const take = (section: Section, i: number) => {
+    text = besideItsSubject(text, section.paragraphs[i]!, names);
+    movedIds.push(section.signalIds[i]!);
+    section.paragraphs.splice(i, 1);
+    section.signalIds.splice(i, 1);
+    if (i === 0 && section.signalIds[0] !== undefined) section.title = titleOf(section.signalIds[0]) || section.title;
+  };
+  // Not when it would leave a lone one-sentence section behind: two of them make a section together.
+  const leavesALoneShort = (section: Section) => {
+    const rest = out.filter((s) => s !== section && s.paragraphs.length > 0);
+    return rest.length === 1 && sentenceCount(rest[0]!) === 1;
+  };
+  for (const section of out) if (sentenceCount(section) === 1 && room() >= 1 && !leavesALoneShort(section)) take(section, 0);
+  for (const section of out) {
+    const i = section.paragraphs.findIndex((p) => sentencesOf(p).length <= room());
+    if (sentencesOf(text).length < 2 && i >= 0) take(section, i);
+  }
+  return { lede: text, sections: out.filter((s) => s.paragraphs.length > 0), movedIds };
+}
+
+/**
+ * One-sentence sections: two or more gather, in order, into one last section under the title of the
+ * strongest of them (it says what comes first, not a catch-all); a single one joins the section before it
+ * (or after it, if first), its signals going with it.
  */
 export function mergeShortSections(sections: readonly Section[]): Section[] {
   const shorts = sections.filter((s) => sentenceCount(s) < 2);
   if (shorts.length >= 2 && sections.length > shorts.length) {
     const gathered: Section = {
       topic: shorts[0]!.topic,
-      title: GATHERED_TITLE,
+      title: shorts[0]!.title,
       paragraphs: shorts.flatMap((s) => s.paragraphs),
       signalIds: shorts.flatMap((s) => s.signalIds),
     };

@@ -1,22 +1,20 @@
 /**
- * An instrument beyond a mark at the close (the VIX above 30, a yield below 4%). A mark held from last
- * week is no news (the lede says nothing); a mark crossed this week is told as the crossing. The close and the week's change
- * are each told once in the edition: a sentence whose close was told says nothing or only the crossing.
+ * An instrument beyond a level at the close (the VIX above 30, a yield below 4%). The level is the
+ * newsletter's own mark, so the copy never names it: a level reached this week is told as the close and
+ * the week's move; one held from last week is no news (the lede says nothing). The close and the week's
+ * change are each told once in the edition: a sentence whose close was told says nothing.
  */
 import { sayNth } from '../frames.js';
 import { tellFirst } from '../ledger.js';
-import { side } from '../helpers.js';
 import type { Block, Of, RealiseContext, Realiser } from './index.js';
 import { type Words, wordsOf } from './words.js';
 
-const crossing = ['Name', 'name', 'crossed', 'side', 'mark', 'change'] as const;
 const spec = {
+  'headline.stays': ['Name', 'high'],
+  'headline.moves': ['Name', 'moves', 'close'],
   'title.rates': [],
   'title.volatility': [],
-  'headline.stays': ['Name', 'side', 'mark'],
-  'headline.moves': ['Name', 'side', 'mark'],
-  'lede.crossed': [...crossing, 'close'],
-  'lede.crossed.close-told': [...crossing],
+  'lede.crossed': ['Name', 'close', 'change'],
   'crossed.change': ['moved', 'upDown'],
 } as const;
 type Ctx = RealiseContext<typeof spec>;
@@ -29,23 +27,22 @@ function change(s: Signal, ctx: Ctx, w: Words): string {
 }
 
 function lede(s: Signal, ctx: Ctx, w: Words): string {
-  // Beyond the mark a week ago too: no news, so nothing is said (and nothing is recorded as told).
-  if (s.wasThere) return '';
-  const { frames, variant, root } = ctx;
-  const Name = w.The(s.symbol);
-  const closeFirst = tellFirst(root, { kind: 'close', symbol: s.symbol });
-  const close = w.level(s.level, s.unit);
+  // Beyond the level a week ago too, or its close already told: no news, so nothing is said (and nothing recorded).
+  if (s.wasThere || !tellFirst(ctx.root, { kind: 'close', symbol: s.symbol })) return '';
+  return sayNth(ctx.frames, 'lede.crossed', ctx.variant, { Name: w.The(s.symbol), close: w.level(s.level, s.unit), change: change(s, ctx, w) });
+}
+
+/** "The VIX stays high", "The 10-year yield falls to 3.90%": the level itself, never the mark. */
+function headline(s: Signal, w: Words, { frames }: Ctx): string {
   const above = s.op === 'at-or-above';
-  const slots = { Name, name: w.the(s.symbol), crossed: above ? 'rose above' : 'fell below', side: above ? 'above' : 'below', mark: w.level(s.value, s.unit) };
-  const said = { ...slots, change: change(s, ctx, w) };
-  return closeFirst ? sayNth(frames, 'lede.crossed', variant, { ...said, close }) : sayNth(frames, 'lede.crossed.close-told', variant, said);
+  if (s.wasThere) return sayNth(frames, 'headline.stays', 0, { Name: w.The(s.symbol), high: above ? 'high' : 'low' });
+  return sayNth(frames, 'headline.moves', 0, { Name: w.The(s.symbol), moves: above ? 'climbs' : 'falls', close: w.level(s.level, s.unit) });
 }
 
 function realise(s: Signal, block: Block, ctx: Ctx): string {
   const w = wordsOf(ctx.root);
   if (block === 'title') return sayNth(ctx.frames, s.unit === 'bp' ? 'title.rates' : 'title.volatility', ctx.variant, {});
-  if (block === 'headline')
-    return sayNth(ctx.frames, s.wasThere ? 'headline.stays' : 'headline.moves', 0, { Name: w.The(s.symbol), side: side(s.level, s.value), mark: w.level(s.value, s.unit) });
+  if (block === 'headline') return headline(s, w, ctx);
   return block === 'lede' ? lede(s, ctx, w) : '';
 }
 

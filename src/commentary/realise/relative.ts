@@ -1,12 +1,15 @@
 /**
  * One instrument against another. The frame follows the signs: when the leader fell it "fell less"
  * (never "led"), when both rose it beat the laggard by the gap, otherwise the two went opposite ways.
- * Each figure is told once: the laggard's move is left out where the edition already gave it.
+ * A comparison keeps both sides' figures: a side whose move the edition already told is named by its
+ * figure as a noun ("against a 2.2% gain for the S&P 500"), not told again as a move; each side's verb
+ * is sized by its own instrument's usual move.
  */
 import type { Window } from '../../config/primitives.js';
 import { sayNth } from '../frames.js';
-import { tellFirst } from '../ledger.js';
+import { tellFirst, wasTold } from '../ledger.js';
 import type { Block, Of, RealiseContext, Realiser } from './index.js';
+import { articleFor } from '../helpers.js';
 import { type Words, wordsOf } from './words.js';
 
 const pair = ['Leader', 'leader', 'laggard'] as const;
@@ -19,6 +22,8 @@ const spec = {
   'lede.beat': ['LeaderTheme', ...pair, 'leaderMoved', 'laggardClause', 'gap', 'period'],
   'lede.split': ['LeaderTheme', 'laggardTheme', ...pair, 'leaderMoved', 'laggardMoved', 'gap', 'period'],
   which: ['laggard', 'moved'],
+  'lede.against': ['Leader', 'leaderMoved', 'laggard', 'laggardFigure', 'gap', 'period'],
+  'lede.compared': ['Leader', 'leaderFigure', 'laggard', 'laggardFigure', 'gap', 'period'],
   alongside: ['name', 'aside', 'moved'],
   streak: [...pair, 'weeks'],
   'widest-in-a-year': [...pair],
@@ -50,21 +55,43 @@ function headline(s: Signal, w: Words, { frames, variant }: Ctx): string {
   return sayNth(frames, `headline.${shapeOf(s)}`, variant, { ...n, gap: w.points(s.gap), period });
 }
 
-function lede(s: Signal, w: Words, { frames, root, variant }: Ctx): string {
+/** "a 2.2% gain", "a 3.8% loss": a side's move as a noun, for a figure the edition has told as a move. */
+function figureNoun(change: number, w: Words): string {
+  const size = w.size(change, 'pct');
+  return w.change(change, 'pct') === '0.0%' ? 'a flat week' : `${articleFor(size)} ${size} ${change > 0 ? 'gain' : 'loss'}`;
+}
+
+/** Either side's figure already told: the told side is a noun, the other its move (both figures stay). */
+function toldSides(s: Signal, w: Words, { frames, root, variant }: Ctx): string | undefined {
+  const leaderFact = { kind: 'move', symbol: s.leader.symbol, window: s.window } as const;
+  const laggardFact = { kind: 'move', symbol: s.laggard.symbol, window: s.window } as const;
+  const leaderTold = wasTold(root, leaderFact);
+  if (!leaderTold && !wasTold(root, laggardFact)) return undefined;
+  const base = {
+    Leader: w.The(s.leader.symbol),
+    laggard: w.the(s.laggard.symbol),
+    gap: w.points(s.gap),
+    period: w.period(s.window),
+    laggardFigure: figureNoun(s.laggard.change, w),
+  };
+  tellFirst(root, laggardFact);
+  if (leaderTold) return sayNth(frames, 'lede.compared', variant, { ...base, leaderFigure: figureNoun(s.leader.change, w) });
+  return sayNth(frames, 'lede.against', variant, { ...base, leaderMoved: w.moved(s.leader.change, 'pct', s.window, s.leader.symbol) });
+}
+
+function lede(s: Signal, w: Words, ctx: Ctx): string {
+  const { frames, variant } = ctx;
   const n = names(s, w);
   const base = { ...n, gap: w.points(s.gap), period: w.period(s.window) };
   const shape = shapeOf(s);
-  // The figures are told in reading order: the leader's, then the laggard's, then the one alongside.
-  const leaderMoved = w.moved(s.leader.change, 'pct', s.window, s.leader.symbol);
-  let text: string;
-  if (shape === 'split' || (shape === 'less' && variant === 1)) {
+  let text = toldSides(s, w, ctx);
+  if (text === undefined) {
+    // The figures are told in reading order: the leader's, then the laggard's, then the one alongside.
+    const leaderMoved = w.moved(s.leader.change, 'pct', s.window, s.leader.symbol);
     const laggardMoved = w.moved(s.laggard.change, 'pct', s.window, s.laggard.symbol);
-    text = sayNth(frames, `lede.${shape}`, variant, { ...base, leaderMoved, laggardMoved, laggardClause: '' });
-  } else {
-    // The laggard's own figure as a clause, once: an edition that gave it already says only the gap.
-    const first = tellFirst(root, { kind: 'move', symbol: s.laggard.symbol, window: s.window });
-    const laggardClause = first ? sayNth(frames, 'which', variant, { laggard: n.laggard, moved: w.moved(s.laggard.change, 'pct', s.window) }) : '';
-    text = sayNth(frames, `lede.${shape}`, variant, { ...base, leaderMoved, laggardMoved: '', laggardClause });
+    const twoMoves = shape === 'split' || (shape === 'less' && variant === 1);
+    const laggardClause = twoMoves ? '' : sayNth(frames, 'which', variant, { laggard: n.laggard, moved: laggardMoved });
+    text = sayNth(frames, `lede.${shape}`, variant, { ...base, leaderMoved, laggardMoved: twoMoves ? laggardMoved : '', laggardClause });
   }
   if (!s.alongside) return text;
   const a = s.alongside;

@@ -25,6 +25,7 @@ export const POSTGRES_QUERY_NAMES = [
   'suppressionsAmong',
   'importSubscribers',
   'deleteSubscriberDeliveries',
+  'deleteSubscriberClicks',
   'deleteSubscriber',
   // editions.sql
   'markEditionSent',

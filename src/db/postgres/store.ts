@@ -18,6 +18,7 @@ import type {
   SubscriberStatus,
 } from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
+import { deskWebStore } from './desk-web.js';
 import { LEAVE_BEFORE_ERASURE } from '../desk-sql.js';
 import { deskStore } from './desk.js';
 import { type PostgresQueries, postgresQueries } from './queries.js';
@@ -117,6 +118,7 @@ function transactional(client: Queryable, sql: PostgresQueries): Pick<Store, 'er
       await subscriberStore(client, sql).suppress(emailHash, 'erased', now);
       await run(client, LEAVE_BEFORE_ERASURE, [id, now.toISOString()]);
       await run(client, sql.deleteSubscriberDeliveries, [id]);
+      await run(client, sql.deleteSubscriberClicks, [id]);
       await run(client, sql.deleteSubscriber, [id]);
     },
     async countHit(scope: string, key: string, windowStart: number, maxKeys: number) {
@@ -140,6 +142,7 @@ function storeOn(q: Queryable, sql: PostgresQueries): Omit<Store, 'transaction' 
     ...confirmationQueue(q, sql),
     ...feedbackStore(q, sql),
     ...deskStore(q),
+    ...deskWebStore(q),
   };
 }
 

@@ -17,6 +17,7 @@ export const SQLITE_QUERY_NAMES = [
   'confirmedCount',
   'deleteSubscriber',
   'deleteSubscriberDeliveries',
+  'deleteSubscriberClicks',
   'suppress',
   'importSubscriber',
   'suppressionReason',

@@ -21,6 +21,7 @@ import { type SqliteQueries, sqliteQueries } from './queries.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
 import { LEAVE_BEFORE_ERASURE } from '../desk-sql.js';
 import { deskStore, prepareNumbered } from './desk.js';
+import { deskWebStore } from './desk-web.js';
 
 /** Subscribers, their status and erasure with a suppression hash. */
 function subscriberStore(db: Db, sql: SqliteQueries) {
@@ -34,6 +35,7 @@ function subscriberStore(db: Db, sql: SqliteQueries) {
     confirmed: db.prepare<[], SubscriberRow>(sql.confirmedSubscribers),
     deleteSubscriber: db.prepare(sql.deleteSubscriber),
     deleteDeliveries: db.prepare(sql.deleteSubscriberDeliveries),
+    deleteClicks: db.prepare(sql.deleteSubscriberClicks),
     suppress: db.prepare(sql.suppress),
     suppressed: db.prepare<[string], { reason: string }>(sql.suppressionReason),
     leave: prepareNumbered(db, LEAVE_BEFORE_ERASURE),
@@ -55,6 +57,7 @@ function subscriberStore(db: Db, sql: SqliteQueries) {
       statements.suppress.run(emailHash, 'erased', now.toISOString());
       statements.leave.run(id, now.toISOString());
       statements.deleteDeliveries.run(id);
+      statements.deleteClicks.run(id);
       statements.deleteSubscriber.run(id);
     }),
     importSubscribers: db.transaction((entries: readonly ImportEntry[], now: Date): ImportOutcome[] =>
@@ -194,6 +197,7 @@ export function sqliteStore(db: Db, lock: TransactionLock): Store {
     ...feedbackStore(db, sql),
     ...hitCounter(db, sql),
     ...deskStore(db),
+    ...deskWebStore(db),
   };
   const inTransaction: Store = { ...asAsync<Omit<Store, 'transaction'>>(sync, lock, true), transaction: (work) => work(inTransaction) };
   return { ...asAsync<Omit<Store, 'transaction'>>(sync, lock), transaction: (work) => lock.run(db, () => work(inTransaction)) };

@@ -26,7 +26,7 @@ describe('curve realiser', () => {
     expect(phrasings(curve(), 'lede')).toEqual([
       'The yield curve steepened this week: the gap between 10-year and 2-year Treasury yields moved by 12 basis points to +12 bp.',
       'This week, the gap between 10-year and 2-year Treasury yields widened by 12 basis points to 12 basis points: the curve steepened.',
-      'The 10-year Treasury yield ended 12 basis points above the 2-year, a gap 12 basis points wider than a week earlier: the curve steepened.',
+      'Ten-year Treasuries ended yielding 12 basis points more than 2-year notes, a gap 12 basis points wider than a week earlier: the curve steepened.',
     ]);
     // Never "A held steady yield curve".
     expect(phrasings(curve({ spreadChange: 0.2 }), 'headline')[1]).toBe('The yield curve held steady this week');

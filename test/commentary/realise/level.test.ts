@@ -21,22 +21,19 @@ const level = (over: Partial<Level> = {}): Level =>
   }) as Level;
 
 describe('level realiser', () => {
-  it('tells a crossing with the close and the change, once each', () => {
-    expect(phrasings(level(), 'lede')).toEqual([
-      'The VIX rose above 30.0, closing at 32.1 after it soared 8.2 points.',
-      'A close of 32.1 took the VIX above 30.0, up 8.2 points on the week.',
-    ]);
+  it('tells a level reached this week as the close and the change, once each, and never names the mark', () => {
+    expect(phrasings(level(), 'lede')).toEqual(['The VIX closed at 32.1, after it soared 8.2 points.', 'The VIX finished at 32.1, up 8.2 points on the week.']);
     const root = rootOf();
     root.stated.add('close:^VIX');
-    root.stated.add('move:^VIX:1W');
-    expect(phrasings(level(), 'lede', root)).toEqual(['The VIX rose above 30.0.', 'The VIX ended above 30.0.']);
+    expect(phrasings(level(), 'lede', root)).toEqual(['', '']);
+    for (const text of [...phrasings(level(), 'lede'), ...phrasings(level(), 'headline'), ...phrasings(level({ wasThere: true }), 'headline')]) expect(text).not.toMatch(/30\.0/);
   });
 
-  it('says nothing of a mark held from last week (no news), and records nothing as told', () => {
+  it('says nothing of a level held from last week (no news), and records nothing as told', () => {
     const root = rootOf();
     expect(phrasings(level({ wasThere: true, weekChange: -1.04 }), 'lede', root)).toEqual(['', '']);
     expect(root.stated.size).toBe(0);
-    expect(phrasings(level({ wasThere: true }), 'headline')).toEqual(['The VIX stays above 30.0']);
-    expect(phrasings(level({ unit: 'bp', symbol: 'DGS10', op: 'at-or-below', level: 3.9, value: 4 }), 'headline')).toEqual(['The 10-year yield moves below 4.00%']);
+    expect(phrasings(level({ wasThere: true }), 'headline')).toEqual(['The VIX stays high']);
+    expect(phrasings(level({ unit: 'bp', symbol: 'DGS10', op: 'at-or-below', level: 3.9, value: 4 }), 'headline')).toEqual(['The 10-year yield falls to 3.90%']);
   });
 });

@@ -55,7 +55,7 @@ describe('market realiser', () => {
   it('tells the year when the week turned it, and the drawdown, each once', () => {
     const turned = market({ change: -2.2, ytd: -1.1, yearTurn: 'sign', standing: { ...bear, phase: 'correction', fromPeak: 12.1 } });
     expect(phrasings(turned, 'detail')).toEqual([
-      'The week turned the year negative for the S&P 500, now down 1.1%. The S&P 500 is still in the correction that began on October 2, 2023, 12.1% below its July 31, 2023 peak of 4,588.96.',
+      "The year turned negative for the S&P 500 with this week's move: it is now down 1.1%. The S&P 500 is still in the correction that began on October 2, 2023, 12.1% below its July 31, 2023 peak of 4,588.96.",
       'The S&P 500 is now in the red for the year, down 1.1%. The S&P 500 remains in a correction, 12.1% below its peak of 4,588.96 on July 31, 2023.',
     ]);
     const root = rootOf();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../../src/analysis/index.js';
 import { shapeOf } from '../../../src/commentary/realise/relative.js';
-import { phrasings, rootOf } from './fixture.js';
+import { phrasings, realisers, rootOf } from './fixture.js';
 
 type Relative = Extract<Signal, { kind: 'relative' }>;
 const relative = (leader: number, laggard: number, over: Partial<Relative> = {}): Relative =>
@@ -40,14 +40,28 @@ describe('relative realiser', () => {
     expect(phrasings(relative(3, 1, { window: 'YTD' }), 'headline')[1]).toBe('Small caps ahead of large caps by 2.0 percentage points so far this year');
   });
 
-  it("tells the laggard's figure once, through the typed ledger", () => {
+  it("keeps both sides' figures: a side already told is named by its figure as a noun, not told again as a move", () => {
     const fresh = phrasings(relative(3, 1), 'lede');
     expect(fresh[0]).toMatch(/, which \w+ 1\.0%\.$/);
-    const root = rootOf();
-    root.stated.add('move:^GSPC:1W');
-    const told = phrasings(relative(3, 1), 'lede', root);
-    expect(told[0]).toMatch(/2\.0 percentage points more than the S&P 500\.$/);
-    expect(told[1]).toMatch(/beat the S&P 500 by 2\.0 percentage points\.$/);
+    const laggardTold = () => rootOf({ stated: new Set(['move:^GSPC:1W']) });
+    const told = [0, 1].map((n) => realisers.get('relative')!.render(relative(3, 1), 'lede', laggardTold(), n));
+    expect(told[0]).toMatch(/^The Russell 2000 \w+ 3\.0% this week, against a 1\.0% gain for the S&P 500: a gap of 2\.0 percentage points\.$/);
+    expect(told[1]).toMatch(/2\.0 percentage points better than the S&P 500, which had a 1\.0% gain\.$/);
+    const leaderTold = rootOf();
+    leaderTold.stated.add('move:^RUT:1W');
+    expect(phrasings(relative(-1, -3), 'lede', leaderTold)[0]).toBe(
+      'The Russell 2000 came out 2.0 percentage points ahead of the S&P 500 this week: a 1.0% loss against a 3.0% loss.',
+    );
+    // The laggard's figure counts as told once the comparison gives it.
+    expect(leaderTold.stated.has('move:^GSPC:1W')).toBe(true);
+  });
+
+  it("sizes each side's verb by its own instrument's usual move", () => {
+    const root = rootOf({ usual: { '^RUT': 6, '^GSPC': 1 } });
+    // 3% is an ordinary week for a 6%-a-week index; the same 3% is a very large one for a 1%-a-week index.
+    const text = phrasings(relative(3.2, -3), 'lede', root)[0]!;
+    expect(text).toMatch(/Russell 2000 (rose|gained|advanced) 3\.2%/);
+    expect(text).toMatch(/S&P 500 (tumbled|plunged) 3\.0%/);
   });
 
   it('tells the longer gap once per pair and window, only when the leader still trails', () => {
@@ -55,7 +69,7 @@ describe('relative realiser', () => {
     const s = relative(3, 1, { longer: { window: 'YTD', gap: -4.2 }, streak: 3 });
     const [first] = phrasings(s, 'detail', root);
     expect(first).toBe(
-      'The Russell 2000 has come out ahead of the S&P 500 for three straight weeks. The Russell 2000 still trails the S&P 500 by 4.2 percentage points over the year so far.',
+      'The Russell 2000 has come out ahead of the S&P 500 for three straight weeks. Over the year so far, the Russell 2000 still trails the S&P 500 by 4.2 percentage points.',
     );
     expect(phrasings(s, 'detail', root)[0]).toBe('The Russell 2000 has come out ahead of the S&P 500 for three straight weeks.');
   });
@@ -66,7 +80,7 @@ describe('relative realiser', () => {
     // A lead last as wide a few weeks ago is not news; the widest in a year is.
     expect(phrasings(relative(3, 1, { largestSince: '2024-01-12' }), 'detail')).toEqual(['', '']);
     expect(phrasings(relative(3, 1, { largestSince: '2023-01-13', largestInAYear: true }), 'detail')[0]).toBe(
-      'The Russell 2000 has not led the S&P 500 by as much in any week of the past year.',
+      'No week of the past year saw the Russell 2000 lead the S&P 500 by as much.',
     );
     // Ahead over the longer window too: nothing to add, and the longer gap counts as looked at.
     const root = rootOf();

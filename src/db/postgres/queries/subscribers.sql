@@ -39,6 +39,10 @@ INSERT INTO suppressions (email_hash, reason, created_at) VALUES ($1, $2, $3) ON
 -- name: deleteSubscriberDeliveries
 DELETE FROM deliveries WHERE subscriber_id = $1;
 
+-- An erased person's clicks go with them (tracking.perSubscriber).
+-- name: deleteSubscriberClicks
+DELETE FROM link_clicks WHERE subscriber_id = $1;
+
 -- name: deleteSubscriber
 DELETE FROM subscribers WHERE id = $1;
 

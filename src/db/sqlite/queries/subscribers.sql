@@ -43,6 +43,10 @@ DELETE FROM subscribers WHERE id = ?;
 -- name: deleteSubscriberDeliveries
 DELETE FROM deliveries WHERE subscriber_id = ?;
 
+-- An erased person's clicks go with them (tracking.perSubscriber).
+-- name: deleteSubscriberClicks
+DELETE FROM link_clicks WHERE subscriber_id = ?;
+
 -- name: suppress
 INSERT OR IGNORE INTO suppressions (email_hash, reason, created_at) VALUES (?, ?, ?);
 

@@ -1,7 +1,7 @@
 /** The delivery ledger for PostgreSQL (its SQL in queries/ledger.sql): claims skip rows other senders hold (FOR UPDATE SKIP LOCKED). */
 import type { ClaimedRow, EditionState, InFlightRow, Ledger, LedgerCounts, Outcome } from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
-import { COUNT_RESULTS, RESULTS_QUEUED, RESULTS_RECORDED, RESULTS_REQUEUED, tally } from '../desk-sql.js';
+import { tally } from '../desk-figures.js';
 import { type PostgresQueries, postgresQueries } from './queries.js';
 
 /** The sent outcomes of a batch in one statement (the hot path); the rarer ones row by row. */
@@ -19,13 +19,13 @@ async function recordOutcomes(client: Queryable, sql: PostgresQueries, id: strin
     }
   }
   // Last, so the summary row's lock is held only until the commit: senders of one edition share it.
-  await client.query(RESULTS_RECORDED, [id, ...tally(outcomes)]);
+  await client.query(sql.resultsRecorded, [id, ...tally(outcomes)]);
 }
 
 /** Queues every confirmed subscriber's row and counts them on the edition's results row. */
 async function queueAll(client: Queryable, sql: PostgresQueries, id: string, now: Date): Promise<number> {
   const queued = (await client.query(sql.queueAll, [id, now.toISOString()])).rowCount ?? 0;
-  await client.query(RESULTS_QUEUED, [id, queued]);
+  await client.query(sql.resultsQueued, [id, queued]);
   return queued;
 }
 
@@ -43,7 +43,7 @@ export function postgresLedger(connection: Connection): Ledger {
     completeEdition: (id, now) =>
       inTransaction(connection, async (client) => {
         await client.query(sql.completeEdition, [now.toISOString(), id]);
-        await client.query(COUNT_RESULTS, [id, now.toISOString()]);
+        await client.query(sql.countResults, [id, now.toISOString()]);
       }),
     queueAll: (id, now) => inTransaction(connection, (client) => queueAll(client, sql, id, now)),
     beginAndQueue: (id, owner, now) =>
@@ -59,7 +59,7 @@ export function postgresLedger(connection: Connection): Ledger {
     requeueTemporary: (id, now) =>
       inTransaction(connection, async (client) => {
         const requeued = (await client.query(sql.requeueTemporary, [now.toISOString(), id])).rowCount ?? 0;
-        await client.query(RESULTS_REQUEUED, [id, requeued]);
+        await client.query(sql.resultsRequeued, [id, requeued]);
         return requeued;
       }),
     nextRetry: async (id) => (await q.query<{ at: string | null }>(sql.nextRetry, [id])).rows[0]?.at ?? undefined,

@@ -9,6 +9,33 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The desk's queries (desk.sql, desk-web.sql): the same names in both databases, each in its dialect. */
+export const DESK_QUERY_NAMES = [
+  'editionReviews',
+  'editionReview',
+  'saveDraft',
+  'approveEdition',
+  'holdEdition',
+  'useReviewLink',
+  'subscriberCounts',
+  'subscriberDays',
+  'editionResults',
+  'leaveBeforeErasure',
+  'countResults',
+  'resultsQueued',
+  'resultsRequeued',
+  'pruneAdminTokens',
+  'saveAdminToken',
+  'adminSession',
+  'takeAdminToken',
+  'countClick',
+  'clickCounts',
+  'searchSubscribers',
+  'deliveriesOf',
+  'lastFetches',
+  'feedbackLog',
+] as const;
+
 const NAME_LINE = /^--\s*name:\s*(\S+)\s*$/;
 
 const isComment = (line: string) => line.trim() === '' || line.trim().startsWith('--');

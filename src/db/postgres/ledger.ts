@@ -1,7 +1,7 @@
 /** The delivery ledger for PostgreSQL (its SQL in queries/ledger.sql): claims skip rows other senders hold (FOR UPDATE SKIP LOCKED). */
 import type { ClaimedRow, EditionState, InFlightRow, Ledger, LedgerCounts, Outcome } from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
-import { COUNT_RESULTS, RESULTS_QUEUED, RESULTS_REQUEUED, tally } from '../desk-sql.js';
+import { tally } from '../desk-figures.js';
 import { type PostgresQueries, postgresQueries } from './queries.js';
 
 /**
@@ -28,7 +28,7 @@ function recordValues(id: string, outcomes: readonly Outcome[], now: Date, bounc
 /** Queues every confirmed subscriber's row and counts them on the edition's results row. */
 async function queueAll(client: Queryable, sql: PostgresQueries, id: string, now: Date): Promise<number> {
   const queued = (await client.query(sql.queueAll, [id, now.toISOString()])).rowCount ?? 0;
-  await client.query(RESULTS_QUEUED, [id, queued]);
+  await client.query(sql.resultsQueued, [id, queued]);
   return queued;
 }
 
@@ -46,7 +46,7 @@ export function postgresLedger(connection: Connection): Ledger {
     completeEdition: (id, now) =>
       inTransaction(connection, async (client) => {
         await client.query(sql.completeEdition, [now.toISOString(), id]);
-        await client.query(COUNT_RESULTS, [id, now.toISOString()]);
+        await client.query(sql.countResults, [id, now.toISOString()]);
       }),
     queueAll: (id, now) => inTransaction(connection, (client) => queueAll(client, sql, id, now)),
     beginAndQueue: (id, owner, now) =>
@@ -64,7 +64,7 @@ export function postgresLedger(connection: Connection): Ledger {
     requeueTemporary: (id, now) =>
       inTransaction(connection, async (client) => {
         const requeued = (await client.query(sql.requeueTemporary, [now.toISOString(), id])).rowCount ?? 0;
-        await client.query(RESULTS_REQUEUED, [id, requeued]);
+        await client.query(sql.resultsRequeued, [id, requeued]);
         return requeued;
       }),
     nextRetry: async (id) => (await q.query<{ at: string | null }>(sql.nextRetry, [id])).rows[0]?.at ?? undefined,

@@ -3,7 +3,7 @@
  * add one: write its block in the file of its area, add its name here, use it as `sql.<name>`.
  */
 import { sourcePath } from '../../paths.js';
-import { loadQueries, once } from '../queries.js';
+import { DESK_QUERY_NAMES, loadQueries, once } from '../queries.js';
 
 export const POSTGRES_QUERY_NAMES = [
   // migrations.sql
@@ -75,6 +75,7 @@ export const POSTGRES_QUERY_NAMES = [
   'addSharedState',
   'lockSharedState',
   'putSharedState',
+  ...DESK_QUERY_NAMES,
 ] as const;
 
 export type PostgresQueries = Readonly<Record<(typeof POSTGRES_QUERY_NAMES)[number], string>>;

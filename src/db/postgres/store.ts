@@ -19,7 +19,6 @@ import type {
 } from '../types.js';
 import { type Connection, inTransaction, type Queryable } from './connect.js';
 import { deskWebStore } from './desk-web.js';
-import { LEAVE_BEFORE_ERASURE } from '../desk-sql.js';
 import { deskStore } from './desk.js';
 import { type PostgresQueries, postgresQueries } from './queries.js';
 
@@ -116,7 +115,7 @@ function transactional(client: Queryable, sql: PostgresQueries): Pick<Store, 'er
   return {
     async eraseSubscriber(id: number, emailHash: string, now: Date) {
       await subscriberStore(client, sql).suppress(emailHash, 'erased', now);
-      await run(client, LEAVE_BEFORE_ERASURE, [id, now.toISOString()]);
+      await run(client, sql.leaveBeforeErasure, [id, now.toISOString()]);
       await run(client, sql.deleteSubscriberDeliveries, [id]);
       await run(client, sql.deleteSubscriberClicks, [id]);
       await run(client, sql.deleteSubscriber, [id]);
@@ -141,8 +140,8 @@ function storeOn(q: Queryable, sql: PostgresQueries): Omit<Store, 'transaction' 
     ...marketCache(q, sql),
     ...confirmationQueue(q, sql),
     ...feedbackStore(q, sql),
-    ...deskStore(q),
-    ...deskWebStore(q),
+    ...deskStore(q, sql),
+    ...deskWebStore(q, sql),
   };
 }
 

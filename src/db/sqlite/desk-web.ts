@@ -1,28 +1,22 @@
-/** The desk's own tables and reads, for SQLite (see ../desk-web.ts). */
+/** The desk's own tables and reads, for SQLite (queries/desk-web.sql; see ../desk-web.ts). */
 import { type AdminTokenKind, type ClickCount, type DeskWebStore, type FeedbackLogRow, prefixEnd } from '../desk-web.js';
 import type { DeliveryRow, SubscriberRow } from '../types.js';
 import type { Db } from './open.js';
+import type { SqliteQueries } from './queries.js';
 import type { Sync } from './serial.js';
 
-const LOG_COLUMNS = 'f.id, f.kind, f.trust, f.source, f.edition_id, f.message_id, f.detail, f.received_at, f.action, s.email';
-
-export function deskWebStore(db: Db): Sync<DeskWebStore> {
+export function deskWebStore(db: Db, sql: SqliteQueries): Sync<DeskWebStore> {
   const statements = {
-    prune: db.prepare('DELETE FROM admin_tokens WHERE expires_at <= ?'),
-    save: db.prepare('INSERT INTO admin_tokens (hash, kind, csrf, expires_at) VALUES (?, ?, ?, ?)'),
-    session: db.prepare<[string, string], { csrf: string }>("SELECT csrf FROM admin_tokens WHERE hash = ? AND kind = 'session' AND expires_at > ?"),
-    take: db.prepare('DELETE FROM admin_tokens WHERE hash = ? AND kind = ? AND expires_at > ?'),
-    click: db.prepare('INSERT INTO link_clicks (edition_id, url, subscriber_id, clicks) VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET clicks = clicks + 1'),
-    clicks: db.prepare<[string], ClickCount>(
-      `SELECT url, SUM(CASE WHEN subscriber_id = 0 THEN clicks ELSE 0 END) AS clicks, SUM(subscriber_id <> 0) AS people
-       FROM link_clicks WHERE edition_id = ? GROUP BY url ORDER BY clicks DESC, url`,
-    ),
-    search: db.prepare<[string, string, number], SubscriberRow>('SELECT * FROM subscribers WHERE email >= ? AND email < ? ORDER BY email LIMIT ?'),
-    deliveries: db.prepare<[number, number], DeliveryRow>('SELECT * FROM deliveries WHERE subscriber_id = ? ORDER BY edition_id DESC LIMIT ?'),
-    fetches: db.prepare<[], { source: string; fetched_at: string }>('SELECT source, MAX(fetched_at) AS fetched_at FROM closes GROUP BY source'),
-    log: db.prepare<[number, number], FeedbackLogRow>(
-      `SELECT ${LOG_COLUMNS} FROM feedback_events f LEFT JOIN subscribers s ON s.id = f.subscriber_id WHERE f.id < ? ORDER BY f.id DESC LIMIT ?`,
-    ),
+    prune: db.prepare(sql.pruneAdminTokens),
+    save: db.prepare(sql.saveAdminToken),
+    session: db.prepare<[string, string], { csrf: string }>(sql.adminSession),
+    take: db.prepare(sql.takeAdminToken),
+    click: db.prepare(sql.countClick),
+    clicks: db.prepare<[string], ClickCount>(sql.clickCounts),
+    search: db.prepare<[string, string, number], SubscriberRow>(sql.searchSubscribers),
+    deliveries: db.prepare<[number, number], DeliveryRow>(sql.deliveriesOf),
+    fetches: db.prepare<[], { source: string; fetched_at: string }>(sql.lastFetches),
+    log: db.prepare<[number, number], FeedbackLogRow>(sql.feedbackLog),
   };
   return {
     saveAdminToken(kind: AdminTokenKind, hash: string, csrf: string, expiresAt: Date, now: Date) {

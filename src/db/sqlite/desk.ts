@@ -1,11 +1,12 @@
-/** The desk's SQL for SQLite: reviews, the emailed links' single use, and the summaries (see desk-sql.ts). */
-import * as sql from '../desk-sql.js';
+/** The desk's SQL for SQLite (queries/desk.sql): reviews, the emailed links' single use, and the summaries. */
+import { countsByStatus } from '../desk-figures.js';
 import type { DraftToSave, EditionResultsRow, EditionReviewRow, ReviewChange, SubscriberDayRow, SubscriberStatus } from '../types.js';
 import type { Db } from './open.js';
+import type { SqliteQueries } from './queries.js';
 
-/** The shared SQL's $1, $2, ... as named parameters (@p1, ...), bound from the arguments in order. */
+/** A query written with @p1, @p2, ... (as its PostgreSQL twin's $1, $2), bound from the arguments in order. */
 export function prepareNumbered<R = unknown>(db: Db, text: string) {
-  const statement = db.prepare(text.replace(/\$(\d+)/g, '@p$1'));
+  const statement = db.prepare(text);
   const bind = (args: unknown[]) => Object.fromEntries(args.map((value, i) => [`p${i + 1}`, value]));
   return {
     run: (...args: unknown[]) => statement.run(bind(args)),
@@ -14,17 +15,17 @@ export function prepareNumbered<R = unknown>(db: Db, text: string) {
   };
 }
 
-export function deskStore(db: Db) {
+export function deskStore(db: Db, sql: SqliteQueries) {
   const s = {
-    reviews: db.prepare<[], EditionReviewRow>(`SELECT ${sql.REVIEW_COLUMNS} FROM editions ${sql.REVIEW_ORDER}`),
-    review: db.prepare<[string], EditionReviewRow>(`SELECT ${sql.REVIEW_COLUMNS} FROM editions WHERE id = ?`),
-    saveDraft: prepareNumbered(db, sql.SAVE_DRAFT),
-    approve: prepareNumbered(db, sql.APPROVE),
-    hold: prepareNumbered(db, sql.HOLD),
-    useLink: prepareNumbered(db, sql.USE_REVIEW_LINK),
-    counts: db.prepare<[], { status: SubscriberStatus; n: number }>(sql.SUBSCRIBER_COUNTS),
-    days: prepareNumbered<SubscriberDayRow>(db, sql.SUBSCRIBER_DAYS),
-    results: db.prepare<[], EditionResultsRow>(sql.EDITION_RESULTS),
+    reviews: db.prepare<[], EditionReviewRow>(sql.editionReviews),
+    review: prepareNumbered<EditionReviewRow>(db, sql.editionReview),
+    saveDraft: prepareNumbered(db, sql.saveDraft),
+    approve: prepareNumbered(db, sql.approveEdition),
+    hold: prepareNumbered(db, sql.holdEdition),
+    useLink: prepareNumbered(db, sql.useReviewLink),
+    counts: db.prepare<[], { status: SubscriberStatus; n: number }>(sql.subscriberCounts),
+    days: prepareNumbered<SubscriberDayRow>(db, sql.subscriberDays),
+    results: db.prepare<[], EditionResultsRow>(sql.editionResults),
   };
   return {
     editionReviews: () => s.reviews.all(),
@@ -35,7 +36,7 @@ export function deskStore(db: Db) {
       (change.decision === 'approved' ? s.approve.run(id, change.note, change.subject, change.by, now.toISOString()) : s.hold.run(id, change.reason, change.by, now.toISOString()))
         .changes === 1,
     useReviewLink: (id: string, action: string, reviewKey: string, now: Date) => s.useLink.run(id, action, reviewKey, now.toISOString()).changes === 1,
-    subscriberCounts: () => sql.countsByStatus(s.counts.all()),
+    subscriberCounts: () => countsByStatus(s.counts.all()),
     subscriberDays: (from: string) => s.days.all(from),
     editionResults: () => s.results.all(),
   };

@@ -3,7 +3,7 @@ import type { ClaimedRow, EditionState, InFlightRow, Ledger, LedgerCounts, Outco
 import type { Db } from './open.js';
 import { type SqliteQueries, sqliteQueries } from './queries.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
-import { COUNT_RESULTS, RESULTS_QUEUED, RESULTS_RECORDED, RESULTS_REQUEUED, tally } from '../desk-sql.js';
+import { tally } from '../desk-figures.js';
 import { prepareNumbered } from './desk.js';
 
 /** The ledger's statements, prepared once. */
@@ -32,10 +32,10 @@ function ledgerStatements(db: Db, sql: SqliteQueries) {
     failures: db.prepare<[string], { email: string; failure: string; last_reply: string | null }>(sql.failures),
     sharedState: db.prepare<[string], { state: string }>(sql.sharedState),
     putSharedState: db.prepare(sql.putSharedState),
-    countResults: prepareNumbered(db, COUNT_RESULTS),
-    resultsQueued: prepareNumbered(db, RESULTS_QUEUED),
-    resultsRecorded: prepareNumbered(db, RESULTS_RECORDED),
-    resultsRequeued: prepareNumbered(db, RESULTS_REQUEUED),
+    countResults: prepareNumbered(db, sql.countResults),
+    resultsQueued: prepareNumbered(db, sql.resultsQueued),
+    resultsRecorded: prepareNumbered(db, sql.resultsRecorded),
+    resultsRequeued: prepareNumbered(db, sql.resultsRequeued),
   };
 }
 

@@ -3,7 +3,7 @@
  * one: write its block in the file of its area, add its name here, use it as `sql.<name>`.
  */
 import { sourcePath } from '../../paths.js';
-import { loadQueries, once } from '../queries.js';
+import { DESK_QUERY_NAMES, loadQueries, once } from '../queries.js';
 
 export const SQLITE_QUERY_NAMES = [
   // subscribers.sql
@@ -75,6 +75,9 @@ export const SQLITE_QUERY_NAMES = [
   'failures',
   'sharedState',
   'putSharedState',
+  // SQLite adds a batch's tally to the results row in a statement of its own (PostgreSQL, within 'record').
+  'resultsRecorded',
+  ...DESK_QUERY_NAMES,
 ] as const;
 
 export type SqliteQueries = Readonly<Record<(typeof SQLITE_QUERY_NAMES)[number], string>>;

@@ -19,7 +19,6 @@ import { KEY_COUNT } from '../hits.js';
 import type { Db } from './open.js';
 import { type SqliteQueries, sqliteQueries } from './queries.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
-import { LEAVE_BEFORE_ERASURE } from '../desk-sql.js';
 import { deskStore, prepareNumbered } from './desk.js';
 import { deskWebStore } from './desk-web.js';
 
@@ -38,7 +37,7 @@ function subscriberStore(db: Db, sql: SqliteQueries) {
     deleteClicks: db.prepare(sql.deleteSubscriberClicks),
     suppress: db.prepare(sql.suppress),
     suppressed: db.prepare<[string], { reason: string }>(sql.suppressionReason),
-    leave: prepareNumbered(db, LEAVE_BEFORE_ERASURE),
+    leave: prepareNumbered(db, sql.leaveBeforeErasure),
   };
   return {
     findSubscriber: (email: string) => statements.findByEmail.get(email),
@@ -196,8 +195,8 @@ export function sqliteStore(db: Db, lock: TransactionLock): Store {
     ...confirmationQueue(db, sql),
     ...feedbackStore(db, sql),
     ...hitCounter(db, sql),
-    ...deskStore(db),
-    ...deskWebStore(db),
+    ...deskStore(db, sql),
+    ...deskWebStore(db, sql),
   };
   const inTransaction: Store = { ...asAsync<Omit<Store, 'transaction'>>(sync, lock, true), transaction: (work) => work(inTransaction) };
   return { ...asAsync<Omit<Store, 'transaction'>>(sync, lock), transaction: (work) => lock.run(db, () => work(inTransaction)) };

@@ -242,6 +242,8 @@ export interface Store extends DeskWebStore {
    * coarser limits judge it. Windows before the current one are dropped when a new one opens.
    */
   countHit(scope: string, key: string, windowStart: number, maxKeys: number): Promise<number>;
+  /** The hits counted so far on `key` in `scope`'s window starting at `windowStart`, counting none. */
+  hitCount(scope: string, key: string, windowStart: number): Promise<number>;
 }
 
 /**

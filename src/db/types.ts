@@ -314,8 +314,9 @@ export interface Ledger {
   /**
    * Claims the edition and queues its rows in one transaction: a failure while queueing (a full disk,
    * a crash) leaves the edition unclaimed, never claimed with no rows. undefined: claimed by another.
+   * `reviewKey`: claimed only while the review is the one the sender read (not rebuilt since).
    */
-  beginAndQueue(id: string, owner: string, now: Date): Promise<number | undefined>;
+  beginAndQueue(id: string, owner: string, now: Date, reviewKey?: string): Promise<number | undefined>;
   confirmedCount(): Promise<number>;
   /** Extends the lease on this sender's rows in flight. */
   renew(id: string, owner: string, now: Date): Promise<number>;

@@ -240,6 +240,20 @@ describe('a sender that read the review a moment before it changed', () => {
   }, 60_000);
 });
 
+describe('a send that is not the review', () => {
+  it('a held draft keeps what the publisher was shown: a --new-edition send of its week changes nothing of it', async () => {
+    const { ctx, sink, clock, tick } = await desk('auto', { templatesDir: templatesTalkingAboutThemselves() });
+    expect(await tick()).toEqual(['drafted 2026-W47 for review']);
+    const shown = { sendable: await ctx.store.sendable('2026-W47'), review: await showEdition(ctx, '2026-W47') };
+    clock.now = AFTER;
+    await expect(weeklyDigest.run(ctx, { newEdition: true, allowDemoData: true, sendDespiteChecks: true, data: 'demo' })).rejects.toThrow(
+      /new build of 2026-W47: its draft is under review/,
+    );
+    expect(listMail(sink)).toHaveLength(0);
+    expect({ sendable: await ctx.store.sendable('2026-W47'), review: await showEdition(ctx, '2026-W47') }).toEqual(shown);
+  }, 60_000);
+});
+
 describe('the figures', () => {
   it('editions list --json and stats --json match the ledger after a real send with failures, a complaint and an unsubscribe', async () => {
     const { ctx, clock, tick, env } = await desk('auto');

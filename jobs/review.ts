@@ -121,9 +121,10 @@ export async function sendReviewed(ctx: DigestContext, row: EditionReviewRow, op
   checkSendable(ctx, final, options);
   await ctx.store.saveEdition({ id: row.id, asOf: row.as_of, subject: final.subject, headline: row.headline ?? final.subject, demo: row.demo === 1 }, ctx.clock());
   await ctx.store.saveSendable(row.id, sendableFrom(final));
-  // The claim is refused to a held edition: a hold that lands now stops it, whoever is first.
-  const queued = await ctx.ledger.beginAndQueue(row.id, processOwner(), ctx.clock());
-  if (queued === undefined) throw fail('SEND_REFUSED', { reason: `edition ${row.id} was held or claimed by another sender a moment ago: not sending it` });
+  // The claim is refused to a held edition, and to a build other than the one read above (a rebuild is a
+  // new draft, unreviewed): a hold or a rebuild that lands now stops it, whoever is first.
+  const queued = await ctx.ledger.beginAndQueue(row.id, processOwner(), ctx.clock(), row.review_key ?? undefined);
+  if (queued === undefined) throw fail('SEND_REFUSED', { reason: `edition ${row.id} was held, rebuilt or claimed by another sender a moment ago: not sending it` });
   noteInFiles(ctx.editionsDir, row.id, review, final.lede);
   const files = editionFiles(ctx.editionsDir, row.id);
   const result = { editionId: row.id, asOf: final.asOf, subject: final.subject, demo: final.demo, files, htmlBytes: Buffer.byteLength(final.html), dataNotes: [] };

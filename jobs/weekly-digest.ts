@@ -101,6 +101,9 @@ export const weeklyDigest = {
     const reviewed = listSend ? await reviewedDraft(ctx, weekId) : undefined;
     if (reviewed) return sendReviewed(ctx, reviewed, options);
     const target = await editionToBuild(ctx, weekId, listSend);
+    // A draft under review is what the publisher was shown: a list send of another build (--new-edition) never replaces it.
+    const underReview = request === 'list' ? await reviewedDraft(ctx, target.id) : undefined;
+    if (underReview) throw fail('SEND_REFUSED', { reason: reviewedElsewhere(underReview.id) });
     // Over SMTP the fallback to demo data is built too, and refused below by the policy (exit 3), with its notes.
     const built = await ctx.buildEdition({ ...options, editionId: target.id, allowDemoFallback: true });
     const { id } = target;
@@ -201,6 +204,9 @@ function refusal(because: string, built: Edition, files: EditionFiles, found: { 
       : 'pass --allow-demo-data to send it anyway';
   return `not sending ${id} over SMTP: it was built from demo data${why}; use live data, or ${anyway}`;
 }
+
+const reviewedElsewhere = (id: string) =>
+  `not sending a new build of ${id}: its draft is under review; approve, hold or rebuild it (\`marketwrap editions approve|hold|rebuild ${id}\`, or the desk)`;
 
 /**
  * The id a build of this week gets. A started edition is what subscribers got and what the archive

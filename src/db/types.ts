@@ -255,6 +255,8 @@ export interface Store extends DeskWebStore {
    * coarser limits judge it. Windows before the current one are dropped when a new one opens.
    */
   countHit(scope: string, key: string, windowStart: number, maxKeys: number): Promise<number>;
+  /** The hits counted so far on `key` in `scope`'s window starting at `windowStart`, counting none. */
+  hitCount(scope: string, key: string, windowStart: number): Promise<number>;
 }
 
 /**
@@ -325,8 +327,9 @@ export interface Ledger {
   /**
    * Claims the edition and queues its rows in one transaction: a failure while queueing (a full disk,
    * a crash) leaves the edition unclaimed, never claimed with no rows. undefined: claimed by another.
+   * `reviewKey`: claimed only while the review is the one the sender read (not rebuilt since).
    */
-  beginAndQueue(id: string, owner: string, now: Date): Promise<number | undefined>;
+  beginAndQueue(id: string, owner: string, now: Date, reviewKey?: string): Promise<number | undefined>;
   confirmedCount(): Promise<number>;
   /** Extends the lease on this sender's rows in flight. */
   renew(id: string, owner: string, now: Date): Promise<number>;

@@ -23,19 +23,33 @@ export const NETWORK_SHARE = 4;
  * window: past that a newcomer is not counted at that level, so nobody shares an attacker's count (what
  * gets through still meets the per-address throttle and the confirmations' global rate).
  */
-export function subscribeLimiter(store: Pick<Store, 'countHit'>, limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
+export function subscribeLimiter(store: Pick<Store, 'countHit' | 'hitCount'>, limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
   return clientLimiter(store, 'subscribe', limit, windowMs, now, maxKeys);
 }
 
-/** The same limit for another form (`scope` keeps its counts apart): the desk's sign-in uses it. */
-export function clientLimiter(store: Pick<Store, 'countHit'>, scope: string, limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
-  return async (ip: string): Promise<boolean> => {
+/**
+ * The same limit for another form (`scope` keeps its counts apart): the desk's sign-in uses it.
+ * `exhausted` asks, counting nothing, whether the client is out of attempts: a right answer must be
+ * refused where a wrong one would be, or a guesser past the limit still learns which guess was right.
+ */
+export function clientLimiter(store: Pick<Store, 'countHit' | 'hitCount'>, scope: string, limit: number, windowMs: number, now: () => number = Date.now, maxKeys = 10_000) {
+  const windowStart = () => {
     const t = now();
-    const start = t - (t % windowMs);
+    return t - (t % windowMs);
+  };
+  const allow = async (ip: string): Promise<boolean> => {
+    const start = windowStart();
     const client = await store.countHit(`${scope}:client`, clientKey(ip), start, maxKeys);
     const network = await store.countHit(`${scope}:network`, networkKey(ip), start, maxKeys);
     return client <= limit && network <= limit * NETWORK_SHARE;
   };
+  const exhausted = async (ip: string): Promise<boolean> => {
+    const start = windowStart();
+    const client = await store.hitCount(`${scope}:client`, clientKey(ip), start);
+    const network = await store.hitCount(`${scope}:network`, networkKey(ip), start);
+    return client >= limit || network >= limit * NETWORK_SHARE;
+  };
+  return Object.assign(allow, { exhausted });
 }
 
 /**

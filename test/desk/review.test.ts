@@ -6,10 +6,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deskTick } from '../../jobs/review.js';
+import { deskTick, rebuildDraft, sendReviewed } from '../../jobs/review.js';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { type Context, createContext } from '../../src/context.js';
-import { approveEdition, deskStats, listEditions, previewEdition, showEdition } from '../../src/desk/index.js';
+import { approveEdition, deskStats, holdEdition, listEditions, previewEdition, showEdition } from '../../src/desk/index.js';
 import { buildServer } from '../../src/web/server.js';
 import { cliDirs, cliEnv, runCli, startCli } from '../helpers/cli.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
@@ -204,6 +204,53 @@ describe('approval "auto"', () => {
     expect(await tick()).toEqual(['sent 2026-W47: 2 sent, 1 failed']);
     expect(await tick()).toEqual([]);
     expect(listMail(sink)).toHaveLength(2);
+  }, 60_000);
+});
+
+describe('a sender that read the review a moment before it changed', () => {
+  it('"required": a rebuild after the approval is a new draft, and a sender still holding the approved row sends nothing', async () => {
+    const { ctx, sink, clock, tick } = await desk('required');
+    expect(await tick()).toEqual(['drafted 2026-W47 for review']);
+    await approveEdition(ctx, '2026-W47', { by: 'cli' });
+    const seen = (await ctx.store.editionReview('2026-W47'))!;
+    // Between the sender's read and its claim the publisher rebuilds it: what goes now is unreviewed.
+    await rebuildDraft(ctx, '2026-W47', { allowDemoData: true });
+    clock.now = AFTER;
+    await expect(sendReviewed(ctx, seen, { allowDemoData: true })).rejects.toThrow(/held, rebuilt or claimed by another sender/);
+    expect(listMail(sink)).toHaveLength(0);
+    expect(await showEdition(ctx, '2026-W47')).toMatchObject({ state: 'draft' });
+  }, 60_000);
+
+  it('a claim refused by a hold leaves no note behind: approved again with another note, the list gets only that one', async () => {
+    const { ctx, sink, clock, tick } = await desk('required');
+    expect(await tick()).toEqual(['drafted 2026-W47 for review']);
+    await approveEdition(ctx, '2026-W47', { note: 'First thoughts.', by: 'cli' });
+    const seen = (await ctx.store.editionReview('2026-W47'))!;
+    await holdEdition(ctx, '2026-W47', { reason: 'second thoughts', by: 'cli' });
+    clock.now = AFTER;
+    await expect(sendReviewed(ctx, seen, { allowDemoData: true })).rejects.toThrow(/held, rebuilt or claimed by another sender/);
+    await approveEdition(ctx, '2026-W47', { note: 'Second thoughts.', by: 'cli' });
+    expect(await tick()).toEqual(['sent 2026-W47: 2 sent, 1 failed']);
+    for (const mail of listMail(sink)) {
+      expect(mail.parsed.html as string).toContain('Second thoughts.');
+      expect(mail.parsed.html as string).not.toContain('First thoughts.');
+      expect(mail.parsed.text).not.toContain('First thoughts.');
+    }
+    expect(listMail(sink)).toHaveLength(2);
+  }, 60_000);
+});
+
+describe('a send that is not the review', () => {
+  it('a held draft keeps what the publisher was shown: a --new-edition send of its week changes nothing of it', async () => {
+    const { ctx, sink, clock, tick } = await desk('auto', { templatesDir: templatesTalkingAboutThemselves() });
+    expect(await tick()).toEqual(['drafted 2026-W47 for review']);
+    const shown = { sendable: await ctx.store.sendable('2026-W47'), review: await showEdition(ctx, '2026-W47') };
+    clock.now = AFTER;
+    await expect(weeklyDigest.run(ctx, { newEdition: true, allowDemoData: true, sendDespiteChecks: true, data: 'demo' })).rejects.toThrow(
+      /new build of 2026-W47: its draft is under review/,
+    );
+    expect(listMail(sink)).toHaveLength(0);
+    expect({ sendable: await ctx.store.sendable('2026-W47'), review: await showEdition(ctx, '2026-W47') }).toEqual(shown);
   }, 60_000);
 });
 

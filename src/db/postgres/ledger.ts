@@ -38,7 +38,7 @@ export function postgresLedger(connection: Connection): Ledger {
   const q: Queryable = connection;
   const sql = postgresQueries();
   return {
-    beginEdition: async (id, owner, now) => (await q.query(sql.beginEdition, [id, owner, now.toISOString()])).rowCount === 1,
+    beginEdition: async (id, owner, now) => (await q.query(sql.beginEdition, [id, owner, now.toISOString(), null])).rowCount === 1,
     editionIds: (weekId) => ids(q, sql.editionIds, [weekId]),
     editionState: async (id) => (await q.query<EditionState & Record<string, unknown>>(sql.editionState, [id])).rows[0],
     editionsInProgress: () => ids(q, sql.editionsInProgress, []),
@@ -49,9 +49,9 @@ export function postgresLedger(connection: Connection): Ledger {
         await client.query(sql.countResults, [id, now.toISOString()]);
       }),
     queueAll: (id, now) => inTransaction(connection, (client) => queueAll(client, sql, id, now)),
-    beginAndQueue: (id, owner, now) =>
+    beginAndQueue: (id, owner, now, reviewKey) =>
       inTransaction(connection, async (client) => {
-        if ((await client.query(sql.beginEdition, [id, owner, now.toISOString()])).rowCount !== 1) return undefined;
+        if ((await client.query(sql.beginEdition, [id, owner, now.toISOString(), reviewKey ?? null])).rowCount !== 1) return undefined;
         return queueAll(client, sql, id, now);
       }),
     confirmedCount: async () => (await q.query<{ n: number }>(sql.confirmedCount)).rows[0]!.n,

@@ -142,6 +142,7 @@ function storeOn(q: Queryable, sql: PostgresQueries): Omit<Store, 'transaction' 
     ...feedbackStore(q, sql),
     ...deskStore(q, sql),
     ...deskWebStore(q, sql),
+    hitCount: async (scope, key, windowStart) => (await row<{ hits: number }>(q, sql.hits, [scope, windowStart, key]))?.hits ?? 0,
   };
 }
 

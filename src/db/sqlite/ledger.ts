@@ -47,7 +47,7 @@ export function sqliteLedger(db: Db, lock: TransactionLock): Ledger {
     return queued;
   };
   const sync: Sync<Omit<Ledger, 'updateShared'>> = {
-    beginEdition: (id: string, owner: string, now: Date) => s.beginEdition.run({ id, owner, now: now.toISOString() }).changes === 1,
+    beginEdition: (id: string, owner: string, now: Date) => s.beginEdition.run({ id, owner, now: now.toISOString(), reviewKey: null }).changes === 1,
     editionIds: (weekId: string) => s.editionIds.all({ weekId }).map((r) => r.id),
     editionState: (id: string) => s.editionState.get(id),
     editionsInProgress: () => s.editionsInProgress.all().map((r) => r.id),
@@ -57,8 +57,8 @@ export function sqliteLedger(db: Db, lock: TransactionLock): Ledger {
       s.countResults.run(id, now.toISOString());
     }),
     queueAll: db.transaction((id: string, now: Date) => queueAll(id, now)),
-    beginAndQueue: db.transaction((id: string, owner: string, now: Date): number | undefined => {
-      if (s.beginEdition.run({ id, owner, now: now.toISOString() }).changes !== 1) return undefined;
+    beginAndQueue: db.transaction((id: string, owner: string, now: Date, reviewKey?: string): number | undefined => {
+      if (s.beginEdition.run({ id, owner, now: now.toISOString(), reviewKey: reviewKey ?? null }).changes !== 1) return undefined;
       return queueAll(id, now);
     }),
     confirmedCount: () => s.confirmed.get()!.n,

@@ -173,6 +173,7 @@ function hitCounter(db: Db, sql: SqliteQueries) {
   };
   const bump = (scope: string, windowStart: number, key: string) => (statements.bump.get(scope, windowStart, key) as { hits: number }).hits;
   return {
+    hitCount: (scope: string, key: string, windowStart: number) => statements.hits.get(scope, windowStart, key)?.hits ?? 0,
     countHit: db.transaction((scope: string, key: string, windowStart: number, maxKeys: number): number => {
       if (statements.hits.get(scope, windowStart, key)) return bump(scope, windowStart, key);
       const keys = statements.hits.get(scope, windowStart, KEY_COUNT)?.hits ?? 0;

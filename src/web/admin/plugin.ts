@@ -10,7 +10,7 @@ import { messageOf } from '../../errors.js';
 import type { SiteKit } from '../kit.js';
 import { isCrossSite, safeEqual } from '../security.js';
 import { type Session, cookieValue, endSession, findSession, SESSION_COOKIE, sessionCookie } from './session.js';
-import { signIn } from './sign-in.js';
+import { type SignInLimiter, signIn, signInLimiter } from './sign-in.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,15 +35,17 @@ export interface AdminOptions {
 
 /** Register with `{ prefix: '/admin' }`. */
 export function admin(options: AdminOptions): FastifyPluginAsync {
+  // One count for every way of guessing the admin token: the form, the link, a bearer header.
+  const attempts = signInLimiter(options);
   return async (app) => {
-    await app.register(signIn(options));
-    await app.register(guarded(options));
+    await app.register(signIn(options, attempts));
+    await app.register(guarded(options, attempts));
   };
 }
 
 const bearer = (req: FastifyRequest) => /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
 
-function guarded({ kit, adminToken, sendNow, pages }: AdminOptions): FastifyPluginAsync {
+function guarded({ kit, adminToken, sendNow, pages, limit }: AdminOptions, attempts: SignInLimiter): FastifyPluginAsync {
   const { ctx, message } = kit;
   return async (app) => {
     // On onRequest, before anything reads the body: a stranger gets 401 (a page, a redirect to sign in),
@@ -51,7 +53,14 @@ function guarded({ kit, adminToken, sendNow, pages }: AdminOptions): FastifyPlug
     app.addHook('onRequest', async (req, reply) => {
       const token = bearer(req);
       if (token !== undefined) {
+        // Past the limit even the right token is refused, as the form refuses it: no answer tells a guess apart.
+        if (await attempts.exhausted(req.ip))
+          return reply
+            .code(429)
+            .header('retry-after', String(Math.ceil(limit.windowMs / 1000)))
+            .send({ error: 'too many attempts' });
         if (adminToken && safeEqual(token, adminToken)) return;
+        await attempts(req.ip);
         return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized' });
       }
       req.deskSession = await findSession(ctx.store, cookieValue(req.headers.cookie, SESSION_COOKIE), ctx.clock());

@@ -17,9 +17,12 @@ const linkQuery = z.object({ token: z.string().max(200).default('') });
 
 const LINK_SENT = 'If the desk can mail the publisher, a sign-in link is on its way. It works once, for 15 minutes.';
 
-export function signIn({ kit, adminToken, publisherEmail, limit }: AdminOptions): FastifyPluginAsync {
+/** Attempts to sign in, counted per client: the form, the emailed link, and a wrong bearer token alike. */
+export const signInLimiter = ({ kit: { ctx }, limit }: AdminOptions) => clientLimiter(ctx.store, 'desk-sign-in', limit.limit, limit.windowMs, () => ctx.clock().getTime());
+export type SignInLimiter = ReturnType<typeof signInLimiter>;
+
+export function signIn({ kit, adminToken, publisherEmail, limit }: AdminOptions, allow: SignInLimiter): FastifyPluginAsync {
   const { ctx, page, html, message } = kit;
-  const allow = clientLimiter(ctx.store, 'desk-sign-in', limit.limit, limit.windowMs, () => ctx.clock().getTime());
   const formToken = () => issueFormToken(ctx.secretKey, ctx.clock().getTime());
   const loginPage = (reply: FastifyReply, status: number, notice?: string) =>
     html(reply, status, page('desk-login', 'Sign in', { formToken: formToken(), byToken: Boolean(adminToken), byEmail: Boolean(publisherEmail), notice, desk: true }));

@@ -8,7 +8,7 @@ ON CONFLICT (edition_id, subscriber_id) DO NOTHING;
 
 -- name: beginEdition
 UPDATE editions SET send_started_at = $3, send_owner = $2, send_completed_at = NULL
-WHERE id = $1 AND send_started_at IS NULL AND review <> 'held';
+WHERE id = $1 AND send_started_at IS NULL AND review <> 'held' AND ($4::text IS NULL OR review_key = $4);
 
 -- name: editionIds
 SELECT id FROM editions WHERE id = $1 OR id LIKE $1 || '-%';

@@ -4,7 +4,7 @@
 
 -- name: beginEdition
 UPDATE editions SET send_started_at = @now, send_owner = @owner, send_completed_at = NULL
-WHERE id = @id AND send_started_at IS NULL AND review <> 'held';
+WHERE id = @id AND send_started_at IS NULL AND review <> 'held' AND (@reviewKey IS NULL OR review_key = @reviewKey);
 
 -- name: editionIds
 SELECT id FROM editions WHERE id = @weekId OR id LIKE @weekId || '-%';

@@ -17,6 +17,7 @@ import type { CalendarEvent } from '../market/types.js';
 import { weekAheadSection } from './week-ahead.js';
 import { weekBehindSection, withoutToldDays, type ReleaseFact } from './plan/week-behind.js';
 import { messageOf } from '../errors.js';
+import { type Fact, factsOf } from './facts.js';
 
 export interface Section {
   topic: Topic | 'week-behind' | 'week-ahead';
@@ -24,6 +25,8 @@ export interface Section {
   paragraphs: string[];
   /** The signal each paragraph tells (parallel to paragraphs). */
   signalIds: string[];
+  /** The typed facts each paragraph states (parallel to paragraphs; none for the week ahead and behind). */
+  facts?: Fact[][];
 }
 
 export interface Commentary {
@@ -31,6 +34,8 @@ export interface Commentary {
   /** Two or three sentences: the week's story across instruments. */
   lede: string;
   ledeSignalIds: string[];
+  /** The typed facts the lede states, for the truth checks. */
+  ledeFacts: Fact[];
   /** The inbox preview line: the key numbers. */
   preheader: string;
   sections: Section[];
@@ -182,6 +187,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   const toldDays = analysis.signals.filter((s): s is Extract<Signal, { kind: 'biggest-day' }> => s.kind === 'biggest-day' && used.has(s.id));
   const behind =
     templates.weekBehind && weekBehindSection(withoutToldDays(weekBehind, toldDays), templates.weekBehind, { names: base.names, locale: config.locale, week: base.week });
+  const stated = statedFacts(analysis, byId, ledeSignalIds, told);
   if (behind) told.push(behind);
   const ahead = weekAheadSection(calendar, config.locale, base.week);
   if (ahead) told.push(ahead);
@@ -189,12 +195,24 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     headline,
     lede: toldLede,
     ledeSignalIds,
+    ledeFacts: stated,
     preheader: keyNumbers(analysis, config),
     sections: told,
     story: plan.story?.kind ?? 'market-week',
     mustTell: plan.mustTell.map((s) => s.id),
     ranking: ranked.map((s) => ({ id: s.id, kind: s.kind, magnitude: s.magnitude, used: used.has(s.id) })),
   };
+}
+
+/** The facts the lede states, and each section paragraph's (a signal the lede told states its facts there only). */
+function statedFacts(analysis: Analysis, byId: ReadonlyMap<string, Signal>, ledeIds: readonly string[], sections: Section[]): Fact[] {
+  const dateOf = (symbol: string) => analysis.metrics.get(symbol)?.last?.date ?? analysis.asOf;
+  const factsFor = (id: string) => {
+    const signal = byId.get(id);
+    return signal ? factsOf(signal, dateOf) : [];
+  };
+  for (const section of sections) section.facts = section.signalIds.map((id) => (ledeIds.includes(id) ? [] : factsFor(id)));
+  return ledeIds.flatMap(factsFor);
 }
 
 /** Each planned section's paragraphs, in order; a signal the lede told (or whose figure is told) gives only its detail. */

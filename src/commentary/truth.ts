@@ -11,6 +11,7 @@ import { formatSize, shown, type Unit } from '../format.js';
 import type { Commentary } from './compose.js';
 import { DOWN_VERBS, UP_VERBS, type NameInfo } from './helpers.js';
 import type { Fact } from './facts.js';
+import { toldIds } from './micro/aggregate.js';
 import { resolveReferences } from './micro/discourse.js';
 
 const NUMBER = '([0-9.,]+(?:%| basis points?| points?))';
@@ -20,8 +21,8 @@ const isUp = (verb: string) => verb === 'up' || UP_VERBS.includes(verb);
 /** The texts of an edition, each with the signals it tells. */
 function tellings(commentary: Commentary): Array<{ text: string; signalIds: string[] }> {
   return [
-    { text: commentary.lede, signalIds: commentary.ledeSignalIds },
-    ...commentary.sections.flatMap((s) => s.paragraphs.map((text, i) => ({ text, signalIds: [s.signalIds[i]!] }))),
+    { text: commentary.lede, signalIds: toldIds(commentary.ledeSignalIds) },
+    ...commentary.sections.flatMap((s) => s.paragraphs.map((text, i) => ({ text, signalIds: toldIds([s.signalIds[i]!]) }))),
   ];
 }
 

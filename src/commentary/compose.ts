@@ -169,7 +169,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     (p) => sayTogether(p, wordsOf(story)),
   );
   const byId = new Map(ranked.map((s) => [s.id, s]));
-  const filled = fillLede(lede, sections, (id) => fill(byId.get(id)!, 'title', story), { most: LEDE_SENTENCES, names: base.names });
+  const filled = fillLede(lede, sections, (id) => fill(byId.get(toldIds([id])[0]!)!, 'title', story), { most: LEDE_SENTENCES, names: base.names });
   const folded = foldLoneSentence(filled.lede, mergeShortSections(filled.sections), new Set(plan.mustTell.map((s) => s.id)));
   const last = fitted.told.at(-1);
   const {

@@ -2,8 +2,14 @@
  * Aggregation: parallel moves told in one sentence, the bound true of each move as shown, each
  * instrument's typed facts kept under the paragraph's joined id.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Signal } from '../../src/analysis/index.js';
+import { analyze, type Signal } from '../../src/analysis/index.js';
+import { compose, findFactErrors, loadCommentaryTemplates, reviewEdition } from '../../src/commentary/index.js';
+import { defaultRules } from '../../src/config/defaults.js';
+import { parseNewsletter } from '../../src/config/newsletter.js';
+import { PROJECT_ROOT } from '../../src/context.js';
+import { demoSnapshot } from '../../src/market/index.js';
 import { boundOf, joinIds, parallelMoves, sayTogether, toldIds } from '../../src/commentary/micro/aggregate.js';
 
 const move = (symbol: string, change: number, extra: Partial<Extract<Signal, { kind: 'move' }>> = {}): Signal => ({
@@ -59,5 +65,27 @@ describe('parallel moves', () => {
 
   it('keeps every instrument under the joined id', () => {
     expect(toldIds([joinIds(['nasdaq-week', 'russell-week']), 'market'])).toEqual(['nasdaq-week', 'russell-week', 'market']);
+  });
+});
+
+describe('an edition with parallel moves', () => {
+  it("tells the Russell 2000 and the Nasdaq in one sentence, with each one's move fact, and passes review", () => {
+    // The risk-off week without the comparisons, crossings and day that would tell these moves' figures first.
+    const config = parseNewsletter({ rules: defaultRules.filter((r) => !['relative', 'regime', 'biggest-day'].includes(r.kind)) });
+    const snapshot = demoSnapshot('risk-off', '2026-11-20', config, new Date('2026-11-21T00:00:00Z'));
+    const analysis = analyze(snapshot, config);
+    const commentary = compose({ analysis, config, templates: loadCommentaryTemplates(join(PROJECT_ROOT, 'templates/commentary')) });
+    const section = commentary.sections.find((s) => s.signalIds.includes('russell-big-week+nasdaq-big-week'))!;
+    const i = section.signalIds.indexOf('russell-big-week+nasdaq-big-week');
+    expect(section.paragraphs[i]).toBe('The Russell 2000 and the Nasdaq both fell more than 7% this week.');
+    const moves = section.facts![i]!.filter((f) => f.kind === 'move');
+    expect(moves.map((f) => f.symbol)).toEqual(['^RUT', '^IXIC']);
+    for (const f of moves) expect(Math.abs(f.change)).toBeGreaterThan(7);
+    expect(reviewEdition(analysis, commentary, snapshot, config)).toEqual({ contradictions: [], lookbacks: [], style: [] });
+    // Each instrument's fact is still checked: one moved wrong is found in that sentence.
+    const wrong = structuredClone(commentary);
+    const fact = wrong.sections.find((s) => s.title === section.title)!.facts![i]![1]!;
+    if (fact.kind === 'move') fact.change = -6.5;
+    expect(findFactErrors(wrong, snapshot.series, config.baskets)).toEqual([expect.stringContaining('both fell more than 7%')]);
   });
 });

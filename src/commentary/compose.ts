@@ -18,7 +18,7 @@ import { weekAheadSection } from './week-ahead.js';
 import { weekBehindSection, withoutToldDays, type ReleaseFact } from './plan/week-behind.js';
 import { messageOf } from '../errors.js';
 import { type Fact, factsOf } from './facts.js';
-import { joinIds, type Parallel, parallelMoves, sayTogether, toldIds } from './micro/aggregate.js';
+import { joinIds, parallelMoves, sayTogether, toldIds } from './micro/aggregate.js';
 import { wordsOf } from './realise/words.js';
 
 export interface Section {
@@ -140,7 +140,6 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
       throw new Error(`${kind.file} (${block}) failed for signal ${signal.id}: ${messageOf(error)}`);
     }
   };
-
   const top = plan.story?.lead;
   const headline = top ? fittingHeadline((turn) => fill(top, 'headline', scope(false), turn), headlineCount(templates.get(top.kind)!)) : 'A week without market data';
   const story = scope();
@@ -161,12 +160,11 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   const lede = ledeAfterHeadline(headline, fitted.texts).join(' ');
   story.headlineTold = false;
   const inLede = new Set(fitted.told.map((s) => s.id));
-
   const sections = tellSections(
     placeOverflow(plan.sections, fitted.overflow),
     (signal, block) => fill(signal, block, story),
     (s) => inLede.has(s.id) || stale(s),
-    (p) => sayTogether(p, wordsOf(story)),
+    story,
   );
   const byId = new Map(ranked.map((s) => [s.id, s]));
   const filled = fillLede(lede, sections, (id) => fill(byId.get(toldIds([id])[0]!)!, 'title', story), { most: LEDE_SENTENCES, names: base.names });
@@ -190,7 +188,6 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   const toldDays = analysis.signals.filter((s): s is Extract<Signal, { kind: 'biggest-day' }> => s.kind === 'biggest-day' && used.has(s.id));
   const behind =
     templates.weekBehind && weekBehindSection(withoutToldDays(weekBehind, toldDays), templates.weekBehind, { names: base.names, locale: config.locale, week: base.week });
-  const stated = statedFacts(analysis, byId, ledeSignalIds, told);
   if (behind) told.push(behind);
   const ahead = weekAheadSection(calendar, config.locale, base.week);
   if (ahead) told.push(ahead);
@@ -198,7 +195,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     headline,
     lede: toldLede,
     ledeSignalIds,
-    ledeFacts: stated,
+    ledeFacts: statedFacts(analysis, byId, ledeSignalIds, told),
     preheader: keyNumbers(analysis, config),
     sections: told,
     story: plan.story?.kind ?? 'market-week',
@@ -225,12 +222,7 @@ function statedFacts(analysis: Analysis, byId: ReadonlyMap<string, Signal>, lede
  * Each planned section's paragraphs, in order; a signal the lede told (or whose figure is told) gives only
  * its detail; parallel moves not yet told are one sentence, under their signals' joined ids.
  */
-function tellSections(
-  planned: readonly SectionPlan[],
-  tell: (signal: Signal, block: Block) => string,
-  detailOnly: (signal: Signal) => boolean,
-  together: (p: Parallel) => string,
-): Section[] {
+function tellSections(planned: readonly SectionPlan[], tell: (signal: Signal, block: Block) => string, detailOnly: (signal: Signal) => boolean, root: HelperRoot): Section[] {
   const sections: Section[] = [];
   for (const { topic, signals } of planned) {
     const section: Section = { topic, title: '', paragraphs: [], signalIds: [] };
@@ -238,7 +230,7 @@ function tellSections(
     for (const signal of signals) {
       const parallel = joined.find((p) => p.moves.some((m) => m === signal));
       if (parallel && parallel.moves[0] !== signal) continue;
-      const text = parallel ? together(parallel) : detailOnly(signal) ? tell(signal, 'detail') : `${tell(signal, 'lede')} ${tell(signal, 'detail')}`.trim();
+      const text = parallel ? sayTogether(parallel, wordsOf(root)) : detailOnly(signal) ? tell(signal, 'detail') : `${tell(signal, 'lede')} ${tell(signal, 'detail')}`.trim();
       if (!text) continue;
       section.title ||= tell(signal, 'title');
       section.paragraphs.push(text);

@@ -17,6 +17,9 @@ import type { CalendarEvent } from '../market/types.js';
 import { weekAheadSection } from './week-ahead.js';
 import { weekBehindSection, withoutToldDays, type ReleaseFact } from './plan/week-behind.js';
 import { messageOf } from '../errors.js';
+import { type Fact, factsOf } from './facts.js';
+import { joinIds, parallelMoves, sayTogether, toldIds } from './micro/aggregate.js';
+import { wordsOf } from './realise/words.js';
 
 export interface Section {
   topic: Topic | 'week-behind' | 'week-ahead';
@@ -24,6 +27,8 @@ export interface Section {
   paragraphs: string[];
   /** The signal each paragraph tells (parallel to paragraphs). */
   signalIds: string[];
+  /** The typed facts each paragraph states (parallel to paragraphs; none for the week ahead and behind). */
+  facts?: Fact[][];
 }
 
 export interface Commentary {
@@ -31,6 +36,8 @@ export interface Commentary {
   /** Two or three sentences: the week's story across instruments. */
   lede: string;
   ledeSignalIds: string[];
+  /** The typed facts the lede states, for the truth checks. */
+  ledeFacts: Fact[];
   /** The inbox preview line: the key numbers. */
   preheader: string;
   sections: Section[];
@@ -133,7 +140,6 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
       throw new Error(`${kind.file} (${block}) failed for signal ${signal.id}: ${messageOf(error)}`);
     }
   };
-
   const top = plan.story?.lead;
   const headline = top ? fittingHeadline((turn) => fill(top, 'headline', scope(false), turn), headlineCount(templates.get(top.kind)!)) : 'A week without market data';
   const story = scope();
@@ -154,14 +160,14 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   const lede = ledeAfterHeadline(headline, fitted.texts).join(' ');
   story.headlineTold = false;
   const inLede = new Set(fitted.told.map((s) => s.id));
-
   const sections = tellSections(
     placeOverflow(plan.sections, fitted.overflow),
     (signal, block) => fill(signal, block, story),
     (s) => inLede.has(s.id) || stale(s),
+    story,
   );
   const byId = new Map(ranked.map((s) => [s.id, s]));
-  const filled = fillLede(lede, sections, (id) => fill(byId.get(id)!, 'title', story), { most: LEDE_SENTENCES, names: base.names });
+  const filled = fillLede(lede, sections, (id) => fill(byId.get(toldIds([id])[0]!)!, 'title', story), { most: LEDE_SENTENCES, names: base.names });
   const folded = foldLoneSentence(filled.lede, mergeShortSections(filled.sections), new Set(plan.mustTell.map((s) => s.id)));
   const last = fitted.told.at(-1);
   const {
@@ -177,7 +183,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   );
   const ledeSignalIds = [...inLede, ...filled.movedIds, ...folded.movedIds].filter((id) => id !== lent);
   const toldLede = microplan(fullLede, told, base.names);
-  const used = new Set([...ledeSignalIds, ...told.flatMap((s) => s.signalIds)]);
+  const used = new Set(toldIds([...ledeSignalIds, ...told.flatMap((s) => s.signalIds)]));
   // The week's biggest day told in the body is not told again beside a release that day.
   const toldDays = analysis.signals.filter((s): s is Extract<Signal, { kind: 'biggest-day' }> => s.kind === 'biggest-day' && used.has(s.id));
   const behind =
@@ -189,6 +195,7 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
     headline,
     lede: toldLede,
     ledeSignalIds,
+    ledeFacts: statedFacts(analysis, byId, ledeSignalIds, told),
     preheader: keyNumbers(analysis, config),
     sections: told,
     story: plan.story?.kind ?? 'market-week',
@@ -197,17 +204,37 @@ export function compose({ analysis, config, templates, calendar = [], weekBehind
   };
 }
 
-/** Each planned section's paragraphs, in order; a signal the lede told (or whose figure is told) gives only its detail. */
-function tellSections(planned: readonly SectionPlan[], tell: (signal: Signal, block: Block) => string, detailOnly: (signal: Signal) => boolean): Section[] {
+/** The facts the lede states, and each section paragraph's (a signal the lede told states its facts there only). */
+function statedFacts(analysis: Analysis, byId: ReadonlyMap<string, Signal>, ledeIds: readonly string[], sections: Section[]): Fact[] {
+  const dateOf = (symbol: string) => analysis.metrics.get(symbol)?.last?.date ?? analysis.asOf;
+  // A sentence of parallel moves states each instrument's move, not its close or its look-back.
+  const factsFor = (id: string) => {
+    const ids = toldIds([id]);
+    const facts = ids.flatMap((one) => (byId.has(one) ? factsOf(byId.get(one)!, dateOf) : []));
+    return ids.length > 1 ? facts.filter((f) => f.kind === 'move') : facts;
+  };
+  const inLede = new Set(toldIds(ledeIds));
+  for (const section of sections) section.facts = section.signalIds.map((id) => (toldIds([id]).some((one) => inLede.has(one)) ? [] : factsFor(id)));
+  return ledeIds.flatMap(factsFor);
+}
+
+/**
+ * Each planned section's paragraphs, in order; a signal the lede told (or whose figure is told) gives only
+ * its detail; parallel moves not yet told are one sentence, under their signals' joined ids.
+ */
+function tellSections(planned: readonly SectionPlan[], tell: (signal: Signal, block: Block) => string, detailOnly: (signal: Signal) => boolean, root: HelperRoot): Section[] {
   const sections: Section[] = [];
   for (const { topic, signals } of planned) {
     const section: Section = { topic, title: '', paragraphs: [], signalIds: [] };
+    const joined = parallelMoves(signals.filter((s) => !detailOnly(s)));
     for (const signal of signals) {
-      const text = detailOnly(signal) ? tell(signal, 'detail') : `${tell(signal, 'lede')} ${tell(signal, 'detail')}`.trim();
+      const parallel = joined.find((p) => p.moves.some((m) => m === signal));
+      if (parallel && parallel.moves[0] !== signal) continue;
+      const text = parallel ? sayTogether(parallel, wordsOf(root)) : detailOnly(signal) ? tell(signal, 'detail') : `${tell(signal, 'lede')} ${tell(signal, 'detail')}`.trim();
       if (!text) continue;
       section.title ||= tell(signal, 'title');
       section.paragraphs.push(text);
-      section.signalIds.push(signal.id);
+      section.signalIds.push(parallel ? joinIds(parallel.moves.map((m) => m.id)) : signal.id);
     }
     if (section.paragraphs.length) sections.push(section);
   }

@@ -10,7 +10,8 @@ export {
   type CommentaryTemplates,
 } from './templates.js';
 export * from './helpers.js';
-export { findContradictions, findLookbackErrors, findStyleProblems } from './truth.js';
+export { findContradictions, findFactErrors, findLookbackErrors, findStyleProblems } from './truth.js';
+export { factSchema, factsOf, type Fact } from './facts.js';
 export { lintEdition, type LintFinding, type LintRule } from './lint.js';
 export { reviewEdition } from './review.js';
 export { reviewFindings, type EditionReview } from './findings.js';

@@ -4,6 +4,7 @@
  * the truth checks; each finding names its rule and the words.
  */
 import type { Commentary } from './compose.js';
+import { toldIds } from './micro/aggregate.js';
 import { OPENER, openerOf } from './micro/discourse.js';
 import { restatesHeadline, sentencesOf } from './plan/discourse.js';
 import { LEDE_SENTENCES } from './plan/document.js';
@@ -103,7 +104,7 @@ function causalFindings(c: Commentary): LintFinding[] {
 
 function structureFindings(c: Commentary): LintFinding[] {
   const findings: LintFinding[] = [];
-  const told = new Set([...c.ledeSignalIds, ...c.sections.flatMap((s) => s.signalIds)]);
+  const told = new Set(toldIds([...c.ledeSignalIds, ...c.sections.flatMap((s) => s.signalIds)]));
   for (const id of c.mustTell) if (!told.has(id)) findings.push({ rule: 'missing-evidence', text: `the ${c.story} story needs ${id}, which is not told` });
   for (const section of c.sections) {
     const sentences = section.paragraphs.flatMap(sentencesOf).length;

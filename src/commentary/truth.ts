@@ -10,6 +10,8 @@ import { escapeRegExp } from '../escape.js';
 import { formatSize, shown, type Unit } from '../format.js';
 import type { Commentary } from './compose.js';
 import { DOWN_VERBS, UP_VERBS, type NameInfo } from './helpers.js';
+import type { Fact } from './facts.js';
+import { toldIds } from './micro/aggregate.js';
 import { resolveReferences } from './micro/discourse.js';
 
 const NUMBER = '([0-9.,]+(?:%| basis points?| points?))';
@@ -19,8 +21,8 @@ const isUp = (verb: string) => verb === 'up' || UP_VERBS.includes(verb);
 /** The texts of an edition, each with the signals it tells. */
 function tellings(commentary: Commentary): Array<{ text: string; signalIds: string[] }> {
   return [
-    { text: commentary.lede, signalIds: commentary.ledeSignalIds },
-    ...commentary.sections.flatMap((s) => s.paragraphs.map((text, i) => ({ text, signalIds: [s.signalIds[i]!] }))),
+    { text: commentary.lede, signalIds: toldIds(commentary.ledeSignalIds) },
+    ...commentary.sections.flatMap((s) => s.paragraphs.map((text, i) => ({ text, signalIds: toldIds([s.signalIds[i]!]) }))),
   ];
 }
 
@@ -145,6 +147,25 @@ function weekChangeAt(points: ReadonlyArray<{ date: string; close: number }>, da
   return unit === 'pct' ? (last / base - 1) * 100 : unit === 'bp' ? (last - base) * 100 : last - base;
 }
 
+type Closes = ReadonlyArray<{ date: string; close: number }>;
+type Series = ReadonlyArray<{ symbol: string; points: Closes }>;
+type Baskets = ReadonlyArray<{ symbol: string; members: readonly string[] }>;
+
+/** An instrument's closes and its week's change on a date, from the snapshot's series alone. */
+function closesOf(series: Series, baskets: Baskets) {
+  // A basket has no closes of its own: its calendar is its first member's.
+  const pointsOf = (symbol: string): Closes =>
+    series.find((s) => s.symbol === symbol)?.points ?? series.find((s) => s.symbol === baskets.find((b) => b.symbol === symbol)?.members[0])?.points ?? [];
+  // A basket's week is the mean of its members' weeks (equal weight).
+  const weekOf = (symbol: string, date: string, unit: Unit): number | undefined => {
+    const basket = baskets.find((b) => b.symbol === symbol);
+    if (!basket) return weekChangeAt(pointsOf(symbol), date, unit);
+    const changes = basket.members.map((m) => weekChangeAt(pointsOf(m), date, 'pct'));
+    return changes.every((c) => c !== undefined) ? (changes as number[]).reduce((a, b) => a + b, 0) / changes.length : undefined;
+  };
+  return { pointsOf, weekOf };
+}
+
 /**
  * Every "since" claim checked against the closes: in the week named, the same side moved (or led) by
  * at least as much, and no week in between did. Recomputed from the series, not from the analysis.
@@ -156,17 +177,7 @@ export function findLookbackErrors(
   baskets: ReadonlyArray<{ symbol: string; members: readonly string[] }> = [],
 ): string[] {
   const problems: string[] = [];
-  type Closes = ReadonlyArray<{ date: string; close: number }>;
-  // A basket has no closes of its own: its calendar is its first member's.
-  const pointsOf = (symbol: string): Closes =>
-    series.find((s) => s.symbol === symbol)?.points ?? series.find((s) => s.symbol === baskets.find((b) => b.symbol === symbol)?.members[0])?.points ?? [];
-  // A basket's week is the mean of its members' weeks (equal weight).
-  const weekOf = (symbol: string, date: string, unit: Unit): number | undefined => {
-    const basket = baskets.find((b) => b.symbol === symbol);
-    if (!basket) return weekChangeAt(pointsOf(symbol), date, unit);
-    const changes = basket.members.map((m) => weekChangeAt(pointsOf(m), date, 'pct'));
-    return changes.every((c) => c !== undefined) ? (changes as number[]).reduce((a, b) => a + b, 0) / changes.length : undefined;
-  };
+  const { pointsOf, weekOf } = closesOf(series, baskets);
   const weekEnds = (symbol: string, from: string, to: string) => {
     const points = pointsOf(symbol);
     return points.filter((p, i) => p.date > from && p.date < to && (i === points.length - 1 || weekKey(points[i + 1]!.date) !== weekKey(p.date))).map((p) => p.date);
@@ -223,4 +234,69 @@ function weekKey(date: string): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
   return d.toISOString().slice(0, 10);
+}
+
+/** A recomputed figure agrees with a stated one when they differ by float noise only. */
+const agrees = (recomputed: number | undefined, stated: number) => recomputed !== undefined && Math.abs(recomputed - stated) <= 1e-6 * Math.max(1, Math.abs(stated));
+
+/** What is wrong with one fact, recomputed from the closes (not from the metrics the realiser read); empty when it holds. */
+function factError(fact: Fact, closes: ReturnType<typeof closesOf>): string | undefined {
+  const closeOn = (symbol: string, date: string) => closes.pointsOf(symbol).find((p) => p.date === date)?.close;
+  const beyond = (high: boolean, a: number, b: number) => (high ? a > b : a < b);
+  switch (fact.kind) {
+    case 'level': {
+      const close = closeOn(fact.symbol, fact.date);
+      return close === fact.close ? undefined : `${fact.symbol} closed at ${close} on ${fact.date}, not ${fact.close}`;
+    }
+    case 'move': {
+      // Only the week's change has one base every reader agrees on (the previous week's last close).
+      if (fact.window !== '1W') return undefined;
+      const change = closes.weekOf(fact.symbol, fact.date, fact.unit);
+      return agrees(change, fact.change) ? undefined : `${fact.symbol}'s week was ${change}, not ${fact.change}`;
+    }
+    case 'gap': {
+      const [a, b] = [closes.weekOf(fact.a, fact.date, 'pct'), closes.weekOf(fact.b, fact.date, 'pct')];
+      const gap = a === undefined || b === undefined ? undefined : a - b;
+      return agrees(gap, fact.points) && fact.points >= 0 ? undefined : `${fact.a} led ${fact.b} by ${gap} points, not ${fact.points}`;
+    }
+    case 'record': {
+      const high = fact.extreme === 'high';
+      const earlier = closes.pointsOf(fact.symbol).filter((p) => p.date < fact.date);
+      if (closeOn(fact.symbol, fact.date) !== fact.close) return `${fact.symbol} did not close at ${fact.close} on ${fact.date}`;
+      const asFar = earlier.filter((p) => !beyond(high, fact.close, p.close)).at(-1);
+      if (fact.allTime) return asFar ? `${fact.symbol}'s ${fact.close} is no record: ${asFar.close} on ${asFar.date}` : undefined;
+      return asFar?.date === fact.since ? undefined : `${fact.symbol}'s last close as ${fact.extreme} as ${fact.close} was on ${asFar?.date ?? 'no day'}, not ${fact.since}`;
+    }
+    case 'since': {
+      const up = fact.change >= 0;
+      const then = closes.weekOf(fact.symbol, fact.since, fact.unit);
+      const asBig = (v: number | undefined) => v !== undefined && (up ? v >= fact.change - 1e-9 : v <= fact.change + 1e-9);
+      if (!asBig(then)) return `${fact.symbol}: the week ending ${fact.since} moved ${then}, not as far ${up ? 'up' : 'down'} as ${fact.change}`;
+      const points = closes.pointsOf(fact.symbol);
+      const later = points.filter((p, i) => p.date > fact.since && p.date < weekKey(fact.date) && weekKey(points[i + 1]?.date ?? '9999-12-31') !== weekKey(p.date));
+      const bigger = later.find((p) => asBig(closes.weekOf(fact.symbol, p.date, fact.unit)));
+      return bigger ? `${fact.symbol}: the week ending ${bigger.date} moved as far, after ${fact.since}` : undefined;
+    }
+    case 'regime': {
+      const after = closes.pointsOf(fact.symbol).filter((p) => p.date >= fact.peak.date && p.date <= fact.date);
+      const last = closeOn(fact.symbol, fact.date);
+      if (after[0]?.date !== fact.peak.date || after[0].close !== fact.peak.close) return `${fact.symbol} did not close at ${fact.peak.close} on ${fact.peak.date}`;
+      if (after.some((p) => p.close > fact.peak.close)) return `${fact.symbol} closed above its peak of ${fact.peak.close} after ${fact.peak.date}`;
+      return last !== undefined && agrees((last / fact.peak.close - 1) * 100, fact.fromPeak) ? undefined : `${fact.symbol} is not ${fact.fromPeak}% from its peak`;
+    }
+  }
+}
+
+/**
+ * Every typed fact behind every sentence, checked against values recomputed from the snapshot's closes;
+ * a finding names the sentence. The text checks above stay for what facts cannot see: that the words
+ * say the fact (a verb's direction, the order of a comparison) and the editor's style.
+ */
+export function findFactErrors(commentary: Commentary, series: Series, baskets: Baskets = []): string[] {
+  const closes = closesOf(series, baskets);
+  const told = [
+    { text: commentary.lede, facts: commentary.ledeFacts },
+    ...commentary.sections.flatMap((s) => s.paragraphs.map((text, i) => ({ text, facts: s.facts?.[i] ?? [] }))),
+  ];
+  return told.flatMap(({ text, facts }) => facts.flatMap((fact) => factError(fact, closes) ?? []).map((error) => `${error}: "${text}"`));
 }

@@ -71,6 +71,7 @@ const edition = (lede: string, ...paragraphs: string[]): Commentary => ({
   headline: 'Stocks fall',
   lede,
   ledeSignalIds: [],
+  ledeFacts: [],
   preheader: '',
   sections: paragraphs.map((p) => ({ topic: 'breadth', title: 'Breadth', paragraphs: [p, 'Second sentence here. Third one.'], signalIds: ['a', 'b'] })),
   story: 'market-week',

@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeEditionFiles } from '../src/archive.js';
-import { buildEdition } from '../src/build.js';
-import { createContext } from '../src/context.js';
+import { writeEditionFiles } from '../src/edition/archive.js';
+import { buildEdition } from '../src/edition/build.js';
+import { createContext } from '../src/shared/context.js';
 import { buildServer } from '../src/web/server.js';
 
 const count = Number(process.argv[2] ?? '100000');

@@ -251,10 +251,10 @@ if (section('desk')) {
 if (section('startup')) {
   console.log('\nstart-up (median of 5)');
   line('marketwrap --help (compiled, as shipped)', `${startup([bin, '--help'])} ms`);
-  line('marketwrap --help (TypeScript through tsx, as before)', `${startup(['--import', 'tsx', join(root, 'src/cli.ts'), '--help'])} ms`);
+  line('marketwrap --help (TypeScript through tsx, as before)', `${startup(['--import', 'tsx', join(root, 'src/cli/main.ts'), '--help'])} ms`);
   const dir = mkdtempSync(join(tmpdir(), 'marketwrap-bench-'));
   const buildEnv = { DATA_DIR: join(dir, 'data'), MARKET_DATA: 'demo', LOG_LEVEL: 'silent' };
   line('marketwrap build --data demo (compiled)', `${startup([bin, 'build'], buildEnv)} ms`);
-  line('marketwrap build --data demo (tsx)', `${startup(['--import', 'tsx', join(root, 'src/cli.ts'), 'build'], buildEnv)} ms`);
+  line('marketwrap build --data demo (tsx)', `${startup(['--import', 'tsx', join(root, 'src/cli/main.ts'), 'build'], buildEnv)} ms`);
   rmSync(dir, { recursive: true, force: true });
 }

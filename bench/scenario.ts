@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { buildEdition } from '../src/build.js';
-import { createContext } from '../src/context.js';
+import { buildEdition } from '../src/edition/build.js';
+import { createContext } from '../src/shared/context.js';
 import { messageBytes, messageFactory, rawMessage } from '../src/delivery/index.js';
 import { loadDkimKey } from '../src/delivery/dkim.js';
 

@@ -7,16 +7,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { editionFiles, parseSendable, type SavedEdition, sendableJson, writeEditionFiles } from '../src/archive.js';
-import type { Edition } from '../src/build.js';
+import { editionFiles, parseSendable, type SavedEdition, sendableJson, writeEditionFiles } from '../src/edition/archive.js';
+import type { Edition } from '../src/edition/build.js';
 import type { EditionReviewRow } from '../src/db/types.js';
 import { messageFactory, processOwner, sendAdHoc } from '../src/delivery/index.js';
 import { checkSendable, type SendTerms } from '../src/delivery/terms.js';
 import { reviewUrl } from '../src/desk/links.js';
 import { htmlWithNote, type Review, textWithNote, withReview } from '../src/desk/note.js';
-import { editionIdFor } from '../src/edition-id.js';
-import { fail, isFailure } from '../src/errors.js';
-import { escapeHtml } from '../src/escape.js';
+import { editionIdFor } from '../src/edition/id.js';
+import { fail, isFailure } from '../src/shared/errors.js';
+import { escapeHtml } from '../src/shared/escape.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { withoutWebLink } from '../src/render/web-link.js';
 import { unsubscribeUrl } from '../src/subscribers/index.js';

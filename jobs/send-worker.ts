@@ -5,9 +5,9 @@
  * worker needs no copy of the publisher's DATA_DIR.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SavedEdition } from '../src/archive.js';
+import type { SavedEdition } from '../src/edition/archive.js';
 import type { DeliverySummary } from '../src/delivery/index.js';
-import { EXIT, isRefusal } from '../src/errors.js';
+import { EXIT, isRefusal } from '../src/shared/errors.js';
 import { type DigestContext, savedEdition, sendEdition } from './weekly-digest.js';
 
 export interface WorkerOptions {

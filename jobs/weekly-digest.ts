@@ -2,16 +2,16 @@
  * The weekly job: build this week's edition and deliver it to the list, once. `marketwrap digest`
  * runs it now; `serve` runs it on the config's cron and resumes an interrupted send at start-up.
  */
-import { editionFiles, parseSendable, readSavedEdition, type SavedEdition, sendableJson, writeEditionFiles, type EditionFiles } from '../src/archive.js';
-import { resolveAsOf } from '../src/as-of.js';
-import type { Edition } from '../src/build.js';
-import type { ContextUsing } from '../src/context.js';
+import { editionFiles, parseSendable, readSavedEdition, type SavedEdition, sendableJson, writeEditionFiles, type EditionFiles } from '../src/edition/archive.js';
+import { resolveAsOf } from '../src/edition/as-of.js';
+import type { Edition } from '../src/edition/build.js';
+import type { ContextUsing } from '../src/shared/context.js';
 import type { Ledger, StorePart } from '../src/db/index.js';
-import { fail } from '../src/errors.js';
+import { fail } from '../src/shared/errors.js';
 import { messageFactory, processOwner, sendAdHoc, sendToList, tokenBucket, type DeliverySummary, type Recipient } from '../src/delivery/index.js';
 import { decideSend, placeholderRefusal, placeholderSettings } from '../src/delivery/policy.js';
 import { checkSendable, currentTerms, type SendTerms, smtpOnLoopback } from '../src/delivery/terms.js';
-import { editionIdFor } from '../src/edition-id.js';
+import { editionIdFor } from '../src/edition/id.js';
 import { reviewFindings } from '../src/commentary/findings.js';
 import { lastCompletedWeekEnd } from '../src/market/calendar.js';
 import { parseEmail, unsubscribeUrl } from '../src/subscribers/index.js';

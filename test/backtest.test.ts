@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { backtest, weekEnds } from '../src/backtest.js';
+import { backtest, weekEnds } from '../src/edition/backtest.js';
 import { tempDir, testContext } from './helpers/context.js';
 
 describe('backtest', () => {

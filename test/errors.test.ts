@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT, FAILURES, Failure, fail, isFailure, isRefusal } from '../src/errors.js';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { EXIT, FAILURES, Failure, fail, isFailure, isRefusal } from '../src/shared/errors.js';
+import { PROJECT_ROOT } from '../src/shared/paths.js';
 import { TemplateError } from '../src/templating/handlebars.js';
 
 function sources(dir: string): string[] {

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../src/context.js';
+import { PROJECT_ROOT } from '../src/shared/context.js';
 import { OFFLINE_ENV, tempDir } from './helpers/context.js';
 import { runInTerminal } from './helpers/terminal.js';
 

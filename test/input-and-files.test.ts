@@ -4,7 +4,7 @@ import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { csvCell } from '../src/cli/output.js';
-import { PROJECT_ROOT } from '../src/context.js';
+import { PROJECT_ROOT } from '../src/shared/context.js';
 import { TemplateError } from '../src/commentary/index.js';
 import { loadLayout } from '../src/render/index.js';
 import { cliDirs as dirs, runCli } from './helpers/cli.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../jobs/weekly-digest.js';
-import { lastDue, scheduleJobs, type Job } from '../src/schedule.js';
+import { lastDue, scheduleJobs, type Job } from '../src/edition/schedule.js';
 import { testContext } from './helpers/context.js';
 
 /** A job that counts its runs, on the default schedule (Saturday 08:00 New York). */

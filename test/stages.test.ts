@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { PROJECT_ROOT } from '../src/shared/paths.js';
 
 const STAGES = ['market', 'analysis', 'commentary', 'render', 'delivery'] as const;
 const SRC = join(PROJECT_ROOT, 'src');

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { PROJECT_ROOT } from '../src/shared/paths.js';
 
 const MAX_LINES = 80;
 
@@ -46,7 +46,7 @@ describe('what the sender loads', () => {
   it('the weekly job and the digest command load neither MJML nor resvg', async () => {
     const probe = `
       import { createRequire } from 'node:module';
-      for (const m of ${JSON.stringify(['jobs/weekly-digest.ts', 'src/cli/digest.ts', 'src/context.ts'].map((f) => join(PROJECT_ROOT, f)))}) await import(m);
+      for (const m of ${JSON.stringify(['jobs/weekly-digest.ts', 'src/cli/digest.ts', 'src/shared/context.ts'].map((f) => join(PROJECT_ROOT, f)))}) await import(m);
       const cache = Object.keys(createRequire(import.meta.url).cache);
       console.log(JSON.stringify({ modules: cache.length, heavy: cache.filter((k) => /node_modules\\/(mjml[^/]*|@resvg)\\//.test(k)).slice(0, 3) }));`;
     const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: PROJECT_ROOT, encoding: 'utf8' });

@@ -5,7 +5,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../src/context.js';
+import { PROJECT_ROOT } from '../src/shared/context.js';
 import { cliDirs, cliEnv, runCli } from './helpers/cli.js';
 import { startSmtpSink } from './helpers/smtp-sink.js';
 import { runInTerminal } from './helpers/terminal.js';

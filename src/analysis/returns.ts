@@ -11,9 +11,9 @@ import type { IsoDate, Point, Series } from '../market/types.js';
 import { lookback, weeklyChanges, type Lookback, type WeeklyChange } from './history.js';
 import { regimesAt, type Regime } from './regime.js';
 
-import type { Unit } from '../format.js';
+import type { Unit } from '../shared/format.js';
 
-export type { Unit } from '../format.js';
+export type { Unit } from '../shared/format.js';
 
 export interface WindowChange {
   base: Point;

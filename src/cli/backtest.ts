@@ -1,7 +1,7 @@
 /** `backtest`: every weekly edition in a range, with a report of what would have been wrong. */
 import type { Command } from 'commander';
-import { parseUserDate } from '../as-of.js';
-import { EXIT } from '../errors.js';
+import { parseUserDate } from '../edition/as-of.js';
+import { EXIT } from '../shared/errors.js';
 import { show } from './output.js';
 import { withContext } from './shared.js';
 
@@ -28,7 +28,7 @@ export function registerBacktest(cli: Command): void {
     .option('--json', 'print the report as JSON')
     .action(
       withContext(async (ctx, flags: BacktestFlags) => {
-        const { backtest } = await import('../backtest.js');
+        const { backtest } = await import('../edition/backtest.js');
         const fullHistory = flags.fullHistory
           .split(',')
           .map((s) => s.trim())

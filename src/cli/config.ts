@@ -1,7 +1,7 @@
 /** `config show | schema | env`. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { PROJECT_ROOT } from '../paths.js';
+import { PROJECT_ROOT } from '../shared/paths.js';
 import { show } from './output.js';
 import { withContext } from './shared.js';
 

@@ -1,8 +1,8 @@
 /** `data fetch | show | export`: the market data cache. */
 import type { Command } from 'commander';
-import { resolveAsOf } from '../as-of.js';
-import { EXIT } from '../errors.js';
-import { fail } from '../errors.js';
+import { resolveAsOf } from '../edition/as-of.js';
+import { EXIT } from '../shared/errors.js';
+import { fail } from '../shared/errors.js';
 import { asOfOption, withContext } from './shared.js';
 
 export function registerData(cli: Command): void {

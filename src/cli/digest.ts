@@ -1,8 +1,8 @@
 /** `digest` (the weekly job, now) and `build` (the edition only). */
 import type { Command } from 'commander';
 import type { DigestResult } from '../../jobs/weekly-digest.js';
-import type { Context } from '../context.js';
-import { EXIT } from '../errors.js';
+import type { Context } from '../shared/context.js';
+import { EXIT } from '../shared/errors.js';
 import { parseEmail } from '../subscribers/address.js';
 import { noteLines, printDigest, progressBar, show } from './output.js';
 import { asOfOption, dataOption, whileSending, withContext } from './shared.js';
@@ -46,9 +46,9 @@ async function digest(flags: DigestFlags): Promise<void> {
 async function build(ctx: Context, flags: { asOf?: string; data?: string }): Promise<void> {
   const [{ editionToBuild }, { writeEditionFiles }, { resolveAsOf }, { editionIdFor }] = await Promise.all([
     import('../../jobs/weekly-digest.js'),
-    import('../archive.js'),
-    import('../as-of.js'),
-    import('../edition-id.js'),
+    import('../edition/archive.js'),
+    import('../edition/as-of.js'),
+    import('../edition/id.js'),
   ]);
   const target = await editionToBuild(ctx, editionIdFor(resolveAsOf(flags.asOf, ctx.clock())), false);
   const edition = await ctx.buildEdition({ ...flags, editionId: target.id });

@@ -1,7 +1,7 @@
 /** `serve` (the public site and the weekly schedule) and `preview` (the template studio). */
 import type { Command } from 'commander';
-import type { Context } from '../context.js';
-import { fail, messageOf } from '../errors.js';
+import type { Context } from '../shared/context.js';
+import { fail, messageOf } from '../shared/errors.js';
 import { listenOrExplain, openContext } from './shared.js';
 
 /** An edition whose send died with the process is finished first (the ledger knows what is owed). */
@@ -53,7 +53,11 @@ function watchDesk(ctx: Context): void {
 async function serve(flags: { grace: string }): Promise<void> {
   const grace = Number(flags.grace);
   if (flags.grace.trim() === '' || !Number.isFinite(grace) || grace < 0) throw fail('GRACE_INVALID', { value: flags.grace });
-  const [{ buildServer }, { scheduleJobs }, { weeklyDigest }] = await Promise.all([import('../web/server.js'), import('../schedule.js'), import('../../jobs/weekly-digest.js')]);
+  const [{ buildServer }, { scheduleJobs }, { weeklyDigest }] = await Promise.all([
+    import('../web/server.js'),
+    import('../edition/schedule.js'),
+    import('../../jobs/weekly-digest.js'),
+  ]);
   const ctx = await openContext();
   let scheduler: ReturnType<typeof scheduleJobs> | undefined;
   // Over HTTP no flag can be passed: a refusal says what to do instead.

@@ -4,12 +4,12 @@
  * imported inside actions, so `marketwrap --help` loads none of them.
  */
 import { Option } from 'commander';
-import { parseUserDate } from '../as-of.js';
-import type { Context, ContextOptions } from '../context.js';
-import { fail } from '../errors.js';
+import { parseUserDate } from '../edition/as-of.js';
+import type { Context, ContextOptions } from '../shared/context.js';
+import { fail } from '../shared/errors.js';
 
 export async function openContext(options: ContextOptions = {}): Promise<Context> {
-  const [{ createContext }, { buildInChildProcess }] = await Promise.all([import('../context.js'), import('../build-process.js')]);
+  const [{ createContext }, { buildInChildProcess }] = await Promise.all([import('../shared/context.js'), import('../edition/build-process.js')]);
   // Editions are built in a child process: the sender never loads MJML, the charts or the fetchers.
   const ctx = createContext({ buildEdition: buildInChildProcess, ...options });
   try {

@@ -1,6 +1,6 @@
 /** `stats`: the list by status, joins and leaves per week, and each sent edition's results (src/desk/stats.ts). */
 import type { Command } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { resultsText } from './editions.js';
 import { withContext } from './shared.js';
 

@@ -1,7 +1,7 @@
 /** `subscribers add | remove | import | export | erase | list`. */
 import type { Command } from 'commander';
 import type { SubscriberRow } from '../db/index.js';
-import { fail } from '../errors.js';
+import { fail } from '../shared/errors.js';
 import { parseEmail } from '../subscribers/address.js';
 import { csvTable } from './output.js';
 import { withContext } from './shared.js';

@@ -1,6 +1,6 @@
 /** `worker`: a sender process that shares the ledger of every edition in progress with the others. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { EXIT } from '../errors.js';
+import { EXIT } from '../shared/errors.js';
 import type { DeliverySummary } from '../delivery/index.js';
 import { whileSending } from './shared.js';
 

@@ -5,7 +5,7 @@
  */
 import { coreFigure, type Analysis, type Signal, type Topic } from '../analysis/index.js';
 import type { Newsletter } from '../config/newsletter.js';
-import { formatChange, formatLevel } from '../format.js';
+import { formatChange, formatLevel } from '../shared/format.js';
 import { figureKey, type HelperRoot, type NameInfo } from './helpers.js';
 import { rankSignals } from './rank.js';
 import { figuresOf, fillLede, ledeAfterHeadline, mergeShortSections, sentencesOf } from './plan/discourse.js';
@@ -16,7 +16,7 @@ import { type CommentaryTemplates, headlineCount, renderBlock } from './template
 import type { CalendarEvent } from '../market/types.js';
 import { weekAheadSection } from './week-ahead.js';
 import { weekBehindSection, withoutToldDays, type ReleaseFact } from './plan/week-behind.js';
-import { messageOf } from '../errors.js';
+import { messageOf } from '../shared/errors.js';
 import { type Fact, factsOf } from './facts.js';
 import { joinIds, parallelMoves, sayTogether, toldIds } from './micro/aggregate.js';
 import { wordsOf } from './realise/words.js';

@@ -6,8 +6,8 @@
  * verb and drops its number.
  */
 import type { Window } from '../config/primitives.js';
-import { fnv1a } from '../hash.js';
-import { formatChange, formatDate, formatSize, formatWeekday, shown, type Unit } from '../format.js';
+import { fnv1a } from '../shared/hash.js';
+import { formatChange, formatDate, formatSize, formatWeekday, shown, type Unit } from '../shared/format.js';
 
 export interface NameInfo {
   shortName: string;

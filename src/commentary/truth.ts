@@ -6,8 +6,8 @@
  *   instrument name, no figure of the headline restated by the first section, no figure told twice.
  */
 import { statedChanges, type Metrics, type Signal } from '../analysis/index.js';
-import { escapeRegExp } from '../escape.js';
-import { formatSize, shown, type Unit } from '../format.js';
+import { escapeRegExp } from '../shared/escape.js';
+import { formatSize, shown, type Unit } from '../shared/format.js';
 import type { Commentary } from './compose.js';
 import { DOWN_VERBS, UP_VERBS, type NameInfo } from './helpers.js';
 import type { Fact } from './facts.js';

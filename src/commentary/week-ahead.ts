@@ -2,7 +2,7 @@
  * The week ahead: next week's scheduled US releases and Fed decisions, by day. Told only from a
  * calendar the data source gave; no calendar, no section (never a guess).
  */
-import { formatWeekday } from '../format.js';
+import { formatWeekday } from '../shared/format.js';
 import type { CalendarEvent } from '../market/types.js';
 import type { Section } from './compose.js';
 

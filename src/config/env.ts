@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fail } from '../errors.js';
+import { fail } from '../shared/errors.js';
 
 /** Where market data comes from: live providers, live with a demo fallback, or a demo scenario. */
 export const marketDataSchema = z.string().regex(/^(auto|live|demo(:[a-z0-9-]+)?)$/, 'must be "auto", "live", "demo" or "demo:<scenario>"');

@@ -5,7 +5,7 @@ import { ruleReferences, ruleSchema, type Rule } from '../analysis/rules/index.j
 import { defaultNewsletter } from './defaults.js';
 import { describeIssues } from './env.js';
 import { groupSchema, instrumentKindSchema, symbolSchema, windowSchema } from './primitives.js';
-import { fail, messageOf } from '../errors.js';
+import { fail, messageOf } from '../shared/errors.js';
 
 export { windowSchema, type Window } from './primitives.js';
 

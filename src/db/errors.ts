@@ -1,4 +1,4 @@
-import { fail } from '../errors.js';
+import { fail } from '../shared/errors.js';
 
 /** Node's socket errors and PostgreSQL's connection-exception (08) and shutdown (57P0x) classes. */
 export function isConnectionLoss(error: unknown): boolean {

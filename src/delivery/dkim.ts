@@ -5,7 +5,7 @@
  */
 import { createHash, createPrivateKey, sign, type Hash, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fail } from '../errors.js';
+import { fail } from '../shared/errors.js';
 
 export interface DkimKey {
   domain: string;

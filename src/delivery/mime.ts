@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import * as qp from 'nodemailer/lib/qp';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { escapeHtml } from '../escape.js';
+import { escapeHtml } from '../shared/escape.js';
 import { messageIdFor, type ProofKey, returnPathFor } from './proof.js';
 import { bodyHasher, type DkimKey, dkimSignatureHeader, headerLines, signMessage } from './dkim.js';
 // The modules themselves, not render/index.js: the sender must not load MJML or the chart renderer.

@@ -5,7 +5,7 @@
  */
 import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
 import type { ClaimedRow, Ledger } from '../db/index.js';
-import { messageOf } from '../errors.js';
+import { messageOf } from '../shared/errors.js';
 import { classify } from './classify.js';
 import { LEASE_MS, leaseHeld } from './lease.js';
 import type { MessageFactory } from './mime.js';

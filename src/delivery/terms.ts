@@ -7,8 +7,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { Context } from '../context.js';
-import { fail } from '../errors.js';
+import type { Context } from '../shared/context.js';
+import { fail } from '../shared/errors.js';
 import { domainOf, type Sender } from './mime.js';
 import { isLoopbackHost, termsMismatch } from './policy.js';
 

@@ -5,7 +5,7 @@
  * edition whose send has started is refused (exit 3).
  */
 import type { EditionResultsRow, EditionReviewRow, Ledger, LedgerCounts, StorePart } from '../db/types.js';
-import { type Failure, fail } from '../errors.js';
+import { type Failure, fail } from '../shared/errors.js';
 import { type Approval, approvalSchema, editionIdSchema, type EditionResults, type EditionSummary, type Hold, holdSchema } from './schemas.js';
 
 /** What reading editions and their figures takes. */

@@ -5,7 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { editionIdSchema } from '../edition-id.js';
+import { editionIdSchema } from '../edition/id.js';
 import { approveEdition, type DeskDeps, holdEdition } from './editions.js';
 import type { EditionSummary } from './schemas.js';
 

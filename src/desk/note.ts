@@ -3,7 +3,7 @@
  * text, not markup) and their subject line. The layout leaves an empty marker where the note goes, so
  * a note written after the build needs no second build (whose data could differ from what was reviewed).
  */
-import { escapeHtml } from '../escape.js';
+import { escapeHtml } from '../shared/escape.js';
 
 /** Where the layout (templates/digest.mjml) puts the note: empty in every build. */
 export const NOTE_MARKER = '<div class="mw-note"></div>';

@@ -3,7 +3,7 @@
  * for the send, with the publisher's note and subject, its charts inline (data: URIs) and the recipient
  * parts filled for an example reader. No MJML, no rebuild: the words and numbers the list would get.
  */
-import { parseSendable } from '../archive.js';
+import { parseSendable } from '../edition/archive.js';
 import type { Store } from '../db/types.js';
 import { pointChartsAt } from '../render/chart-refs.js';
 import { personalizer } from '../render/personalize.js';

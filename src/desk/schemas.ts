@@ -3,7 +3,7 @@
  * is to its publisher (its state, their note and subject, its checks, its results) and the list's figures.
  */
 import { z } from 'zod';
-import { editionIdSchema } from '../edition-id.js';
+import { editionIdSchema } from '../edition/id.js';
 
 export const editionStateSchema = z.enum(['draft', 'approved', 'held', 'sending', 'sent']);
 export type EditionState = z.infer<typeof editionStateSchema>;

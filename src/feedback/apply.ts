@@ -6,7 +6,7 @@
  * that proves nothing is kept and counted, never acted on; and past the circuit breaker's share of the
  * list in a rolling hour, even proven reports are only kept ("held") until someone looks.
  */
-import type { Context } from '../context.js';
+import type { Context } from '../shared/context.js';
 import type { FeedbackTrust, StorePart, SubscriberRow } from '../db/index.js';
 import { checkMessageId, checkReturnPath, messageIdEdition } from '../delivery/proof.js';
 import { emailHash } from '../subscribers/index.js';

@@ -6,7 +6,7 @@
  * $MarketwrapUnreadable, counted, and the run goes on, so one poison message never hides the rest.
  */
 import { ImapFlow } from 'imapflow';
-import { fail } from '../errors.js';
+import { fail } from '../shared/errors.js';
 import { emptyTally, type FeedbackDeps, type FeedbackTally, recordReport } from './apply.js';
 import type { Feedback } from './policy.js';
 import { readReport, REPORT_LIMITS } from './reports.js';

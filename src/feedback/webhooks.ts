@@ -5,7 +5,7 @@
  * enough to act: each report must still prove which message of ours it answers (see apply.ts).
  */
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { Context } from '../context.js';
+import type { Context } from '../shared/context.js';
 import { safeEqual } from '../web/security.js';
 import { type FeedbackTally, feedbackDeps, recordReports } from './apply.js';
 import type { Feedback } from './policy.js';

@@ -12,7 +12,7 @@ export { createProviders, fetchLive, sourcesFor, sourceKey, historyStart, type P
 export type { DataIssue } from './guards.js';
 export type { IsoDate, Point, Series, Snapshot } from './types.js';
 
-import { fail } from '../errors.js';
+import { fail } from '../shared/errors.js';
 
 export type DataSource = { kind: 'demo'; scenario: ScenarioName } | { kind: 'live' } | { kind: 'auto' };
 

@@ -5,18 +5,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BuildContext, buildEdition } from '../build.js';
+import { type BuildContext, buildEdition } from '../edition/build.js';
 import { everyPhrasing, helperRoot, loadCommentaryTemplates, SIGNAL_KINDS } from '../commentary/index.js';
 import { TemplateError } from '../templating/handlebars.js';
-import { escapeHtml } from '../escape.js';
-import { formatChange, formatLevel } from '../format.js';
+import { escapeHtml } from '../shared/escape.js';
+import { formatChange, formatLevel } from '../shared/format.js';
 import { loadNewsletter } from '../config/newsletter.js';
 import { messageFactory, rawMessage } from '../delivery/index.js';
 import { personalizer, pointChartsAt, renderTransactional } from '../render/index.js';
 import { CONFIRM_TTL_DAYS } from '../subscribers/index.js';
 import { checkEmail, sizeBadge, type Check } from './checks.js';
 import { explainRules, type RuleExplanation } from './why.js';
-import { isFailure, messageOf } from '../errors.js';
+import { isFailure, messageOf } from '../shared/errors.js';
 
 export interface StudioItem {
   id: string;

@@ -6,9 +6,9 @@
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import type { Metrics } from '../analysis/index.js';
-import { escapeHtml } from '../escape.js';
+import { escapeHtml } from '../shared/escape.js';
 import { PALETTE } from './palette.js';
-import { formatChange } from '../format.js';
+import { formatChange } from '../shared/format.js';
 import type { Point } from '../market/types.js';
 
 const require = createRequire(import.meta.url);

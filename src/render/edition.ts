@@ -5,7 +5,7 @@ import type { Layout } from './layout.js';
 import { renderText } from './text.js';
 import type { EditionView } from './view.js';
 import { RECIPIENT_TOKENS } from './personalize.js';
-import { messageOf } from '../errors.js';
+import { messageOf } from '../shared/errors.js';
 
 /** Gmail clips a message body beyond 102 KB and hides the rest behind "View entire message". */
 export const GMAIL_CLIP_BYTES = 102_400;

@@ -2,7 +2,7 @@
  * The per-recipient pass: the edition is rendered once with tokens, and each recipient costs only a
  * split-and-join of precomputed pieces (no template engine, no MJML).
  */
-import { escapeHtml } from '../escape.js';
+import { escapeHtml } from '../shared/escape.js';
 
 export const RECIPIENT_TOKENS = { unsubscribeUrl: '{{unsubscribeUrl}}', email: '{{email}}' } as const;
 export type RecipientSlot = keyof typeof RECIPIENT_TOKENS;

@@ -5,7 +5,7 @@
 import type { Metrics } from '../analysis/index.js';
 import { sentencesOf } from '../commentary/plan/discourse.js';
 import type { Section } from '../commentary/index.js';
-import { formatChange, formatLevel } from '../format.js';
+import { formatChange, formatLevel } from '../shared/format.js';
 import type { Window } from '../config/newsletter.js';
 
 export type Tone = 'up' | 'down' | 'flat';

@@ -1,7 +1,7 @@
 /** The edition as the layout sees it: every number formatted once, nothing computed here. */
 import type { Analysis } from '../analysis/index.js';
 import type { Commentary } from '../commentary/index.js';
-import { formatChange, formatLevel, shown, type Unit, WINDOW_LABELS } from '../format.js';
+import { formatChange, formatLevel, shown, type Unit, WINDOW_LABELS } from '../shared/format.js';
 import type { Newsletter } from '../config/newsletter.js';
 import type { Snapshot } from '../market/types.js';
 import { chartSrc } from './chart-refs.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fail } from '../errors.js';
+import { fail } from '../shared/errors.js';
 
 /**
  * An email address as we accept it: trimmed, lower-cased (mailbox case is never significant in

@@ -6,7 +6,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import { fail, isFailure, messageOf } from '../errors.js';
+import { fail, isFailure, messageOf } from '../shared/errors.js';
 
 const EMAIL_HEADER = /^e-?mail(\s*address)?$/i;
 

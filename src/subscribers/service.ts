@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConsentSource, ImportEntry, StorePart, SubscriberRow } from '../db/index.js';
 import { parseEmail } from './address.js';
 import { signToken, tokenSubscriberId, verifyToken, type TokenCheck, type TokenPurpose } from './tokens.js';
-import { fail, messageOf } from '../errors.js';
+import { fail, messageOf } from '../shared/errors.js';
 
 /** How long a confirmation link works. */
 export const CONFIRM_TTL_DAYS = 7;

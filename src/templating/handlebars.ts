@@ -5,7 +5,7 @@
  * takes its templating from another.
  */
 import Handlebars from 'handlebars';
-import { Failure, messageOf } from '../errors.js';
+import { Failure, messageOf } from '../shared/errors.js';
 
 /** A Handlebars instance of the caller's own, with no helpers: layouts only place values the view has formatted. */
 export function createHandlebars(): typeof Handlebars {

@@ -1,7 +1,7 @@
 /** Fastify as every part of the site needs it: socket limits, proxy trust, body parsers, security headers. */
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Context } from '../context.js';
+import type { Context } from '../shared/context.js';
 import { limitConnectionsPerClient } from './connections.js';
 import { SECURITY_HEADERS } from './security.js';
 

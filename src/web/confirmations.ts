@@ -2,12 +2,12 @@
  * The confirmation queue's worker: the subscribe form only queues (and answers at once, the same way
  * for every address); this sends what is due, retrying with backoff while SMTP is down.
  */
-import type { ContextUsing } from '../context.js';
+import type { ContextUsing } from '../shared/context.js';
 import type { Ledger, StorePart } from '../db/index.js';
 import { composeMessage, tokenBucket } from '../delivery/index.js';
 import { renderTransactional } from '../render/index.js';
 import { CONFIRM_TTL_DAYS, confirmUrl } from '../subscribers/index.js';
-import { messageOf } from '../errors.js';
+import { messageOf } from '../shared/errors.js';
 
 const BATCH = 20;
 const MAX_ATTEMPTS = 8;

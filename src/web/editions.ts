@@ -5,7 +5,7 @@
  */
 import type { Newsletter } from '../config/newsletter.js';
 import type { EditionRow } from '../db/index.js';
-import { type BuildContext, buildEdition } from '../build.js';
+import { type BuildContext, buildEdition } from '../edition/build.js';
 import { personalizer, pointChartsAt } from '../render/index.js';
 import type { Pages } from './pages.js';
 

@@ -2,7 +2,7 @@
  * The archive as an Atom feed (RFC 4287): each sent edition with its headline and lede, newest first.
  * Pure: the rows and the ledes come in, the XML goes out.
  */
-import { escapeHtml } from '../escape.js';
+import { escapeHtml } from '../shared/escape.js';
 
 export interface FeedEntry {
   id: string;

@@ -1,6 +1,6 @@
 /** What every page-serving plugin shares: the context, page rendering and the answers all pages give. */
 import type { FastifyReply } from 'fastify';
-import type { Context } from '../context.js';
+import type { Context } from '../shared/context.js';
 import { nextEditionText } from './next-edition.js';
 import { createPages, type Pages } from './pages.js';
 

@@ -4,7 +4,7 @@
  */
 import cron from 'node-cron';
 import type { Newsletter } from '../config/newsletter.js';
-import { nextDue } from '../schedule.js';
+import { nextDue } from '../edition/schedule.js';
 
 /** A cron that matches nothing within five weeks (a yearly date) is not described: no promise we cannot keep. */
 const HORIZON_MS = 35 * 24 * 3600_000;

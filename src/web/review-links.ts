@@ -3,7 +3,7 @@
  * button, its POST acts once. Nothing here needs a session: the signed, single-use link is the authority.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Context } from '../context.js';
+import type { Context } from '../shared/context.js';
 import { type LinkResult, reviewLinkSchema, useReviewLink } from '../desk/links.js';
 import type { Pages } from './pages.js';
 

@@ -5,7 +5,7 @@
  * the manual send for scripts).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Context } from '../context.js';
+import type { Context } from '../shared/context.js';
 import { relayWebhooks } from '../feedback/webhooks.js';
 import { fetchOverHttps } from '../feedback/sns.js';
 import { deskPages } from './admin/desk.js';

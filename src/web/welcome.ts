@@ -1,5 +1,5 @@
 /** The welcome email, sent once when an address is newly confirmed (config `welcomeEmail`). */
-import type { Context } from '../context.js';
+import type { Context } from '../shared/context.js';
 import { composeMessage } from '../delivery/index.js';
 import { renderTransactional } from '../render/index.js';
 import { type TokenSubject, unsubscribeUrl } from '../subscribers/index.js';

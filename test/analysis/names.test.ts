@@ -1,7 +1,7 @@
 /** Names in time: the Magnificent Seven were named in 2023; a table, chart or sentence before then uses the earlier name. */
 import { describe, expect, it } from 'vitest';
 import { basketNames } from '../../src/analysis/index.js';
-import { buildEdition } from '../../src/build.js';
+import { buildEdition } from '../../src/edition/build.js';
 import { defaultBaskets } from '../../src/config/defaults.js';
 import { testContext } from '../helpers/context.js';
 

@@ -8,7 +8,7 @@ import { analyze, type Signal } from '../../src/analysis/index.js';
 import { compose, findFactErrors, loadCommentaryTemplates, reviewEdition } from '../../src/commentary/index.js';
 import { defaultRules } from '../../src/config/defaults.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
-import { PROJECT_ROOT } from '../../src/context.js';
+import { PROJECT_ROOT } from '../../src/shared/context.js';
 import { demoSnapshot } from '../../src/market/index.js';
 import { boundOf, joinIds, parallelMoves, sayTogether, toldIds } from '../../src/commentary/micro/aggregate.js';
 

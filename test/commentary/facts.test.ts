@@ -10,7 +10,7 @@ import type { Commentary } from '../../src/commentary/compose.js';
 import { type Fact, factSchema } from '../../src/commentary/facts.js';
 import { findFactErrors } from '../../src/commentary/truth.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
-import { PROJECT_ROOT } from '../../src/context.js';
+import { PROJECT_ROOT } from '../../src/shared/context.js';
 import { demoSnapshot } from '../../src/market/index.js';
 
 /** Weekly closes on Fridays from 2024-01-05, one a week: each week's change is the step between two closes. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { SIGNAL_KINDS } from '../../src/analysis/index.js';
 import { parseFrames, say } from '../../src/commentary/frames.js';
 import { loadRealisers, REALISERS } from '../../src/commentary/realise/index.js';
-import { PROJECT_ROOT } from '../../src/context.js';
+import { PROJECT_ROOT } from '../../src/shared/context.js';
 
 const DIR = join(PROJECT_ROOT, 'templates/commentary');
 const spec = { title: [], 'lede.up': ['name', 'moved'] } as const;

@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { directionVerb, DOWN_VERBS, duration, handlebarsErrorMessage, sizeBand, UP_VERBS, weekPhrase } from '../../src/commentary/index.js';
 import { articleFor } from '../../src/commentary/helpers.js';
-import { formatChange, formatLevel, formatSize, shown } from '../../src/format.js';
+import { formatChange, formatLevel, formatSize, shown } from '../../src/shared/format.js';
 
 describe('number helpers', () => {
   it('formats signed changes in each unit', () => {

@@ -8,7 +8,7 @@ import { analyze } from '../../src/analysis/index.js';
 import { compose, loadCommentaryTemplates } from '../../src/commentary/index.js';
 import { BIG_DAY, BROAD_MOVE } from '../../src/commentary/plan/stories.js';
 import { loadNewsletter } from '../../src/config/newsletter.js';
-import { PROJECT_ROOT } from '../../src/context.js';
+import { PROJECT_ROOT } from '../../src/shared/context.js';
 import { csvSeries } from '../../src/market/providers/csv.js';
 import { SHARED_DATA } from '../helpers/context.js';
 import { snapshotAt } from '../helpers/reference-data.js';

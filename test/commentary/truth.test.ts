@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { analyze, statedChanges } from '../../src/analysis/index.js';
 import { compose, DOWN_VERBS, findContradictions, findStyleProblems, lintEdition, loadCommentaryTemplates, nameTable, UP_VERBS } from '../../src/commentary/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
-import { PROJECT_ROOT } from '../../src/context.js';
-import { escapeRegExp } from '../../src/escape.js';
-import { formatSize, shown } from '../../src/format.js';
+import { PROJECT_ROOT } from '../../src/shared/context.js';
+import { escapeRegExp } from '../../src/shared/escape.js';
+import { formatSize, shown } from '../../src/shared/format.js';
 import { demoSnapshot, scenarioNames } from '../../src/market/index.js';
 import type { ScenarioName } from '../../src/market/providers/demo.js';
 

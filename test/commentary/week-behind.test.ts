@@ -6,11 +6,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/index.js';
-import { buildEdition, editionFromSnapshot, editionParts } from '../../src/build.js';
+import { buildEdition, editionFromSnapshot, editionParts } from '../../src/edition/build.js';
 import { compose, findContradictions, findStyleProblems, lintEdition, loadCommentaryTemplates, nameTable, type Commentary } from '../../src/commentary/index.js';
 import { planWeekBehind, sessionMove, withoutToldDays } from '../../src/commentary/plan/week-behind.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
-import { PROJECT_ROOT } from '../../src/context.js';
+import { PROJECT_ROOT } from '../../src/shared/context.js';
 import { demoSnapshot, scenarioNames, type Snapshot } from '../../src/market/index.js';
 import { demoSeries, demoWeekBehind } from '../../src/market/providers/demo.js';
 import type { Release } from '../../src/market/types.js';

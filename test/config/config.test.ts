@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { loadNewsletter, newsletterJsonSchema, parseNewsletter } from '../../src/config/newsletter.js';
 import { resolveSecretKey } from '../../src/config/secret.js';
-import { parseSender, PROJECT_ROOT } from '../../src/context.js';
+import { parseSender, PROJECT_ROOT } from '../../src/shared/context.js';
 import { tempDir } from '../helpers/context.js';
 
 describe('configuration', () => {

@@ -4,7 +4,7 @@
  * event", and the process goes on to finish what it can. A real server, crashed with pg_ctl.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isFailure } from '../../src/errors.js';
+import { isFailure } from '../../src/shared/errors.js';
 import { openPostgresDatabase } from '../../src/db/postgres/index.js';
 import { hasPostgres, type Postgres, startPostgres } from '../helpers/postgres.js';
 

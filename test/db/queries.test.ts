@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { POSTGRES_QUERY_NAMES, QUERIES_DIR as POSTGRES_DIR } from '../../src/db/postgres/queries.js';
 import { loadQueries, parseQueries } from '../../src/db/queries.js';
 import { SQLITE_QUERY_NAMES, QUERIES_DIR as SQLITE_DIR } from '../../src/db/sqlite/queries.js';
-import { sourcePath } from '../../src/paths.js';
+import { sourcePath } from '../../src/shared/paths.js';
 import { tempDir } from '../helpers/context.js';
 
 const databases = [

@@ -9,9 +9,9 @@ import pg from 'pg';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, dbFile, openDatabase } from '../../src/db/index.js';
-import { isFailure } from '../../src/errors.js';
+import { isFailure } from '../../src/shared/errors.js';
 import { migrations } from '../../src/db/migrations.js';
-import { sourcePath } from '../../src/paths.js';
+import { sourcePath } from '../../src/shared/paths.js';
 import { tempDir } from '../helpers/context.js';
 import { hasPostgres, type Postgres, startPostgres } from '../helpers/postgres.js';
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createContext, PROJECT_ROOT } from '../../src/context.js';
+import { createContext, PROJECT_ROOT } from '../../src/shared/context.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { FIXED_NOW, OFFLINE_ENV, tempDir, testDatabaseEnv } from '../helpers/context.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';

@@ -11,7 +11,7 @@ import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { digestExitCode } from '../../src/cli/digest.js';
 import { rawSql } from '../helpers/database.js';
 import { classify } from '../../src/delivery/index.js';
-import { editionIdFor } from '../../src/edition-id.js';
+import { editionIdFor } from '../../src/edition/id.js';
 import { tempDir, testContext, testDatabaseEnv } from '../helpers/context.js';
 import { runCliAsync } from '../helpers/cli.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';

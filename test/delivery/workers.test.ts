@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createContext } from '../../src/context.js';
+import { createContext } from '../../src/shared/context.js';
 import type { DeliverySummary } from '../../src/delivery/index.js';
 import { type RunningCli, runCliAsync, startCli } from '../helpers/cli.js';
 import { OFFLINE_ENV, tempDir } from '../helpers/context.js';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { approveEdition, deskStats, deskStatsSchema, editionSummarySchema, holdEdition, listEditions, showEdition } from '../../src/desk/index.js';
 import { spanStart, weeksFromDays } from '../../src/desk/stats.js';
-import { isFailure, isRefusal } from '../../src/errors.js';
+import { isFailure, isRefusal } from '../../src/shared/errors.js';
 import { FIXED_NOW, testContext } from '../helpers/context.js';
 
 const at = (ms: number) => new Date(FIXED_NOW.getTime() + ms);

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deskTick, rebuildDraft, sendReviewed } from '../../jobs/review.js';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
-import { type Context, createContext } from '../../src/context.js';
+import { type Context, createContext } from '../../src/shared/context.js';
 import { approveEdition, deskStats, holdEdition, listEditions, previewEdition, showEdition } from '../../src/desk/index.js';
 import { buildServer } from '../../src/web/server.js';
 import { cliDirs, cliEnv, runCli, startCli } from '../helpers/cli.js';

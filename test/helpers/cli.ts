@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/context.js';
+import { PROJECT_ROOT } from '../../src/shared/context.js';
 import { FIXED_NOW, OFFLINE_ENV, tempDir, testDatabaseEnv } from './context.js';
 
 /** A fresh folder and the environment that puts the CLI's data, outbox and config file in it. */

@@ -1,10 +1,10 @@
-import { clockFrom } from '../../src/clock.js';
+import { clockFrom } from '../../src/shared/clock.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { createContext, type Context } from '../../src/context.js';
+import { createContext, type Context } from '../../src/shared/context.js';
 
 /** Saturday 2026-11-21 09:00 New York: the week ending Friday 2026-11-20 is complete. */
 export const FIXED_NOW = new Date('2026-11-21T14:00:00Z');

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { Context } from '../../src/context.js';
+import type { Context } from '../../src/shared/context.js';
 import { dbFile } from '../../src/db/index.js';
 
 export type Dialects = string | { sqlite: string; postgres: string };

@@ -1,6 +1,6 @@
 /** Signing in to the desk (/admin) over fastify's inject, as a browser would: the form, the cookie, the CSRF token. */
 import { prepareDraft } from '../../jobs/review.js';
-import type { Context } from '../../src/context.js';
+import type { Context } from '../../src/shared/context.js';
 import type { buildServer } from '../../src/web/server.js';
 
 export const ADMIN_TOKEN = 'a'.repeat(32);

@@ -1,6 +1,6 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../src/context.js';
+import { PROJECT_ROOT } from '../../src/shared/context.js';
 import { tempDir } from './context.js';
 
 /** The project's templates, with every lede made to talk about our own thresholds, as the lint forbids: copy that fails a check. */

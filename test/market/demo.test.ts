@@ -3,7 +3,7 @@ import { analyze } from '../../src/analysis/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { addDays, sessionsBetween } from '../../src/market/calendar.js';
 import type { ScenarioName } from '../../src/market/providers/demo.js';
-import { Failure } from '../../src/errors.js';
+import { Failure } from '../../src/shared/errors.js';
 import { demoSnapshot, parseDataSource, scenarioNames, type Snapshot } from '../../src/market/index.js';
 import { seriesSchema } from '../../src/market/types.js';
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
-import { isFailure } from '../../src/errors.js';
-import { buildEdition } from '../../src/build.js';
-import { formatChange } from '../../src/format.js';
+import { isFailure } from '../../src/shared/errors.js';
+import { buildEdition } from '../../src/edition/build.js';
+import { formatChange } from '../../src/shared/format.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
 import { demoSeries } from '../../src/market/providers/demo.js';
 import { join } from 'node:path';

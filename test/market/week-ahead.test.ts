@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/index.js';
 import { compose, loadCommentaryTemplates } from '../../src/commentary/index.js';
 import { parseNewsletter } from '../../src/config/newsletter.js';
-import { PROJECT_ROOT } from '../../src/context.js';
+import { PROJECT_ROOT } from '../../src/shared/context.js';
 import { demoSnapshot } from '../../src/market/index.js';
 import { fetchWeekAhead, nextWeek } from '../../src/market/week-ahead.js';
 import { startProviderServer, type ProviderServer } from '../helpers/provider-server.js';

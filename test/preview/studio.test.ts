@@ -3,7 +3,7 @@ import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, PROJECT_ROOT, type Context } from '../../src/context.js';
+import { createContext, PROJECT_ROOT, type Context } from '../../src/shared/context.js';
 import { checkEmail, sizeBadge } from '../../src/preview/checks.js';
 import { renderItem } from '../../src/preview/render.js';
 import { buildPreviewServer } from '../../src/preview/server.js';

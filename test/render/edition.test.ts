@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildEdition } from '../../src/build.js';
+import { buildEdition } from '../../src/edition/build.js';
 import { compileMjml, GMAIL_CLIP_BYTES, personalizer, RECIPIENT_TOKENS } from '../../src/render/index.js';
-import { escapeRegExp } from '../../src/escape.js';
-import { formatChange } from '../../src/format.js';
+import { escapeRegExp } from '../../src/shared/escape.js';
+import { formatChange } from '../../src/shared/format.js';
 import { scenarioNames } from '../../src/market/index.js';
 import { testContext } from '../helpers/context.js';
 

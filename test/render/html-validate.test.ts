@@ -4,7 +4,7 @@
  */
 import { HtmlValidate } from 'html-validate';
 import { describe, expect, it } from 'vitest';
-import { buildEdition } from '../../src/build.js';
+import { buildEdition } from '../../src/edition/build.js';
 import { scenarioNames } from '../../src/market/index.js';
 import { testContext } from '../helpers/context.js';
 

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEdition } from '../../src/build.js';
+import { buildEdition } from '../../src/edition/build.js';
 import { scenarioNames } from '../../src/market/index.js';
 import { personalizer } from '../../src/render/index.js';
 import { CHART_TEXT } from '../../src/render/charts.js';

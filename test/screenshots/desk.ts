@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
-import { createContext } from '../../src/context.js';
+import { createContext } from '../../src/shared/context.js';
 import { emailHash } from '../../src/subscribers/index.js';
 import { buildServer } from '../../src/web/server.js';
 import { launchBrowser } from '../helpers/browser.js';

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildEdition } from '../../src/build.js';
-import { createContext } from '../../src/context.js';
+import { buildEdition } from '../../src/edition/build.js';
+import { createContext } from '../../src/shared/context.js';
 import { personalizer, pointChartsAt } from '../../src/render/index.js';
 import { launchBrowser } from '../helpers/browser.js';
 

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContext } from '../../src/context.js';
+import { createContext } from '../../src/shared/context.js';
 import { buildServer } from '../../src/web/server.js';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { launchBrowser } from '../helpers/browser.js';

@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { PROJECT_ROOT } from '../../src/shared/paths.js';
 
 const MADE_BY_NPM_TEST = new Set(['node_modules', '.git', 'dist', 'coverage']);
 

@@ -7,7 +7,7 @@ import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { buildServer } from '../../src/web/server.js';
 import { issueFormToken } from '../../src/web/security.js';
 import { join } from 'node:path';
-import { type Context, createContext } from '../../src/context.js';
+import { type Context, createContext } from '../../src/shared/context.js';
 import { FIXED_NOW, OFFLINE_ENV, tempDir, testContext, tickingClock, testDatabaseEnv } from '../helpers/context.js';
 import { rawSql } from '../helpers/database.js';
 import { startCountingSmtp } from '../helpers/counting-smtp.js';

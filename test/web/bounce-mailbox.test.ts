@@ -10,7 +10,7 @@ import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { feedbackDeps } from '../../src/feedback/apply.js';
 import { processBounceMailbox } from '../../src/feedback/mailbox.js';
 import { readReport } from '../../src/feedback/reports.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { PROJECT_ROOT } from '../../src/shared/paths.js';
 import { type Dovecot, hasDovecot, startDovecot } from '../helpers/dovecot.js';
 import { testContext } from '../helpers/context.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';

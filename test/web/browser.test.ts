@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
-import { createContext } from '../../src/context.js';
+import { createContext } from '../../src/shared/context.js';
 import { buildServer } from '../../src/web/server.js';
 import { launchBrowser, skipBrowser } from '../helpers/browser.js';
 import { OFFLINE_ENV, tempDir, testDatabaseEnv } from '../helpers/context.js';

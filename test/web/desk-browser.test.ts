@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Context, createContext } from '../../src/context.js';
+import { type Context, createContext } from '../../src/shared/context.js';
 import { buildServer } from '../../src/web/server.js';
 import { CHROMIUM, launchBrowser, skipBrowser } from '../helpers/browser.js';
 import { FIXED_NOW, OFFLINE_ENV, testDatabaseEnv, tickingClock } from '../helpers/context.js';

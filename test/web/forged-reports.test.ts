@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
-import type { Context } from '../../src/context.js';
+import type { Context } from '../../src/shared/context.js';
 import { feedbackDeps } from '../../src/feedback/apply.js';
 import { mailboxSummary, processBounceMailbox, UNREADABLE } from '../../src/feedback/mailbox.js';
 import { buildServer } from '../../src/web/server.js';

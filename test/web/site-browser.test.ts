@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
-import { type Context, createContext } from '../../src/context.js';
+import { type Context, createContext } from '../../src/shared/context.js';
 import { signToken } from '../../src/subscribers/index.js';
 import { buildServer } from '../../src/web/server.js';
 import { launchBrowser, skipBrowser } from '../helpers/browser.js';

@@ -9,7 +9,7 @@ import { signToken } from '../../src/subscribers/index.js';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { FIXED_NOW, tempDir, testContext } from '../helpers/context.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
-import type { Context } from '../../src/context.js';
+import type { Context } from '../../src/shared/context.js';
 
 let sink: SmtpSink | undefined;
 afterEach(async () => {

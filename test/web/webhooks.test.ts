@@ -18,7 +18,7 @@ import { returnPathFor } from '../../src/delivery/proof.js';
 import { buildServer } from '../../src/web/server.js';
 import { selfSignedCertificate } from '../helpers/certificate.js';
 import { tempDir, testContext } from '../helpers/context.js';
-import type { Context } from '../../src/context.js';
+import type { Context } from '../../src/shared/context.js';
 
 const TOKEN = 'p'.repeat(32);
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ses-feedback';

@@ -6,7 +6,7 @@
  * evidence, each instrument's typed facts) is still known per instrument.
  */
 import type { Signal } from '../../analysis/index.js';
-import { shown } from '../../format.js';
+import { shown } from '../../shared/format.js';
 
 type Move = Extract<Signal, { kind: 'move' }>;
 

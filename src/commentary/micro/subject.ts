@@ -3,7 +3,7 @@
  * and every instrument it names. Read from the edition's name table, so a name is found as the
  * realisers wrote it.
  */
-import { escapeRegExp } from '../../escape.js';
+import { escapeRegExp } from '../../shared/escape.js';
 import type { NameInfo } from '../helpers.js';
 
 export interface Subject {

@@ -4,7 +4,7 @@
  * fell 11 basis points that day"), never as its cause. Planning is pure: the releases' first-published
  * values and the closes in, typed facts out; the words are frames in templates/commentary/week-behind.hbs.
  */
-import { formatNumber, formatSize, formatWeekday, shown } from '../../format.js';
+import { formatNumber, formatSize, formatWeekday, shown } from '../../shared/format.js';
 import { addDays, weekday } from '../../market/calendar.js';
 import type { IsoDate, Release, Series } from '../../market/types.js';
 import type { Section } from '../compose.js';

@@ -5,7 +5,7 @@
  * title, the headline, the lede (the fact in one sentence) and the detail (context; may be empty).
  */
 import type { Signal, SignalKind } from '../../analysis/index.js';
-import { fnv1a } from '../../hash.js';
+import { fnv1a } from '../../shared/hash.js';
 import { type FrameSpec, type Frames, loadFrames } from '../frames.js';
 import type { HelperRoot } from '../helpers.js';
 import { biggestDay } from './biggest-day.js';

@@ -4,7 +4,7 @@
  * They are the Handlebars helpers' own functions, so a realised kind reads as its template did.
  */
 import type { Window } from '../../config/primitives.js';
-import { formatChange, formatDate, formatLevel, formatMonthYear, formatPoints, formatSize, shown, type Unit } from '../../format.js';
+import { formatChange, formatDate, formatLevel, formatMonthYear, formatPoints, formatSize, shown, type Unit } from '../../shared/format.js';
 import { aside, duration, type HelperRoot, movedText, nameOf, numberWord, onDay, ordinal, themeOf, windowPhrase } from '../helpers.js';
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

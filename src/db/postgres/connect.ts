@@ -4,8 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import type pg from 'pg';
-import { sourcePath } from '../../paths.js';
-import { fail, messageOf } from '../../errors.js';
+import { sourcePath } from '../../shared/paths.js';
+import { fail, messageOf } from '../../shared/errors.js';
 import { isConnectionLoss } from '../errors.js';
 import { migrations } from '../migrations.js';
 import { type PostgresQueries, postgresQueries } from './queries.js';

@@ -2,8 +2,8 @@ import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
-import { sourcePath } from '../../paths.js';
-import { fail, messageOf } from '../../errors.js';
+import { sourcePath } from '../../shared/paths.js';
+import { fail, messageOf } from '../../shared/errors.js';
 import { diskFull } from '../errors.js';
 import { migrations } from '../migrations.js';
 

@@ -2,7 +2,7 @@
  * The SQLite queries this code asks for, by name, from the `-- name:` blocks of queries/*.sql. To add
  * one: write its block in the file of its area, add its name here, use it as `sql.<name>`.
  */
-import { sourcePath } from '../../paths.js';
+import { sourcePath } from '../../shared/paths.js';
 import { DESK_QUERY_NAMES, loadQueries, once } from '../queries.js';
 
 export const SQLITE_QUERY_NAMES = [

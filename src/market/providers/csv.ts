@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Instrument } from '../../config/newsletter.js';
-import { fail } from '../../errors.js';
+import { fail } from '../../shared/errors.js';
 import { seriesSchema, type Point, type Series } from '../types.js';
 
 function readCloses(file: string): Point[] {

@@ -8,7 +8,7 @@
 import type { Instrument } from '../../config/newsletter.js';
 import { addDays, sessionOnOrBefore, sessionsBetween } from '../calendar.js';
 import type { IsoDate, Release, Series } from '../types.js';
-import { fnv1a } from '../../hash.js';
+import { fnv1a } from '../../shared/hash.js';
 
 export interface Scenario {
   description: string;

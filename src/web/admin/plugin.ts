@@ -6,7 +6,7 @@
  * outside the guarded context.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { messageOf } from '../../errors.js';
+import { messageOf } from '../../shared/errors.js';
 import type { SiteKit } from '../kit.js';
 import { isCrossSite, safeEqual } from '../security.js';
 import { type Session, cookieValue, endSession, findSession, SESSION_COOKIE, sessionCookie } from './session.js';

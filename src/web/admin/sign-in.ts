@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { composeMessage } from '../../delivery/index.js';
-import { escapeHtml } from '../../escape.js';
+import { escapeHtml } from '../../shared/escape.js';
 import type { SiteKit } from '../kit.js';
 import { checkFormToken, clientLimiter, isCrossSite, issueFormToken, safeEqual } from '../security.js';
 import type { AdminOptions } from './plugin.js';

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { editionIdSchema } from '../../edition-id.js';
+import { editionIdSchema } from '../../edition/id.js';
 import { checkClickMac } from '../../render/click-links.js';
 import { tokenSubscriberId, verifyToken } from '../../subscribers/index.js';
 import type { SiteKit } from '../kit.js';

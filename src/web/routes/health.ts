@@ -1,6 +1,6 @@
 /** GET /healthz: the database, the next scheduled run and the feedback circuit breaker, as JSON. */
 import type { FastifyPluginAsync } from 'fastify';
-import type { Context } from '../../context.js';
+import type { Context } from '../../shared/context.js';
 import { breakerState } from '../../feedback/apply.js';
 
 export function health(ctx: Context, nextRun?: () => Date | null): FastifyPluginAsync {

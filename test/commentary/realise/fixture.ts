@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Signal } from '../../../src/analysis/index.js';
 import type { HelperRoot } from '../../../src/commentary/helpers.js';
 import { type Block, loadRealisers } from '../../../src/commentary/realise/index.js';
-import { PROJECT_ROOT } from '../../../src/context.js';
+import { PROJECT_ROOT } from '../../../src/shared/context.js';
 
 export const realisers = loadRealisers(join(PROJECT_ROOT, 'templates/commentary'));
 

@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { editionFiles } from '../../../archive.js';
-import type { Context } from '../../../context.js';
+import { editionFiles } from '../../../edition/archive.js';
+import type { Context } from '../../../shared/context.js';
 import type { SiteKit } from '../../kit.js';
 import { deskView, shortTime } from '../view.js';
 

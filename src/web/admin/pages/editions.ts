@@ -6,8 +6,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { approveEdition, type EditionSummary, holdEdition, listEditions, previewEdition, showEdition } from '../../../desk/index.js';
-import { editionIdSchema } from '../../../edition-id.js';
-import { isRefusal, messageOf, UserError } from '../../../errors.js';
+import { editionIdSchema } from '../../../edition/id.js';
+import { isRefusal, messageOf, UserError } from '../../../shared/errors.js';
 import type { SiteKit } from '../../kit.js';
 import { SECURITY_HEADERS } from '../../security.js';
 import { deskView, shortTime } from '../view.js';

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { messageOf, UserError } from '../../../errors.js';
+import { messageOf, UserError } from '../../../shared/errors.js';
 import { readAddressesFrom } from '../../../subscribers/csv-import.js';
 import type { SiteKit } from '../../kit.js';
 import { deskView } from '../view.js';

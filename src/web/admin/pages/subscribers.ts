@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { SubscriberRow } from '../../../db/index.js';
-import { messageOf, UserError } from '../../../errors.js';
+import { messageOf, UserError } from '../../../shared/errors.js';
 import type { SiteKit } from '../../kit.js';
 import { deskView, shortTime } from '../view.js';
 

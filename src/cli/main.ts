@@ -2,16 +2,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { Command, CommanderError } from 'commander';
-import { registerBacktest } from './cli/backtest.js';
-import { registerConfig } from './cli/config.js';
-import { registerData } from './cli/data.js';
-import { registerDigest } from './cli/digest.js';
-import { registerEditions } from './cli/editions.js';
-import { registerServe } from './cli/serve.js';
-import { registerStats } from './cli/stats.js';
-import { registerSubscribers } from './cli/subscribers.js';
-import { registerWorker } from './cli/worker.js';
-import { EXIT, fail, messageOf, UserError } from './errors.js';
+import { registerBacktest } from './backtest.js';
+import { registerConfig } from './config.js';
+import { registerData } from './data.js';
+import { registerDigest } from './digest.js';
+import { registerEditions } from './editions.js';
+import { registerServe } from './serve.js';
+import { registerStats } from './stats.js';
+import { registerSubscribers } from './subscribers.js';
+import { registerWorker } from './worker.js';
+import { EXIT, fail, messageOf, UserError } from '../shared/errors.js';
 
 export function program(): Command {
   const cli = new Command('marketwrap').description('Writes and sends a weekly market-commentary email.').exitOverride();

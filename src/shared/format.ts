@@ -2,7 +2,7 @@
  * How numbers and dates read, everywhere (prose, table, charts, studio, web): one definition each.
  * Formatting never computes a new figure; it rounds the one it is given.
  */
-import type { Window } from './config/primitives.js';
+import type { Window } from '../config/primitives.js';
 
 export type Unit = 'pct' | 'bp' | 'pt';
 

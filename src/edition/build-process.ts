@@ -7,8 +7,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Edition } from './build.js';
 import { type BuildOptions, type BuildRequest, buildRequestSchema } from './build-options.js';
-import { clockFrom, wallClock } from './clock.js';
-import { EXIT, fail, messageOf, RemoteError, UserError } from './errors.js';
+import { clockFrom, wallClock } from '../shared/clock.js';
+import { EXIT, fail, messageOf, RemoteError, UserError } from '../shared/errors.js';
 
 type Answer = { ok: true; edition: Edition } | { ok: false; message: string; exitCode: number };
 
@@ -40,7 +40,7 @@ export function buildInChildProcess(options: BuildOptions, clock: () => Date = w
 
 async function serve(): Promise<void> {
   const request = buildRequestSchema.parse(await new Promise((resolve) => process.once('message', resolve)));
-  const [{ createContext }, { buildEdition }] = await Promise.all([import('./context.js'), import('./build.js')]);
+  const [{ createContext }, { buildEdition }] = await Promise.all([import('../shared/context.js'), import('./build.js')]);
   let answer: Answer;
   // The parent's time when it asked, running on: the child's week is the parent's.
   const ctx = createContext({ clock: clockFrom(request.now) });

@@ -1,7 +1,7 @@
 /** The week an edition covers, from what the user typed (or the clock): light, so the sender can load it. */
-import { lastCompletedSession, lastCompletedWeekEnd, sessionOnOrBefore } from './market/calendar.js';
-import { fail } from './errors.js';
-import { isoDateSchema, type IsoDate } from './market/types.js';
+import { lastCompletedSession, lastCompletedWeekEnd, sessionOnOrBefore } from '../market/calendar.js';
+import { fail } from '../shared/errors.js';
+import { isoDateSchema, type IsoDate } from '../market/types.js';
 
 /** The calendar's range: before it there are no closes to speak of, after it no rules to trust. */
 const FIRST_DATE = '1928-01-03';

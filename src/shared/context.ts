@@ -4,17 +4,17 @@
  */
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { loadEnv, type Env } from './config/env.js';
-import { loadNewsletter, type Newsletter } from './config/newsletter.js';
-import { resolveSecretKey } from './config/secret.js';
-import { type Database, type Ledger, openDatabase, type Store } from './db/index.js';
-import { createTransport, type ProofKey, type Sender, type Transport } from './delivery/index.js';
-import { type DkimKey, loadDkimKey } from './delivery/dkim.js';
-import type { Edition } from './build.js';
+import { loadEnv, type Env } from '../config/env.js';
+import { loadNewsletter, type Newsletter } from '../config/newsletter.js';
+import { resolveSecretKey } from '../config/secret.js';
+import { type Database, type Ledger, openDatabase, type Store } from '../db/index.js';
+import { createTransport, type ProofKey, type Sender, type Transport } from '../delivery/index.js';
+import { type DkimKey, loadDkimKey } from '../delivery/dkim.js';
+import type { Edition } from '../edition/build.js';
 import { clockFrom, wallClock } from './clock.js';
-import type { BuildOptions } from './build-options.js';
+import type { BuildOptions } from '../edition/build-options.js';
 import { PROJECT_ROOT } from './paths.js';
-import { createSubscriberService, parseEmail, type SubscriberService } from './subscribers/index.js';
+import { createSubscriberService, parseEmail, type SubscriberService } from '../subscribers/index.js';
 
 export { PROJECT_ROOT };
 
@@ -106,7 +106,8 @@ export function createContext(options: ContextOptions = {}): Context {
     log,
     transport: () => transportFor('single'),
     listTransport: () => transportFor('list'),
-    buildEdition: async (buildOptions) => (options.buildEdition ? options.buildEdition(buildOptions, clock) : (await import('./build.js')).buildEdition(context, buildOptions)),
+    buildEdition: async (buildOptions) =>
+      options.buildEdition ? options.buildEdition(buildOptions, clock) : (await import('../edition/build.js')).buildEdition(context, buildOptions),
     get closed() {
       return closed;
     },

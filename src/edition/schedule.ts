@@ -3,8 +3,8 @@
  * once at start-up when a scheduled run was missed within the grace period while the server was down.
  */
 import cron from 'node-cron';
-import type { Context } from './context.js';
-import { messageOf } from './errors.js';
+import type { Context } from '../shared/context.js';
+import { messageOf } from '../shared/errors.js';
 
 export interface Job {
   name: string;

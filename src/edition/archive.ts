@@ -11,10 +11,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Edition } from './build.js';
-import { sendTermsSchema, type SendTerms } from './delivery/terms.js';
-import { fail, messageOf } from './errors.js';
+import { sendTermsSchema, type SendTerms } from '../delivery/terms.js';
+import { fail, messageOf } from '../shared/errors.js';
 // The module itself, not render/index.js: the sender reads editions back and must not load MJML.
-import { chartFile, chartSrc, pointChartsAt, savedChartSrc } from './render/chart-refs.js';
+import { chartFile, chartSrc, pointChartsAt, savedChartSrc } from '../render/chart-refs.js';
 
 const savedChartSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/),

@@ -3,7 +3,7 @@
  * (zod only), so the sender can check what it sends to the child without loading the build.
  */
 import { z } from 'zod';
-import { editionIdSchema } from './edition-id.js';
+import { editionIdSchema } from './id.js';
 
 export const buildOptionsSchema = z.object({
   asOf: z.string().optional(),

@@ -4,8 +4,8 @@
  * second or third edition of either (`digest --new-edition`).
  */
 import { z } from 'zod';
-import { isoWeekId, lastSessionOfWeek, weekday } from './market/calendar.js';
-import type { IsoDate } from './market/types.js';
+import { isoWeekId, lastSessionOfWeek, weekday } from '../market/calendar.js';
+import type { IsoDate } from '../market/types.js';
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 

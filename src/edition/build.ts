@@ -1,21 +1,21 @@
 /** One edition, from market data to rendered parts: the road of the architecture, stage by stage. */
 import { join } from 'node:path';
-import { analyze, type Analysis } from './analysis/index.js';
-import { planWeekBehind } from './commentary/plan/week-behind.js';
-import { compose, type EditionReview, loadCommentaryTemplates, reviewEdition, type Commentary, type CommentaryTemplates } from './commentary/index.js';
-import type { Newsletter } from './config/newsletter.js';
-import type { ContextUsing } from './context.js';
-import type { CloseCache } from './market/live.js';
+import { analyze, type Analysis } from '../analysis/index.js';
+import { planWeekBehind } from '../commentary/plan/week-behind.js';
+import { compose, type EditionReview, loadCommentaryTemplates, reviewEdition, type Commentary, type CommentaryTemplates } from '../commentary/index.js';
+import type { Newsletter } from '../config/newsletter.js';
+import type { ContextUsing } from '../shared/context.js';
+import type { CloseCache } from '../market/live.js';
 import type { BuildOptions } from './build-options.js';
-import { listIdFor } from './delivery/terms.js';
-import { editionIdFor } from './edition-id.js';
+import { listIdFor } from '../delivery/terms.js';
+import { editionIdFor } from './id.js';
 import { resolveAsOf } from './as-of.js';
-import { windowAnchor } from './market/calendar.js';
-import { loadMarketData } from './market/index.js';
-import type { IsoDate, Snapshot } from './market/types.js';
-import { editionView, loadLayout, relativeLineChart, renderEdition, renderWebVersion, weekBarsChart, type Chart, type RenderedEdition } from './render/index.js';
-import type { Layout } from './render/layout.js';
-import { trackLinks } from './render/click-links.js';
+import { windowAnchor } from '../market/calendar.js';
+import { loadMarketData } from '../market/index.js';
+import type { IsoDate, Snapshot } from '../market/types.js';
+import { editionView, loadLayout, relativeLineChart, renderEdition, renderWebVersion, weekBarsChart, type Chart, type RenderedEdition } from '../render/index.js';
+import type { Layout } from '../render/layout.js';
+import { trackLinks } from '../render/click-links.js';
 
 export interface Edition extends RenderedEdition {
   /** The reader's copy: the web page and text without recipient parts. */

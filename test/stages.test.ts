@@ -4,18 +4,15 @@
  * the real import graph: every import and export that survives compilation (not `import type`), and
  * every `import()` an action makes when it runs.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/shared/paths.js';
+import { typeScriptSources } from './helpers/sources.js';
 
 const STAGES = ['market', 'analysis', 'commentary', 'render', 'delivery'] as const;
 const SRC = join(PROJECT_ROOT, 'src');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
 
 /** The project files a file loads when it runs. */
 function runtimeImports(file: string): string[] {
@@ -58,7 +55,7 @@ function leak(file: string, graph: Map<string, string[]>): string[] | undefined 
 }
 
 describe('stage boundaries', () => {
-  const files = sources(SRC);
+  const files = typeScriptSources(SRC);
   const graph = new Map(files.map((f) => [f, runtimeImports(f)]));
 
   it('reads the import graph (a check that finds nothing because it reads nothing would pass)', () => {

@@ -3,17 +3,14 @@
  * measured from the TypeScript syntax tree of every file under src/ and jobs/.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../src/shared/paths.js';
+import { typeScriptSources } from './helpers/sources.js';
 
 const MAX_LINES = 80;
-
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
 
 function longFunctions(file: string): string[] {
   const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
@@ -33,7 +30,7 @@ function longFunctions(file: string): string[] {
 
 describe('structure', () => {
   it(`no function in src/ or jobs/ is longer than ${MAX_LINES} lines`, () => {
-    const files = [...sources(join(PROJECT_ROOT, 'src')), ...sources(join(PROJECT_ROOT, 'jobs'))];
+    const files = [...typeScriptSources(join(PROJECT_ROOT, 'src')), ...typeScriptSources(join(PROJECT_ROOT, 'jobs'))];
     expect(files.length).toBeGreaterThan(50);
     expect(files.flatMap(longFunctions)).toEqual([]);
   });

@@ -7,18 +7,14 @@
  * styles, and axe-core finding no serious or critical problem in light or dark mode, for every demo
  * scenario.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEdition } from '../../src/edition/build.js';
 import { scenarioNames } from '../../src/market/index.js';
 import { personalizer } from '../../src/render/index.js';
 import { CHART_TEXT } from '../../src/render/charts.js';
-import { launchBrowser, skipBrowser } from '../helpers/browser.js';
+import { launchBrowser, skipBrowser, seriousAxeViolations } from '../helpers/browser.js';
 import { testContext } from '../helpers/context.js';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The email as a client shows it: recipient filled in, CID charts as the same PNGs. */
 async function emailHtml(scenario: string): Promise<string> {
@@ -166,24 +162,7 @@ describe.skipIf(skipBrowser)('the digest on phones and in dark mode', () => {
     async (colorScheme) => {
       for (const scenario of scenarioNames) {
         const page = await open(browser, html.get(scenario)!, 375, colorScheme);
-        await page.addScriptTag({ content: AXE });
-        const violations = await page.evaluate(async () => {
-          const axe = (
-            window as unknown as {
-              axe: { run(ctx: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> };
-            }
-          ).axe;
-          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-          return result.violations
-            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-            .map(
-              (v) =>
-                `${v.id}: ${v.nodes
-                  .slice(0, 3)
-                  .map((n) => n.target.join(' '))
-                  .join(', ')}`,
-            );
-        });
+        const violations = await seriousAxeViolations(page);
         expect(violations, `${scenario} ${colorScheme}`).toEqual([]);
         await page.close();
       }

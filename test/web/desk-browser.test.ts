@@ -5,21 +5,19 @@
  * refused without a session and every form without its CSRF token, and nothing serious or critical for
  * axe-core in light and dark. Skipped when chromium is missing (not in CI, where it must be there).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Context, createContext } from '../../src/shared/context.js';
 import { buildServer } from '../../src/web/server.js';
-import { CHROMIUM, launchBrowser, skipBrowser } from '../helpers/browser.js';
+import { CHROMIUM, launchBrowser, skipBrowser, seriousAxeViolations } from '../helpers/browser.js';
 import { FIXED_NOW, OFFLINE_ENV, testDatabaseEnv, tickingClock } from '../helpers/context.js';
 import { ADMIN_TOKEN, DESK_PAGES, saveDraft } from '../helpers/desk.js';
 import { freePort } from '../helpers/ports.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PUBLISHER = 'publisher@example.com';
 
 describe.skipIf(skipBrowser)(skipBrowser ? `the desk in chromium: skipped, no chromium at ${CHROMIUM} (set CHROMIUM_PATH)` : 'the desk in chromium', () => {
@@ -166,13 +164,7 @@ describe.skipIf(skipBrowser)(skipBrowser ? `the desk in chromium: skipped, no ch
       const { context, page } = await signedIn({ bypassCSP: true, colorScheme });
       for (const url of [...DESK_PAGES, '/admin/login']) {
         await page.goto(`${base}${url}`);
-        await page.addScriptTag({ content: AXE });
-        const violations = await page.evaluate(async () => {
-          type Result = { violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> };
-          const axe = (window as unknown as { axe: { run(ctx: Document, options: object): Promise<Result> } }).axe;
-          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`);
-        });
+        const violations = await seriousAxeViolations(page);
         expect(violations, `${url} ${colorScheme}`).toEqual([]);
       }
       await context.close();

@@ -4,21 +4,18 @@
  * every page, a Subscribe button that stands out from its card in light and dark mode (WCAG AA: text
  * 4.5:1, the button against the card 3:1), and nothing serious or critical for axe-core.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { type Context, createContext } from '../../src/shared/context.js';
 import { signToken } from '../../src/subscribers/index.js';
 import { buildServer } from '../../src/web/server.js';
-import { launchBrowser, skipBrowser } from '../helpers/browser.js';
+import { launchBrowser, skipBrowser, seriousAxeViolations } from '../helpers/browser.js';
 import { FIXED_NOW, OFFLINE_ENV, testDatabaseEnv, tickingClock } from '../helpers/context.js';
 import { freePort } from '../helpers/ports.js';
-
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The button's text against the button, and the button against the first opaque background behind it. */
 function buttonContrast(page: Page): Promise<{ text: number; edge: number }> {
@@ -119,13 +116,7 @@ describe.skipIf(skipBrowser)('the site in chromium', () => {
     async (scheme) => {
       for (const [name, url] of Object.entries(pages)) {
         const page = await open(url, scheme);
-        await page.addScriptTag({ content: AXE });
-        const violations = await page.evaluate(async () => {
-          type Result = { violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> };
-          const axe = (window as unknown as { axe: { run(ctx: Document, options: object): Promise<Result> } }).axe;
-          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`);
-        });
+        const violations = await seriousAxeViolations(page);
         expect(violations, `${name} ${scheme}`).toEqual([]);
         await page.close();
       }

@@ -1,4 +1,5 @@
 /** What an SMTP error means for the recipient and for the send: the failure classes, by stage. */
+import { SmtpError } from './smtp/connection.js';
 
 export type Failure = 'temporary' | 'permanent' | 'ambiguous' | 'server';
 
@@ -12,8 +13,10 @@ const RECIPIENT_STATUS = /^5\d\d[ -]5\.[12]\.\d+/;
  * connection lost before the end of DATA went out is temporary; after it, ambiguous.
  */
 export function classify(error: unknown): { failure: Failure; reply: string } {
-  const e = error as { responseCode?: number; response?: string; code?: string; message?: string; command?: string };
-  const reply = (e.response ?? e.message ?? String(error)).slice(0, 500);
+  // Anything but the SMTP client's error (nodemailer's are translated where they arise) may have sent: ambiguous.
+  if (!(error instanceof SmtpError)) return { failure: 'ambiguous', reply: String(error instanceof Error ? error.message : error).slice(0, 500) };
+  const e = error;
+  const reply = (e.response ?? e.message).slice(0, 500);
   if (typeof e.responseCode === 'number') {
     if (e.responseCode < 500) return { failure: 'temporary', reply };
     if (e.command === 'RCPT TO' || (e.command === 'DATA' && RECIPIENT_STATUS.test(e.response ?? ''))) return { failure: 'permanent', reply };
@@ -22,7 +25,7 @@ export function classify(error: unknown): { failure: Failure; reply: string } {
   // A certificate or credentials the server will not take: no message can go until someone fixes SMTP_URL.
   if (e.code === 'ETLS' || e.code === 'EAUTH') return { failure: 'server', reply };
   // Never connected, or lost before the end of DATA was written: nothing was accepted, so trying again is safe.
-  if (e.code === 'ESOCKET' || e.code === 'EDNS' || e.code === 'ECONNREFUSED' || e.code === 'ENOTSENT') return { failure: 'temporary', reply };
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTSENT') return { failure: 'temporary', reply };
   // Lost or timed out after the end of DATA was written: the message may have been accepted.
   return { failure: 'ambiguous', reply };
 }

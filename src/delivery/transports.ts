@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { rawMessage, type PreparedMessage } from './mime.js';
 import { smtpPool, type PoolOptions } from './smtp/pool.js';
+import { smtpErrorFromNodemailer } from './smtp/from-nodemailer.js';
 import { smtpSettings } from './smtp/settings.js';
 import type { SmtpTimeouts } from './smtp/connection.js';
 
@@ -47,7 +48,9 @@ export function smtpTransport(url: string, pool: PoolOptions): Transport {
     kind: 'smtp',
     describe: `SMTP ${settings.host}:${settings.port}`,
     async send(message) {
-      const info = await transporter.sendMail({ envelope: message.envelope, raw: rawMessage(message) });
+      const info = await transporter.sendMail({ envelope: message.envelope, raw: rawMessage(message) }).catch((error: unknown) => {
+        throw smtpErrorFromNodemailer(error);
+      });
       return { reply: info.response };
     },
     close: () => transporter.close(),

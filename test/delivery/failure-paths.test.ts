@@ -11,6 +11,8 @@ import { weeklyDigest } from '../../jobs/weekly-digest.js';
 import { digestExitCode } from '../../src/cli/digest.js';
 import { rawSql } from '../helpers/database.js';
 import { classify } from '../../src/delivery/index.js';
+import { SmtpError } from '../../src/delivery/smtp/connection.js';
+import { smtpErrorFromNodemailer } from '../../src/delivery/smtp/from-nodemailer.js';
 import { editionIdFor } from '../../src/edition/id.js';
 import { tempDir, testContext, testDatabaseEnv } from '../helpers/context.js';
 import { runCliAsync } from '../helpers/cli.js';
@@ -93,13 +95,24 @@ describe('a server-level 5xx stops the send instead of bouncing the list', () =>
   });
 
   it('classifies by stage: RCPT TO and recipient statuses at DATA count against the recipient, the rest is the server', () => {
-    const reply = (responseCode: number, command: string, response: string) => classify({ responseCode, command, response });
+    const reply = (responseCode: number, command: string, response: string) => classify(new SmtpError(response, 'EPROTOCOL', command, responseCode, response));
     expect(reply(550, 'RCPT TO', '550 5.1.1 No such user').failure).toBe('permanent');
     expect(reply(550, 'DATA', '550 5.1.1 <x@example.com>: Recipient address rejected').failure).toBe('permanent');
     expect(reply(552, 'DATA', '552 5.2.2 Mailbox full').failure).toBe('permanent');
     expect(reply(554, 'DATA', '554 5.7.1 Message rejected as spam').failure).toBe('server');
     for (const command of ['CONN', 'EHLO', 'AUTH PLAIN', 'MAIL FROM']) expect(reply(554, command, '554 5.7.0 Access denied').failure).toBe('server');
     expect(reply(451, 'MAIL FROM', '451 4.3.0 Try later').failure).toBe('temporary');
+  });
+
+  it("reads nodemailer's errors (single emails) as the SMTP client's: the same class for the same failure, anything else ambiguous", () => {
+    const viaNodemailer = (e: object) => classify(smtpErrorFromNodemailer(Object.assign(new Error('x'), e))).failure;
+    expect(viaNodemailer({ code: 'EENVELOPE', command: 'RCPT TO', responseCode: 550, response: '550 5.1.1 No such user' })).toBe('permanent');
+    expect(viaNodemailer({ code: 'EMESSAGE', command: 'DATA', responseCode: 451, response: '451 4.3.0 Try later' })).toBe('temporary');
+    expect(viaNodemailer({ code: 'ESOCKET' })).toBe('temporary');
+    expect(viaNodemailer({ code: 'EDNS' })).toBe('temporary');
+    expect(viaNodemailer({ code: 'EAUTH', command: 'API' })).toBe('server');
+    expect(viaNodemailer({ code: 'ETIMEDOUT' })).toBe('ambiguous');
+    expect(classify(new Error('something else')).failure).toBe('ambiguous');
   });
 });
 

@@ -22,6 +22,11 @@ export interface SmtpReply {
  */
 export type SmtpErrorCode = 'ECONNECTION' | 'ETIMEDOUT' | 'ENOTSENT' | 'ETLS' | 'EAUTH' | 'ECONNREFUSED' | 'EPROTOCOL';
 
+/**
+ * The SMTP client's failure: the stage (`command`) and the server's reply, read by the send's
+ * classification (src/delivery/classify.ts), never shown to a user as a line of its own, so it is not a
+ * catalogue failure. Nodemailer's errors (single emails) are translated into it where they arise.
+ */
 export class SmtpError extends Error {
   override name = 'SmtpError';
   constructor(

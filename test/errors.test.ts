@@ -53,7 +53,7 @@ describe('the error catalogue', () => {
     // Internal signals that never reach a user (a provider's failure becomes a note, an SMTP reply is
     // classified by the sender, an unreadable report is counted) and the process-boundary carrier: each
     // says why at its definition. The database's failures are catalogue codes (SQLITE_DAMAGED, POSTGRES_*).
-    const allowed = ['ProviderError', 'SmtpError', 'UnreadableReport', 'RemoteError', 'TemplateError', 'Failure', 'InputError', 'UserError'];
+    const allowed = ['ProviderError', 'SmtpError', 'UnreadableReport', 'RemoteError', 'TemplateError', 'Failure', 'UserError'];
     const declared = [...sources(join(PROJECT_ROOT, 'src')), ...sources(join(PROJECT_ROOT, 'jobs'))].flatMap((file) =>
       [...readFileSync(file, 'utf8').matchAll(/class (\w+)(?:<[^>]*>)? extends (\w*Error|Failure)\b/g)].map((m) => `${relative(PROJECT_ROOT, file)}: ${m[1]}`),
     );

@@ -1,6 +1,6 @@
 /** `stats`: the list by status, joins and leaves per week, and each sent edition's results (src/desk/stats.ts). */
 import type { Command } from 'commander';
-import { InputError } from '../shared/errors.js';
+import { fail } from '../shared/errors.js';
 import { resultsText } from './editions.js';
 import { withContext } from './shared.js';
 
@@ -13,7 +13,7 @@ export function registerStats(cli: Command): void {
     .action(
       withContext(async (ctx, flags: { weeks: string; json?: boolean }) => {
         const weeks = Number(flags.weeks);
-        if (!Number.isInteger(weeks) || weeks < 1 || weeks > 520) throw new InputError(`--weeks "${flags.weeks}" must be a whole number of weeks from 1 to 520`);
+        if (!Number.isInteger(weeks) || weeks < 1 || weeks > 520) throw fail('WEEKS_INVALID', { value: flags.weeks });
         const { deskStats } = await import('../desk/stats.js');
         const stats = await deskStats(ctx, { weeks });
         if (flags.json) return console.log(JSON.stringify(stats, null, 2));

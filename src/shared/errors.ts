@@ -24,6 +24,7 @@ export const FAILURES = {
   },
   LISTEN_FAILED: { exit: 'input', message: 'cannot listen on {host}:{port} ({reason}): choose a free port with {setting}' },
   GRACE_INVALID: { exit: 'input', message: '--grace "{value}" is not a number of hours: use e.g. --grace 36' },
+  WEEKS_INVALID: { exit: 'input', message: '--weeks "{value}" must be a whole number of weeks from 1 to 520' },
   // The database as configured: a damaged file, a server that cannot be reached, a bad DATABASE_URL.
   SQLITE_DAMAGED: { exit: 'input', message: '{file} is damaged ({why}): restore it from a backup, or move it aside to start afresh' },
   POSTGRES_SCHEMA_INVALID: { exit: 'input', message: 'DATABASE_URL: schema "{schema}" must be lower-case letters, digits and _' },
@@ -126,11 +127,6 @@ export function isFailure(error: unknown, ...codes: FailureCode[]): error is Fai
 
 /** A send refused on purpose (exit 3): a sender says it once and goes on to the next edition. */
 export const isRefusal = (error: unknown): error is UserError => error instanceof UserError && error.exitCode === EXIT.refused;
-
-/** Input the user can fix: one line saying what to do, exit 2 (for the failures not yet in the catalogue). */
-export class InputError extends UserError {
-  readonly exitCode: number = EXIT.input;
-}
 
 /** The one-line message of anything thrown. */
 export function messageOf(error: unknown): string {

@@ -104,6 +104,7 @@ describe('approval "required"', () => {
       status: 2,
       stderr: 'marketwrap: the note must be one paragraph (no blank lines)\n',
     });
+    expect(runCli(['stats', '--weeks', '0'], cli)).toMatchObject({ status: 2, stderr: 'marketwrap: --weeks "0" must be a whole number of weeks from 1 to 520\n' });
     const approved = runCli(['editions', 'approve', '2026-W47', '--note', 'Back from holiday: <CPI> & jobs next week.', '--subject', 'The week, approved'], cli);
     expect(approved.stdout).toContain('2026-W47: approved');
     expect(approved.stdout).toContain('subject:   The week, approved (built: ');

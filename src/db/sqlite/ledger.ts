@@ -4,7 +4,7 @@ import type { Db } from './open.js';
 import { type SqliteQueries, sqliteQueries } from './queries.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
 import { tally } from '../desk-figures.js';
-import { prepareNumbered } from './desk.js';
+import { prepareNumbered } from './numbered.js';
 
 /** The ledger's statements, prepared once. */
 function ledgerStatements(db: Db, sql: SqliteQueries) {

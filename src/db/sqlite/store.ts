@@ -19,7 +19,8 @@ import { KEY_COUNT } from '../hits.js';
 import type { Db } from './open.js';
 import { type SqliteQueries, sqliteQueries } from './queries.js';
 import { asAsync, type Sync, type TransactionLock } from './serial.js';
-import { deskStore, prepareNumbered } from './desk.js';
+import { deskStore } from './desk.js';
+import { prepareNumbered } from './numbered.js';
 import { deskWebStore } from './desk-web.js';
 
 /** Subscribers, their status and erasure with a suppression hash. */
